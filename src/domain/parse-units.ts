@@ -1,0 +1,73 @@
+/** Scalar parsing for domain XML: integers, memory units, cpusets, each error naming its element. */
+import { ConfigError } from '../errors.js';
+
+/** Parses a non-negative decimal integer (or 0x hex, as libvirt accepts); `what` names the element. */
+export function parseUInt(value: string | undefined, what: string): number | undefined {
+  if (value === undefined) return undefined;
+  const t = value.trim();
+  let n: number;
+  if (/^\d{1,15}$/.test(t)) n = Number(t);
+  else if (/^0x[0-9a-fA-F]{1,12}$/.test(t)) n = parseInt(t.slice(2), 16);
+  else throw new ConfigError(`invalid value '${value}' for ${what}: expecting a non-negative integer`);
+  return n;
+}
+
+/** Parses a signed decimal integer; `what` names the element. */
+export function parseInt10(value: string | undefined, what: string): number | undefined {
+  if (value === undefined) return undefined;
+  const t = value.trim();
+  if (!/^[-+]?\d{1,15}$/.test(t)) throw new ConfigError(`invalid value '${value}' for ${what}: expecting an integer`);
+  return Number(t);
+}
+
+const UNIT_FACTORS: Record<string, number> = {
+  b: 1, bytes: 1,
+  k: 1024, kib: 1024, kb: 1000,
+  m: 1024 ** 2, mib: 1024 ** 2, mb: 1000 ** 2,
+  g: 1024 ** 3, gib: 1024 ** 3, gb: 1000 ** 3,
+  t: 1024 ** 4, tib: 1024 ** 4, tb: 1000 ** 4,
+  p: 1024 ** 5, pib: 1024 ** 5, pb: 1000 ** 5,
+};
+
+/** A memory size with libvirt's `unit` attribute (default KiB), in KiB rounded up. */
+export function parseMemoryKiB(value: string, unit: string | undefined, what: string): number {
+  const n = parseUInt(value, what) as number;
+  const factor = UNIT_FACTORS[(unit ?? 'KiB').toLowerCase()];
+  if (factor === undefined) throw new ConfigError(`unknown unit '${unit}' for ${what}`);
+  const kib = Math.ceil((n * factor) / 1024);
+  if (!Number.isSafeInteger(kib) || kib > 2 ** 53 / 1024) throw new ConfigError(`value '${value}${unit ?? ''}' for ${what} is too large`);
+  return kib;
+}
+
+/** Parses libvirt's cpuset syntax ("0-3,^2,8") into a sorted list of CPU numbers. */
+export function parseCpuset(value: string, what: string): number[] {
+  const set = new Set<number>();
+  const bad = (): never => {
+    throw new ConfigError(`invalid cpuset '${value}' for ${what}`);
+  };
+  for (const raw of value.split(',')) {
+    const part = raw.trim();
+    if (part === '') bad();
+    const neg = part.startsWith('^');
+    const m = /^(\d{1,4})(?:-(\d{1,4}))?$/.exec(neg ? part.slice(1) : part);
+    if (!m) return bad();
+    const a = Number(m[1]);
+    const b = m[2] !== undefined ? Number(m[2]) : a;
+    if (b < a || b >= 4096 || (neg && m[2] !== undefined)) bad();
+    for (let i = a; i <= b; i++) {
+      if (neg) set.delete(i);
+      else set.add(i);
+    }
+  }
+  if (set.size === 0) bad();
+  return [...set].sort((x, y) => x - y);
+}
+
+/** Canonical lower-case UUID with dashes, from any of libvirt's accepted spellings. */
+export function normalizeUuid(value: string, what = 'uuid'): string {
+  const hex = value.trim().replace(/[-\s]/g, '');
+  if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new ConfigError(`malformed ${what} '${value}'`);
+  const h = hex.toLowerCase();
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+

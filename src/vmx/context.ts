@@ -1,0 +1,88 @@
+/**
+ * What the converter needs from the world, as callbacks: file-name mapping between VMX paths
+ * and domain XML sources, and SCSI controller model detection. Offline and connected callers
+ * pass different contexts; the converter itself does no I/O.
+ */
+import { InvalidArgumentError, NotFoundError } from '../errors.js';
+import type { DiskDef, ScsiModel } from '../domain/domain-def.js';
+
+/** Callbacks and settings for one conversion. */
+export interface VmxContext {
+  /**
+   * Maps a VMX fileName to a domain XML source (`[datastore] path` or an absolute path).
+   * Returns undefined when the file's datastore or file does not exist.
+   */
+  parseFileName(fileName: string): string | undefined;
+  /** Maps a domain XML source to a VMX fileName (`/vmfs/volumes/...` or absolute). */
+  formatFileName(src: string): string;
+  /** Resolves SCSI controller model 'auto' from a disk on it (e.g. a .vmdk's ddb.adapterType). */
+  autodetectScsiModel?(disk: DiskDef): ScsiModel | undefined;
+  /** Datacenter path recorded as `<vmware:datacenterpath>` when converting VMX to XML. */
+  datacenterPath?: string;
+  /** Receives non-fatal notes (ignored entries, rounding). */
+  warn?(message: string): void;
+}
+
+/** A parsed datastore path `[datastore] directory/file`. */
+export interface DatastorePath {
+  datastore: string;
+  path: string;
+}
+
+/** Parses `[ds] dir/file` (the space after ']' is optional). */
+export function parseDatastorePath(s: string): DatastorePath | undefined {
+  const m = /^\[([^\]]+)\] ?(.*)$/s.exec(s);
+  if (!m) return undefined;
+  return { datastore: m[1] as string, path: m[2] as string };
+}
+
+/** Offline mapping options: where the VMX lives, so bare file names resolve beside it. */
+export interface OfflineContextOptions {
+  /** `[datastore] directory/name.vmx` of the VMX being converted. */
+  vmxPath?: string;
+  datacenterPath?: string;
+  /** Model to use for SCSI controllers with model 'auto' when none can be detected offline. */
+  defaultScsiModel?: ScsiModel;
+  warn?(message: string): void;
+}
+
+/**
+ * The offline context: `/vmfs/volumes/<ds>/<path>` ⇄ `[<ds>] <path>`, other absolute paths
+ * unchanged, bare names beside the VMX; relative paths with a '/' are errors.
+ */
+export function offlineContext(opts: OfflineContextOptions = {}): VmxContext {
+  let dir: DatastorePath | undefined;
+  if (opts.vmxPath !== undefined) {
+    const p = parseDatastorePath(opts.vmxPath);
+    if (!p) throw new InvalidArgumentError(`--vmx-path '${opts.vmxPath}' is not a datastore path like '[datastore] directory/name.vmx'`);
+    const slash = p.path.lastIndexOf('/');
+    dir = { datastore: p.datastore, path: slash >= 0 ? p.path.slice(0, slash) : '' };
+  }
+  return {
+    datacenterPath: opts.datacenterPath,
+    warn: opts.warn,
+    parseFileName(fileName) {
+      if (fileName.startsWith('/vmfs/volumes/')) {
+        const rest = fileName.slice('/vmfs/volumes/'.length);
+        const slash = rest.indexOf('/');
+        if (slash <= 0) throw new NotFoundError(`file name '${fileName}' does not name a file on a datastore`);
+        return `[${rest.slice(0, slash)}] ${rest.slice(slash + 1)}`;
+      }
+      if (fileName.startsWith('/')) return fileName;
+      if (fileName.includes('/')) {
+        throw new InvalidArgumentError(`file name '${fileName}' is a relative path; expecting an absolute path or a bare file name`);
+      }
+      if (!dir) return fileName;
+      return `[${dir.datastore}] ${dir.path ? `${dir.path}/` : ''}${fileName}`;
+    },
+    formatFileName(src) {
+      const p = parseDatastorePath(src);
+      if (p) return `/vmfs/volumes/${p.datastore}/${p.path}`;
+      if (src.startsWith('/')) return src;
+      throw new InvalidArgumentError(`file name '${src}' is relative; expecting '[datastore] path' or an absolute path`);
+    },
+    autodetectScsiModel() {
+      return opts.defaultScsiModel;
+    },
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * libvirt domain → VMX text, with libvirt 9.0's semantics and line order
+ * (`virsh domxml-to-native vmware-vmx`). See vmx-to-domain.ts for the entry mapping.
+ */
+import { randomUUID } from 'node:crypto';
+import { ConfigError, UnsupportedError } from '../errors.js';
+import type { DomainDef } from '../domain/domain-def.js';
+import { formatCpuset } from '../domain/format-domain.js';
+import type { VmxContext } from './context.js';
+import { escapePercent } from './escape.js';
+import { formatDisks } from './format-disks.js';
+import { formatChrDevices, formatEthernets, formatGraphics, formatSharedFolders, formatVideo } from './format-devices.js';
+import { formatVmx } from './vmx-text.js';
+import { formatVmwareUuid } from './vmx-values.js';
+
+/** Options of the VMX writer. */
+export interface VmxWriteOptions {
+  /** virtualHW.version to write (4 = ESX 3.x; 7 = ESX 4.x; ...). */
+  virtualHwVersion: number;
+}
+
+/** Ordered VMX lines under construction. */
+export type VmxLines = [string, string][];
+
+/** Converts a domain to VMX text (UTF-8, `.encoding = "UTF-8"` first). */
+export function domainToVmx(def: DomainDef, ctx: VmxContext, opts: VmxWriteOptions): string {
+  return formatVmx(domainToVmxLines(def, ctx, opts));
+}
+
+/** Converts a domain to ordered VMX entries. */
+export function domainToVmxLines(def: DomainDef, ctx: VmxContext, opts: VmxWriteOptions): VmxLines {
+  if (def.type !== 'vmware') throw new ConfigError(`expecting domain type 'vmware' but found '${def.type}'`);
+  const hw = opts.virtualHwVersion;
+  const out: VmxLines = [];
+  const add = (k: string, v: string | number): void => void out.push([k, String(v)]);
+
+  add('.encoding', 'UTF-8');
+  add('config.version', '8');
+  add('virtualHW.version', hw);
+  add('guestOS', def.os.arch === 'x86_64' ? 'other-64' : 'other');
+  if (def.os.firmware === 'efi') add('firmware', 'efi');
+  if (def.os.smbiosMode !== undefined) {
+    if (def.os.smbiosMode !== 'host') throw new UnsupportedError(`unsupported SMBIOS mode '${def.os.smbiosMode}': only 'host'`);
+    add('smbios.reflecthost', 'true');
+  }
+  add('uuid.bios', formatVmwareUuid(def.uuid ?? randomUUID()));
+  add('displayName', escapePercent(def.name));
+  if (def.description !== undefined && def.description !== '') add('annotation', def.description);
+
+  formatMemory(def, add);
+  formatCpus(def, add);
+  formatGraphics(def, add);
+  formatDisks(def, ctx, add);
+  formatSharedFolders(def, add);
+  formatEthernets(def, add);
+  formatChrDevices(def, ctx, add);
+  formatVideo(def, add);
+  if (hw >= 7) {
+    // Since hardware version 7 VMware expects the PCIe root ports and a VMCI device.
+    add('pciBridge0.present', 'true');
+    for (let i = 4; i <= 7; i++) {
+      add(`pciBridge${i}.present`, 'true');
+      add(`pciBridge${i}.virtualDev`, 'pcieRootPort');
+      add(`pciBridge${i}.functions`, '8');
+    }
+    add('vmci0.present', 'true');
+  }
+  return out;
+}
+
+function formatMemory(def: DomainDef, add: (k: string, v: string | number) => void): void {
+  // VMware wants memsize in MiB as a multiple of 4: round the KiB value up to 4096 KiB.
+  const maxKiB = Math.ceil(def.memoryKiB / 4096) * 4096;
+  add('memsize', maxKiB / 1024);
+  const cur = def.currentMemoryKiB;
+  if (cur !== undefined && cur < def.memoryKiB) add('sched.mem.max', Math.ceil(cur / 1024));
+  if (def.minGuaranteeKiB) add('sched.mem.minsize', Math.ceil(def.minGuaranteeKiB / 1024));
+}
+
+function formatCpus(def: DomainDef, add: (k: string, v: string | number) => void): void {
+  if (def.vcpusCurrent !== undefined && def.vcpusCurrent !== def.vcpus) {
+    throw new UnsupportedError("attribute 'current' of <vcpu> is not supported: VMware VMs have one vCPU count");
+  }
+  add('numvcpus', def.vcpus);
+  if (def.topology) {
+    const t = def.topology;
+    if (t.dies !== 1) throw new UnsupportedError('only 1 die per socket is supported in <cpu><topology>');
+    if (t.threads !== 1) throw new UnsupportedError('only 1 thread per core is supported in <cpu><topology>');
+    if (t.sockets * t.cores !== def.vcpus) {
+      throw new ConfigError(`<cpu><topology> sockets*cores*threads (${t.sockets * t.cores}) must equal <vcpu> (${def.vcpus})`);
+    }
+    add('cpuid.coresPerSocket', t.cores);
+  }
+  if (def.cpuset && def.cpuset.length > 0) {
+    if (def.cpuset.length < def.vcpus) {
+      throw new ConfigError(`attribute 'cpuset' of <vcpu> ('${formatCpuset(def.cpuset)}') must list at least ${def.vcpus} CPU(s)`);
+    }
+    add('sched.cpu.affinity', def.cpuset.join(','));
+  }
+  if (def.cpuShares !== undefined) {
+    const s = def.cpuShares;
+    const v = s === def.vcpus * 500 ? 'low' : s === def.vcpus * 1000 ? 'normal' : s === def.vcpus * 2000 ? 'high' : String(s);
+    add('sched.cpu.shares', v);
+  }
+}
