@@ -24,7 +24,6 @@ const CODES: Record<ErrorCode, number> = {
 
 // virsh-style prefixes so messages read like libvirt's.
 const PREFIX: Partial<Record<ErrorCode, string>> = {
-  InvalidConfig: 'XML error: ',
   Unsupported: 'unsupported configuration: ',
   InvalidState: 'Requested operation is not valid: ',
   AuthFailed: 'authentication failed: ',
@@ -42,18 +41,5 @@ export function describeError(e: unknown): { code: number; message: string } {
     const msg = e.message.startsWith(prefix.trim()) ? e.message : prefix + e.message;
     return { code: CODES[e.code], message: msg };
   }
-  const err = e as NodeJS.ErrnoException;
-  if (err && typeof err === 'object' && typeof err.code === 'string' && typeof err.path === 'string') {
-    return { code: EXIT_FAILED, message: `cannot read '${err.path}': ${fsReason(err.code, err.message)}` };
-  }
-  return { code: EXIT_FAILED, message: `internal error: ${err instanceof Error ? err.message : String(e)}` };
-}
-
-function fsReason(code: string, message: string): string {
-  switch (code) {
-    case 'ENOENT': return 'No such file or directory';
-    case 'EACCES': return 'Permission denied';
-    case 'EISDIR': return 'Is a directory';
-    default: return message.replace(/^[A-Z]+: /, '');
-  }
+  return { code: EXIT_FAILED, message: `internal error: ${e instanceof Error ? e.message : String(e)}` };
 }

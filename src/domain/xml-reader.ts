@@ -53,7 +53,7 @@ export function parseXml(text: string, what = 'XML'): XmlElement {
     failure ??= e as Error;
   }
   if (failure || !root) {
-    const msg = failure ? failure.message.replace(/^[^:]*:\d+:\d+: /, '') : 'no root element';
+    const msg = failure ? failure.message.replace(/^(?:[^:\s]*:)?\d+:\d+: /, '') : 'no root element';
     const line = failure ? ` at line ${parser.line}` : '';
     throw new ConfigError(`malformed ${what}${line}: ${msg}`);
   }

@@ -3,7 +3,7 @@
  * and domain XML sources, and SCSI controller model detection. Offline and connected callers
  * pass different contexts; the converter itself does no I/O.
  */
-import { InvalidArgumentError, NotFoundError } from '../errors.js';
+import { ConfigError, InvalidArgumentError } from '../errors.js';
 import type { DiskDef, ScsiModel } from '../domain/domain-def.js';
 
 /** Callbacks and settings for one conversion. */
@@ -65,12 +65,12 @@ export function offlineContext(opts: OfflineContextOptions = {}): VmxContext {
       if (fileName.startsWith('/vmfs/volumes/')) {
         const rest = fileName.slice('/vmfs/volumes/'.length);
         const slash = rest.indexOf('/');
-        if (slash <= 0) throw new NotFoundError(`file name '${fileName}' does not name a file on a datastore`);
+        if (slash <= 0) throw new ConfigError(`file name '${fileName}' does not name a file on a datastore`);
         return `[${rest.slice(0, slash)}] ${rest.slice(slash + 1)}`;
       }
       if (fileName.startsWith('/')) return fileName;
       if (fileName.includes('/')) {
-        throw new InvalidArgumentError(`file name '${fileName}' is a relative path; expecting an absolute path or a bare file name`);
+        throw new ConfigError(`file name '${fileName}' is a relative path; expecting an absolute path or a bare file name`);
       }
       if (!dir) return fileName;
       return `[${dir.datastore}] ${dir.path ? `${dir.path}/` : ''}${fileName}`;
@@ -79,7 +79,7 @@ export function offlineContext(opts: OfflineContextOptions = {}): VmxContext {
       const p = parseDatastorePath(src);
       if (p) return `/vmfs/volumes/${p.datastore}/${p.path}`;
       if (src.startsWith('/')) return src;
-      throw new InvalidArgumentError(`file name '${src}' is relative; expecting '[datastore] path' or an absolute path`);
+      throw new ConfigError(`file name '${src}' is relative; expecting '[datastore] path' or an absolute path`);
     },
     autodetectScsiModel() {
       return opts.defaultScsiModel;

@@ -108,7 +108,8 @@ function formatHardDisk(d: DiskDef, p: string, ctx: VmxContext, add: Add): void 
   if (d.src === undefined) throw new ConfigError(`hard disk '${d.targetDev}' has no source file`);
   if (!/\.vmdk$/i.test(d.src)) throw new UnsupportedError(`image '${d.src}' of disk '${d.targetDev}' has an unsupported type: expecting '.vmdk'`);
   add(`${p}.present`, 'true');
-  add(`${p}.deviceType`, d.bus === 'ide' ? 'ata-hardDisk' : 'scsi-hardDisk');
+  // VMware writes no deviceType for SATA disks; the .vmdk file name says what they are.
+  if (d.bus !== 'sata') add(`${p}.deviceType`, d.bus === 'ide' ? 'ata-hardDisk' : 'scsi-hardDisk');
   add(`${p}.fileName`, ctx.formatFileName(d.src));
   if (d.cache !== undefined && d.cache !== 'default') {
     if (d.cache !== 'writethrough') throw new UnsupportedError(`disk '${d.targetDev}' has the unsupported cache mode '${d.cache}': only 'writethrough'`);

@@ -41,6 +41,15 @@ export class VmxConfig {
 // Labels TextDecoder knows under another name, as VMware spells them.
 const ENCODING_ALIASES: Record<string, string> = { gb2312: 'gbk', 'x-sjis': 'shift_jis', 'windows-31j': 'shift_jis' };
 
+// WHATWG maps these labels to windows-1252, but Node 20's fast path decodes them as ISO-8859-1,
+// losing €, smart quotes and the other 0x80–0x9F characters; they are mapped by hand.
+const CP1252_LABELS = new Set(['windows-1252', 'cp1252', 'x-cp1252', 'latin1', 'iso-8859-1', 'iso8859-1', 'iso_8859-1', 'l1', 'ascii', 'us-ascii', 'cp819', 'ibm819', 'iso-ir-100']);
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+
+function fixCp1252(text: string): string {
+  return text.replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80] as string);
+}
+
 function decoderFor(label: string): TextDecoder {
   const norm = label.trim().toLowerCase();
   try {
@@ -63,6 +72,7 @@ export function decodeVmxBytes(bytes: Uint8Array): { text: string; encoding: str
   const decoder = decoderFor(encoding ?? 'utf-8');
   try {
     let text = decoder.decode(bytes);
+    if (CP1252_LABELS.has((encoding ?? '').trim().toLowerCase())) text = fixCp1252(text);
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     return { text, encoding };
   } catch {
