@@ -112,6 +112,8 @@ export interface DomainDef {
   type: string;
   name: string;
   uuid?: string;
+  /** `<genid>`: the VM generation ID (VMX vm.genid + vm.genidX). */
+  genid?: string;
   title?: string;
   description?: string;
   memoryKiB: number;

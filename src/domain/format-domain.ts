@@ -24,6 +24,7 @@ export function formatDomain(def: DomainDef): string {
   w.open('domain', [['type', def.type], ['xmlns:vmware', def.datacenterPath !== undefined ? VMWARE_NS : undefined]]);
   w.text('name', def.name);
   w.text('uuid', def.uuid ?? '00000000-0000-0000-0000-000000000000');
+  if (def.genid !== undefined) w.text('genid', def.genid);
   if (def.title !== undefined) w.text('title', def.title);
   if (def.description !== undefined) w.text('description', def.description);
   w.text('memory', def.memoryKiB, [['unit', 'KiB']]);
@@ -77,6 +78,11 @@ function formatDevices(w: XmlWriter, def: DomainDef): void {
   for (const s of d.serials) formatChr(w, 'serial', s, [['port', s.port]]);
   for (const p of d.parallels) formatChr(w, 'parallel', p, [['port', p.port]]);
   for (const c of d.consoles) formatChr(w, 'console', c, [['type', 'serial'], ['port', c.port]]);
+  if (d.graphics.length > 0) {
+    // libvirt adds the implicit PS/2 mouse and keyboard of a VM with a graphical console
+    w.empty('input', [['type', 'mouse'], ['bus', 'ps2']]);
+    w.empty('input', [['type', 'keyboard'], ['bus', 'ps2']]);
+  }
   for (const g of d.graphics) {
     const attrs: Attrs = [['type', g.type], ['port', g.port], ['autoport', g.autoport ? 'yes' : 'no'], ['listen', g.listen],
       ['keymap', g.keymap], ['passwd', g.passwd]];

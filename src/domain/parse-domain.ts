@@ -28,6 +28,8 @@ export function domainFromElement(root: XmlElement): DomainDef {
   def.type = type;
   const uuid = child(root, 'uuid');
   if (uuid) def.uuid = normalizeUuid(uuid.text, '<uuid>');
+  const genid = child(root, 'genid');
+  if (genid && genid.text.trim() !== '') def.genid = normalizeUuid(genid.text, '<genid>');
   const title = child(root, 'title');
   if (title) def.title = title.text;
   const desc = child(root, 'description');

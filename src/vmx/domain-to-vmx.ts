@@ -55,16 +55,17 @@ export function domainToVmxLines(def: DomainDef, ctx: VmxContext, opts: VmxWrite
   formatEthernets(def, add);
   formatChrDevices(def, ctx, add);
   formatVideo(def, add);
-  if (hw >= 7) {
-    // Since hardware version 7 VMware expects the PCIe root ports and a VMCI device.
+  // As libvirt 9.0 writes them: the VMCI device from hardware version 7 on, the PCIe root
+  // ports that VMware's own VMs carry from version 8 on.
+  if (hw >= 8) {
     add('pciBridge0.present', 'true');
     for (let i = 4; i <= 7; i++) {
       add(`pciBridge${i}.present`, 'true');
       add(`pciBridge${i}.virtualDev`, 'pcieRootPort');
       add(`pciBridge${i}.functions`, '8');
     }
-    add('vmci0.present', 'true');
   }
+  if (hw >= 7) add('vmci0.present', 'true');
   return out;
 }
 
@@ -73,7 +74,7 @@ function formatMemory(def: DomainDef, add: (k: string, v: string | number) => vo
   const maxKiB = Math.ceil(def.memoryKiB / 4096) * 4096;
   add('memsize', maxKiB / 1024);
   const cur = def.currentMemoryKiB;
-  if (cur !== undefined && cur < def.memoryKiB) add('sched.mem.max', Math.ceil(cur / 1024));
+  if (cur !== undefined && cur < maxKiB) add('sched.mem.max', Math.ceil(cur / 1024));
   if (def.minGuaranteeKiB) add('sched.mem.minsize', Math.ceil(def.minGuaranteeKiB / 1024));
 }
 

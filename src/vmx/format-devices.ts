@@ -119,7 +119,7 @@ function formatMac(net: InterfaceDef, p: string, add: Add): void {
     add(`${p}.addressType`, 'static');
     add(`${p}.address`, mac);
   }
-  if (check === false) add(`${p}.checkMACAddress`, 'false');
+  if (check !== undefined) add(`${p}.checkMACAddress`, check ? 'true' : 'false');
 }
 
 const SCHEMES: Record<NonNullable<ChrDef['protocol']>, string> = { raw: 'tcp', telnet: 'telnet', telnets: 'telnets', tls: 'ssl' };

@@ -46,8 +46,10 @@ function scsiModels(def: DomainDef, ctx: VmxContext): { present: boolean[]; mode
     if (d.bus !== 'scsi' || !d.address) continue;
     const i = d.address.controller;
     present[i] = true;
-    if (d.driverName !== undefined && d.device === 'disk') {
+    if (d.driverName !== undefined) {
       const m = d.driverName.toLowerCase();
+      // a CD-ROM's driver name may be 'atapi' or similar: only SCSI models say something here
+      if (!SCSI_VMX[m] && d.device !== 'disk') continue;
       if (!SCSI_VMX[m]) {
         throw new UnsupportedError(`expecting <driver name> of disk '${d.targetDev}' to be buslogic, lsilogic, lsisas1068 or vmpvscsi but found '${d.driverName}'`);
       }
@@ -127,10 +129,14 @@ function formatCdrom(d: DiskDef, p: string, ctx: VmxContext, add: Add): void {
     if (d.src !== undefined) {
       if (!/\.iso$/i.test(d.src)) throw new UnsupportedError(`image '${d.src}' of CD-ROM '${d.targetDev}' has an unsupported type: expecting '.iso'`);
       add(`${p}.fileName`, ctx.formatFileName(d.src));
+    } else {
+      // what ESX itself writes for a CD-ROM drive with no medium
+      add(`${p}.fileName`, 'emptyBackingString');
     }
     return;
   }
-  if (d.device === 'lun' && d.src !== undefined) {
+  // ESX names generic SCSI devices under /vmfs/devices; other device paths are raw CD-ROM drives.
+  if (d.device === 'lun' && d.src !== undefined && d.src.startsWith('/vmfs/devices/')) {
     add(`${p}.deviceType`, 'scsi-passthru');
     add(`${p}.fileName`, d.src);
     return;

@@ -38,7 +38,7 @@ function parseEthernet(conf: VmxConfig, n: number): InterfaceDef | undefined {
   } else {
     throw new ConfigError(`expecting VMX entry '${p}.addressType' to be 'generated', 'static' or 'vpx' but found '${addressType}'`);
   }
-  if (!vmxBool(conf, `${p}.checkMACAddress`, true)) net.macCheck = false;
+  if (conf.has(`${p}.checkMACAddress`)) net.macCheck = vmxBool(conf, `${p}.checkMACAddress`, true);
 
   const virtualDev = vmxString(conf, `${p}.virtualDev`);
   if (virtualDev !== undefined) {

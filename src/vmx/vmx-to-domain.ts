@@ -38,6 +38,7 @@ export function vmxToDomain(input: string | Uint8Array | VmxConfig, ctx: VmxCont
 
   const uuid = vmxString(conf, 'uuid.bios');
   if (uuid !== undefined) def.uuid = parseVmwareUuid(uuid, 'uuid.bios');
+  parseGenid(conf, def);
   const annotation = vmxString(conf, 'annotation');
   if (annotation !== undefined && annotation !== '') def.description = annotation;
 
@@ -118,4 +119,19 @@ function parseCpus(conf: VmxConfig, def: DomainDef): void {
     }
     def.topology = { sockets: numvcpus / cores, dies: 1, cores, threads: 1 };
   }
+}
+
+// vm.genid and vm.genidX are the two halves of the generation ID as signed 64-bit decimals.
+function parseGenid(conf: VmxConfig, def: DomainDef): void {
+  const hi = vmxString(conf, 'vm.genid');
+  const lo = vmxString(conf, 'vm.genidX');
+  if (hi === undefined || lo === undefined) return;
+  const half = (v: string, key: string): string => {
+    if (!/^-?\d{1,20}$/.test(v.trim())) throw new ConfigError(`VMX entry '${key}' must be an integer but found '${v}'`);
+    const n = BigInt(v.trim());
+    if (n < -(1n << 63n) || n >= 1n << 64n) throw new ConfigError(`VMX entry '${key}' is out of range: '${v}'`);
+    return BigInt.asUintN(64, n).toString(16).padStart(16, '0');
+  };
+  const h = half(hi, 'vm.genid') + half(lo, 'vm.genidX');
+  def.genid = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
