@@ -27,9 +27,22 @@ export function parseDevices(devices: XmlElement, def: DomainDef): void {
         if (!IGNORED.has(el.local)) throw new UnsupportedError(`unsupported device <${el.name}> in <devices>: VMware VMs cannot have it`);
     }
   }
+  addImplicitControllers(def);
   if (def.serials.length === 0 && def.consoles[0] && def.consoles[0].type !== 'pipe') {
     // libvirt turns a lone serial console into the first serial port
     def.serials.push({ ...def.consoles[0], port: 0 });
+  }
+}
+
+// Like libvirt's post-parse: every disk bus gets controllers 0..max-in-use, appended after the
+// explicit ones in the order scsi, fdc, ide, sata.
+function addImplicitControllers(def: DomainDef): void {
+  for (const bus of ['scsi', 'fdc', 'ide', 'sata'] as const) {
+    let max = -1;
+    for (const d of def.disks) if (d.bus === bus && d.address) max = Math.max(max, d.address.controller);
+    for (let i = 0; i <= max; i++) {
+      if (!def.controllers.some((c) => c.type === bus && c.index === i)) def.controllers.push({ type: bus, index: i });
+    }
   }
 }
 
@@ -102,7 +115,10 @@ function parseDisk(el: XmlElement): DiskDef {
     if (addr.attrs.type !== 'drive') throw new UnsupportedError(`unsupported address type '${addr.attrs.type ?? ''}' for disk '${dev}'`);
     const num = (a: string): number => parseUInt(addr.attrs[a], `attribute '${a}' of <address> of disk '${dev}'`) ?? 0;
     const got: DriveAddress = { controller: num('controller'), bus: num('bus'), target: num('target'), unit: num('unit') };
-    if (got.controller !== expected.controller || got.bus !== expected.bus || got.unit !== expected.unit) {
+    // PVSCSI has units up to 63; the VMX side names them on from the controller's 15 (unit 16 = sdp)
+    const wideMatch = bus === 'scsi' && got.bus === 0 && got.unit > 15 && got.unit <= 63 && got.controller <= 3
+      && got.controller * 15 + got.unit - 1 === index;
+    if (!wideMatch && (got.controller !== expected.controller || got.bus !== expected.bus || got.unit !== expected.unit)) {
       throw new ConfigError(`disk address ${got.controller}:${got.bus}:${got.unit} doesn't match target device '${dev}'`);
     }
     disk.address = got;
@@ -199,9 +215,13 @@ function parseChr(el: XmlElement, kind: string): ChrDef {
   const sources = childrenNamed(el, 'source');
   if (type === 'tcp') {
     const src = sources[0];
-    if (!src?.attrs.host || !src.attrs.service) throw new ConfigError(`missing <source host=… service=…> in <${kind} type='tcp'>`);
+    if (!src?.attrs.service) throw new ConfigError(`missing <source service=…> in <${kind} type='tcp'>`);
+    if (!/^\d{1,5}$/.test(src.attrs.service) || Number(src.attrs.service) > 65535) {
+      throw new UnsupportedError(`service '${src.attrs.service}' of <${kind} type='tcp'> must be a TCP port number for VMware`);
+    }
     chr.mode = src.attrs.mode === 'bind' ? 'bind' : 'connect';
-    chr.host = src.attrs.host;
+    if (src.attrs.host) chr.host = src.attrs.host;
+    else if (chr.mode === 'connect') throw new ConfigError(`missing host in <${kind} type='tcp'><source mode='connect'>`);
     chr.service = src.attrs.service;
     const proto = child(el, 'protocol')?.attrs.type ?? 'raw';
     if (proto !== 'raw' && proto !== 'telnet' && proto !== 'telnets' && proto !== 'tls') {
@@ -210,7 +230,7 @@ function parseChr(el: XmlElement, kind: string): ChrDef {
     chr.protocol = proto;
   } else {
     const path = sources[0]?.attrs.path;
-    if (path === undefined) throw new ConfigError(`missing <source path=…> in <${kind} type='${type}'>`);
+    if (!path) throw new ConfigError(`missing <source path=…> in <${kind} type='${type}'>`);
     chr.path = path;
   }
   return chr;
@@ -220,6 +240,7 @@ function parseGraphics(el: XmlElement): DomainDef['graphics'][number] {
   const type = el.attrs.type;
   if (type !== 'vnc') throw new UnsupportedError(`unsupported graphics type '${type ?? ''}': only 'vnc'`);
   const port = parseInt10(el.attrs.port, "attribute 'port' of <graphics>") ?? -1;
+  if (port < -1 || port > 65535) throw new ConfigError(`attribute 'port' of <graphics> must be a TCP port but found ${port}`);
   const autoport = el.attrs.autoport === 'yes' || port < 0;
   const g: DomainDef['graphics'][number] = { type, port: autoport ? -1 : port, autoport };
   const listen = el.attrs.listen ?? child(el, 'listen')?.attrs.address;
@@ -236,7 +257,10 @@ function parseVideo(el: XmlElement): VideoDef {
   const vram = parseUInt(model?.attrs.vram, "attribute 'vram' of <video><model>");
   if (vram !== undefined) v.vramKiB = vram;
   const heads = parseUInt(model?.attrs.heads, "attribute 'heads' of <video><model>");
-  if (heads !== undefined) v.heads = heads;
+  if (heads !== undefined) {
+    if (heads < 1 || heads > 16) throw new UnsupportedError(`attribute 'heads' of <video><model> must be between 1 and 16 for VMware but found ${heads}`);
+    v.heads = heads;
+  }
   if (model?.attrs.primary === 'yes') v.primary = true;
   return v;
 }

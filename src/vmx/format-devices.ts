@@ -151,7 +151,7 @@ export function formatChrDevices(def: DomainDef, ctx: VmxContext, add: Add): voi
         add(`${p}.fileName`, s.path ?? '');
         break;
       case 'tcp': {
-        const host = s.host?.includes(':') ? `[${s.host}]` : s.host;
+        const host = s.host === undefined ? '' : s.host.includes(':') ? `[${s.host}]` : s.host;
         add(`${p}.fileType`, 'network');
         add(`${p}.fileName`, `${SCHEMES[s.protocol ?? 'raw']}://${host}:${s.service}`);
         add(`${p}.network.endPoint`, s.mode === 'bind' ? 'server' : 'client');

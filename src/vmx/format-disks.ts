@@ -136,7 +136,7 @@ function formatCdrom(d: DiskDef, p: string, ctx: VmxContext, add: Add): void {
     return;
   }
   // ESX names generic SCSI devices under /vmfs/devices; other device paths are raw CD-ROM drives.
-  if (d.device === 'lun' && d.src !== undefined && d.src.startsWith('/vmfs/devices/')) {
+  if (d.device === 'lun' && d.src !== undefined && d.src.startsWith('/vmfs/devices/') && d.bus === 'scsi') {
     add(`${p}.deviceType`, 'scsi-passthru');
     add(`${p}.fileName`, d.src);
     return;

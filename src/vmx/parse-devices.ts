@@ -138,13 +138,17 @@ function parseSerial(conf: VmxConfig, ctx: VmxContext, n: number): ChrDef | unde
     if (!m) throw new ConfigError(`VMX entry '${p}.fileName' must be a URI like 'telnet://host:port' but found '${uri}'`);
     const protocol = NETWORK_SCHEMES[(m[1] as string).toLowerCase()];
     if (!protocol) throw new ConfigError(`VMX entry '${p}.fileName' has the unsupported scheme '${m[1]}'`);
-    if (m[3] === undefined) throw new ConfigError(`VMX entry '${p}.fileName' lacks a port: '${uri}'`);
+    if (m[3] === undefined || Number(m[3]) > 65535) throw new ConfigError(`VMX entry '${p}.fileName' lacks a port: '${uri}'`);
     const endPoint = (vmxString(conf, `${p}.network.endPoint`) ?? 'server').toLowerCase();
     if (endPoint !== 'server' && endPoint !== 'client') {
       throw new ConfigError(`expecting VMX entry '${p}.network.endPoint' to be 'server' or 'client' but found '${endPoint}'`);
     }
     const host = (m[2] as string).replace(/^\[(.*)\]$/, '$1');
-    return { type: 'tcp', mode: endPoint === 'server' ? 'bind' : 'connect', host, service: m[3], protocol, port: n };
+    const chr: ChrDef = { type: 'tcp', mode: endPoint === 'server' ? 'bind' : 'connect', service: m[3], protocol, port: n };
+    // 'telnet://:2001' listens on every interface
+    if (host !== '') chr.host = host;
+    else if (chr.mode === 'connect') throw new ConfigError(`VMX entry '${p}.fileName' names no host to connect to: '${uri}'`);
+    return chr;
   }
   throw new ConfigError(`expecting VMX entry '${p}.fileType' to be 'device', 'file', 'pipe' or 'network' but found '${fileType}'`);
 }
