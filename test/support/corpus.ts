@@ -44,12 +44,12 @@ function repoRoot(): string {
   return resolve(HERE, '..', '..');
 }
 
-/** Where the corpus lives: $ESXVIRT_CONFORMANCE_DIR, test/fixtures/libvirt-vmx, or the shared copy. */
+/** Where the corpus lives: $ESXVIRT_CONFORMANCE_DIR, test/fixtures/libvirt-vmx, or the shared copy beside the checkout. */
 export function corpusDir(): string | undefined {
   const candidates = [
     process.env.ESXVIRT_CONFORMANCE_DIR,
     join(repoRoot(), 'test', 'fixtures', 'libvirt-vmx'),
-    '/work/shared/conformance/libvirt-vmx',
+    join(repoRoot(), '..', 'shared', 'conformance', 'libvirt-vmx'),
   ];
   for (const c of candidates) if (c && existsSync(join(c, 'vmx2xml'))) return c;
   return undefined;
