@@ -84,7 +84,7 @@ function isDiskType(bus: DiskBus, t: string): boolean {
 
 function parseDisk(conf: VmxConfig, ctx: VmxContext, def: DomainDef, s: Slot): void {
   const p = s.prefix;
-  if (!vmxBool(conf, `${p}.present`, false)) return;
+  if (!conf.hasDevice(p) || !vmxBool(conf, `${p}.present`, false)) return;
   const deviceType = vmxString(conf, `${p}.deviceType`);
   const clientDevice = vmxBool(conf, `${p}.clientDevice`, false);
   const fileName = vmxString(conf, `${p}.fileName`);

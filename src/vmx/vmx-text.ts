@@ -32,6 +32,20 @@ export class VmxConfig {
     return this.entries.has(key.toLowerCase());
   }
 
+  private devices: Set<string> | undefined;
+
+  /** True when some key starts with `prefix.` (e.g. 'scsi0:3'): lets readers skip empty slots. */
+  hasDevice(prefix: string): boolean {
+    if (!this.devices) {
+      this.devices = new Set();
+      for (const k of this.entries.keys()) {
+        const dot = k.indexOf('.');
+        if (dot > 0) this.devices.add(k.slice(0, dot));
+      }
+    }
+    return this.devices.has(prefix.toLowerCase());
+  }
+
   /** The entry's key as written in the file, for messages. */
   keyAsWritten(key: string): string {
     return this.entries.get(key.toLowerCase())?.key ?? key;
