@@ -4,7 +4,6 @@
  */
 import { lookup } from 'node:dns/promises';
 import * as net from 'node:net';
-import { SocksClient } from 'socks';
 import { ConnectionError } from '../errors.js';
 import { formatProxy, type ProxySpec } from './proxy.js';
 import { toTransportError } from './transport-errors.js';
@@ -132,6 +131,8 @@ async function socksConnect(socket: net.Socket, proxy: ProxySpec, host: string, 
       throw toTransportError(e, hostPort(host, port));
     }
   }
+  // Loaded on first use: most connections use no SOCKS proxy, and the package costs ~40 ms at start.
+  const { SocksClient } = await import('socks');
   const established = SocksClient.createConnection({
     command: 'connect',
     proxy: { host: proxy.host, port: proxy.port, type: proxy.type === 'socks5' ? 5 : 4 },

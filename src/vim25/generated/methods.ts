@@ -74,6 +74,26 @@ export async function CancelWaitForUpdates(soap: SoapCaller, _this: T.MoRef<'Pro
   await soap.invoke('CancelWaitForUpdates', _this, {}, undefined);
 }
 
+/** Calls CreatePropertyCollector on a PropertyCollector. */
+export async function CreatePropertyCollector(soap: SoapCaller, _this: T.MoRef<'PropertyCollector'>): Promise<T.MoRef<'PropertyCollector'>> {
+  return (await soap.invoke('CreatePropertyCollector', _this, {}, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'PropertyCollector'>;
+}
+
+/** Calls DestroyPropertyCollector on a PropertyCollector (no return value). */
+export async function DestroyPropertyCollector(soap: SoapCaller, _this: T.MoRef<'PropertyCollector'>): Promise<void> {
+  await soap.invoke('DestroyPropertyCollector', _this, {}, undefined);
+}
+
+/** Calls CreateFolder on a Folder. */
+export async function CreateFolder(soap: SoapCaller, _this: T.MoRef<'Folder'>, args: { name: string }): Promise<T.MoRef<'Folder'>> {
+  return (await soap.invoke('CreateFolder', _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Folder'>;
+}
+
+/** Calls CreateDatacenter on a Folder. */
+export async function CreateDatacenter(soap: SoapCaller, _this: T.MoRef<'Folder'>, args: { name: string }): Promise<T.MoRef<'Datacenter'>> {
+  return (await soap.invoke('CreateDatacenter', _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Datacenter'>;
+}
+
 /** Calls CreateContainerView on a ViewManager. */
 export async function CreateContainerView(soap: SoapCaller, _this: T.MoRef<'ViewManager'>, args: { container: T.MoRef<'ManagedEntity'>; type?: string[]; recursive: boolean }): Promise<T.MoRef<'ContainerView'>> {
   return (await soap.invoke('CreateContainerView', _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'ContainerView'>;

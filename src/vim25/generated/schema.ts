@@ -239,6 +239,9 @@ export const vim25Schema: Schema = {
     NotFound: { base: 'VimFault', members: [] },
     ConcurrentAccess: { base: 'VimFault', members: [] },
     VmConfigFault: { base: 'VimFault', members: [] },
+    GenericVmConfigFault: { base: 'VmConfigFault', members: [
+      { name: 'reason', type: 'string', list: false, required: true },
+    ] },
     ToolsUnavailable: { base: 'VimFault', members: [] },
     TaskReason: { base: 'DynamicData', members: [] },
     TaskReasonSystem: { base: 'TaskReason', members: [] },
@@ -585,6 +588,14 @@ export const vim25Schema: Schema = {
       { name: 'options', type: 'WaitOptions', list: false, required: false },
     ], returns: { type: 'UpdateSet', list: false, required: false } },
     CancelWaitForUpdates: { params: [] },
+    CreatePropertyCollector: { params: [], returns: { type: 'ManagedObjectReference', list: false, required: true } },
+    DestroyPropertyCollector: { params: [] },
+    CreateFolder: { params: [
+      { name: 'name', type: 'string', list: false, required: true },
+    ], returns: { type: 'ManagedObjectReference', list: false, required: true } },
+    CreateDatacenter: { params: [
+      { name: 'name', type: 'string', list: false, required: true },
+    ], returns: { type: 'ManagedObjectReference', list: false, required: true } },
     CreateContainerView: { params: [
       { name: 'container', type: 'ManagedObjectReference', list: false, required: true },
       { name: 'type', type: 'string', list: true, required: false },

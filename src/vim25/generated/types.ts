@@ -112,7 +112,7 @@ export function isMoRef<T extends ManagedTypeName>(ref: ManagedObjectReference, 
 }
 
 /** The declared fault types (MethodFault and its subtypes). */
-export type FaultTypeName = 'MethodFault' | 'RuntimeFault' | 'VimFault' | 'InvalidProperty' | 'InvalidCollectorVersion' | 'SecurityError' | 'NoPermission' | 'NotAuthenticated' | 'ManagedObjectNotFound' | 'InvalidArgument' | 'InvalidRequest' | 'MethodNotFound' | 'InvalidType' | 'NotSupported' | 'NotImplemented' | 'SystemError' | 'RequestCanceled' | 'MethodDisabled' | 'HostCommunication' | 'HostNotConnected' | 'HostNotReachable' | 'InvalidLogin' | 'InvalidState' | 'InvalidPowerState' | 'TaskInProgress' | 'FileFault' | 'FileNotFound' | 'FileAlreadyExists' | 'FileLocked' | 'CannotAccessFile' | 'DuplicateName' | 'InvalidName' | 'InvalidDatastore' | 'InvalidDatastorePath' | 'AlreadyExists' | 'NotFound' | 'ConcurrentAccess' | 'VmConfigFault' | 'ToolsUnavailable';
+export type FaultTypeName = 'MethodFault' | 'RuntimeFault' | 'VimFault' | 'InvalidProperty' | 'InvalidCollectorVersion' | 'SecurityError' | 'NoPermission' | 'NotAuthenticated' | 'ManagedObjectNotFound' | 'InvalidArgument' | 'InvalidRequest' | 'MethodNotFound' | 'InvalidType' | 'NotSupported' | 'NotImplemented' | 'SystemError' | 'RequestCanceled' | 'MethodDisabled' | 'HostCommunication' | 'HostNotConnected' | 'HostNotReachable' | 'InvalidLogin' | 'InvalidState' | 'InvalidPowerState' | 'TaskInProgress' | 'FileFault' | 'FileNotFound' | 'FileAlreadyExists' | 'FileLocked' | 'CannotAccessFile' | 'DuplicateName' | 'InvalidName' | 'InvalidDatastore' | 'InvalidDatastorePath' | 'AlreadyExists' | 'NotFound' | 'ConcurrentAccess' | 'VmConfigFault' | 'GenericVmConfigFault' | 'ToolsUnavailable';
 
 /** Data object DynamicData. */
 export interface DynamicData {
@@ -490,6 +490,11 @@ export interface ConcurrentAccess extends VimFault {
 
 /** Fault VmConfigFault (extends VimFault). */
 export interface VmConfigFault extends VimFault {
+}
+
+/** Fault GenericVmConfigFault (extends VmConfigFault). */
+export interface GenericVmConfigFault extends VmConfigFault {
+  reason: string;
 }
 
 /** Fault ToolsUnavailable (extends VimFault). */
@@ -923,7 +928,7 @@ export interface HostHardwareInfo extends DynamicData {
 export type AnySelectionSpec = SelectionSpec | TraversalSpec;
 
 /** MethodFault or any declared subtype; `_type` tells them apart. */
-export type AnyMethodFault = MethodFault | RuntimeFault | VimFault | InvalidProperty | InvalidCollectorVersion | SecurityError | NoPermission | NotAuthenticated | ManagedObjectNotFound | InvalidArgument | InvalidRequest | MethodNotFound | InvalidType | NotSupported | NotImplemented | SystemError | RequestCanceled | MethodDisabled | HostCommunication | HostNotConnected | HostNotReachable | InvalidLogin | InvalidState | InvalidPowerState | TaskInProgress | FileFault | FileNotFound | FileAlreadyExists | FileLocked | CannotAccessFile | DuplicateName | InvalidName | InvalidDatastore | InvalidDatastorePath | AlreadyExists | NotFound | ConcurrentAccess | VmConfigFault | ToolsUnavailable;
+export type AnyMethodFault = MethodFault | RuntimeFault | VimFault | InvalidProperty | InvalidCollectorVersion | SecurityError | NoPermission | NotAuthenticated | ManagedObjectNotFound | InvalidArgument | InvalidRequest | MethodNotFound | InvalidType | NotSupported | NotImplemented | SystemError | RequestCanceled | MethodDisabled | HostCommunication | HostNotConnected | HostNotReachable | InvalidLogin | InvalidState | InvalidPowerState | TaskInProgress | FileFault | FileNotFound | FileAlreadyExists | FileLocked | CannotAccessFile | DuplicateName | InvalidName | InvalidDatastore | InvalidDatastorePath | AlreadyExists | NotFound | ConcurrentAccess | VmConfigFault | GenericVmConfigFault | ToolsUnavailable;
 
 /** TaskReason or any declared subtype; `_type` tells them apart. */
 export type AnyTaskReason = TaskReason | TaskReasonSystem | TaskReasonUser | TaskReasonAlarm | TaskReasonSchedule;
