@@ -1,23 +1,11 @@
 /** esxvirt's command line: virsh's command names and layout; errors end here as exit codes. */
 import { describeError, EXIT_OK, EXIT_USAGE, UsageError } from './exit-codes.js';
 import { processStreams, type Streams } from './io.js';
-import { domxmlFromNative, domxmlToNative } from './commands/native.js';
+import { COMMANDS } from './commands/registry.js';
+import type { GlobalOptions } from './commands/types.js';
 import { VERSION } from '../version.js';
 
-type Command = (argv: string[], io: Streams, global: GlobalOptions) => Promise<number>;
-
-/** Options that precede the command, as in virsh. */
-export interface GlobalOptions {
-  connect?: string;
-  debug: boolean;
-  json: boolean;
-  quiet: boolean;
-}
-
-const COMMANDS: Record<string, { run: Command; help: string }> = {
-  'domxml-from-native': { run: domxmlFromNative, help: 'Convert native config (vmware-vmx) to domain XML' },
-  'domxml-to-native': { run: domxmlToNative, help: 'Convert domain XML to native config (vmware-vmx)' },
-};
+export type { GlobalOptions };
 
 function usage(): string {
   const names = Object.keys(COMMANDS).sort();
@@ -62,7 +50,7 @@ export async function main(argv: string[], io: Streams = processStreams): Promis
       io.out(usage());
       return name === undefined ? EXIT_USAGE : EXIT_OK;
     }
-    if (name === 'version' && global.connect === undefined && args.length === 0) {
+    if (name === 'version' && !COMMANDS.version) {
       io.out(`esxvirt ${VERSION}\n`);
       return EXIT_OK;
     }

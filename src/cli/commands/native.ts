@@ -7,6 +7,7 @@ import { domainToVmx } from '../../vmx/domain-to-vmx.js';
 import { vmxToDomain } from '../../vmx/vmx-to-domain.js';
 import { parseArgs } from '../args.js';
 import { readInput, type Streams } from '../io.js';
+import type { Command } from './types.js';
 
 function checkFormat(format: string | undefined): void {
   if (format !== 'vmware-vmx') {
@@ -40,3 +41,9 @@ export async function domxmlToNative(argv: string[], io: Streams): Promise<numbe
   io.out(domainToVmx(def, ctx, { virtualHwVersion: Number(hwText) }));
   return 0;
 }
+
+/** name → command. */
+export const nativeCommands: Record<string, Command> = {
+  'domxml-from-native': { run: domxmlFromNative, help: 'Convert native config (vmware-vmx) to domain XML' },
+  'domxml-to-native': { run: domxmlToNative, help: 'Convert domain XML to native config (vmware-vmx)' },
+};

@@ -1,0 +1,5 @@
+/** Commands of this group (filled in as they are built). */
+import type { Command } from './types.js';
+
+/** name → command. */
+export const domainTuningCommands: Record<string, Command> = {};

@@ -1,0 +1,29 @@
+/** Opening the connection a command works on: -c/--connect, ESXVIRT_DEFAULT_URI, or LIBVIRT_DEFAULT_URI. */
+import { InvalidArgumentError } from '../errors.js';
+import { Connection } from '../driver/connection.js';
+import { isEsxUri } from '../driver/uri.js';
+import type { GlobalOptions } from './commands/types.js';
+import { terminalPrompter } from './prompt.js';
+import type { Streams } from './io.js';
+
+/** The URI to use, or a clear error saying how to give one. */
+export function resolveUri(global: GlobalOptions, env: NodeJS.ProcessEnv = process.env): string {
+  if (global.connect) return global.connect;
+  if (env.ESXVIRT_DEFAULT_URI) return env.ESXVIRT_DEFAULT_URI;
+  if (env.LIBVIRT_DEFAULT_URI && isEsxUri(env.LIBVIRT_DEFAULT_URI)) return env.LIBVIRT_DEFAULT_URI;
+  throw new InvalidArgumentError('no connection URI: use -c esx://HOST (or gsx://, vpx://VCENTER/DC/[CLUSTER/]HOST) or set ESXVIRT_DEFAULT_URI');
+}
+
+/** Opens the connection, runs `fn`, and always closes (logs out). */
+export async function withConnection<T>(global: GlobalOptions, io: Streams, fn: (conn: Connection) => Promise<T>): Promise<T> {
+  const prompter = terminalPrompter();
+  const conn = await Connection.open(resolveUri(global), {
+    ...(prompter ? { prompter } : {}),
+    ...(global.debug ? { debug: (m: string) => io.err(`debug: ${m}\n`) } : {}),
+  });
+  try {
+    return await fn(conn);
+  } finally {
+    await conn.close().catch(() => undefined);
+  }
+}
