@@ -34,7 +34,7 @@ export function writeAuthConf(username = 'root', password = 'secret pass'): stri
 /** Runs `bin/esxvirt args…` with LIBVIRT_AUTH_FILE set; stdin is empty (not a terminal). */
 export function runCli(args: string[], opts: { authFile?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, ...(opts.authFile ? { LIBVIRT_AUTH_FILE: opts.authFile } : {}), ...opts.env };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...(opts.authFile ? { LIBVIRT_AUTH_FILE: opts.authFile } : {}) };
     delete env.ESXVIRT_DEFAULT_URI;
     delete env.LIBVIRT_DEFAULT_URI;
     Object.assign(env, opts.env ?? {});
