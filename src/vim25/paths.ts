@@ -102,3 +102,60 @@ export const DatastoreProps = {
 export const SessionManagerProps = {
   currentSession: 'currentSession',
 } as const;
+
+/** HostSystem properties of the host information commands (driver/host.ts). */
+export const HostInfoProps = {
+  name: 'name',
+  hardwareSummary: 'summary.hardware',
+  quickStats: 'summary.quickStats',
+  productVersion: 'summary.config.product.version',
+  systemInfo: 'hardware.systemInfo',
+  cpuInfo: 'hardware.cpuInfo',
+  cpuFeature: 'hardware.cpuFeature',
+  memorySize: 'hardware.memorySize',
+  numaInfo: 'hardware.numaInfo',
+  dnsHostName: 'config.network.dnsConfig.hostName',
+  dnsDomainName: 'config.network.dnsConfig.domainName',
+} as const;
+
+/** VirtualMachine properties of domain state, lifecycle and tuning (dominfo, setmem, setvcpus, schedinfo, guest info). */
+export const VmTuningProps = {
+  numCpu: 'config.hardware.numCPU',
+  memoryMB: 'config.hardware.memoryMB',
+  cpuAllocation: 'config.cpuAllocation',
+  memoryAllocation: 'config.memoryAllocation',
+  cpuHotAddEnabled: 'config.cpuHotAddEnabled',
+  cpuHotRemoveEnabled: 'config.cpuHotRemoveEnabled',
+  memoryHotAddEnabled: 'config.memoryHotAddEnabled',
+  toolsRunningStatus: 'guest.toolsRunningStatus',
+  toolsStatus: 'guest.toolsStatus',
+  guestHostName: 'guest.hostName',
+  guestNet: 'guest.net',
+} as const;
+
+/** HostSystem.configManager members. */
+export const HostConfigManagerProps = {
+  autoStartManager: 'configManager.autoStartManager',
+} as const;
+
+/** HostAutoStartManager properties. */
+export const AutoStartManagerProps = {
+  config: 'config',
+} as const;
+
+/** PerformanceManager properties. */
+export const PerfManagerProps = {
+  perfCounter: 'perfCounter',
+} as const;
+
+/** VirtualMachine configuration read to build domain XML when the VMX file cannot be (dumpxml's fallback). */
+export const VmConfigProps = {
+  name: 'config.name',
+  uuid: 'config.uuid',
+  annotation: 'config.annotation',
+  guestId: 'config.guestId',
+  firmware: 'config.firmware',
+  hardware: 'config.hardware',
+  cpuAllocation: 'config.cpuAllocation',
+  memoryAllocation: 'config.memoryAllocation',
+} as const;

@@ -1,4 +1,4 @@
-/** domxml-from-native / domxml-to-native for the vmware-vmx format (offline). */
+/** domxml-from-native / domxml-to-native for the vmware-vmx format: offline, or connected when a URI is given. */
 import { InvalidArgumentError } from '../../errors.js';
 import { formatDomain } from '../../domain/format-domain.js';
 import { parseDomainXml } from '../../domain/parse-domain.js';
@@ -7,7 +7,8 @@ import { domainToVmx } from '../../vmx/domain-to-vmx.js';
 import { vmxToDomain } from '../../vmx/vmx-to-domain.js';
 import { parseArgs } from '../args.js';
 import { readInput, type Streams } from '../io.js';
-import type { Command } from './types.js';
+import { domxmlFromNativeConnected, domxmlToNativeConnected, hasConnectionUri } from './domain-define.js';
+import type { Command, GlobalOptions } from './types.js';
 
 function checkFormat(format: string | undefined): void {
   if (format !== 'vmware-vmx') {
@@ -16,7 +17,8 @@ function checkFormat(format: string | undefined): void {
 }
 
 /** `domxml-from-native vmware-vmx FILE [--vmx-path '[DS] DIR/NAME.vmx'] [--datacenter-path PATH]`. */
-export async function domxmlFromNative(argv: string[], io: Streams): Promise<number> {
+export async function domxmlFromNative(argv: string[], io: Streams, global?: GlobalOptions): Promise<number> {
+  if (global !== undefined && hasConnectionUri(global)) return domxmlFromNativeConnected(argv, io, global);
   const a = parseArgs({ name: 'domxml-from-native', positionals: ['format', 'config'], options: ['vmx-path', 'datacenter-path'] }, argv);
   checkFormat(a.positionals.format);
   const bytes = await readInput(a.positionals.config as string);
@@ -30,7 +32,8 @@ export async function domxmlFromNative(argv: string[], io: Streams): Promise<num
 }
 
 /** `domxml-to-native vmware-vmx FILE [--hw-version N]`. */
-export async function domxmlToNative(argv: string[], io: Streams): Promise<number> {
+export async function domxmlToNative(argv: string[], io: Streams, global?: GlobalOptions): Promise<number> {
+  if (global !== undefined && hasConnectionUri(global)) return domxmlToNativeConnected(argv, io, global);
   const a = parseArgs({ name: 'domxml-to-native', positionals: ['format', 'xml'], options: ['hw-version'] }, argv);
   checkFormat(a.positionals.format);
   const hwText = a.options['hw-version'] ?? '4';

@@ -218,3 +218,28 @@ export async function MakeDirectory(soap: SoapCaller, _this: T.MoRef<'FileManage
 export async function DeleteDatastoreFile_Task(soap: SoapCaller, _this: T.MoRef<'FileManager'>, args: { name: string; datacenter?: T.MoRef<'Datacenter'> }): Promise<T.MoRef<'Task'>> {
   return (await soap.invoke('DeleteDatastoreFile_Task', _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Task'>;
 }
+
+/** Calls QueryAvailablePerfMetric on a PerformanceManager. */
+export async function QueryAvailablePerfMetric(soap: SoapCaller, _this: T.MoRef<'PerformanceManager'>, args: { entity: T.ManagedObjectReference; beginTime?: Date; endTime?: Date; intervalId?: number }): Promise<T.PerfMetricId[]> {
+  return (await soap.invoke('QueryAvailablePerfMetric', _this, args, { type: 'PerfMetricId', list: true, required: false })) as T.PerfMetricId[];
+}
+
+/** Calls QueryPerfCounter on a PerformanceManager. */
+export async function QueryPerfCounter(soap: SoapCaller, _this: T.MoRef<'PerformanceManager'>, args: { counterId: number[] }): Promise<T.PerfCounterInfo[]> {
+  return (await soap.invoke('QueryPerfCounter', _this, args, { type: 'PerfCounterInfo', list: true, required: false })) as T.PerfCounterInfo[];
+}
+
+/** Calls QueryPerf on a PerformanceManager. */
+export async function QueryPerf(soap: SoapCaller, _this: T.MoRef<'PerformanceManager'>, args: { querySpec: T.PerfQuerySpec[] }): Promise<T.AnyPerfEntityMetricBase[]> {
+  return (await soap.invoke('QueryPerf', _this, args, { type: 'PerfEntityMetricBase', list: true, required: false })) as T.AnyPerfEntityMetricBase[];
+}
+
+/** Calls AddStandaloneHost_Task on a Folder. */
+export async function AddStandaloneHost_Task(soap: SoapCaller, _this: T.MoRef<'Folder'>, args: { spec: T.HostConnectSpec; addConnected: boolean; license?: string }): Promise<T.MoRef<'Task'>> {
+  return (await soap.invoke('AddStandaloneHost_Task', _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Task'>;
+}
+
+/** Calls ReconfigureAutostart on a HostAutoStartManager (no return value). */
+export async function ReconfigureAutostart(soap: SoapCaller, _this: T.MoRef<'HostAutoStartManager'>, args: { spec: T.HostAutoStartManagerConfig }): Promise<void> {
+  await soap.invoke('ReconfigureAutostart', _this, args, undefined);
+}

@@ -51,6 +51,7 @@ export interface ManagedTypes {
   LicenseManager: 'LicenseManager';
   OvfManager: 'OvfManager';
   DistributedVirtualSwitchManager: 'DistributedVirtualSwitchManager';
+  HostAutoStartManager: 'HostAutoStartManager';
 }
 
 /** A declared managed object type name. */
@@ -104,6 +105,7 @@ const MANAGED_TYPES: { readonly [K in ManagedTypeName]: readonly string[] } = {
   LicenseManager: ['LicenseManager'],
   OvfManager: ['OvfManager'],
   DistributedVirtualSwitchManager: ['DistributedVirtualSwitchManager'],
+  HostAutoStartManager: ['HostAutoStartManager'],
 };
 
 /** True when `ref` points at a managed object of type `kind` or one of its declared subtypes. */
@@ -924,6 +926,499 @@ export interface HostHardwareInfo extends DynamicData {
   smcPresent?: boolean;
 }
 
+/** Data object HostNumaNode (extends DynamicData). */
+export interface HostNumaNode extends DynamicData {
+  typeId: number;
+  cpuID: number[];
+  memoryRangeBegin: number;
+  memoryRangeLength: number;
+  pciId?: string[];
+}
+
+/** Data object HostNumaInfo (extends DynamicData). */
+export interface HostNumaInfo extends DynamicData {
+  type: string;
+  numNodes: number;
+  numaNode?: HostNumaNode[];
+}
+
+/** Data object HostCpuIdInfo (extends DynamicData). */
+export interface HostCpuIdInfo extends DynamicData {
+  level: number;
+  vendor?: string;
+  eax?: string;
+  ebx?: string;
+  ecx?: string;
+  edx?: string;
+}
+
+/** Enum PerfSummaryType. */
+export type PerfSummaryType = 'average' | 'maximum' | 'minimum' | 'latest' | 'summation' | 'none';
+
+/** Enum PerfStatsType. */
+export type PerfStatsType = 'absolute' | 'delta' | 'rate';
+
+/** Data object PerfMetricId (extends DynamicData). */
+export interface PerfMetricId extends DynamicData {
+  counterId: number;
+  instance: string;
+}
+
+/** Data object PerfCounterInfo (extends DynamicData). */
+export interface PerfCounterInfo extends DynamicData {
+  key: number;
+  nameInfo: ElementDescription;
+  groupInfo: ElementDescription;
+  unitInfo: ElementDescription;
+  rollupType: PerfSummaryType;
+  statsType: PerfStatsType;
+  level?: number;
+  perDeviceLevel?: number;
+  associatedCounterId?: number[];
+}
+
+/** Data object PerfQuerySpec (extends DynamicData). */
+export interface PerfQuerySpec extends DynamicData {
+  entity: ManagedObjectReference;
+  startTime?: Date;
+  endTime?: Date;
+  maxSample?: number;
+  metricId?: PerfMetricId[];
+  intervalId?: number;
+  format?: string;
+}
+
+/** Data object PerfSampleInfo (extends DynamicData). */
+export interface PerfSampleInfo extends DynamicData {
+  timestamp: Date;
+  interval: number;
+}
+
+/** Data object PerfMetricSeries (extends DynamicData). */
+export interface PerfMetricSeries extends DynamicData {
+  id: PerfMetricId;
+}
+
+/** Data object PerfMetricIntSeries (extends PerfMetricSeries). */
+export interface PerfMetricIntSeries extends PerfMetricSeries {
+  value?: number[];
+}
+
+/** Data object PerfEntityMetricBase (extends DynamicData). */
+export interface PerfEntityMetricBase extends DynamicData {
+  entity: ManagedObjectReference;
+}
+
+/** Data object PerfEntityMetric (extends PerfEntityMetricBase). */
+export interface PerfEntityMetric extends PerfEntityMetricBase {
+  sampleInfo?: PerfSampleInfo[];
+  value?: AnyPerfMetricSeries[];
+}
+
+/** Data object HostConnectSpec (extends DynamicData). */
+export interface HostConnectSpec extends DynamicData {
+  hostName?: string;
+  port?: number;
+  sslThumbprint?: string;
+  userName?: string;
+  password?: string;
+  vmFolder?: MoRef<'Folder'>;
+  force: boolean;
+}
+
+/** Enum AutoStartWaitHeartbeatSetting. */
+export type AutoStartWaitHeartbeatSetting = 'yes' | 'no' | 'systemDefault';
+
+/** Data object AutoStartDefaults (extends DynamicData). */
+export interface AutoStartDefaults extends DynamicData {
+  enabled?: boolean;
+  startDelay?: number;
+  stopDelay?: number;
+  waitForHeartbeat?: boolean;
+  stopAction?: string;
+}
+
+/** Data object AutoStartPowerInfo (extends DynamicData). */
+export interface AutoStartPowerInfo extends DynamicData {
+  key: MoRef<'VirtualMachine'>;
+  startOrder: number;
+  startDelay: number;
+  waitForHeartbeat: AutoStartWaitHeartbeatSetting;
+  startAction: string;
+  stopDelay: number;
+  stopAction: string;
+}
+
+/** Data object HostAutoStartManagerConfig (extends DynamicData). */
+export interface HostAutoStartManagerConfig extends DynamicData {
+  defaults?: AutoStartDefaults;
+  powerInfo?: AutoStartPowerInfo[];
+}
+
+/** Data object NetIpConfigInfoIpAddress (extends DynamicData). */
+export interface NetIpConfigInfoIpAddress extends DynamicData {
+  ipAddress: string;
+  prefixLength: number;
+  origin?: string;
+  state?: string;
+  lifetime?: Date;
+}
+
+/** Data object NetIpConfigInfo (extends DynamicData). */
+export interface NetIpConfigInfo extends DynamicData {
+  ipAddress?: NetIpConfigInfoIpAddress[];
+  autoConfigurationEnabled?: boolean;
+}
+
+/** Data object GuestNicInfo (extends DynamicData). */
+export interface GuestNicInfo extends DynamicData {
+  network?: string;
+  ipAddress?: string[];
+  macAddress?: string;
+  connected: boolean;
+  deviceConfigId: number;
+  ipConfig?: NetIpConfigInfo;
+}
+
+/** Enum VirtualSCSISharing. */
+export type VirtualSCSISharing = 'noSharing' | 'physicalSharing' | 'virtualSharing';
+
+/** Data object VirtualDeviceBackingInfo (extends DynamicData). */
+export interface VirtualDeviceBackingInfo extends DynamicData {
+}
+
+/** Data object VirtualDeviceFileBackingInfo (extends VirtualDeviceBackingInfo). */
+export interface VirtualDeviceFileBackingInfo extends VirtualDeviceBackingInfo {
+  fileName: string;
+  datastore?: MoRef<'Datastore'>;
+  backingObjectId?: string;
+}
+
+/** Data object VirtualDeviceDeviceBackingInfo (extends VirtualDeviceBackingInfo). */
+export interface VirtualDeviceDeviceBackingInfo extends VirtualDeviceBackingInfo {
+  deviceName: string;
+  useAutoDetect?: boolean;
+}
+
+/** Data object VirtualDeviceRemoteDeviceBackingInfo (extends VirtualDeviceBackingInfo). */
+export interface VirtualDeviceRemoteDeviceBackingInfo extends VirtualDeviceBackingInfo {
+  deviceName: string;
+  useAutoDetect?: boolean;
+}
+
+/** Data object VirtualDevicePipeBackingInfo (extends VirtualDeviceBackingInfo). */
+export interface VirtualDevicePipeBackingInfo extends VirtualDeviceBackingInfo {
+  pipeName: string;
+}
+
+/** Data object VirtualDeviceURIBackingInfo (extends VirtualDeviceBackingInfo). */
+export interface VirtualDeviceURIBackingInfo extends VirtualDeviceBackingInfo {
+  serviceURI: string;
+  direction: string;
+  proxyURI?: string;
+}
+
+/** Data object VirtualDeviceConnectInfo (extends DynamicData). */
+export interface VirtualDeviceConnectInfo extends DynamicData {
+  migrateConnect?: string;
+  startConnected: boolean;
+  allowGuestControl: boolean;
+  connected: boolean;
+  status?: string;
+}
+
+/** Data object VirtualDevice (extends DynamicData). */
+export interface VirtualDevice extends DynamicData {
+  key: number;
+  deviceInfo?: AnyDescription;
+  backing?: AnyVirtualDeviceBackingInfo;
+  connectable?: VirtualDeviceConnectInfo;
+  controllerKey?: number;
+  unitNumber?: number;
+}
+
+/** Data object VirtualController (extends VirtualDevice). */
+export interface VirtualController extends VirtualDevice {
+  busNumber: number;
+  device?: number[];
+}
+
+/** Data object VirtualIDEController (extends VirtualController). */
+export interface VirtualIDEController extends VirtualController {
+}
+
+/** Data object VirtualSATAController (extends VirtualController). */
+export interface VirtualSATAController extends VirtualController {
+}
+
+/** Data object VirtualAHCIController (extends VirtualSATAController). */
+export interface VirtualAHCIController extends VirtualSATAController {
+}
+
+/** Data object VirtualNVMEController (extends VirtualController). */
+export interface VirtualNVMEController extends VirtualController {
+}
+
+/** Data object VirtualSCSIController (extends VirtualController). */
+export interface VirtualSCSIController extends VirtualController {
+  hotAddRemove?: boolean;
+  sharedBus: VirtualSCSISharing;
+  scsiCtlrUnitNumber?: number;
+}
+
+/** Data object VirtualBusLogicController (extends VirtualSCSIController). */
+export interface VirtualBusLogicController extends VirtualSCSIController {
+}
+
+/** Data object VirtualLsiLogicController (extends VirtualSCSIController). */
+export interface VirtualLsiLogicController extends VirtualSCSIController {
+}
+
+/** Data object VirtualLsiLogicSASController (extends VirtualSCSIController). */
+export interface VirtualLsiLogicSASController extends VirtualSCSIController {
+}
+
+/** Data object ParaVirtualSCSIController (extends VirtualSCSIController). */
+export interface ParaVirtualSCSIController extends VirtualSCSIController {
+}
+
+/** Data object VirtualDisk (extends VirtualDevice). */
+export interface VirtualDisk extends VirtualDevice {
+  capacityInKB: number;
+  capacityInBytes?: number;
+  shares?: SharesInfo;
+}
+
+/** Data object VirtualDiskFlatVer1BackingInfo (extends VirtualDeviceFileBackingInfo). */
+export interface VirtualDiskFlatVer1BackingInfo extends VirtualDeviceFileBackingInfo {
+  diskMode: string;
+  split?: boolean;
+  writeThrough?: boolean;
+}
+
+/** Data object VirtualDiskFlatVer2BackingInfo (extends VirtualDeviceFileBackingInfo). */
+export interface VirtualDiskFlatVer2BackingInfo extends VirtualDeviceFileBackingInfo {
+  diskMode: string;
+  split?: boolean;
+  writeThrough?: boolean;
+  thinProvisioned?: boolean;
+  eagerlyScrub?: boolean;
+  uuid?: string;
+}
+
+/** Data object VirtualDiskSparseVer1BackingInfo (extends VirtualDeviceFileBackingInfo). */
+export interface VirtualDiskSparseVer1BackingInfo extends VirtualDeviceFileBackingInfo {
+  diskMode: string;
+  split?: boolean;
+  writeThrough?: boolean;
+}
+
+/** Data object VirtualDiskSparseVer2BackingInfo (extends VirtualDeviceFileBackingInfo). */
+export interface VirtualDiskSparseVer2BackingInfo extends VirtualDeviceFileBackingInfo {
+  diskMode: string;
+  split?: boolean;
+  writeThrough?: boolean;
+  spaceUsedInKB?: number;
+  uuid?: string;
+}
+
+/** Data object VirtualDiskSeSparseBackingInfo (extends VirtualDeviceFileBackingInfo). */
+export interface VirtualDiskSeSparseBackingInfo extends VirtualDeviceFileBackingInfo {
+  diskMode: string;
+  writeThrough?: boolean;
+  uuid?: string;
+}
+
+/** Data object VirtualDiskRawDiskMappingVer1BackingInfo (extends VirtualDeviceFileBackingInfo). */
+export interface VirtualDiskRawDiskMappingVer1BackingInfo extends VirtualDeviceFileBackingInfo {
+  lunUuid?: string;
+  deviceName?: string;
+  compatibilityMode?: string;
+  diskMode?: string;
+  uuid?: string;
+}
+
+/** Data object VirtualCdrom (extends VirtualDevice). */
+export interface VirtualCdrom extends VirtualDevice {
+}
+
+/** Data object VirtualCdromIsoBackingInfo (extends VirtualDeviceFileBackingInfo). */
+export interface VirtualCdromIsoBackingInfo extends VirtualDeviceFileBackingInfo {
+}
+
+/** Data object VirtualCdromAtapiBackingInfo (extends VirtualDeviceDeviceBackingInfo). */
+export interface VirtualCdromAtapiBackingInfo extends VirtualDeviceDeviceBackingInfo {
+}
+
+/** Data object VirtualCdromPassthroughBackingInfo (extends VirtualDeviceDeviceBackingInfo). */
+export interface VirtualCdromPassthroughBackingInfo extends VirtualDeviceDeviceBackingInfo {
+  exclusive: boolean;
+}
+
+/** Data object VirtualCdromRemoteAtapiBackingInfo (extends VirtualDeviceRemoteDeviceBackingInfo). */
+export interface VirtualCdromRemoteAtapiBackingInfo extends VirtualDeviceRemoteDeviceBackingInfo {
+}
+
+/** Data object VirtualCdromRemotePassthroughBackingInfo (extends VirtualDeviceRemoteDeviceBackingInfo). */
+export interface VirtualCdromRemotePassthroughBackingInfo extends VirtualDeviceRemoteDeviceBackingInfo {
+  exclusive: boolean;
+}
+
+/** Data object VirtualFloppy (extends VirtualDevice). */
+export interface VirtualFloppy extends VirtualDevice {
+}
+
+/** Data object VirtualFloppyImageBackingInfo (extends VirtualDeviceFileBackingInfo). */
+export interface VirtualFloppyImageBackingInfo extends VirtualDeviceFileBackingInfo {
+}
+
+/** Data object VirtualFloppyDeviceBackingInfo (extends VirtualDeviceDeviceBackingInfo). */
+export interface VirtualFloppyDeviceBackingInfo extends VirtualDeviceDeviceBackingInfo {
+}
+
+/** Data object VirtualFloppyRemoteDeviceBackingInfo (extends VirtualDeviceRemoteDeviceBackingInfo). */
+export interface VirtualFloppyRemoteDeviceBackingInfo extends VirtualDeviceRemoteDeviceBackingInfo {
+}
+
+/** Data object VirtualEthernetCard (extends VirtualDevice). */
+export interface VirtualEthernetCard extends VirtualDevice {
+  addressType?: string;
+  macAddress?: string;
+  wakeOnLanEnabled?: boolean;
+}
+
+/** Data object VirtualE1000 (extends VirtualEthernetCard). */
+export interface VirtualE1000 extends VirtualEthernetCard {
+}
+
+/** Data object VirtualE1000e (extends VirtualEthernetCard). */
+export interface VirtualE1000e extends VirtualEthernetCard {
+}
+
+/** Data object VirtualPCNet32 (extends VirtualEthernetCard). */
+export interface VirtualPCNet32 extends VirtualEthernetCard {
+}
+
+/** Data object VirtualVmxnet (extends VirtualEthernetCard). */
+export interface VirtualVmxnet extends VirtualEthernetCard {
+}
+
+/** Data object VirtualVmxnet2 (extends VirtualVmxnet). */
+export interface VirtualVmxnet2 extends VirtualVmxnet {
+}
+
+/** Data object VirtualVmxnet3 (extends VirtualVmxnet). */
+export interface VirtualVmxnet3 extends VirtualVmxnet {
+}
+
+/** Data object VirtualVmxnet3Vrdma (extends VirtualVmxnet3). */
+export interface VirtualVmxnet3Vrdma extends VirtualVmxnet3 {
+}
+
+/** Data object VirtualEthernetCardNetworkBackingInfo (extends VirtualDeviceDeviceBackingInfo). */
+export interface VirtualEthernetCardNetworkBackingInfo extends VirtualDeviceDeviceBackingInfo {
+  network?: MoRef<'Network'>;
+  inPassthroughMode?: boolean;
+}
+
+/** Data object DistributedVirtualSwitchPortConnection (extends DynamicData). */
+export interface DistributedVirtualSwitchPortConnection extends DynamicData {
+  switchUuid: string;
+  portgroupKey?: string;
+  portKey?: string;
+  connectionCookie?: number;
+}
+
+/** Data object VirtualEthernetCardDistributedVirtualPortBackingInfo (extends VirtualDeviceBackingInfo). */
+export interface VirtualEthernetCardDistributedVirtualPortBackingInfo extends VirtualDeviceBackingInfo {
+  port: DistributedVirtualSwitchPortConnection;
+}
+
+/** Data object VirtualEthernetCardOpaqueNetworkBackingInfo (extends VirtualDeviceBackingInfo). */
+export interface VirtualEthernetCardOpaqueNetworkBackingInfo extends VirtualDeviceBackingInfo {
+  opaqueNetworkId: string;
+  opaqueNetworkType: string;
+}
+
+/** Data object VirtualSerialPort (extends VirtualDevice). */
+export interface VirtualSerialPort extends VirtualDevice {
+  yieldOnPoll: boolean;
+}
+
+/** Data object VirtualSerialPortFileBackingInfo (extends VirtualDeviceFileBackingInfo). */
+export interface VirtualSerialPortFileBackingInfo extends VirtualDeviceFileBackingInfo {
+}
+
+/** Data object VirtualSerialPortDeviceBackingInfo (extends VirtualDeviceDeviceBackingInfo). */
+export interface VirtualSerialPortDeviceBackingInfo extends VirtualDeviceDeviceBackingInfo {
+}
+
+/** Data object VirtualSerialPortPipeBackingInfo (extends VirtualDevicePipeBackingInfo). */
+export interface VirtualSerialPortPipeBackingInfo extends VirtualDevicePipeBackingInfo {
+  endpoint: string;
+  noRxLoss?: boolean;
+}
+
+/** Data object VirtualSerialPortURIBackingInfo (extends VirtualDeviceURIBackingInfo). */
+export interface VirtualSerialPortURIBackingInfo extends VirtualDeviceURIBackingInfo {
+}
+
+/** Data object VirtualParallelPort (extends VirtualDevice). */
+export interface VirtualParallelPort extends VirtualDevice {
+}
+
+/** Data object VirtualParallelPortFileBackingInfo (extends VirtualDeviceFileBackingInfo). */
+export interface VirtualParallelPortFileBackingInfo extends VirtualDeviceFileBackingInfo {
+}
+
+/** Data object VirtualParallelPortDeviceBackingInfo (extends VirtualDeviceDeviceBackingInfo). */
+export interface VirtualParallelPortDeviceBackingInfo extends VirtualDeviceDeviceBackingInfo {
+}
+
+/** Data object VirtualMachineVideoCard (extends VirtualDevice). */
+export interface VirtualMachineVideoCard extends VirtualDevice {
+  videoRamSizeInKB?: number;
+  numDisplays?: number;
+  useAutoDetect?: boolean;
+  enable3DSupport?: boolean;
+  use3dRenderer?: string;
+  graphicsMemorySizeInKB?: number;
+}
+
+/** Data object VirtualHardware (extends DynamicData). */
+export interface VirtualHardware extends DynamicData {
+  numCPU: number;
+  numCoresPerSocket?: number;
+  memoryMB: number;
+  virtualICH7MPresent?: boolean;
+  virtualSMCPresent?: boolean;
+  device?: AnyVirtualDevice[];
+}
+
+/** Data object VirtualMachineConfigInfo (extends DynamicData). */
+export interface VirtualMachineConfigInfo extends DynamicData {
+  changeVersion: string;
+  modified: Date;
+  name: string;
+  guestFullName: string;
+  version: string;
+  uuid: string;
+  createDate?: Date;
+  instanceUuid?: string;
+  template: boolean;
+  guestId: string;
+  alternateGuestName: string;
+  annotation?: string;
+  files: VirtualMachineFileInfo;
+  hardware: VirtualHardware;
+  cpuAllocation?: ResourceAllocationInfo;
+  memoryAllocation?: ResourceAllocationInfo;
+  memoryHotAddEnabled?: boolean;
+  cpuHotAddEnabled?: boolean;
+  extraConfig?: OptionValue[];
+  firmware?: string;
+}
+
 /** SelectionSpec or any declared subtype; `_type` tells them apart. */
 export type AnySelectionSpec = SelectionSpec | TraversalSpec;
 
@@ -932,3 +1427,18 @@ export type AnyMethodFault = MethodFault | RuntimeFault | VimFault | InvalidProp
 
 /** TaskReason or any declared subtype; `_type` tells them apart. */
 export type AnyTaskReason = TaskReason | TaskReasonSystem | TaskReasonUser | TaskReasonAlarm | TaskReasonSchedule;
+
+/** PerfMetricSeries or any declared subtype; `_type` tells them apart. */
+export type AnyPerfMetricSeries = PerfMetricSeries | PerfMetricIntSeries;
+
+/** PerfEntityMetricBase or any declared subtype; `_type` tells them apart. */
+export type AnyPerfEntityMetricBase = PerfEntityMetricBase | PerfEntityMetric;
+
+/** Description or any declared subtype; `_type` tells them apart. */
+export type AnyDescription = Description | ElementDescription;
+
+/** VirtualDeviceBackingInfo or any declared subtype; `_type` tells them apart. */
+export type AnyVirtualDeviceBackingInfo = VirtualDeviceBackingInfo | VirtualDeviceFileBackingInfo | VirtualDeviceDeviceBackingInfo | VirtualDeviceRemoteDeviceBackingInfo | VirtualDevicePipeBackingInfo | VirtualDeviceURIBackingInfo | VirtualDiskFlatVer1BackingInfo | VirtualDiskFlatVer2BackingInfo | VirtualDiskSparseVer1BackingInfo | VirtualDiskSparseVer2BackingInfo | VirtualDiskSeSparseBackingInfo | VirtualDiskRawDiskMappingVer1BackingInfo | VirtualCdromIsoBackingInfo | VirtualCdromAtapiBackingInfo | VirtualCdromPassthroughBackingInfo | VirtualCdromRemoteAtapiBackingInfo | VirtualCdromRemotePassthroughBackingInfo | VirtualFloppyImageBackingInfo | VirtualFloppyDeviceBackingInfo | VirtualFloppyRemoteDeviceBackingInfo | VirtualEthernetCardNetworkBackingInfo | VirtualEthernetCardDistributedVirtualPortBackingInfo | VirtualEthernetCardOpaqueNetworkBackingInfo | VirtualSerialPortFileBackingInfo | VirtualSerialPortDeviceBackingInfo | VirtualSerialPortPipeBackingInfo | VirtualSerialPortURIBackingInfo | VirtualParallelPortFileBackingInfo | VirtualParallelPortDeviceBackingInfo;
+
+/** VirtualDevice or any declared subtype; `_type` tells them apart. */
+export type AnyVirtualDevice = VirtualDevice | VirtualController | VirtualIDEController | VirtualSATAController | VirtualAHCIController | VirtualNVMEController | VirtualSCSIController | VirtualBusLogicController | VirtualLsiLogicController | VirtualLsiLogicSASController | ParaVirtualSCSIController | VirtualDisk | VirtualCdrom | VirtualFloppy | VirtualEthernetCard | VirtualE1000 | VirtualE1000e | VirtualPCNet32 | VirtualVmxnet | VirtualVmxnet2 | VirtualVmxnet3 | VirtualVmxnet3Vrdma | VirtualSerialPort | VirtualParallelPort | VirtualMachineVideoCard;
