@@ -25,5 +25,7 @@ export async function withConnection<T>(global: GlobalOptions, io: Streams, fn: 
     return await fn(conn);
   } finally {
     await conn.close().catch(() => undefined);
+    // SOAP requests of this command (logout included), for benchmarks
+    if (process.env.ESXVIRT_STATS === '1') io.err(`debug: soap calls ${conn.client.stats.soapCalls}\n`);
   }
 }
