@@ -8,6 +8,8 @@ export interface ListFilter {
   all?: boolean;
   /** Inactive only (virsh --inactive). */
   inactive?: boolean;
+  /** Read UUIDs too (default true). */
+  uuid?: boolean;
 }
 
 /** True while a domain has an id (running or paused). */
@@ -26,7 +28,7 @@ export function compareDomains(a: DomainRef, b: DomainRef): number {
 
 /** The domains matching `filter`, in virsh's order (one container view, a constant number of calls). */
 export async function listDomains(conn: Connection, filter: ListFilter = {}): Promise<DomainRef[]> {
-  const doms = (await listDomainRefs(conn)).map((x) => x.dom);
+  const doms = (await listDomainRefs(conn, [], { uuid: filter.uuid !== false })).map((x) => x.dom);
   const wanted = doms.filter((d) => (filter.inactive ? !isActive(d) : filter.all ? true : isActive(d)));
   return wanted.sort(compareDomains);
 }

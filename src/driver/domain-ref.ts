@@ -64,13 +64,20 @@ export function domainRefOf(rec: ObjectRecord): DomainRef {
   };
 }
 
-/** Every domain on the connection's host (one container view: a constant number of calls). */
-export async function listDomainRefs(conn: Connection, extraPaths: readonly string[] = []): Promise<{ dom: DomainRef; rec: ObjectRecord }[]> {
+/**
+ * Every domain on the connection's host (one container view: a constant number of calls).
+ * `uuid: false` leaves the UUID out of the request (and the DomainRef's uuid empty): listing
+ * names and states of 1,000 VMs then moves half the bytes.
+ */
+export async function listDomainRefs(conn: Connection, extraPaths: readonly string[] = [], opts: { uuid?: boolean } = {}): Promise<{ dom: DomainRef; rec: ObjectRecord }[]> {
   const scope = conn.isVCenter ? { container: conn.host.hostSystem } : {};
-  const recs = await conn.client.inventory.listVms([...DOMAIN_REF_PATHS, ...extraPaths], scope);
-  return recs
-    .filter((r) => prop<boolean>(r, VmProps.template) !== true)
-    .map((rec) => ({ dom: domainRefOf(rec), rec }));
+  const base = opts.uuid === false ? [VmProps.name, VmProps.powerState] : [VmProps.name, VmProps.uuid, VmProps.powerState];
+  const recs = await conn.client.inventory.listVms([...base, ...extraPaths], scope);
+  return recs.map((rec) => {
+    const dom = domainRefOf(rec);
+    if (opts.uuid === false) dom.uuid = '';
+    return { dom, rec };
+  });
 }
 
 const UUID_RE = /^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/;

@@ -1,5 +1,5 @@
 /**
- * Streaming response decoder. A SAX parser (saxes, namespace-aware) feeds a stack of
+ * Streaming response decoder. A push parser made for SOAP (xml-tokenizer.ts) feeds a stack of
  * frames; only elements the schema declares become values, everything else (servers
  * newer than our declaration) is skipped by counting depth, so no object is built for it.
  *
@@ -7,13 +7,13 @@
  * (ESX binds `xsi`, vcsim `XMLSchema-instance`). ArrayOfX items need no xsi:type of
  * their own. Decoded data objects carry `_type`; references are {type, value}.
  */
-import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { EsxError, HttpError, OperationError } from '../errors.js';
 import { compileSchema, MOR_TYPE, PRIMITIVES, type CompiledObject, type CompiledSchema } from './codec-schema.js';
 import { parsePrimitive, XSD_ALIASES } from './codec-primitives.js';
 import { SOAP_ENV_NS, XSD_NS, XSI_NS } from './envelope.js';
 import { faultToError, faultTypeOf, type SoapFaultParts } from './fault.js';
 import type { MemberSchema, ReturnSpec, Schema } from './schema-types.js';
+import { XmlTokenizer, type XmlTag } from './xml-tokenizer.js';
 
 /** A response body: whole text, whole bytes, or a stream of chunks (e.g. a Node Readable). */
 export type SoapSource = string | Uint8Array | AsyncIterable<Uint8Array | string>;
@@ -87,7 +87,11 @@ export async function decodeResponse(schema: Schema, returns: ReturnSpec | undef
 }
 
 class ResponseDecoder {
-  private readonly parser = new SaxesParser({ xmlns: true, position: false });
+  private readonly parser = new XmlTokenizer({
+    opentag: (tag) => this.open(tag),
+    closetag: () => this.close1(),
+    text: (t) => this.text(t),
+  });
   private readonly stack: Frame[] = [frame(ROOT, '', undefined)];
   private skip = 0;
   private sawResponse = false;
@@ -100,10 +104,6 @@ class ResponseDecoder {
     private readonly returns: ReturnSpec | undefined,
     private readonly options: DecodeOptions,
   ) {
-    this.parser.on('opentag', (tag) => this.open(tag));
-    this.parser.on('closetag', () => this.close1());
-    this.parser.on('text', (t) => this.text(t));
-    this.parser.on('cdata', (t) => this.text(t));
   }
 
   write(chunk: string): void {
@@ -137,7 +137,7 @@ class ResponseDecoder {
     return this.results[0];
   }
 
-  private open(tag: SaxesTagNS): void {
+  private open(tag: XmlTag): void {
     if (this.skip > 0) {
       this.skip++;
       return;
@@ -189,7 +189,7 @@ class ResponseDecoder {
     }
   }
 
-  private openDetail(tag: SaxesTagNS): void {
+  private openDetail(tag: XmlTag): void {
     const fault = this.fault;
     if (!fault || fault.detailType !== undefined) {
       this.skip = 1;
@@ -208,7 +208,7 @@ class ResponseDecoder {
   }
 
   /** Starts a value of declared type `declType`, or skips it when neither it nor its xsi:type is known. */
-  private openValue(declType: string, member: MemberSchema | undefined, tag: SaxesTagNS): void {
+  private openValue(declType: string, member: MemberSchema | undefined, tag: XmlTag): void {
     let type = declType;
     let morType = '';
     let xsiValue: string | undefined;
@@ -325,7 +325,7 @@ class ResponseDecoder {
   }
 
   private top(): Frame {
-    // The ROOT frame is never popped while elements are open: saxes rejects unbalanced tags.
+    // The ROOT frame is never popped while elements are open: the tokenizer rejects unbalanced tags.
     return this.stack[this.stack.length - 1] as Frame;
   }
 
@@ -333,7 +333,7 @@ class ResponseDecoder {
     this.stack.push(f);
   }
 
-  private xsiType(tag: SaxesTagNS): { uri: string | undefined; local: string } | undefined {
+  private xsiType(tag: XmlTag): { uri: string | undefined; local: string } | undefined {
     for (const key in tag.attributes) {
       const a = tag.attributes[key];
       if (a && a.uri === XSI_NS && a.local === 'type') return this.resolveQName(a.value);

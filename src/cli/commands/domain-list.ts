@@ -10,7 +10,9 @@ const list: Command = {
   help: 'list domains',
   async run(argv, io, global) {
     const a = parseArgs({ name: 'list', positionals: [], flags: ['all', 'inactive', 'name', 'uuid', 'table'] }, argv);
-    const doms = await withConnection(global, io, (conn) => listDomains(conn, { all: a.flags.has('all'), inactive: a.flags.has('inactive') }));
+    // UUIDs are read only when printed: the plain table moves half the bytes without them
+    const uuid = global.json || a.flags.has('uuid');
+    const doms = await withConnection(global, io, (conn) => listDomains(conn, { all: a.flags.has('all'), inactive: a.flags.has('inactive'), uuid }));
     if (global.json) {
       io.out(formatJson(doms.map((d) => ({ id: d.id >= 0 ? d.id : null, name: d.name, uuid: d.uuid, state: d.state }))));
     } else if ((a.flags.has('name') || a.flags.has('uuid')) && !a.flags.has('table')) {
