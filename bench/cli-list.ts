@@ -91,9 +91,10 @@ async function soapCalls(t: Target, env: NodeJS.ProcessEnv, expectVms: number): 
 
 function bundleNote(): string {
   const mtime = (p: string): number => (existsSync(p) ? statSync(p).mtimeMs : -1);
-  const bundle = mtime(join(REPO, 'dist/esxvirt.mjs'));
-  if (bundle < 0) return 'modules (no dist/esxvirt.mjs: run npm run build)';
-  return bundle >= mtime(join(REPO, 'dist/src/cli/main.js')) ? 'bundle dist/esxvirt.mjs' : 'modules (bundle older than dist/src)';
+  const bundle = mtime(join(REPO, 'dist/esxvirt.cjs'));
+  if (bundle < 0) return 'modules (no dist/esxvirt.cjs: run npm run build)';
+  const newest = Math.max(mtime(join(REPO, 'dist/src/cli/main.js')), mtime(join(REPO, 'dist/.tsbuildinfo')));
+  return bundle >= newest ? 'bundle dist/esxvirt.cjs (V8 code cache)' : 'modules (bundle older than the last tsc run)';
 }
 
 /** Runs the comparison; `options.scale` scales the VM counts (1 = 100 and 1,000). */

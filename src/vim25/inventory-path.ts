@@ -10,7 +10,8 @@ import { FindChild } from './generated/methods.js';
 import type { MoRef } from './generated/types.js';
 import { isMoRef } from './generated/types.js';
 import { ComputeResourceProps, DatacenterProps, EntityProps } from './paths.js';
-import { prop, propertySpec, retrieveAll, retrieveOne, viewObjectSpec, withContainerView, type ObjectRecord } from './property.js';
+import { hostsFromRootSpec } from './inventory-traversal.js';
+import { prop, retrieveAll, retrieveOne, type ObjectRecord } from './property.js';
 
 /** A datacenter with the folders helpers need. */
 export interface DatacenterInfo {
@@ -130,14 +131,8 @@ export async function resolveHostPath(ctx: VimContext, path: string): Promise<Ho
 
 /** The host context of an ESX/GSX connection: its one datacenter, compute resource and host (one listing). */
 export async function resolveStandaloneHost(ctx: VimContext): Promise<HostContext> {
-  const recs = await withContainerView(ctx, { types: ['Datacenter', 'ComputeResource', 'HostSystem'] }, (view) =>
-    retrieveAll(ctx, [
-      {
-        propSet: [propertySpec('Datacenter', DC_PATHS), propertySpec('ComputeResource', CR_PATHS), propertySpec('HostSystem', [EntityProps.name])],
-        objectSet: [viewObjectSpec(view)],
-      },
-    ]),
-  );
+  // one call: a traversal from the root folder (a container view would take three)
+  const recs = await retrieveAll(ctx, [hostsFromRootSpec(ctx, DC_PATHS, CR_PATHS, [EntityProps.name])]);
   const dc = recs.find((r) => r.ref.type === 'Datacenter');
   if (dc === undefined) throw new NotFoundError('the server has no datacenter');
   const cr = recs.find((r) => isMoRef(r.ref, 'ComputeResource'));

@@ -7,6 +7,7 @@
 import { InvalidArgumentError, NotFoundError } from '../errors.js';
 import type { ManagedObjectReference } from '../soap/codec.js';
 import type { VimContext } from './context.js';
+import { vmsFromRootSpec } from './inventory-traversal.js';
 import { isVimFault } from './faults.js';
 import { FindByInventoryPath, FindByUuid } from './generated/methods.js';
 import { isMoRef, type MoRef } from './generated/types.js';
@@ -20,7 +21,7 @@ import {
   type HostContext,
 } from './inventory-path.js';
 import { DatastoreProps, VmProps } from './paths.js';
-import { listObjects, prop, retrieveOne, type ObjectRecord } from './property.js';
+import { listObjects, prop, retrieveAll, retrieveOne, type ObjectRecord } from './property.js';
 
 /** A datastore as lookups return it. */
 export interface DatastoreEntry {
@@ -129,6 +130,8 @@ export class Inventory {
 
   /** Every VM under the scope with the given properties (constant number of calls per page). */
   listVms(paths: readonly string[], scope: LookupScope = {}): Promise<ObjectRecord[]> {
+    // On a single host a traversal from the root folder is one call instead of a view's three.
+    if (scope.container === undefined && !this.#ctx.isVCenter) return retrieveAll(this.#ctx, [vmsFromRootSpec(this.#ctx, paths)]);
     const o: { type: string; paths: readonly string[]; container?: MoRef<'ManagedEntity'> } = { type: 'VirtualMachine', paths };
     if (scope.container !== undefined) o.container = scope.container;
     return listObjects(this.#ctx, o);

@@ -35,7 +35,8 @@ describe('vim25 properties: paging, container views, updates, names (ESX simulat
     assert.equal(vms.length, 25);
     assert.equal(new Set(vms.map((v) => v.props.name)).size, 25);
     assert.ok(vms.every((v) => v.props[VmProps.powerState] === 'poweredOn'));
-    assert.deepEqual(delta(c, before), { CreateContainerView: 1, RetrievePropertiesEx: 1, ContinueRetrievePropertiesEx: 2, DestroyView: 1 });
+    // on a single host VMs are found by one traversal from the root folder: no container view
+    assert.deepEqual(delta(c, before), { RetrievePropertiesEx: 1, ContinueRetrievePropertiesEx: 2 });
   });
 
   it('lists all VMs in a constant number of calls when a page holds them all', async () => {
@@ -43,7 +44,7 @@ describe('vim25 properties: paging, container views, updates, names (ESX simulat
     try {
       const before = { ...big.stats.byMethod };
       assert.equal((await big.inventory.listVms([VmProps.name, VmProps.powerState])).length, 25);
-      assert.deepEqual(delta(big, before), { CreateContainerView: 1, RetrievePropertiesEx: 1, DestroyView: 1 });
+      assert.deepEqual(delta(big, before), { RetrievePropertiesEx: 1 });
     } finally {
       await big.close();
     }

@@ -1,0 +1,47 @@
+/**
+ * Inventory walks in one property-collector call, for single-host (ESX/GSX) connections: a
+ * container view costs three calls (create, retrieve, destroy), a traversal from the root
+ * folder one. Specs follow the vSphere inventory: Folder.childEntity, Datacenter.vmFolder/
+ * hostFolder, ComputeResource.host, VirtualApp.vm.
+ */
+import type { VimContext } from './context.js';
+import type { PropertyFilterSpec, TraversalSpec } from './generated/types.js';
+import { propertySpec } from './property.js';
+
+const ref = (name: string) => ({ _type: 'SelectionSpec', name });
+
+function traversal(name: string, type: string, path: string, next: string[]): TraversalSpec {
+  return { _type: 'TraversalSpec', name, type, path, skip: false, selectSet: next.map(ref) };
+}
+
+/** Every VirtualMachine below the root folder (folders, datacenters' vmFolder, vApps), with `paths`. */
+export function vmsFromRootSpec(ctx: VimContext, paths: readonly string[]): PropertyFilterSpec {
+  return {
+    propSet: [propertySpec('VirtualMachine', paths)],
+    objectSet: [{
+      obj: ctx.serviceContent.rootFolder,
+      skip: true,
+      selectSet: [
+        traversal('folderChildren', 'Folder', 'childEntity', ['folderChildren', 'datacenterVms', 'vappVms']),
+        traversal('datacenterVms', 'Datacenter', 'vmFolder', ['folderChildren']),
+        traversal('vappVms', 'VirtualApp', 'vm', []),
+      ],
+    }],
+  };
+}
+
+/** Datacenters, compute resources and hosts below the root folder, each with its own paths. */
+export function hostsFromRootSpec(ctx: VimContext, dcPaths: readonly string[], crPaths: readonly string[], hostPaths: readonly string[]): PropertyFilterSpec {
+  return {
+    propSet: [propertySpec('Datacenter', dcPaths), propertySpec('ComputeResource', crPaths), propertySpec('HostSystem', hostPaths)],
+    objectSet: [{
+      obj: ctx.serviceContent.rootFolder,
+      skip: true,
+      selectSet: [
+        traversal('folderChildren', 'Folder', 'childEntity', ['folderChildren', 'datacenterHosts', 'computeHosts']),
+        traversal('datacenterHosts', 'Datacenter', 'hostFolder', ['folderChildren']),
+        traversal('computeHosts', 'ComputeResource', 'host', []),
+      ],
+    }],
+  };
+}
