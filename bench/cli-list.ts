@@ -6,7 +6,7 @@
  * must not grow with the VM count.
  *
  * Run: `node dist/bench/run.js cli-list`, or alone `node dist/bench/cli-list.js` (after `npm run build`, which
- * also writes the bundle bin/esxvirt starts from). ESXVIRT_BENCH_RUNS sets the runs per median (default 7).
+ * also writes the bundle bin/esxvirt starts from). ESXVIRT_BENCH_RUNS sets the runs per median (default 15).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -100,7 +100,7 @@ function bundleNote(): string {
 /** Runs the comparison; `options.scale` scales the VM counts (1 = 100 and 1,000). */
 export async function run(options: Partial<BenchOptions> = {}): Promise<BenchResult> {
   const scale = options.scale ?? 1;
-  const runs = Math.max(3, Number(process.env.ESXVIRT_BENCH_RUNS ?? 7));
+  const runs = Math.max(3, Number(process.env.ESXVIRT_BENCH_RUNS ?? 15));
   const big = Math.max(10, Math.round(1000 * scale));
   const small = Math.max(5, Math.round(100 * scale));
   const metrics: Metric[] = [];

@@ -5,7 +5,7 @@
  * hostFolder, ComputeResource.host, VirtualApp.vm.
  */
 import type { VimContext } from './context.js';
-import type { PropertyFilterSpec, TraversalSpec } from './generated/types.js';
+import type { ManagedObjectReference, PropertyFilterSpec, TraversalSpec } from './generated/types.js';
 import { propertySpec } from './property.js';
 
 const ref = (name: string) => ({ _type: 'SelectionSpec', name });
@@ -27,6 +27,14 @@ export function vmsFromRootSpec(ctx: VimContext, paths: readonly string[]): Prop
         traversal('vappVms', 'VirtualApp', 'vm', []),
       ],
     }],
+  };
+}
+
+/** The VMs registered on one host (HostSystem.vm), with `paths`: one call, where a view takes three. */
+export function vmsOfHostSpec(host: ManagedObjectReference, paths: readonly string[]): PropertyFilterSpec {
+  return {
+    propSet: [propertySpec('VirtualMachine', paths)],
+    objectSet: [{ obj: host, skip: true, selectSet: [traversal('hostVms', 'HostSystem', 'vm', [])] }],
   };
 }
 

@@ -7,7 +7,7 @@
 import { InvalidArgumentError, NotFoundError } from '../errors.js';
 import type { ManagedObjectReference } from '../soap/codec.js';
 import type { VimContext } from './context.js';
-import { vmsFromRootSpec } from './inventory-traversal.js';
+import { vmsFromRootSpec, vmsOfHostSpec } from './inventory-traversal.js';
 import { isVimFault } from './faults.js';
 import { FindByInventoryPath, FindByUuid } from './generated/methods.js';
 import { isMoRef, type MoRef } from './generated/types.js';
@@ -132,6 +132,7 @@ export class Inventory {
   listVms(paths: readonly string[], scope: LookupScope = {}): Promise<ObjectRecord[]> {
     // On a single host a traversal from the root folder is one call instead of a view's three.
     if (scope.container === undefined && !this.#ctx.isVCenter) return retrieveAll(this.#ctx, [vmsFromRootSpec(this.#ctx, paths)]);
+    if (scope.container?.type === 'HostSystem') return retrieveAll(this.#ctx, [vmsOfHostSpec(scope.container, paths)]);
     const o: { type: string; paths: readonly string[]; container?: MoRef<'ManagedEntity'> } = { type: 'VirtualMachine', paths };
     if (scope.container !== undefined) o.container = scope.container;
     return listObjects(this.#ctx, o);
