@@ -6,7 +6,7 @@
  */
 import { ConfigError } from '../errors.js';
 import type { DiskDef, ScsiModel } from '../domain/domain-def.js';
-import { parseDatastorePath, type VmxContext } from '../vmx/context.js';
+import { mapVmxFileName, parseDatastorePath, type VmxContext } from '../vmx/context.js';
 
 /** A datastore as the mapping needs it. */
 export interface DatastoreRef {
@@ -47,18 +47,10 @@ export function connectedContext(opts: ConnectedContextOptions): VmxContext {
     datacenterPath: opts.datacenterPath,
     warn: opts.warn,
     parseFileName(fileName) {
-      if (fileName.startsWith('/vmfs/volumes/')) {
-        const rest = fileName.slice('/vmfs/volumes/'.length);
-        const slash = rest.indexOf('/');
-        if (slash <= 0) return undefined;
-        const id = rest.slice(0, slash);
-        const ds = byName.get(id) ?? byVolume.get(id);
-        return ds ? `[${ds.name}] ${rest.slice(slash + 1)}` : undefined;
-      }
-      if (fileName.startsWith('/')) return fileName;
-      if (fileName.includes('/')) throw new ConfigError(`file name '${fileName}' is a relative path; expecting an absolute path or a bare file name`);
-      if (!vmx) throw new ConfigError(`cannot place the bare file name '${fileName}': the VMX's own datastore path is unknown`);
-      return `[${vmx.datastore}] ${vmxDir ? `${vmxDir}/` : ''}${fileName}`;
+      return mapVmxFileName(fileName, (id) => (byName.get(id) ?? byVolume.get(id))?.name, (name) => {
+        if (!vmx) throw new ConfigError(`cannot place the bare file name '${name}': the VMX's own datastore path is unknown`);
+        return `[${vmx.datastore}] ${vmxDir ? `${vmxDir}/` : ''}${name}`;
+      });
     },
     formatFileName(src) {
       const p = parseDatastorePath(src);

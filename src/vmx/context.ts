@@ -36,6 +36,26 @@ export function parseDatastorePath(s: string): DatastorePath | undefined {
   return { datastore: m[1] as string, path: m[2] as string };
 }
 
+/**
+ * The mapping rules of VMX file names shared by the offline and connected contexts:
+ * `/vmfs/volumes/<id>/<path>` → `[<datastore of id>] <path>` (undefined when `volume` knows no
+ * such datastore), other absolute paths unchanged, bare names through `bare`, and relative
+ * paths with a '/' refused.
+ */
+export function mapVmxFileName(fileName: string, volume: (id: string) => string | undefined, bare: (name: string) => string): string | undefined {
+  if (fileName.startsWith('/vmfs/volumes/')) {
+    const rest = fileName.slice('/vmfs/volumes/'.length);
+    const slash = rest.indexOf('/');
+    const ds = slash > 0 ? volume(rest.slice(0, slash)) : undefined;
+    return ds === undefined ? undefined : `[${ds}] ${rest.slice(slash + 1)}`;
+  }
+  if (fileName.startsWith('/')) return fileName;
+  if (fileName.includes('/')) {
+    throw new ConfigError(`file name '${fileName}' is a relative path; expecting an absolute path or a bare file name`);
+  }
+  return bare(fileName);
+}
+
 /** Offline mapping options: where the VMX lives, so bare file names resolve beside it. */
 export interface OfflineContextOptions {
   /** `[datastore] directory/name.vmx` of the VMX being converted. */
@@ -62,18 +82,8 @@ export function offlineContext(opts: OfflineContextOptions = {}): VmxContext {
     datacenterPath: opts.datacenterPath,
     warn: opts.warn,
     parseFileName(fileName) {
-      if (fileName.startsWith('/vmfs/volumes/')) {
-        const rest = fileName.slice('/vmfs/volumes/'.length);
-        const slash = rest.indexOf('/');
-        if (slash <= 0) throw new ConfigError(`file name '${fileName}' does not name a file on a datastore`);
-        return `[${rest.slice(0, slash)}] ${rest.slice(slash + 1)}`;
-      }
-      if (fileName.startsWith('/')) return fileName;
-      if (fileName.includes('/')) {
-        throw new ConfigError(`file name '${fileName}' is a relative path; expecting an absolute path or a bare file name`);
-      }
-      if (!dir) return fileName;
-      return `[${dir.datastore}] ${dir.path ? `${dir.path}/` : ''}${fileName}`;
+      // offline every datastore is taken to exist
+      return mapVmxFileName(fileName, (id) => id, (name) => (dir ? `[${dir.datastore}] ${dir.path ? `${dir.path}/` : ''}${name}` : name));
     },
     formatFileName(src) {
       const p = parseDatastorePath(src);
