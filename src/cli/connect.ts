@@ -14,12 +14,13 @@ export function resolveUri(global: GlobalOptions, env: NodeJS.ProcessEnv = proce
   throw new InvalidArgumentError('no connection URI: use -c esx://HOST (or gsx://, vpx://VCENTER/DC/[CLUSTER/]HOST) or set ESXVIRT_DEFAULT_URI');
 }
 
-/** Opens the connection, runs `fn`, and always closes (logs out). */
-export async function withConnection<T>(global: GlobalOptions, io: Streams, fn: (conn: Connection) => Promise<T>): Promise<T> {
+/** Opens the connection, runs `fn`, and always closes (logs out). `deferHost`: see OpenOptions. */
+export async function withConnection<T>(global: GlobalOptions, io: Streams, fn: (conn: Connection) => Promise<T>, opts: { deferHost?: boolean } = {}): Promise<T> {
   const prompter = terminalPrompter();
   const conn = await Connection.open(resolveUri(global), {
     ...(prompter ? { prompter } : {}),
     ...(global.debug ? { debug: (m: string) => io.err(`debug: ${m}\n`) } : {}),
+    ...(opts.deferHost ? { deferHost: true } : {}),
   });
   try {
     return await fn(conn);

@@ -4,7 +4,7 @@
  * a vCenter, gsx:// VMware Server) and resolves the one host it manages, cached for the
  * connection's life (seed 001).
  */
-import { InvalidArgumentError } from '../errors.js';
+import { InternalError, InvalidArgumentError } from '../errors.js';
 import { VimClient, type HostContext, type VimEvent } from '../vim25/index.js';
 import { defaultUsername, parseUri, type EsxUri } from './uri.js';
 import { getCredentials, type Prompter } from './auth.js';
@@ -21,18 +21,36 @@ export interface OpenOptions {
   retries?: number;
   /** Seconds between keepalive calls; 0: none. */
   keepaliveSeconds?: number;
+  /**
+   * esx://, gsx:// only: resolve the host context on first use (`await conn.ready()`) rather than
+   * at once; a command that needs none (list) then saves a round trip. vpx:// always resolves
+   * at once, since the URI's path must be checked.
+   */
+  deferHost?: boolean;
 }
 
 /** An open connection to one ESX/GSX host, or to one host through a vCenter. */
 export class Connection {
   readonly uri: EsxUri;
   readonly client: VimClient;
-  readonly host: HostContext;
+  #host: HostContext | undefined;
 
-  private constructor(uri: EsxUri, client: VimClient, host: HostContext) {
+  private constructor(uri: EsxUri, client: VimClient, host: HostContext | undefined) {
     this.uri = uri;
     this.client = client;
-    this.host = host;
+    this.#host = host;
+  }
+
+  /** The datacenter, compute resource, host and resource pool this connection manages. */
+  get host(): HostContext {
+    if (!this.#host) throw new InternalError('the host context is not resolved yet: await conn.ready() first');
+    return this.#host;
+  }
+
+  /** Resolves the host context (once; cached by the inventory) and returns it. */
+  async ready(): Promise<HostContext> {
+    this.#host ??= await this.client.inventory.hostContext(this.uri.scheme === 'vpx' ? this.uri.path.join('/') : undefined);
+    return this.#host;
   }
 
   /** Opens `uriText`; throws InvalidArgumentError, AuthError, TlsError, ConnectionError … */
@@ -64,9 +82,14 @@ export class Connection {
     });
     try {
       checkProduct(uri, client);
-      const ctx = await client.inventory.hostContext(uri.scheme === 'vpx' ? uri.path.join('/') : undefined);
+      const conn = new Connection(uri, client, undefined);
+      if (opts.deferHost && uri.scheme !== 'vpx') {
+        debug?.(`connected to ${client.serviceContent.about.fullName}`);
+        return conn;
+      }
+      const ctx = await conn.ready();
       debug?.(`connected to ${client.serviceContent.about.fullName}; host ${ctx.hostSystemName} in datacenter ${ctx.datacenter.path}`);
-      return new Connection(uri, client, ctx);
+      return conn;
     } catch (e) {
       await client.close().catch(() => undefined);
       throw e;

@@ -12,7 +12,8 @@ const list: Command = {
     const a = parseArgs({ name: 'list', positionals: [], flags: ['all', 'inactive', 'name', 'uuid', 'table'] }, argv);
     // UUIDs are read only when printed: the plain table moves half the bytes without them
     const uuid = global.json || a.flags.has('uuid');
-    const doms = await withConnection(global, io, (conn) => listDomains(conn, { all: a.flags.has('all'), inactive: a.flags.has('inactive'), uuid }));
+    // listing needs no host context on esx:// (a vpx:// connection resolves it anyway)
+    const doms = await withConnection(global, io, (conn) => listDomains(conn, { all: a.flags.has('all'), inactive: a.flags.has('inactive'), uuid }), { deferHost: true });
     if (global.json) {
       io.out(formatJson(doms.map((d) => ({ id: d.id >= 0 ? d.id : null, name: d.name, uuid: d.uuid, state: d.state }))));
     } else if ((a.flags.has('name') || a.flags.has('uuid')) && !a.flags.has('table')) {
