@@ -74,13 +74,13 @@ async function startTarget(model: 'esx' | 'vpx', vms: number): Promise<Target> {
 }
 
 function esxvirtArgs(t: Target, json: boolean): string[] {
-  return [BIN, '-c', t.uri, ...(json ? ['--json'] : []), 'list', '--all'];
+  return ['-c', t.uri, ...(json ? ['--json'] : []), 'list', '--all'];
 }
 
 /** SOAP requests one `list --all` makes, as the simulator counts them; and as the CLI reports them, if it can. */
 async function soapCalls(t: Target, env: NodeJS.ProcessEnv, expectVms: number): Promise<{ server: number; cli: number | undefined }> {
   const before = (await t.sim.stats()).requests;
-  const r = await runProcess(process.execPath, esxvirtArgs(t, true), { ...env, ESXVIRT_STATS: '1' });
+  const r = await runProcess(BIN, esxvirtArgs(t, true), { ...env, ESXVIRT_NODE: process.execPath, ESXVIRT_STATS: '1' });
   const after = (await t.sim.stats()).requests;
   if (r.status !== 0) throw new Error(`esxvirt list failed (${r.status}): ${r.stderr.trim()}`);
   const listed = (JSON.parse(r.stdout) as unknown[]).length;
@@ -131,9 +131,9 @@ export async function run(options: Partial<BenchOptions> = {}): Promise<BenchRes
           const pyArgs = [PY_SCRIPT, '127.0.0.1', String(t.sim.port), 'root', 'bench', ...(t.pyPath ? [t.pyPath] : [])];
           // Interleaved, after one untimed round, so drift on this shared machine hits all three alike.
           for (let i = 0; i <= runs; i++) {
-            const a = await runProcess(process.execPath, esxvirtArgs(t, false), env);
+            const a = await runProcess(BIN, esxvirtArgs(t, false), { ...env, ESXVIRT_NODE: process.execPath });
             if (a.status !== 0) throw new Error(`esxvirt list failed (${a.status}): ${a.stderr.trim()}`);
-            const b = await runProcess(process.execPath, esxvirtArgs(t, true), env);
+            const b = await runProcess(BIN, esxvirtArgs(t, true), { ...env, ESXVIRT_NODE: process.execPath });
             if (b.status !== 0) throw new Error(`esxvirt --json list failed (${b.status}): ${b.stderr.trim()}`);
             if (i > 0) text.push(a.ms);
             if (i > 0) asJson.push(b.ms);

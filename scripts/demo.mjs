@@ -9,7 +9,7 @@ import { join } from 'node:path';
 const dir = mkdtempSync(join(tmpdir(), 'esxvirt-demo-'));
 function show(args, input) {
   process.stdout.write(`\n$ esxvirt ${args.map((a) => (/[\s[\]']/.test(a) ? `'${a}'` : a)).join(' ')}\n`);
-  const r = spawnSync(process.execPath, ['bin/esxvirt', ...args], { input, encoding: 'utf8' });
+  const r = spawnSync('bin/esxvirt', args, { input, encoding: 'utf8', env: { ...process.env, ESXVIRT_NODE: process.execPath } });
   process.stdout.write(r.stdout);
   process.stderr.write(r.stderr);
   if (r.status !== 0) process.exit(r.status ?? 1);

@@ -75,7 +75,7 @@ function quote(a) {
 function esxvirt(uri, args, env) {
   const shown = ['esxvirt', ...(uri ? ['-c', uri] : []), ...args].map(quote).join(' ');
   process.stdout.write(`\n$ ${shown}\n`);
-  const r = spawnSync(process.execPath, [join(repo, 'bin/esxvirt'), ...(uri ? ['-c', uri] : []), ...args], { cwd: work, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync(join(repo, 'bin/esxvirt'), [...(uri ? ['-c', uri] : []), ...args], { cwd: work, env: { ...env, ESXVIRT_NODE: process.execPath }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   process.stdout.write(r.stdout);
   process.stderr.write(r.stderr);
   if (r.status !== 0) throw new Error(`'${shown}' failed with exit status ${r.status ?? r.signal}`);
@@ -88,7 +88,7 @@ function note(text) {
 
 /** Command names bin/esxvirt offers (from its help), so the tour can skip what is not built yet. */
 function availableCommands(env) {
-  const r = spawnSync(process.execPath, [join(repo, 'bin/esxvirt'), 'help'], { env, encoding: 'utf8' });
+  const r = spawnSync(join(repo, 'bin/esxvirt'), ['help'], { env: { ...env, ESXVIRT_NODE: process.execPath }, encoding: 'utf8' });
   return new Set([...r.stdout.matchAll(/^ {4}(\S+)/gm)].map((m) => m[1]));
 }
 

@@ -57,7 +57,14 @@ export function buildTlsSettings(opts: TlsVerifyOptions): TlsSettings {
   const connectOptions: tls.ConnectionOptions = {};
   if (opts.caFile !== undefined) connectOptions.ca = loadCa(opts.caFile, opts.caMode ?? 'add');
   // Pinned certificates are typically self-signed: the chain check is replaced by the pin check after the handshake.
-  if (opts.noVerify === true || pins.length > 0) connectOptions.rejectUnauthorized = false;
+  if (opts.noVerify === true || pins.length > 0) {
+    connectOptions.rejectUnauthorized = false;
+    // No chain is checked, so no CA store needs building (node's takes ~20 ms per process).
+    connectOptions.ca ??= [];
+  } else if (opts.caFile === undefined && deferredExtraCa() !== undefined) {
+    // bin/esxvirt moved NODE_EXTRA_CA_CERTS aside (node parses it at every start); trust it here as node would.
+    connectOptions.ca = [...tls.rootCertificates, ...extraCaCerts()];
+  }
   return { connectOptions, pins: opts.noVerify === true ? [] : pins };
 }
 
@@ -83,10 +90,19 @@ function loadCa(file: string, mode: CaMode): string[] {
   return mode === 'replace' ? [pem] : [...tls.rootCertificates, ...extraCaCerts(), pem];
 }
 
+/**
+ * The extra CA file bin/esxvirt took out of NODE_EXTRA_CA_CERTS before starting node (which would
+ * otherwise parse it at start-up, ~40 ms for a system bundle, even for runs that verify nothing).
+ */
+function deferredExtraCa(): string | undefined {
+  const file = process.env['ESXVIRT_EXTRA_CA_CERTS'];
+  return file === undefined || file === '' ? undefined : file;
+}
+
 // Passing `ca` replaces node's default store, which includes NODE_EXTRA_CA_CERTS; node 20 has no API to read the
 // combined store, so the extra file is read again to keep "add" meaning "in addition to what node trusts".
 function extraCaCerts(): string[] {
-  const file = process.env['NODE_EXTRA_CA_CERTS'];
+  const file = deferredExtraCa() ?? process.env['NODE_EXTRA_CA_CERTS'];
   if (file === undefined || file === '') return [];
   try {
     return [readFileSync(file, 'utf8')];

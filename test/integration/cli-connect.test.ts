@@ -20,8 +20,8 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 20_000): P
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const home = mkdtempSync(join(tmpdir(), 'esxvirt-home-'));
-    const child = spawn(process.execPath, [join(process.cwd(), 'bin/esxvirt'), ...args], {
-      env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), ...env },
+    const child = spawn(join(process.cwd(), 'bin/esxvirt'), args, {
+      env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), ESXVIRT_NODE: process.execPath, ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -38,7 +38,8 @@ export function runCli(args: string[], opts: { authFile?: string; input?: string
     delete env.ESXVIRT_DEFAULT_URI;
     delete env.LIBVIRT_DEFAULT_URI;
     Object.assign(env, opts.env ?? {});
-    const child = spawn(process.execPath, [join(process.cwd(), 'bin/esxvirt'), ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    env.ESXVIRT_NODE = process.execPath;
+    const child = spawn(join(process.cwd(), 'bin/esxvirt'), args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));

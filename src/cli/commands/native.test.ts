@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import test from 'node:test';
 
 const bin = join(process.cwd(), 'bin/esxvirt');
-const run = (args: string[], input?: string) => spawnSync(process.execPath, [bin, ...args], { input, encoding: 'utf8' });
+const run = (args: string[], input?: string) => spawnSync(bin, args, { input, encoding: 'utf8', env: { ...process.env, ESXVIRT_NODE: process.execPath } });
 const fixture = (p: string) => join(process.cwd(), 'test/fixtures/golden', p);
 
 test('domxml-from-native prints domain XML; bare names resolve beside --vmx-path', () => {
