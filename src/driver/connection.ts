@@ -115,12 +115,14 @@ export class Connection {
 
 function checkProduct(uri: EsxUri, client: VimClient): void {
   const about = client.serviceContent.about;
+  // host[:port] as the user wrote it, for the URI the message suggests
+  const at = (/^[a-z]+:\/\/(?:[^@/]*@)?([^/?]+)/.exec(uri.text)?.[1] ?? uri.host);
   const isVc = about.apiType === 'VirtualCenter';
   if (uri.scheme === 'vpx' && !isVc) {
-    throw new InvalidArgumentError(`${uri.host} is not a vCenter but ${about.fullName}: connect with esx://${uri.host}/ instead of vpx://`);
+    throw new InvalidArgumentError(`${uri.host} is not a vCenter but ${about.fullName}: connect with esx://${at}/ instead of vpx://`);
   }
   if (uri.scheme !== 'vpx' && isVc) {
-    throw new InvalidArgumentError(`${uri.host} is a vCenter (${about.fullName}): connect with vpx://${uri.host}/DATACENTER/[CLUSTER/]HOST`);
+    throw new InvalidArgumentError(`${uri.host} is a vCenter (${about.fullName}): connect with vpx://${at}/DATACENTER/[CLUSTER/]HOST`);
   }
   const line = (about.productLineId ?? '').toLowerCase();
   if (uri.scheme === 'gsx' && line !== 'gsx') {
