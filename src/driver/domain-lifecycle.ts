@@ -57,25 +57,26 @@ export async function resumeDomain(conn: Connection, domain: DomainArg): Promise
   return dom;
 }
 
-/** virsh destroy: powers the domain off at once (PowerOffVM_Task). */
-export async function destroyDomain(conn: Connection, domain: DomainArg): Promise<DomainRef> {
-  const { dom } = await checked(conn, domain, 'destroy');
-  await runVmTask(conn.client, dom.ref, 'PowerOffVM_Task', () => methods.PowerOffVM_Task(conn.client.soap, dom.ref));
+// destroy, reset and suspend: one VM task each, after the state check.
+async function simpleTask(conn: Connection, domain: DomainArg, op: 'destroy' | 'reset' | 'suspend', name: 'PowerOffVM_Task' | 'ResetVM_Task' | 'SuspendVM_Task'): Promise<DomainRef> {
+  const { dom } = await checked(conn, domain, op);
+  await runVmTask(conn.client, dom.ref, name, () => methods[name](conn.client.soap, dom.ref));
   return dom;
+}
+
+/** virsh destroy: powers the domain off at once (PowerOffVM_Task). */
+export function destroyDomain(conn: Connection, domain: DomainArg): Promise<DomainRef> {
+  return simpleTask(conn, domain, 'destroy', 'PowerOffVM_Task');
 }
 
 /** virsh reset: a hard reboot (ResetVM_Task). */
-export async function resetDomain(conn: Connection, domain: DomainArg): Promise<DomainRef> {
-  const { dom } = await checked(conn, domain, 'reset');
-  await runVmTask(conn.client, dom.ref, 'ResetVM_Task', () => methods.ResetVM_Task(conn.client.soap, dom.ref));
-  return dom;
+export function resetDomain(conn: Connection, domain: DomainArg): Promise<DomainRef> {
+  return simpleTask(conn, domain, 'reset', 'ResetVM_Task');
 }
 
 /** virsh suspend: SuspendVM_Task (memory to disk; libvirt reports the domain as paused). */
-export async function suspendDomain(conn: Connection, domain: DomainArg): Promise<DomainRef> {
-  const { dom } = await checked(conn, domain, 'suspend');
-  await runVmTask(conn.client, dom.ref, 'SuspendVM_Task', () => methods.SuspendVM_Task(conn.client.soap, dom.ref));
-  return dom;
+export function suspendDomain(conn: Connection, domain: DomainArg): Promise<DomainRef> {
+  return simpleTask(conn, domain, 'suspend', 'SuspendVM_Task');
 }
 
 /** virsh shutdown: asks the guest to shut down (ShutdownGuest returns at once; the guest takes its time). */
