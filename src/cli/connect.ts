@@ -1,7 +1,7 @@
 /** Opening the connection a command works on: -c/--connect, ESXVIRT_DEFAULT_URI, or LIBVIRT_DEFAULT_URI. */
 import { InvalidArgumentError } from '../errors.js';
-import { Connection } from '../driver/connection.js';
-import { isEsxUri } from '../driver/uri.js';
+import { Connection } from '../driver/connect/connection.js';
+import { isEsxUri } from '../driver/connect/uri.js';
 import type { GlobalOptions } from './commands/types.js';
 import { terminalPrompter } from './prompt.js';
 import type { Streams } from './io.js';

@@ -4,12 +4,12 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { AuthError, HttpError, NotFoundError } from '../errors.js';
+import { AuthError, HttpError, InvalidArgumentError, NotFoundError } from '../errors.js';
 import { withRetry } from '../soap/retry.js';
 import { readBody, type TransportResponse } from '../soap/transport.js';
 import { isRetryableError } from './call-policy.js';
 import type { VimContext } from './context.js';
-import { datastoreFileUrl, formatDatastorePath, parseDatastorePath, type DatastorePath } from './datastore-path.js';
+import { formatDatastorePath, parseDatastorePath, type DatastorePath } from '../datastore-path.js';
 import { DeleteDatastoreFile_Task, MakeDirectory } from './generated/methods.js';
 import type { MoRef } from './generated/types.js';
 import { waitForTask, type WaitForTaskOptions } from './task.js';
@@ -17,6 +17,18 @@ import { waitForTask, type WaitForTaskOptions } from './task.js';
 /** A datastore file with the datacenter path the `/folder` service needs (e.g. 'ha-datacenter', 'folder1/dc1'). */
 export interface DatastoreFile extends DatastorePath {
   dcPath: string;
+}
+
+/**
+ * The request path (with query) of a datastore file in the `/folder` service: each path segment and both query
+ * values percent-encoded, so names with spaces, '&', '#', '?' or non-ASCII characters reach the server intact.
+ */
+export function datastoreFileUrl(p: DatastorePath, dcPath: string): string {
+  const segments = p.path.split('/').filter((s) => s !== '');
+  if (segments.some((s) => s === '.' || s === '..')) throw new InvalidArgumentError(`datastore path '${formatDatastorePath(p)}' must not contain '.' or '..'`);
+  const encoded = segments.map(encodeURIComponent).join('/');
+  const query = `dcPath=${encodeURIComponent(dcPath)}&dsName=${encodeURIComponent(p.datastore)}`;
+  return `/folder${encoded === '' ? '' : '/' + encoded}?${query}`;
 }
 
 /** Options of transfers. */

@@ -28,14 +28,7 @@ export { answerWithDefault, defaultChoice, questionChoices, questionError, quest
 export { Inventory, datastoreUrlMatches, vmIdOf, vmRefCandidates, type DatastoreEntry, type LookupScope } from './inventory.js';
 export { splitInventoryPath, type DatacenterInfo, type HostContext } from './inventory-path.js';
 export {
-  datastoreBaseName,
-  datastoreDirName,
   datastoreFileUrl,
-  formatDatastorePath,
-  parseDatastorePath,
-  type DatastorePath,
-} from './datastore-path.js';
-export {
   deleteDatastoreFile,
   downloadDatastoreFile,
   makeDirectory,

@@ -4,7 +4,8 @@
  * pass different contexts; the converter itself does no I/O.
  */
 import { ConfigError, InvalidArgumentError } from '../errors.js';
-import type { DiskDef, ScsiModel } from '../domain/domain-def.js';
+import type { DiskDef, ScsiModel } from '../conf/domain/domain-def.js';
+import { formatDatastorePath, isVmfsPath, parseVmfsPath, tryParseDatastorePath, vmfsPathOf, type DatastorePath } from '../datastore-path.js';
 
 /** Callbacks and settings for one conversion. */
 export interface VmxContext {
@@ -23,19 +24,6 @@ export interface VmxContext {
   warn?(message: string): void;
 }
 
-/** A parsed datastore path `[datastore] directory/file`. */
-export interface DatastorePath {
-  datastore: string;
-  path: string;
-}
-
-/** Parses `[ds] dir/file` (the space after ']' is optional). */
-export function parseDatastorePath(s: string): DatastorePath | undefined {
-  const m = /^\[([^\]]+)\] ?(.*)$/s.exec(s);
-  if (!m) return undefined;
-  return { datastore: m[1] as string, path: m[2] as string };
-}
-
 /**
  * The mapping rules of VMX file names shared by the offline and connected contexts:
  * `/vmfs/volumes/<id>/<path>` → `[<datastore of id>] <path>` (undefined when `volume` knows no
@@ -43,11 +31,9 @@ export function parseDatastorePath(s: string): DatastorePath | undefined {
  * paths with a '/' refused.
  */
 export function mapVmxFileName(fileName: string, volume: (id: string) => string | undefined, bare: (name: string) => string): string | undefined {
-  if (fileName.startsWith('/vmfs/volumes/')) {
-    const rest = fileName.slice('/vmfs/volumes/'.length);
-    const slash = rest.indexOf('/');
-    const ds = slash > 0 ? volume(rest.slice(0, slash)) : undefined;
-    return ds === undefined ? undefined : `[${ds}] ${rest.slice(slash + 1)}`;
+  if (isVmfsPath(fileName)) {
+    const p = parseVmfsPath(fileName, volume);
+    return p === undefined ? undefined : formatDatastorePath(p);
   }
   if (fileName.startsWith('/')) return fileName;
   if (fileName.includes('/')) {
@@ -73,7 +59,7 @@ export interface OfflineContextOptions {
 export function offlineContext(opts: OfflineContextOptions = {}): VmxContext {
   let dir: DatastorePath | undefined;
   if (opts.vmxPath !== undefined) {
-    const p = parseDatastorePath(opts.vmxPath);
+    const p = tryParseDatastorePath(opts.vmxPath);
     if (!p) throw new InvalidArgumentError(`--vmx-path '${opts.vmxPath}' is not a datastore path like '[datastore] directory/name.vmx'`);
     const slash = p.path.lastIndexOf('/');
     dir = { datastore: p.datastore, path: slash >= 0 ? p.path.slice(0, slash) : '' };
@@ -86,8 +72,8 @@ export function offlineContext(opts: OfflineContextOptions = {}): VmxContext {
       return mapVmxFileName(fileName, (id) => id, (name) => (dir ? `[${dir.datastore}] ${dir.path ? `${dir.path}/` : ''}${name}` : name));
     },
     formatFileName(src) {
-      const p = parseDatastorePath(src);
-      if (p) return `/vmfs/volumes/${p.datastore}/${p.path}`;
+      const p = tryParseDatastorePath(src);
+      if (p) return vmfsPathOf(p);
       if (src.startsWith('/')) return src;
       throw new ConfigError(`file name '${src}' is relative; expecting '[datastore] path' or an absolute path`);
     },

@@ -4,10 +4,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ConfigError, UnsupportedError } from '../errors.js';
-import type { DomainDef } from '../domain/domain-def.js';
-import { formatCpuset } from '../domain/format-domain.js';
+import type { DomainDef } from '../conf/domain/domain-def.js';
+import { formatCpuset } from '../conf/domain/format-domain.js';
 import type { VmxContext } from './context.js';
-import { escapePercent } from './escape.js';
+import { escapePercent } from '../escape.js';
 import { formatDisks } from './format-disks.js';
 import { formatChrDevices, formatEthernets, formatGraphics, formatSharedFolders, formatVideo } from './format-devices.js';
 import { formatVmx } from './vmx-text.js';

@@ -1,6 +1,6 @@
 /** Domain NICs, serial/parallel ports, shared folders, VNC and video → VMX entries. */
 import { ConfigError, UnsupportedError } from '../errors.js';
-import type { ChrDef, DomainDef, InterfaceDef } from '../domain/domain-def.js';
+import type { ChrDef, DomainDef, InterfaceDef } from '../conf/domain/domain-def.js';
 import type { VmxContext } from './context.js';
 import { formatVmwareUuid } from './vmx-values.js';
 

@@ -1,6 +1,6 @@
 /** Domain disks and controllers → VMX scsiC:U / ideB:U / sataC:U / floppyN entries. */
 import { ConfigError, UnsupportedError } from '../errors.js';
-import type { DiskDef, DomainDef } from '../domain/domain-def.js';
+import type { DiskDef, DomainDef } from '../conf/domain/domain-def.js';
 import type { VmxContext } from './context.js';
 
 type Add = (k: string, v: string | number) => void;

@@ -1,6 +1,6 @@
 /** VMX network cards, serial and parallel ports, shared folders, VNC and SVGA → domain devices. */
 import { ConfigError } from '../errors.js';
-import type { ChrDef, DomainDef, InterfaceDef } from '../domain/domain-def.js';
+import type { ChrDef, DomainDef, InterfaceDef } from '../conf/domain/domain-def.js';
 import type { VmxContext } from './context.js';
 import type { VmxConfig } from './vmx-text.js';
 import { parseMac, parseVmwareUuid, vmxBool, vmxLong, vmxString } from './vmx-values.js';

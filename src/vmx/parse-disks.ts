@@ -3,8 +3,8 @@
  * controller itself), ideB:U.* (2 buses × 2 units), sataC:U.* (4 × 30), floppyN.* (2 drives).
  */
 import { ConfigError } from '../errors.js';
-import type { ControllerDef, DiskBus, DiskDef, DomainDef } from '../domain/domain-def.js';
-import { diskName } from '../domain/disk-names.js';
+import type { ControllerDef, DiskBus, DiskDef, DomainDef } from '../conf/domain/domain-def.js';
+import { diskName } from '../conf/domain/disk-names.js';
 import type { VmxContext } from './context.js';
 import type { VmxConfig } from './vmx-text.js';
 import { vmxBool, vmxString } from './vmx-values.js';

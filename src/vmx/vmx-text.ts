@@ -4,7 +4,7 @@
  */
 import { TextDecoder } from 'node:util';
 import { ConfigError } from '../errors.js';
-import { escapePipe, unescapeHexLenient } from './escape.js';
+import { escapePipe, unescapeHexLenient } from '../escape.js';
 
 /** One entry as it stood in the file. */
 export interface VmxEntry {

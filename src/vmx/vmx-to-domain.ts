@@ -12,9 +12,9 @@
  *   disks, controllers, shared folders, NICs, serial/parallel ports, VNC, SVGA: see parse-*.ts
  */
 import { ConfigError } from '../errors.js';
-import { newDomain, type DomainDef } from '../domain/domain-def.js';
+import { newDomain, type DomainDef } from '../conf/domain/domain-def.js';
 import type { VmxContext } from './context.js';
-import { unescapePercent } from './escape.js';
+import { unescapePercent } from '../escape.js';
 import { parseDisks } from './parse-disks.js';
 import { parseChrDevices, parseDisplay, parseEthernets, parseSharedFolders } from './parse-devices.js';
 import { parseVmx, VmxConfig } from './vmx-text.js';

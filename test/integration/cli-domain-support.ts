@@ -4,8 +4,8 @@
  * VM's property <path> (a govmomi simulator feature), which lets a test set what VMware Tools would report
  * (guest.toolsRunningStatus, guest.hostName, guest.ipAddress); vcsim guests never run tools themselves.
  */
-import { Connection } from '../../src/driver/connection.js';
-import { lookupDomain } from '../../src/driver/domain-ref.js';
+import { Connection } from '../../src/driver/connect/connection.js';
+import { lookupDomain } from '../../src/driver/domain/ref.js';
 import { methods, runVmTask, type VirtualMachineConfigSpec } from '../../src/vim25/index.js';
 import { startSimulator, type Simulator } from '../harness/vcsim.js';
 import { runCli, simulatorUri, writeAuthConf, type CliResult } from './cli-support.js';

@@ -4,7 +4,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { getDomainInfo } from '../../src/driver/domain-info.js';
+import { getDomainInfo } from '../../src/driver/domain/info.js';
 import { setGuestInfo, startTarget, type CliTarget } from './cli-domain-support.js';
 
 const notValid = (msg: string): string => `error: Requested operation is not valid: ${msg}\n`;

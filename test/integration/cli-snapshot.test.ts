@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Connection } from '../../src/driver/connection.js';
+import { Connection } from '../../src/driver/connect/connection.js';
 import { uploadDatastoreFile } from '../../src/vim25/index.js';
 import { startSimulator, type Simulator } from '../harness/vcsim.js';
 import { runCli, simulatorUri, writeAuthConf, type CliResult } from './cli-support.js';

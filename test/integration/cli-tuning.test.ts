@@ -4,7 +4,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readAutostart } from '../../src/driver/domain-autostart.js';
+import { readAutostart } from '../../src/driver/domain/autostart.js';
 import { reconfigureVm, startTarget, type CliTarget } from './cli-domain-support.js';
 
 const notValid = (msg: string): string => `error: Requested operation is not valid: ${msg}\n`;

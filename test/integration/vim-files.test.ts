@@ -13,7 +13,7 @@ import {
   uploadDatastoreFile,
   type DatastoreFile,
 } from '../../src/vim25/datastore-files.js';
-import { parseDatastorePath } from '../../src/vim25/datastore-path.js';
+import { parseDatastorePath } from '../../src/datastore-path.js';
 import type { MoRef } from '../../src/vim25/generated/types.js';
 import { VmProps } from '../../src/vim25/paths.js';
 import { retrieveOne } from '../../src/vim25/property.js';

@@ -3,8 +3,8 @@
  * corpus files, VMX files assembled from the real key vocabulary, random text and bytes, and
  * hand-built domains with damaged fields.
  */
-import type { DomainDef } from '../../src/domain/domain-def.js';
-import { parseDomainXml } from '../../src/domain/parse-domain.js';
+import type { DomainDef } from '../../src/conf/domain/domain-def.js';
+import { parseDomainXml } from '../../src/conf/domain/parse-domain.js';
 import type { Corpus } from './corpus.js';
 import { bytesToXmlText, mutateBytes, type MutationName } from './mutations.js';
 import { realisticVmx } from './realistic-vmx.js';

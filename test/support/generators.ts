@@ -5,8 +5,8 @@
  * generator of realistic VMX files lives in realistic-vmx.ts and is re-exported here.
  */
 import fc from 'fast-check';
-import type { ChrDef, ControllerDef, DiskBus, DiskDef, DomainDef, FilesystemDef, GraphicsDef, InterfaceDef, VideoDef } from '../../src/domain/domain-def.js';
-import { diskName } from '../../src/domain/disk-names.js';
+import type { ChrDef, ControllerDef, DiskBus, DiskDef, DomainDef, FilesystemDef, GraphicsDef, InterfaceDef, VideoDef } from '../../src/conf/domain/domain-def.js';
+import { diskName } from '../../src/conf/domain/disk-names.js';
 import { ALL_VALUES, CHARSETS } from './vmx-vocabulary.js';
 
 export { realisticVmx, realisticVmxSet, type RealisticVmx } from './realistic-vmx.js';
@@ -34,10 +34,12 @@ const fileUnit = fc.oneof(
 const fileSegment = fc.string({ unit: fileUnit, minLength: 1, maxLength: 10 });
 const datastore = fc.constantFrom('ds', 'datastore1', 'SAN LUN 01', 'nfs_store-2', 'Ünïcode ds');
 
-/** A datastore path `[ds] dir/name<ext>`. */
+/** A datastore path `[ds] dir/name<ext>` (never a path starting with a space: the grammar skips those, as libvirt). */
 export function datastorePath(ext: string): fc.Arbitrary<string> {
   return fc.tuple(datastore, fc.array(fileSegment, { maxLength: 2 }), fileSegment)
-    .map(([ds, dirs, f]) => `[${ds}] ${[...dirs, `${f}${ext}`].join('/')}`);
+    .map(([ds, dirs, f]) => [ds, [...dirs, `${f}${ext}`].join('/')] as const)
+    .filter(([, path]) => !path.startsWith(' '))
+    .map(([ds, path]) => `[${ds}] ${path}`);
 }
 
 interface Slot {

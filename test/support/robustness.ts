@@ -4,9 +4,9 @@
  * string …) is a failure. Shared by the property tests and bench/fuzz.ts.
  */
 import { EsxError } from '../../src/errors.js';
-import type { DomainDef } from '../../src/domain/domain-def.js';
-import { formatDomain } from '../../src/domain/format-domain.js';
-import { parseDomainXml } from '../../src/domain/parse-domain.js';
+import type { DomainDef } from '../../src/conf/domain/domain-def.js';
+import { formatDomain } from '../../src/conf/domain/format-domain.js';
+import { parseDomainXml } from '../../src/conf/domain/parse-domain.js';
 import { offlineContext } from '../../src/vmx/context.js';
 import { domainToVmx } from '../../src/vmx/domain-to-vmx.js';
 import { vmxToDomain } from '../../src/vmx/vmx-to-domain.js';

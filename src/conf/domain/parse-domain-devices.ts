@@ -1,0 +1,266 @@
+/** Parses `<devices>` of a domain: disks (ordered and addressed as libvirt does), NICs, ports … */
+import { randomBytes } from 'node:crypto';
+import { ConfigError, UnsupportedError } from '../../errors.js';
+import type { ChrDef, ChrType, DiskBus, DiskDef, DomainDef, DriveAddress, InterfaceDef, VideoDef } from './domain-def.js';
+import { requireDiskIndex } from './disk-names.js';
+import { normalizeUuid, parseInt10, parseUInt } from '../units.js';
+import { child, childrenNamed, type XmlElement } from '../xml/xml-reader.js';
+
+// Devices a VMware VM cannot have are refused; these are implicit or meaningless there.
+const IGNORED = new Set(['input', 'emulator']);
+
+/** Fills def's device lists from a `<devices>` element. */
+export function parseDevices(devices: XmlElement, def: DomainDef): void {
+  for (const el of devices.children) {
+    switch (el.local) {
+      case 'disk': insertDisk(def.disks, parseDisk(el)); break;
+      case 'controller': def.controllers.push(parseController(el)); break;
+      case 'filesystem': def.filesystems.push(parseFilesystem(el)); break;
+      case 'interface': def.interfaces.push(parseInterface(el)); break;
+      case 'serial': def.serials.push(parseChr(el, 'serial')); break;
+      case 'parallel': def.parallels.push(parseChr(el, 'parallel')); break;
+      case 'console': def.consoles.push(parseChr(el, 'console')); break;
+      case 'graphics': def.graphics.push(parseGraphics(el)); break;
+      case 'video': def.videos.push(parseVideo(el)); break;
+      case 'memballoon': def.memballoon = el.attrs.model; break;
+      default:
+        if (!IGNORED.has(el.local)) throw new UnsupportedError(`unsupported device <${el.name}> in <devices>: VMware VMs cannot have it`);
+    }
+  }
+  addImplicitControllers(def);
+  if (def.serials.length === 0 && def.consoles[0] && def.consoles[0].type !== 'pipe') {
+    // libvirt turns a lone serial console into the first serial port
+    def.serials.push({ ...def.consoles[0], port: 0 });
+  }
+}
+
+// Like libvirt's post-parse: every disk bus gets controllers 0..max-in-use, appended after the
+// explicit ones in the order scsi, fdc, ide, sata.
+function addImplicitControllers(def: DomainDef): void {
+  for (const bus of ['scsi', 'fdc', 'ide', 'sata'] as const) {
+    let max = -1;
+    for (const d of def.disks) if (d.bus === bus && d.address) max = Math.max(max, d.address.controller);
+    for (let i = 0; i <= max; i++) {
+      if (!def.controllers.some((c) => c.type === bus && c.index === i)) def.controllers.push({ type: bus, index: i });
+    }
+  }
+}
+
+// libvirt keeps disks of one bus sorted by target index, inserting others at the end.
+function insertDisk(disks: DiskDef[], disk: DiskDef): void {
+  const idx = requireDiskIndex(disk.targetDev).index;
+  let at = -1;
+  for (let i = disks.length - 1; i >= 0; i--) {
+    const d = disks[i] as DiskDef;
+    if (d.bus !== disk.bus) continue;
+    if (d.targetDev === disk.targetDev) throw new ConfigError(`target '${disk.targetDev}' is used by two disks`);
+    if (requireDiskIndex(d.targetDev).index > idx) at = i;
+    else break;
+  }
+  if (at < 0) disks.push(disk);
+  else disks.splice(at, 0, disk);
+}
+
+/** The drive address libvirt derives from a target index (wide SCSI: 15 units, unit 7 skipped). */
+export function addressForIndex(bus: DiskBus, idx: number): DriveAddress {
+  switch (bus) {
+    case 'scsi': {
+      const unit = idx % 15;
+      return { controller: Math.floor(idx / 15), bus: 0, target: 0, unit: unit >= 7 ? unit + 1 : unit };
+    }
+    case 'ide': return { controller: Math.floor(idx / 4), bus: Math.floor((idx % 4) / 2), target: 0, unit: idx % 2 };
+    case 'fdc': return { controller: Math.floor(idx / 2), bus: 0, target: 0, unit: idx % 2 };
+    case 'sata': return { controller: Math.floor(idx / 30), bus: 0, target: 0, unit: idx % 30 };
+  }
+}
+
+const BUSES = new Set<DiskBus>(['scsi', 'ide', 'fdc', 'sata']);
+
+function parseDisk(el: XmlElement): DiskDef {
+  const type = el.attrs.type ?? 'file';
+  if (type !== 'file' && type !== 'block') throw new UnsupportedError(`unsupported disk type '${type}' in <disk>: expecting 'file' or 'block'`);
+  const device = el.attrs.device ?? 'disk';
+  if (device !== 'disk' && device !== 'cdrom' && device !== 'floppy' && device !== 'lun') {
+    throw new UnsupportedError(`unsupported disk device '${device}' in <disk>`);
+  }
+  const target = child(el, 'target');
+  const dev = target?.attrs.dev;
+  if (!target || !dev) throw new ConfigError("missing <target dev=…> in <disk>");
+  const { prefix, index } = requireDiskIndex(dev);
+  const busAttr = target.attrs.bus ?? (prefix === 'hd' ? 'ide' : prefix === 'fd' ? 'fdc' : prefix === 'sd' ? 'scsi' : undefined);
+  if (busAttr === undefined || !BUSES.has(busAttr as DiskBus)) {
+    throw new UnsupportedError(`unsupported disk bus '${busAttr ?? prefix}' for target '${dev}': expecting scsi, ide, sata or fdc`);
+  }
+  const bus = busAttr as DiskBus;
+  const disk: DiskDef = { type, device, targetDev: dev, bus, readonly: false, transient: false };
+  if (device === 'floppy' && bus !== 'fdc') throw new UnsupportedError(`floppy '${dev}' must be on bus 'fdc'`);
+  const driver = child(el, 'driver');
+  if (driver?.attrs.name !== undefined) disk.driverName = driver.attrs.name;
+  if (driver?.attrs.cache !== undefined) disk.cache = driver.attrs.cache;
+  const source = child(el, 'source');
+  if (source) {
+    const src = type === 'file' ? source.attrs.file : source.attrs.dev;
+    if (src !== undefined && src !== '') disk.src = src;
+    const sp = source.attrs.startupPolicy;
+    if (sp !== undefined) {
+      if (sp !== 'optional' && sp !== 'mandatory' && sp !== 'requisite') throw new ConfigError(`invalid startupPolicy '${sp}' in <disk><source>`);
+      disk.startupPolicy = sp;
+    }
+  }
+  disk.readonly = child(el, 'readonly') !== undefined || device === 'cdrom';
+  disk.transient = child(el, 'transient') !== undefined;
+  const expected = addressForIndex(bus, index);
+  const addr = child(el, 'address');
+  if (addr) {
+    if (addr.attrs.type !== 'drive') throw new UnsupportedError(`unsupported address type '${addr.attrs.type ?? ''}' for disk '${dev}'`);
+    const num = (a: string): number => parseUInt(addr.attrs[a], `attribute '${a}' of <address> of disk '${dev}'`) ?? 0;
+    const got: DriveAddress = { controller: num('controller'), bus: num('bus'), target: num('target'), unit: num('unit') };
+    // PVSCSI has units up to 63; the VMX side names them on from the controller's 15 (unit 16 = sdp)
+    const wideMatch = bus === 'scsi' && got.bus === 0 && got.unit > 15 && got.unit <= 63 && got.controller <= 3
+      && got.controller * 15 + got.unit - 1 === index;
+    if (!wideMatch && (got.controller !== expected.controller || got.bus !== expected.bus || got.unit !== expected.unit)) {
+      throw new ConfigError(`disk address ${got.controller}:${got.bus}:${got.unit} doesn't match target device '${dev}'`);
+    }
+    disk.address = got;
+  } else {
+    disk.address = expected;
+  }
+  return disk;
+}
+
+function parseController(el: XmlElement): DomainDef['controllers'][number] {
+  const type = el.attrs.type;
+  if (type !== 'scsi' && type !== 'ide' && type !== 'fdc' && type !== 'sata') {
+    throw new UnsupportedError(`unsupported controller type '${type ?? ''}': expecting scsi, ide, fdc or sata`);
+  }
+  const index = parseUInt(el.attrs.index, "attribute 'index' of <controller>") ?? 0;
+  const c: DomainDef['controllers'][number] = { type, index };
+  if (el.attrs.model !== undefined) c.model = el.attrs.model;
+  return c;
+}
+
+function parseFilesystem(el: XmlElement): DomainDef['filesystems'][number] {
+  const type = el.attrs.type ?? 'mount';
+  if (type !== 'mount') throw new UnsupportedError(`unsupported filesystem type '${type}': only 'mount' (shared folders)`);
+  const source = child(el, 'source')?.attrs.dir;
+  const target = child(el, 'target')?.attrs.dir;
+  if (source === undefined) throw new ConfigError('missing <source dir=…> in <filesystem>');
+  if (target === undefined) throw new ConfigError('missing <target dir=…> in <filesystem>');
+  return { sourceDir: source, targetDir: target, readonly: child(el, 'readonly') !== undefined };
+}
+
+/** A random MAC in VMware's auto-generated range 00:0c:29:xx:xx:xx, as libvirt's ESX driver makes. */
+export function randomVmwareMac(): string {
+  const b = randomBytes(3);
+  return ['00', '0c', '29', ...[...b].map((x) => x.toString(16).padStart(2, '0'))].join(':');
+}
+
+function parseInterface(el: XmlElement): InterfaceDef {
+  const type = el.attrs.type;
+  if (type !== 'bridge' && type !== 'user' && type !== 'vds' && type !== 'null' && type !== 'network') {
+    throw new UnsupportedError(`unsupported interface type '${type ?? ''}': expecting bridge, user, vds, network or null`);
+  }
+  const net: InterfaceDef = { type };
+  const mac = child(el, 'mac');
+  if (mac) {
+    const a = mac.attrs.address ?? '';
+    if (!/^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){5}$/.test(a)) throw new ConfigError(`malformed MAC address '${a}' in <interface><mac>`);
+    net.mac = a.split(':').map((x) => x.padStart(2, '0').toLowerCase()).join(':');
+    if ((parseInt(net.mac.slice(0, 2), 16) & 1) === 1) throw new ConfigError(`MAC address '${a}' is a multicast address`);
+    const mt = mac.attrs.type;
+    if (mt !== undefined) {
+      if (mt !== 'generated' && mt !== 'static') throw new ConfigError(`invalid type '${mt}' in <interface><mac>`);
+      net.macType = mt;
+    }
+    const check = mac.attrs.check;
+    if (check !== undefined) {
+      if (check !== 'yes' && check !== 'no') throw new ConfigError(`invalid check '${check}' in <interface><mac>`);
+      net.macCheck = check === 'yes';
+    }
+  } else {
+    net.mac = randomVmwareMac();
+  }
+  const source = child(el, 'source');
+  if (type === 'bridge') {
+    net.bridge = source?.attrs.bridge ?? '';
+    if (net.bridge === '') throw new ConfigError("missing <source bridge=…> in <interface type='bridge'>");
+  } else if (type === 'network') {
+    net.bridge = source?.attrs.network;
+    if (!net.bridge) throw new ConfigError("missing <source network=…> in <interface type='network'>");
+  } else if (type === 'vds') {
+    const sw = source?.attrs.switchid;
+    if (!source || !sw) throw new ConfigError("missing <source switchid=…> in <interface type='vds'>");
+    net.vds = { switchId: normalizeUuid(sw, "switchid of <interface type='vds'>") };
+    const portId = parseInt10(source.attrs.portid, "attribute 'portid' of <interface><source>");
+    if (portId !== undefined) net.vds.portId = portId;
+    if (source.attrs.portgroupid !== undefined) net.vds.portgroupId = source.attrs.portgroupid;
+    const cid = parseInt10(source.attrs.connectionid, "attribute 'connectionid' of <interface><source>");
+    if (cid !== undefined) net.vds.connectionId = cid;
+  }
+  const target = child(el, 'target')?.attrs.dev;
+  if (target !== undefined) net.targetDev = target;
+  const model = child(el, 'model')?.attrs.type;
+  if (model !== undefined) net.model = model;
+  return net;
+}
+
+const CHR_TYPES = new Set<ChrType>(['dev', 'file', 'pipe', 'tcp']);
+
+function parseChr(el: XmlElement, kind: string): ChrDef {
+  const type = el.attrs.type ?? 'pty';
+  if (!CHR_TYPES.has(type as ChrType)) throw new UnsupportedError(`unsupported ${kind} type '${type}': expecting dev, file, pipe or tcp`);
+  const target = child(el, 'target');
+  const port = parseUInt(target?.attrs.port, `attribute 'port' of <${kind}><target>`);
+  const chr: ChrDef = { type: type as ChrType, port: port ?? -1 };
+  const sources = childrenNamed(el, 'source');
+  if (type === 'tcp') {
+    const src = sources[0];
+    if (!src?.attrs.service) throw new ConfigError(`missing <source service=…> in <${kind} type='tcp'>`);
+    if (!/^\d{1,5}$/.test(src.attrs.service) || Number(src.attrs.service) > 65535) {
+      throw new UnsupportedError(`service '${src.attrs.service}' of <${kind} type='tcp'> must be a TCP port number for VMware`);
+    }
+    chr.mode = src.attrs.mode === 'bind' ? 'bind' : 'connect';
+    if (src.attrs.host) chr.host = src.attrs.host;
+    else if (chr.mode === 'connect') throw new ConfigError(`missing host in <${kind} type='tcp'><source mode='connect'>`);
+    chr.service = src.attrs.service;
+    const proto = child(el, 'protocol')?.attrs.type ?? 'raw';
+    if (proto !== 'raw' && proto !== 'telnet' && proto !== 'telnets' && proto !== 'tls') {
+      throw new UnsupportedError(`unsupported protocol '${proto}' in <${kind}><protocol>`);
+    }
+    chr.protocol = proto;
+  } else {
+    const path = sources[0]?.attrs.path;
+    if (!path) throw new ConfigError(`missing <source path=…> in <${kind} type='${type}'>`);
+    chr.path = path;
+  }
+  return chr;
+}
+
+function parseGraphics(el: XmlElement): DomainDef['graphics'][number] {
+  const type = el.attrs.type;
+  if (type !== 'vnc') throw new UnsupportedError(`unsupported graphics type '${type ?? ''}': only 'vnc'`);
+  const port = parseInt10(el.attrs.port, "attribute 'port' of <graphics>") ?? -1;
+  if (port < -1 || port > 65535) throw new ConfigError(`attribute 'port' of <graphics> must be a TCP port but found ${port}`);
+  const autoport = el.attrs.autoport === 'yes' || port < 0;
+  const g: DomainDef['graphics'][number] = { type, port: autoport ? -1 : port, autoport };
+  const listen = el.attrs.listen ?? child(el, 'listen')?.attrs.address;
+  if (listen !== undefined) g.listen = listen;
+  if (el.attrs.keymap !== undefined) g.keymap = el.attrs.keymap;
+  if (el.attrs.passwd !== undefined) g.passwd = el.attrs.passwd;
+  return g;
+}
+
+function parseVideo(el: XmlElement): VideoDef {
+  const model = child(el, 'model');
+  const type = model?.attrs.type ?? 'vmvga';
+  const v: VideoDef = { model: type };
+  const vram = parseUInt(model?.attrs.vram, "attribute 'vram' of <video><model>");
+  if (vram !== undefined) v.vramKiB = vram;
+  const heads = parseUInt(model?.attrs.heads, "attribute 'heads' of <video><model>");
+  if (heads !== undefined) {
+    if (heads < 1 || heads > 16) throw new UnsupportedError(`attribute 'heads' of <video><model> must be between 1 and 16 for VMware but found ${heads}`);
+    v.heads = heads;
+  }
+  if (model?.attrs.primary === 'yes') v.primary = true;
+  return v;
+}

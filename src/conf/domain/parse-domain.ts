@@ -1,0 +1,118 @@
+/**
+ * Parses libvirt domain XML into a DomainDef, with libvirt's defaults and checks: the parts a
+ * VMware VM can hold. Every error names the element or attribute at fault.
+ */
+import { ConfigError } from '../../errors.js';
+import { newDomain, VMWARE_NS, type DomainDef } from './domain-def.js';
+import { parseDevices } from './parse-domain-devices.js';
+import { normalizeUuid, parseCpuset, parseInt10, parseMemoryKiB, parseUInt } from '../units.js';
+import { child, parseXml, type XmlElement } from '../xml/xml-reader.js';
+
+/** Parses domain XML text. */
+export function parseDomainXml(text: string): DomainDef {
+  const root = parseXml(text, 'domain XML');
+  if (root.local !== 'domain') throw new ConfigError(`expecting root element <domain> but found <${root.name}>`);
+  return domainFromElement(root);
+}
+
+/** Builds a DomainDef from a parsed `<domain>` element. */
+export function domainFromElement(root: XmlElement): DomainDef {
+  const type = root.attrs.type;
+  if (type === undefined) throw new ConfigError("missing attribute 'type' of element <domain>");
+  const nameEl = child(root, 'name');
+  const name = nameEl?.text.trim();
+  if (!name) throw new ConfigError('missing element <name> of <domain>');
+  const def = newDomain(name);
+  def.type = type;
+  const uuid = child(root, 'uuid');
+  if (uuid) def.uuid = normalizeUuid(uuid.text, '<uuid>');
+  const genid = child(root, 'genid');
+  if (genid && genid.text.trim() !== '') def.genid = normalizeUuid(genid.text, '<genid>');
+  const title = child(root, 'title');
+  if (title) def.title = title.text;
+  const desc = child(root, 'description');
+  if (desc) def.description = desc.text;
+
+  const mem = child(root, 'memory');
+  if (!mem) throw new ConfigError('missing element <memory> of <domain>');
+  def.memoryKiB = parseMemoryKiB(mem.text, mem.attrs.unit, '<memory>');
+  if (def.memoryKiB === 0) throw new ConfigError('element <memory> must be greater than zero');
+  const cur = child(root, 'currentMemory');
+  if (cur) {
+    const kib = parseMemoryKiB(cur.text, cur.attrs.unit, '<currentMemory>');
+    // libvirt caps currentMemory at memory
+    def.currentMemoryKiB = Math.min(kib, def.memoryKiB);
+  }
+  const memtune = child(root, 'memtune');
+  const minG = memtune && child(memtune, 'min_guarantee');
+  if (minG) def.minGuaranteeKiB = parseMemoryKiB(minG.text, minG.attrs.unit, '<memtune><min_guarantee>');
+
+  parseVcpu(root, def);
+  parseOs(root, def);
+
+  const cpu = child(root, 'cpu');
+  const topo = cpu && child(cpu, 'topology');
+  if (topo) {
+    const get = (a: string, d?: number): number => {
+      const v = parseUInt(topo.attrs[a], `attribute '${a}' of <cpu><topology>`) ?? d;
+      if (v === undefined || v <= 0) throw new ConfigError(`attribute '${a}' of <cpu><topology> must be a positive integer`);
+      return v;
+    };
+    def.topology = { sockets: get('sockets'), dies: get('dies', 1), cores: get('cores'), threads: get('threads') };
+  }
+
+  const devices = child(root, 'devices');
+  if (devices) parseDevices(devices, def);
+
+  for (const c of root.children) {
+    if (c.uri === VMWARE_NS && c.local === 'datacenterpath') def.datacenterPath = c.text;
+  }
+  return def;
+}
+
+function parseVcpu(root: XmlElement, def: DomainDef): void {
+  const vcpu = child(root, 'vcpu');
+  if (!vcpu) return;
+  const n = parseUInt(vcpu.text, '<vcpu>') as number;
+  if (n <= 0) throw new ConfigError('element <vcpu> must be a positive integer');
+  if (n > 4096) throw new ConfigError(`element <vcpu> is too large: ${n}`);
+  def.vcpus = n;
+  const current = parseUInt(vcpu.attrs.current, "attribute 'current' of <vcpu>");
+  if (current !== undefined) {
+    if (current === 0 || current > n) throw new ConfigError(`attribute 'current' of <vcpu> must be between 1 and ${n}`);
+    def.vcpusCurrent = current;
+  }
+  if (vcpu.attrs.cpuset !== undefined) def.cpuset = parseCpuset(vcpu.attrs.cpuset, "attribute 'cpuset' of <vcpu>");
+  const cputune = child(root, 'cputune');
+  const shares = cputune && child(cputune, 'shares');
+  if (shares) def.cpuShares = parseUInt(shares.text, '<cputune><shares>');
+  void parseInt10;
+}
+
+function parseOs(root: XmlElement, def: DomainDef): void {
+  const os = child(root, 'os');
+  const type = os && child(os, 'type');
+  if (!os || !type) throw new ConfigError('missing element <os><type> of <domain>');
+  const t = type.text.trim();
+  if (t !== 'hvm') throw new ConfigError(`element <os><type> must be 'hvm' for VMware but found '${t}'`);
+  const arch = type.attrs.arch;
+  if (arch !== undefined) {
+    if (arch !== 'i686' && arch !== 'x86_64') {
+      throw new ConfigError(`expecting attribute 'arch' of <os><type> to be 'i686' or 'x86_64' but found '${arch}'`);
+    }
+    def.os.arch = arch;
+  }
+  const fw = os.attrs.firmware;
+  if (fw !== undefined) {
+    if (fw !== 'efi' && fw !== 'bios') throw new ConfigError(`expecting attribute 'firmware' of <os> to be 'efi' or 'bios' but found '${fw}'`);
+    def.os.firmware = fw;
+  }
+  const smbios = child(os, 'smbios');
+  if (smbios) {
+    const mode = smbios.attrs.mode;
+    if (mode !== 'host' && mode !== 'emulate' && mode !== 'sysinfo') {
+      throw new ConfigError(`expecting attribute 'mode' of <os><smbios> to be 'host', 'emulate' or 'sysinfo' but found '${mode ?? ''}'`);
+    }
+    def.os.smbiosMode = mode;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Parses XML text into a light element tree (namespace-aware, via saxes). Used for libvirt
+ * domain XML; SOAP has its own streaming decoder.
+ */
+import { SaxesParser } from 'saxes';
+import { ConfigError } from '../../errors.js';
+
+/** An element: qualified name, local name, namespace URI, attributes, children and direct text. */
+export interface XmlElement {
+  readonly name: string;
+  readonly local: string;
+  readonly uri: string;
+  readonly attrs: Record<string, string>;
+  readonly children: XmlElement[];
+  text: string;
+  readonly line: number;
+}
+
+/** Parses a whole document and returns its root element; malformed XML is a ConfigError with the line. */
+export function parseXml(text: string, what = 'XML'): XmlElement {
+  const parser = new SaxesParser({ xmlns: true, position: true });
+  const stack: XmlElement[] = [];
+  let root: XmlElement | undefined;
+  let failure: Error | undefined;
+  parser.on('error', (e) => {
+    failure ??= e;
+  });
+  parser.on('opentag', (tag) => {
+    const attrs: Record<string, string> = {};
+    for (const a of Object.values(tag.attributes)) {
+      if (typeof a === 'string') continue;
+      if (a.prefix === 'xmlns' || a.name === 'xmlns') continue;
+      attrs[a.name] = a.value;
+    }
+    const el: XmlElement = { name: tag.name, local: tag.local ?? tag.name, uri: tag.uri ?? '', attrs, children: [], text: '', line: parser.line };
+    const parent = stack[stack.length - 1];
+    if (parent) parent.children.push(el);
+    else root = el;
+    stack.push(el);
+  });
+  parser.on('closetag', () => {
+    stack.pop();
+  });
+  const onText = (t: string): void => {
+    const top = stack[stack.length - 1];
+    if (top) top.text += t;
+  };
+  parser.on('text', onText);
+  parser.on('cdata', onText);
+  try {
+    parser.write(text).close();
+  } catch (e) {
+    failure ??= e as Error;
+  }
+  if (failure || !root) {
+    const msg = failure ? failure.message.replace(/^(?:[^:\s]*:)?\d+:\d+: /, '') : 'no root element';
+    const line = failure ? ` at line ${parser.line}` : '';
+    throw new ConfigError(`malformed ${what}${line}: ${msg}`);
+  }
+  return root;
+}
+
+/** The first child element with local name `local`, if any. */
+export function child(el: XmlElement, local: string): XmlElement | undefined {
+  for (const c of el.children) if (c.local === local) return c;
+  return undefined;
+}
+
+/** All child elements with local name `local`. */
+export function childrenNamed(el: XmlElement, local: string): XmlElement[] {
+  return el.children.filter((c) => c.local === local);
+}
