@@ -1,0 +1,70 @@
+// Golden pairs of every libvirt document in src/conf (test/fixtures/conf/<document>/<case>.xml + .json): the XML is
+// libvirt's own bytes where libvirt can produce it (virsh 9.0 against the simulator, libvirt 9.0's converter output
+// from its test corpus), the JSON is the model. Each pair must parse to the model and format back to the same bytes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError } from '../errors.js';
+import {
+  formatCapabilities,
+  formatDomain,
+  formatSnapshotXml,
+  formatSysinfo,
+  parseCapabilitiesXml,
+  parseDomainXml,
+  parseSnapshotXml,
+  parseSysinfoXml,
+} from './index.js';
+
+const root = join(process.cwd(), 'test/fixtures/conf');
+
+const DOCUMENTS: Record<string, { parse(xml: string): unknown; format(model: never): string }> = {
+  domain: { parse: parseDomainXml, format: formatDomain },
+  snapshot: { parse: parseSnapshotXml, format: formatSnapshotXml },
+  capabilities: { parse: parseCapabilitiesXml, format: formatCapabilities },
+  sysinfo: { parse: parseSysinfoXml, format: formatSysinfo },
+};
+
+test('every document folder under test/fixtures/conf has a parser and a formatter', () => {
+  const dirs = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  assert.deepEqual(dirs, Object.keys(DOCUMENTS).sort());
+});
+
+for (const [doc, { parse, format }] of Object.entries(DOCUMENTS)) {
+  const cases = readdirSync(join(root, doc)).filter((f) => f.endsWith('.xml')).map((f) => f.slice(0, -4)).sort();
+  test(`${doc}: at least two golden pairs`, () => assert.ok(cases.length >= 2, cases.join(', ')));
+  for (const name of cases) {
+    test(`${doc} golden pair ${name}: XML → model → the same XML`, () => {
+      const xml = readFileSync(join(root, doc, `${name}.xml`), 'utf8');
+      const model = JSON.parse(readFileSync(join(root, doc, `${name}.json`), 'utf8')) as never;
+      assert.deepEqual(parse(xml), model);
+      assert.equal(format(model), xml);
+    });
+  }
+}
+
+// One line per rule a parser enforces: the document, its text, and what the one-line error must say.
+const ERRORS: [string, string, RegExp][] = [
+  ['snapshot', '<domain/>', /expecting root element <domainsnapshot> but found <domain>/],
+  ['snapshot', '<domainsnapshot><name> </name></domainsnapshot>', /element <name> of <domainsnapshot> is empty/],
+  ['snapshot', '<domainsnapshot><state>frozen</state></domainsnapshot>', /invalid value 'frozen' of <state>/],
+  ['snapshot', "<domainsnapshot><memory snapshot='all'/></domainsnapshot>", /invalid attribute 'snapshot' of <memory>/],
+  ['snapshot', '<domainsnapshot><creationTime>yesterday</creationTime></domainsnapshot>', /invalid value 'yesterday' for <creationTime>/],
+  ['snapshot', '<domainsnapshot><domain><uuid>nope</uuid></domain></domainsnapshot>', /malformed <domain><uuid> 'nope'/],
+  ['snapshot', '<domainsnapshot><name>x</name>', /malformed snapshot XML at line 1/],
+  ['capabilities', '<capabilities/>', /missing element <host> of <capabilities>/],
+  ['capabilities', '<capabilities><host><cpu><arch>sparc</arch></cpu></host></capabilities>', /invalid <host><cpu><arch> 'sparc'/],
+  ['capabilities', '<capabilities><host><cpu><arch>i686</arch></cpu></host><guest><os_type>xen</os_type><arch name="i686"/></guest></capabilities>', /invalid <os_type> 'xen'/],
+  ['capabilities', '<capabilities><host><cpu><arch>i686</arch></cpu></host><guest><os_type>hvm</os_type><arch name="i686"><wordsize>16</wordsize></arch></guest></capabilities>', /invalid <wordsize>/],
+  ['sysinfo', "<sysinfo type='fwcfg'/>", /unsupported sysinfo type 'fwcfg'/],
+  ['sysinfo', "<sysinfo type='smbios'><system><entry>x</entry></system></sysinfo>", /missing attribute 'name' of <system><entry>/],
+  ['domain', "<domain type='vmware'><memory>1024</memory></domain>", /missing element <name> of <domain>/],
+];
+
+for (const [doc, xml, message] of ERRORS) {
+  test(`${doc} refuses ${xml.slice(0, 60)} with one clear line`, () => {
+    const parse = DOCUMENTS[doc]?.parse as (x: string) => unknown;
+    assert.throws(() => parse(xml), (e: unknown) => e instanceof ConfigError && message.test(e.message) && !e.message.includes('\n'));
+  });
+}
