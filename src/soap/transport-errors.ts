@@ -106,3 +106,9 @@ export function timeoutError(what: string, ms: number): ConnectionError {
   const cause = Object.assign(new Error(`${what} timed out after ${ms} ms`), { code: 'ETIMEDOUT' });
   return new ConnectionError(cause.message, { cause });
 }
+
+/** A ConnectionError for an exchange that stalled or ran out of time; ETIMEDOUT-coded like timeoutError. */
+export function stalledError(message: string): ConnectionError {
+  const cause = Object.assign(new Error(message), { code: 'ETIMEDOUT' });
+  return new ConnectionError(message, { cause });
+}

@@ -34,6 +34,23 @@ before(async () => {
         }, 30);
       } else if (req.url === '/never') {
         // no answer: exercises the request timeout
+      } else if (req.url === '/trickle') {
+        // one byte every 20 ms, for ever: progress too slow to count
+        res.writeHead(200);
+        const timer = setInterval(() => res.write('x'), 20);
+        res.on('close', () => clearInterval(timer));
+      } else if (req.url === '/steady') {
+        // 4 KiB every 20 ms for 300 ms: slow but real progress
+        res.writeHead(200);
+        let n = 0;
+        const timer = setInterval(() => {
+          if (++n > 15) {
+            clearInterval(timer);
+            res.end();
+          } else res.write('y'.repeat(4096));
+        }, 20);
+      } else if (req.url === '/big') {
+        res.end(Buffer.alloc(4 << 20, 7));
       } else if (req.url === '/half') {
         res.writeHead(200, { 'content-length': '100' });
         res.write('x'.repeat(10));
@@ -160,11 +177,57 @@ test('a request without an answer fails after the inactivity timeout with Connec
   try {
     await assert.rejects(t.get('/never', { timeoutMs: 80 }), (e: unknown) => {
       assert.ok(e instanceof ConnectionError, String(e));
-      assert.match(e.message, /^GET \/never on 127\.0\.0\.1:\d+ timed out after 80 ms$/);
+      assert.match(e.message, /^GET \/never on 127\.0\.0\.1:\d+: no progress for 80 ms \(idle timeout\)$/);
       return true;
     });
     // The pool recovers: the timed-out connection was dropped, a new one serves the next request.
     assert.equal(await text(t, '/again'), 'echo GET /again');
+  } finally {
+    t.close();
+  }
+});
+
+test('a server trickling a byte at a time counts as idle and times out; steady progress does not', async () => {
+  const t = transport({ idleTimeoutMs: 120 });
+  try {
+    const started = Date.now();
+    await assert.rejects(async () => readBody((await t.get('/trickle')).body), (e: unknown) => {
+      assert.ok(e instanceof ConnectionError, String(e));
+      assert.match(e.message, /^GET \/trickle on 127\.0\.0\.1:\d+: no progress for 120 ms \(idle timeout\)$/);
+      return true;
+    });
+    assert.ok(Date.now() - started < 2000);
+    assert.equal((await readBody((await t.get('/steady')).body)).length, 15 * 4096);
+  } finally {
+    t.close();
+  }
+});
+
+test('the deadline bounds a whole exchange however steadily the server sends', async () => {
+  const t = transport({ idleTimeoutMs: 5_000 });
+  try {
+    await assert.rejects(async () => readBody((await t.get('/steady', { deadlineMs: 100 })).body), (e: unknown) => {
+      assert.ok(e instanceof ConnectionError, String(e));
+      assert.match(e.message, /^GET \/steady on 127\.0\.0\.1:\d+: no complete answer within the deadline of 100 ms$/);
+      return true;
+    });
+  } finally {
+    t.close();
+  }
+});
+
+test('a slow reader is not a stalled server: backpressure stops the idle clock', async () => {
+  const t = transport({ idleTimeoutMs: 100 });
+  try {
+    const res = await t.get('/big');
+    let size = 0;
+    let reads = 0;
+    for await (const c of res.body) {
+      size += (c as Buffer).length;
+      // a consumer slower than the idle timeout between reads, while the server waits for it
+      if (++reads === 2) await new Promise((r) => setTimeout(r, 300));
+    }
+    assert.equal(size, 4 << 20);
   } finally {
     t.close();
   }
