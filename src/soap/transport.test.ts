@@ -217,7 +217,7 @@ test('the deadline bounds a whole exchange however steadily the server sends', a
 });
 
 test('a slow reader is not a stalled server: backpressure stops the idle clock', async () => {
-  const t = transport({ idleTimeoutMs: 100 });
+  const t = transport({ idleTimeoutMs: 200 });
   try {
     const res = await t.get('/big');
     let size = 0;
@@ -225,7 +225,7 @@ test('a slow reader is not a stalled server: backpressure stops the idle clock',
     for await (const c of res.body) {
       size += (c as Buffer).length;
       // a consumer slower than the idle timeout between reads, while the server waits for it
-      if (++reads === 2) await new Promise((r) => setTimeout(r, 300));
+      if (++reads === 2) await new Promise((r) => setTimeout(r, 800));
     }
     assert.equal(size, 4 << 20);
   } finally {

@@ -274,6 +274,8 @@ export function createTransport(opts: TransportOptions): Transport {
 class Watchdog {
   #bytes = 0;
   #lastProgress = Date.now();
+  #lastTick = Date.now();
+  readonly #tick: number;
   #timer: NodeJS.Timeout | undefined;
   #deadline: NodeJS.Timeout | undefined;
   /** Whether the reader wants data now (no backpressure); the idle clock stands still otherwise. */
@@ -285,8 +287,8 @@ class Watchdog {
     deadlineMs: number | undefined,
     private readonly onExpire: (why: string) => void,
   ) {
-    const tick = Math.max(10, Math.min(1000, Math.floor(idleMs / 4)));
-    this.#timer = setInterval(() => this.#check(), tick);
+    this.#tick = Math.max(10, Math.min(1000, Math.floor(idleMs / 4)));
+    this.#timer = setInterval(() => this.#check(), this.#tick);
     this.#timer.unref();
     if (deadlineMs !== undefined) {
       this.#deadline = setTimeout(() => this.#expire(`no complete answer within the deadline of ${deadlineMs} ms`), deadlineMs);
@@ -312,8 +314,13 @@ class Watchdog {
   }
 
   #check(): void {
-    if (!this.waiting()) {
-      this.#lastProgress = Date.now();
+    const now = Date.now();
+    const late = now - this.#lastTick > 2 * this.#tick;
+    this.#lastTick = now;
+    // A late tick means this process was stalled (GC, a busy machine): data may wait unread in the socket, so the
+    // stall is ours, not the server's.
+    if (!this.waiting() || late) {
+      this.#lastProgress = now;
       return;
     }
     if (Date.now() - this.#lastProgress >= this.idleMs) this.#expire(`no progress for ${this.idleMs} ms (idle timeout)`);
