@@ -20,6 +20,7 @@ export async function withConnection<T>(global: GlobalOptions, io: Streams, fn: 
   const conn = await Connection.open(resolveUri(global), {
     ...(prompter ? { prompter } : {}),
     ...(global.debug ? { debug: (m: string) => io.err(`debug: ${m}\n`) } : {}),
+    warn: (m: string) => io.err(`warning: ${m}\n`),
     ...(opts.deferHost ? { deferHost: true } : {}),
   });
   try {

@@ -6,7 +6,7 @@
  */
 import { InternalError, InvalidArgumentError } from '../../errors.js';
 import { VimClient, type HostContext, type VimEvent } from '../../vim25/index.js';
-import { defaultUsername, parseUri, type EsxUri } from './uri.js';
+import { defaultUsername, KNOWN_URI_PARAMS, parseUri, type EsxUri } from './uri.js';
 import { getCredentials, type Prompter } from './auth.js';
 
 /** How to open a connection. */
@@ -15,6 +15,8 @@ export interface OpenOptions {
   env?: NodeJS.ProcessEnv;
   /** Debug messages (never credentials). */
   debug?: (message: string) => void;
+  /** Warnings about the connection, such as ignored URI parameters (libvirt logs those as warnings). */
+  warn?: (message: string) => void;
   /** Objects per property page (default 1000). */
   pageSize?: number;
   /** Retries of idempotent calls after connection failures (default 10). */
@@ -56,6 +58,7 @@ export class Connection {
   /** Opens `uriText`; throws InvalidArgumentError, AuthError, TlsError, ConnectionError … */
   static async open(uriText: string, opts: OpenOptions = {}): Promise<Connection> {
     const uri = parseUri(uriText);
+    for (const name of uri.ignoredParams) opts.warn?.(`ignoring unexpected query parameter '${name}' in URI (known: ${KNOWN_URI_PARAMS.join(', ')})`);
     const creds = await getCredentials({
       host: uri.host,
       ...(uri.username !== undefined ? { uriUsername: uri.username } : {}),
