@@ -115,6 +115,7 @@ export class VimClient implements VimContext {
         target: transport.target,
         keepaliveSeconds: opts.keepaliveSeconds,
         onEvent: opts.onEvent,
+        clearSessionCookie: () => transport.setSessionCookie(undefined),
       });
       await session.login();
       return new VimClient({ transport, channel, session, serviceContent, opts });
