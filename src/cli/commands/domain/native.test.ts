@@ -49,7 +49,7 @@ test('bad input: one line "error: …", non-zero exit, nothing on stdout, no sta
     [['domxml-to-native', 'vmware-vmx', fixture('errors/malformed.xml')], /^error: malformed domain XML/, 1],
     [['domxml-to-native', 'vmware-vmx', bad, '--hw-version', 'x'], /^error: --hw-version must be an integer/, 2],
     [['domxml-to-native', 'vmware-vmx', bad, '--bogus'], /^error: command 'domxml-to-native' doesn't support option --bogus\n$/, 2],
-    [['no-such-command'], /^error: unknown command: 'no-such-command'\n$/, 2],
+    [['no-such-command'], /^error: unknown command 'no-such-command'\n$/, 2],
   ];
   for (const [args, re, code] of cases) {
     const r = run(args);
