@@ -23,7 +23,7 @@ export interface SparseExtent {
 }
 
 /** Largest single read of adjacent grains. */
-const READ_BATCH = 4 * 1024 * 1024;
+const READ_BATCH = 1024 * 1024;
 /** GD entries read at a time (64 KiB). */
 const GD_BATCH = 16 * 1024;
 
