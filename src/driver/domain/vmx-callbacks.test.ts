@@ -4,7 +4,7 @@ import { EsxError } from '../../errors.js';
 import { formatDomain } from '../../conf/domain/format-domain.js';
 import { domainToVmx } from '../../vmx/domain-to-vmx.js';
 import { vmxToDomain } from '../../vmx/vmx-to-domain.js';
-import { parseVmdkDescriptor, scsiModelOfDescriptor } from '../../vmdk/descriptor.js';
+import { descriptorOfVmdkHead, parseVmdkDescriptor, scsiModelOfDescriptor } from '../../vmdk/index.js';
 import { connectedContext } from './vmx-callbacks.js';
 
 const datastores = [
@@ -34,7 +34,7 @@ test('a missing datastore empties a CD-ROM and fails a disk, as libvirt does', (
 test("SCSI model 'auto' comes from the disk's descriptor (ddb.adapterType)", () => {
   const desc = parseVmdkDescriptor('# Disk DescriptorFile\nversion=1\ncreateType="vmfs"\nRW 8388608 VMFS "web-flat.vmdk"\nddb.adapterType = "pvscsi"\n');
   assert.equal(scsiModelOfDescriptor(desc), 'vmpvscsi');
-  assert.deepEqual(desc?.extents, ['web-flat.vmdk']);
+  assert.deepEqual(desc.extents.map((e) => e.fileName), ['web-flat.vmdk']);
   const ctx = connectedContext({ datastores, scsiModels: new Map([['[datastore1] web/web.vmdk', 'vmpvscsi']]) });
   const vmx = domainToVmx({
     type: 'vmware', name: 'w', memoryKiB: 65536, vcpus: 1, os: { type: 'hvm' },
@@ -42,5 +42,5 @@ test("SCSI model 'auto' comes from the disk's descriptor (ddb.adapterType)", () 
     controllers: [{ type: 'scsi', index: 0, model: 'auto' }], filesystems: [], interfaces: [], serials: [], parallels: [], consoles: [], graphics: [], videos: [],
   }, ctx, { virtualHwVersion: 7 });
   assert.match(vmx, /scsi0\.virtualDev = "pvscsi"/);
-  assert.equal(parseVmdkDescriptor(new Uint8Array([1, 2, 3])), undefined);
+  assert.equal(descriptorOfVmdkHead(new Uint8Array([1, 2, 3])), undefined);
 });

@@ -28,7 +28,7 @@ import {
 import { configToDomain } from '../../vmconfig/config-to-domain.js';
 import type { Connection } from '../connect/connection.js';
 import { lookupDomain, type DomainRef } from './ref.js';
-import { scsiModelOfDescriptor, parseVmdkDescriptor } from '../../vmdk/descriptor.js';
+import { descriptorOfVmdkHead, scsiModelOfDescriptor } from '../../vmdk/index.js';
 import { connectedContext, type DatastoreRef } from './vmx-callbacks.js';
 
 /** Bytes of a .vmdk read to find its descriptor (a sparse disk embeds it within the first sectors). */
@@ -99,13 +99,12 @@ export async function detectScsiModels(conn: Connection, def: DomainDef, datasto
     if (ds !== undefined && datastores !== undefined && !datastores.some((x) => x.name === ds)) {
       throw new ConfigError(`datastore '${ds}' of '${d.src}' does not exist on this host`);
     }
-    let head: Buffer;
+    let model: ScsiModel | undefined;
     try {
-      head = await readDatastoreHead(conn, d.src, VMDK_HEAD_BYTES);
+      model = scsiModelOfDescriptor(descriptorOfVmdkHead(await readDatastoreHead(conn, d.src, VMDK_HEAD_BYTES)));
     } catch (e) {
       throw new ConfigError(`${why}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
-    const model = scsiModelOfDescriptor(parseVmdkDescriptor(head));
     if (model === undefined) throw new ConfigError(`${why}: the file has no descriptor naming a SCSI adapter type (ddb.adapterType)`);
     models.set(d.src, model);
   }
