@@ -288,6 +288,9 @@ function addChrDevices(def: DomainDef, devices: AnyDevice[], opts: ConfigToDomai
       else opts.warn?.(`${d.deviceInfo?.label ?? `device ${d.key}`}: backing ${d.backing?._type ?? '(none)'} has no domain XML form`);
     }
   }
+  // in port order, as the VMX reader lists serial0..3 (keys follow the order ports were added, not their numbers)
+  def.serials.sort((a, b) => a.port - b.port);
+  def.parallels.sort((a, b) => a.port - b.port);
   const first = def.serials[0];
   if (first) def.consoles.push({ ...first });
 }

@@ -43,7 +43,10 @@ export function settingsDiff(cur: DomainDef, next: DomainDef, opts: EditVmOption
   const cores = coresPerSocketOf(next);
   if (cores !== coresPerSocketOf(cur) || (spec.numCPUs !== undefined && cores > 1)) spec.numCoresPerSocket = cores;
   if (memoryMBOf(next) !== memoryMBOf(cur)) spec.memoryMB = memoryMBOf(next);
-  if (next.cpuShares !== cur.cpuShares) {
+  // No <shares> is vSphere's default, normal. Shares are absolute in the domain but a level in vSphere: with the
+  // vCPU count changed, the level is worked out again.
+  const shares = (d: DomainDef): number => d.cpuShares ?? 1000 * d.vcpus;
+  if (shares(next) !== shares(cur) || spec.numCPUs !== undefined) {
     spec.cpuAllocation = cpuAllocationOf(next) ?? { _type: 'ResourceAllocationInfo', shares: { _type: 'SharesInfo', shares: 1000 * next.vcpus, level: 'normal' } };
   }
   const a = memoryLimitsOf(cur);

@@ -28,7 +28,9 @@
  *                          …FileBackingInfo, pipe → VirtualSerialPortPipeBackingInfo (endpoint client), tcp →
  *                          VirtualSerialPortURIBackingInfo {serviceURI tcp|telnet|telnets|ssl://host:port, direction
  *                          server (bind) or client (connect)}
- *   <video model='vmvga'>  VirtualMachineVideoCard {videoRamSizeInKB, numDisplays}: the VM's own card changed
+ *   <video model='vmvga'>  VirtualMachineVideoCard {videoRamSizeInKB, numDisplays}: every VM has one card, which the
+ *                          server creates; a domain's differing <video> is an edit of it (editVmSpec of the new VM
+ *                          against the domain), not part of the CreateVM_Task spec
  * Left out with a warning (no vSphere form here): <graphics>, <filesystem>, vcpu@cpuset, os/smbios.
  */
 import { ConfigError, UnsupportedError } from '../errors.js';
@@ -39,7 +41,7 @@ import type { AnyVirtualDevice, ResourceAllocationInfo, VirtualMachineConfigSpec
 import { apiFileName } from './device-backings.js';
 import type { VmConfigContext } from './device-context.js';
 import { DevicePlan } from './device-plan.js';
-import { isA, SCSI_TYPES, typeOf } from './wire-types.js';
+import { SCSI_TYPES, typeOf } from './wire-types.js';
 
 /** Options of createVmSpec. */
 export interface CreateVmOptions {
@@ -53,7 +55,7 @@ export interface CreateVmOptions {
   hardwareVersion?: number;
   /**
    * The devices the server creates anyway (EnvironmentBrowser config option's defaultDevice: PCI, IDE, PS/2 and SIO
-   * controllers, video card): devices go onto these, and the video card is changed rather than added.
+   * controllers, video card): devices go onto these. Without them, IDE controllers are added where disks need them.
    */
   defaultDevices?: readonly AnyVirtualDevice[];
 }
@@ -152,7 +154,7 @@ export function resolveScsiModels(def: DomainDef, ctx: VmConfigContext): Control
   });
 }
 
-/** Adds every device of `def` to `plan` (controllers, disks, NICs, ports, the video card). */
+/** Adds every device of `def` to `plan` but the video card (controllers, disks, NICs, serial and parallel ports). */
 export function planDevices(plan: DevicePlan, def: DomainDef): void {
   for (const c of def.controllers) {
     if ((c.type === 'scsi' || c.type === 'sata') && !plan.find({ kind: 'controller', def: c })) plan.add({ kind: 'controller', def: c });
@@ -161,11 +163,6 @@ export function planDevices(plan: DevicePlan, def: DomainDef): void {
   for (const n of def.interfaces) plan.add({ kind: 'interface', def: n });
   for (const s of def.serials) plan.add({ kind: 'serial', def: s });
   for (const p of def.parallels) plan.add({ kind: 'parallel', def: p });
-  const v = def.videos[0];
-  if (v) {
-    if (plan.result.some((d) => isA(d, 'VirtualMachineVideoCard'))) plan.edit({ kind: 'video', def: v });
-    else plan.add({ kind: 'video', def: v });
-  }
 }
 
 /** The CreateVM_Task spec of a domain. */

@@ -90,7 +90,7 @@ export const CONTEXTS: Record<string, VmConfigContext> = {
 
 /** A domain holding `devices` (XML of `<devices>` children). */
 export function domainWith(devices: string, head = ''): DomainDef {
-  return parseDomainXml(`<domain type='vmware'><name>t</name><memory>4096</memory><os><type>hvm</type></os>${head}<devices>${devices}</devices></domain>`);
+  return parseDomainXml(`<domain type='vmware'><name>t</name><memory>4096</memory><os><type arch='i686'>hvm</type></os>${head}<devices>${devices}</devices></domain>`);
 }
 
 /** The one device an XML snippet holds, tagged with its kind. */
@@ -114,4 +114,18 @@ export function configWith(devices: readonly AnyVirtualDevice[], name = 't'): Vm
 export function assertEncodes(spec: VirtualMachineConfigSpec): void {
   const xml = encodeRequest(vim25Schema, 'ReconfigVM_Task', { type: 'VirtualMachine', value: 'vm-1' }, { spec });
   assert.match(xml, /<ReconfigVM_Task /);
+}
+
+/** The VM of devices/web.json with its settings, as ESX 6.5's API reports them. */
+export function webConfig(): VmConfigView {
+  return {
+    name: 'web%2f1',
+    uuid: '421c5e16-9bdc-49d7-f171-53c4d7f91710',
+    annotation: 'front end',
+    guestId: 'rhel7_64Guest',
+    firmware: 'efi',
+    hardware: { _type: 'VirtualHardware', numCPU: 4, numCoresPerSocket: 2, memoryMB: 2048, device: deviceSets().web as AnyVirtualDevice[] },
+    cpuAllocation: { _type: 'ResourceAllocationInfo', reservation: 0, limit: -1, shares: { _type: 'SharesInfo', shares: 8000, level: 'high' } },
+    memoryAllocation: { _type: 'ResourceAllocationInfo', reservation: 512, limit: 1024, shares: { _type: 'SharesInfo', shares: 20480, level: 'normal' } },
+  };
 }
