@@ -98,12 +98,12 @@ export function editedDevice(old: AnyVirtualDevice, device: DomainDevice, ctx: V
         next.connectable = connected(old, true);
         changed = true;
       }
-      const mac = macOf(net);
+      // a NIC found by its network name says nothing about its MAC
+      const mac = net.mac !== undefined ? macOf(net) : undefined;
       const manual = String(field(old, 'addressType')).toLowerCase() === 'manual';
-      if ((mac.addressType === 'manual') !== manual) {
+      if (mac && (mac.addressType === 'manual') !== manual) {
         set('addressType', mac.addressType);
         if (mac.macAddress !== undefined) set('macAddress', mac.macAddress);
-        changed = true;
       }
       break;
     }

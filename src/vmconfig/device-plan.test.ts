@@ -112,6 +112,10 @@ const RULES: Rule[] = [
   { id: 'err-serial-taken', on: 'web', op: 'add', xml: "<serial type='dev'><source path='/dev/ttyS1'/><target port='1'/></serial>", error: ['InvalidConfig', /serial port 1 is taken by 'Serial port 2'/] },
   { id: 'err-serial-out-of-range', on: 'web', op: 'add', xml: "<serial type='dev'><source path='/dev/ttyS4'/><target port='4'/></serial>", error: ['Unsupported', /serial port 4 out of range 0..3/] },
   { id: 'err-parallel-pipe', on: 'web', op: 'add', xml: "<parallel type='pipe'><source path='/tmp/p'/><target port='1'/></parallel>", error: ['Unsupported', /unsupported parallel type 'pipe': expecting dev or file/] },
+  // video
+  { id: 'video-add-where-none', on: 'empty', op: 'add', xml: "<video><model type='vmvga' vram='8192' heads='2'/></video>" },
+  { id: 'err-video-exists', on: 'web', op: 'add', xml: "<video><model type='vmvga' vram='8192'/></video>", error: ['InvalidConfig', /the VM has a video card already/] },
+  { id: 'err-video-model', on: 'empty', op: 'add', xml: "<video><model type='qxl'/></video>", error: ['Unsupported', /unsupported video model 'qxl': only 'vmvga'/] },
   // edit
   { id: 'edit-cdrom-change-media', on: 'web', op: 'edit', xml: CD('[datastore1] iso/other.iso', 'hdc') },
   { id: 'edit-cdrom-eject', on: 'web', op: 'edit', xml: CD(undefined, 'hdc') },

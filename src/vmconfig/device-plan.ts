@@ -21,7 +21,7 @@ import type { AnyVirtualDevice, VirtualDeviceConfigSpec } from '../vim25/generat
 import { chrDevice, driveDevice, nicDevice } from './device-backings.js';
 import type { VmConfigContext } from './device-context.js';
 import { editedDevice } from './device-edit.js';
-import { describeDevice, findDevice, nameOf, requestedAddress, requireDevice, type DomainDevice } from './device-match.js';
+import { describeDevice, findDevice, requestedAddress, requireDevice, type DomainDevice } from './device-match.js';
 import { addressOf, busNumberOf, MAX_AUTO_UNIT, MAX_CONTROLLER, SlotTable, targetIndex, type ControllerSlot } from './device-slots.js';
 import { isA, SCSI_TYPES, typeOf } from './wire-types.js';
 
@@ -258,7 +258,7 @@ export class DevicePlan {
   }
 
   private addVideo(v: VideoDef): void {
-    if (this.devices.some((d) => isA(d, 'VirtualMachineVideoCard'))) throw new ConfigError(`the VM has a video card: change it instead of adding one (${nameOf({ kind: 'video', def: v })})`);
+    if (this.devices.some((d) => isA(d, 'VirtualMachineVideoCard'))) throw new ConfigError('the VM has a video card already: VMware VMs have one, to be changed rather than added');
     if (v.model !== 'vmvga') throw new UnsupportedError(`unsupported video model '${v.model}': only 'vmvga'`);
     this.push({ _type: 'VirtualMachineVideoCard', key: this.newKey(), videoRamSizeInKB: v.vramKiB ?? 4096, ...(v.heads !== undefined && v.heads > 1 ? { numDisplays: v.heads } : {}) });
   }
