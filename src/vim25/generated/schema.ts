@@ -21,6 +21,8 @@ export const vim25Schema: Schema = {
     PerfStatsType: ['absolute', 'delta', 'rate'],
     AutoStartWaitHeartbeatSetting: ['yes', 'no', 'systemDefault'],
     VirtualSCSISharing: ['noSharing', 'physicalSharing', 'virtualSharing'],
+    VirtualDeviceConfigSpecOperation: ['add', 'remove', 'edit'],
+    VirtualDeviceConfigSpecFileOperation: ['create', 'destroy', 'replace'],
   },
   objects: {
     DynamicData: { members: [] },
@@ -348,6 +350,7 @@ export const vim25Schema: Schema = {
       { name: 'memoryMB', type: 'long', list: false, required: false },
       { name: 'memoryHotAddEnabled', type: 'boolean', list: false, required: false },
       { name: 'cpuHotAddEnabled', type: 'boolean', list: false, required: false },
+      { name: 'deviceChange', type: 'VirtualDeviceConfigSpec', list: true, required: false },
       { name: 'cpuAllocation', type: 'ResourceAllocationInfo', list: false, required: false },
       { name: 'memoryAllocation', type: 'ResourceAllocationInfo', list: false, required: false },
       { name: 'extraConfig', type: 'OptionValue', list: true, required: false },
@@ -851,6 +854,14 @@ export const vim25Schema: Schema = {
       { name: 'extraConfig', type: 'OptionValue', list: true, required: false },
       { name: 'firmware', type: 'string', list: false, required: false },
     ] },
+    VirtualDeviceConfigSpec: { base: 'DynamicData', members: [
+      { name: 'operation', type: 'VirtualDeviceConfigSpecOperation', list: false, required: false },
+      { name: 'fileOperation', type: 'VirtualDeviceConfigSpecFileOperation', list: false, required: false },
+      { name: 'device', type: 'VirtualDevice', list: false, required: true },
+    ] },
+    VirtualPCIController: { base: 'VirtualController', members: [] },
+    VirtualSIOController: { base: 'VirtualController', members: [] },
+    VirtualPS2Controller: { base: 'VirtualController', members: [] },
   },
   methods: {
     RetrieveServiceContent: { params: [], returns: { type: 'ServiceContent', list: false, required: true } },

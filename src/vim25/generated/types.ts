@@ -657,6 +657,7 @@ export interface VirtualMachineConfigSpec extends DynamicData {
   memoryMB?: number;
   memoryHotAddEnabled?: boolean;
   cpuHotAddEnabled?: boolean;
+  deviceChange?: VirtualDeviceConfigSpec[];
   cpuAllocation?: ResourceAllocationInfo;
   memoryAllocation?: ResourceAllocationInfo;
   extraConfig?: OptionValue[];
@@ -1419,6 +1420,31 @@ export interface VirtualMachineConfigInfo extends DynamicData {
   firmware?: string;
 }
 
+/** Enum VirtualDeviceConfigSpecOperation. */
+export type VirtualDeviceConfigSpecOperation = 'add' | 'remove' | 'edit';
+
+/** Enum VirtualDeviceConfigSpecFileOperation. */
+export type VirtualDeviceConfigSpecFileOperation = 'create' | 'destroy' | 'replace';
+
+/** Data object VirtualDeviceConfigSpec (extends DynamicData). */
+export interface VirtualDeviceConfigSpec extends DynamicData {
+  operation?: VirtualDeviceConfigSpecOperation;
+  fileOperation?: VirtualDeviceConfigSpecFileOperation;
+  device: AnyVirtualDevice;
+}
+
+/** Data object VirtualPCIController (extends VirtualController). */
+export interface VirtualPCIController extends VirtualController {
+}
+
+/** Data object VirtualSIOController (extends VirtualController). */
+export interface VirtualSIOController extends VirtualController {
+}
+
+/** Data object VirtualPS2Controller (extends VirtualController). */
+export interface VirtualPS2Controller extends VirtualController {
+}
+
 /** SelectionSpec or any declared subtype; `_type` tells them apart. */
 export type AnySelectionSpec = SelectionSpec | TraversalSpec;
 
@@ -1441,4 +1467,4 @@ export type AnyDescription = Description | ElementDescription;
 export type AnyVirtualDeviceBackingInfo = VirtualDeviceBackingInfo | VirtualDeviceFileBackingInfo | VirtualDeviceDeviceBackingInfo | VirtualDeviceRemoteDeviceBackingInfo | VirtualDevicePipeBackingInfo | VirtualDeviceURIBackingInfo | VirtualDiskFlatVer1BackingInfo | VirtualDiskFlatVer2BackingInfo | VirtualDiskSparseVer1BackingInfo | VirtualDiskSparseVer2BackingInfo | VirtualDiskSeSparseBackingInfo | VirtualDiskRawDiskMappingVer1BackingInfo | VirtualCdromIsoBackingInfo | VirtualCdromAtapiBackingInfo | VirtualCdromPassthroughBackingInfo | VirtualCdromRemoteAtapiBackingInfo | VirtualCdromRemotePassthroughBackingInfo | VirtualFloppyImageBackingInfo | VirtualFloppyDeviceBackingInfo | VirtualFloppyRemoteDeviceBackingInfo | VirtualEthernetCardNetworkBackingInfo | VirtualEthernetCardDistributedVirtualPortBackingInfo | VirtualEthernetCardOpaqueNetworkBackingInfo | VirtualSerialPortFileBackingInfo | VirtualSerialPortDeviceBackingInfo | VirtualSerialPortPipeBackingInfo | VirtualSerialPortURIBackingInfo | VirtualParallelPortFileBackingInfo | VirtualParallelPortDeviceBackingInfo;
 
 /** VirtualDevice or any declared subtype; `_type` tells them apart. */
-export type AnyVirtualDevice = VirtualDevice | VirtualController | VirtualIDEController | VirtualSATAController | VirtualAHCIController | VirtualNVMEController | VirtualSCSIController | VirtualBusLogicController | VirtualLsiLogicController | VirtualLsiLogicSASController | ParaVirtualSCSIController | VirtualDisk | VirtualCdrom | VirtualFloppy | VirtualEthernetCard | VirtualE1000 | VirtualE1000e | VirtualPCNet32 | VirtualVmxnet | VirtualVmxnet2 | VirtualVmxnet3 | VirtualVmxnet3Vrdma | VirtualSerialPort | VirtualParallelPort | VirtualMachineVideoCard;
+export type AnyVirtualDevice = VirtualDevice | VirtualController | VirtualIDEController | VirtualSATAController | VirtualAHCIController | VirtualNVMEController | VirtualSCSIController | VirtualBusLogicController | VirtualLsiLogicController | VirtualLsiLogicSASController | ParaVirtualSCSIController | VirtualDisk | VirtualCdrom | VirtualFloppy | VirtualEthernetCard | VirtualE1000 | VirtualE1000e | VirtualPCNet32 | VirtualVmxnet | VirtualVmxnet2 | VirtualVmxnet3 | VirtualVmxnet3Vrdma | VirtualSerialPort | VirtualParallelPort | VirtualMachineVideoCard | VirtualPCIController | VirtualSIOController | VirtualPS2Controller;
