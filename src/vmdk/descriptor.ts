@@ -3,10 +3,15 @@
  * VMFS, or the text embedded in a sparse disk's first sectors): the adapter type that tells
  * which SCSI controller model a disk was made for.
  */
-import type { ScsiModel } from '../conf/domain/domain-def.js';
+
+/**
+ * The SCSI controller models a descriptor can name, in libvirt's words: a subset of conf's ScsiModel, spelled out here
+ * because vmdk sits below conf (DEVELOPERS.md, Layers); the driver stores them as ScsiModel, so the compiler checks it.
+ */
+export type VmdkScsiModel = 'buslogic' | 'lsilogic' | 'lsisas1068' | 'vmpvscsi';
 
 /** ddb.adapterType values and the SCSI model they mean (ide is not a SCSI model). */
-const ADAPTERS: Record<string, ScsiModel> = { buslogic: 'buslogic', lsilogic: 'lsilogic', legacyesx: 'buslogic', lsisas1068: 'lsisas1068', pvscsi: 'vmpvscsi' };
+const ADAPTERS: Record<string, VmdkScsiModel> = { buslogic: 'buslogic', lsilogic: 'lsilogic', legacyesx: 'buslogic', lsisas1068: 'lsisas1068', pvscsi: 'vmpvscsi' };
 
 /** Descriptor keys of interest; values unquoted. */
 export interface VmdkDescriptor {
@@ -39,6 +44,6 @@ export function parseVmdkDescriptor(input: string | Uint8Array): VmdkDescriptor 
 }
 
 /** The SCSI controller model a descriptor's ddb.adapterType names, if it names one. */
-export function scsiModelOfDescriptor(d: VmdkDescriptor | undefined): ScsiModel | undefined {
+export function scsiModelOfDescriptor(d: VmdkDescriptor | undefined): VmdkScsiModel | undefined {
   return d?.adapterType ? ADAPTERS[d.adapterType.toLowerCase()] : undefined;
 }
