@@ -20,9 +20,11 @@ const mtime = (p) => {
   }
 };
 
+// V8 rejects a cache made by another Node version; naming it per version keeps a read-only install (npm -g as root)
+// from reading a rejected cache beside the bundle first on every run. npm never ships a cache (files: dist/esxvirt.cjs).
 function cacheFiles() {
   const user = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'esxvirt');
-  return [join(dist, 'esxvirt.cjs.cache'), join(user, `esxvirt-${process.version}.cache`)];
+  return [join(dist, `esxvirt.cjs.${process.version}.cache`), join(user, `esxvirt-${process.version}.cache`)];
 }
 
 function loadBundle() {

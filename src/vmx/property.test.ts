@@ -14,7 +14,7 @@ import { parseDomainXml } from '../conf/domain/parse-domain.js';
 import { offlineContext } from './context.js';
 import { domainToVmx } from './domain-to-vmx.js';
 import { vmxToDomain } from './vmx-to-domain.js';
-import { loadCorpus } from '../../test/support/corpus.js';
+import { requireCorpus } from '../../test/support/corpus.js';
 import { perturbDomain } from '../../test/support/fuzz-cases.js';
 import { domainArb, isStaticRange, vocabularyVmxArb } from '../../test/support/generators.js';
 import { bytesToXmlText, mutateBytes } from '../../test/support/mutations.js';
@@ -28,8 +28,7 @@ const SEED = process.env.ESXVIRT_PROPERTY_SEED;
 const params: fc.Parameters<unknown> = { numRuns: RUNS, ...(SEED ? { seed: Number(SEED) } : {}) };
 const ctx = offlineContext({ vmxPath: '[ds] dir/x.vmx' });
 const hwArb = fc.integer({ min: 7, max: 21 });
-const corpus = loadCorpus();
-const noCorpus = corpus ? false : 'conformance corpus not found (set ESXVIRT_CONFORMANCE_DIR)';
+const corpus = requireCorpus();
 // Half single mutations (which often still convert, so the checks reach deep), half up to 8.
 const mutationCount = fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 8 }));
 
@@ -163,7 +162,7 @@ describe('robustness: every entry point succeeds or throws an EsxError', () => {
   });
 
   test('VMX built from the real key vocabulary, as text and as bytes', () => {
-    const keys = [...new Set([...(corpus?.keys ?? []), ...converterKeys()])];
+    const keys = [...new Set([...corpus.keys, ...converterKeys()])];
     let converted = 0;
     fc.assert(fc.property(vocabularyVmxArb(keys), (text) => {
       const r = checkVmx(text);
@@ -175,8 +174,8 @@ describe('robustness: every entry point succeeds or throws an EsxError', () => {
     assert.ok(converted > 0 || RUNS < 50, 'no vocabulary VMX converted: the generator is too hostile');
   });
 
-  test('byte-level mutations of the conformance VMX files', { skip: noCorpus }, () => {
-    const files = [...corpus!.vmx, ...corpus!.vmxOutputs];
+  test('byte-level mutations of the conformance VMX files', () => {
+    const files = [...corpus.vmx, ...corpus.vmxOutputs];
     let converted = 0;
     fc.assert(fc.property(fc.nat({ max: files.length - 1 }), fc.integer(), mutationCount, (f, seed, n) => {
       const { bytes } = mutateBytes((files[f] as (typeof files)[number]).bytes, new Rng(seed), n);
@@ -187,8 +186,8 @@ describe('robustness: every entry point succeeds or throws an EsxError', () => {
     assert.ok(converted > 0 || RUNS < 50, 'no mutated VMX converted: mutations never reach the converter');
   });
 
-  test('byte-level mutations of the conformance XML files', { skip: noCorpus }, () => {
-    const files = corpus!.xml;
+  test('byte-level mutations of the conformance XML files', () => {
+    const files = corpus.xml;
     fc.assert(fc.property(fc.nat({ max: files.length - 1 }), fc.integer(), mutationCount, (f, seed, n) => {
       const rng = new Rng(seed);
       const { bytes } = mutateBytes(Buffer.from((files[f] as (typeof files)[number]).text, 'utf8'), rng, n);
@@ -202,9 +201,9 @@ describe('robustness: every entry point succeeds or throws an EsxError', () => {
     }), params);
   });
 
-  test('every conformance file passes the whole pipeline', { skip: noCorpus }, () => {
-    for (const c of corpus!.vmx) assertContract(checkVmx(c.bytes));
-    for (const c of corpus!.xml) assertContract(checkXml(c.text, c.hw));
+  test('every conformance file passes the whole pipeline', () => {
+    for (const c of corpus.vmx) assertContract(checkVmx(c.bytes));
+    for (const c of corpus.xml) assertContract(checkXml(c.text, c.hw));
   });
 
   test("a serial or parallel port backed by a file but without fileName is a ConfigError naming '<port>.fileName'", () => {

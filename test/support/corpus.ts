@@ -44,13 +44,9 @@ function repoRoot(): string {
   return resolve(HERE, '..', '..');
 }
 
-/** Where the corpus lives: $ESXVIRT_CONFORMANCE_DIR, test/fixtures/libvirt-vmx, or the shared copy beside the checkout. */
+/** Where the corpus lives: $ESXVIRT_CONFORMANCE_DIR, else the copy in test/fixtures/libvirt-vmx (see its README). */
 export function corpusDir(): string | undefined {
-  const candidates = [
-    process.env.ESXVIRT_CONFORMANCE_DIR,
-    join(repoRoot(), 'test', 'fixtures', 'libvirt-vmx'),
-    join(repoRoot(), '..', 'shared', 'conformance', 'libvirt-vmx'),
-  ];
+  const candidates = [process.env.ESXVIRT_CONFORMANCE_DIR, join(repoRoot(), 'test', 'fixtures', 'libvirt-vmx')];
   for (const c of candidates) if (c && existsSync(join(c, 'vmx2xml'))) return c;
   return undefined;
 }
@@ -60,7 +56,16 @@ interface Manifest {
   xml2vmx?: { in: string; out: string; hw: number }[];
 }
 
-/** Reads the corpus; undefined when it is not available (tests then skip). */
+/** The corpus for tests, which never run without it: it is part of the repository. */
+export function requireCorpus(): Corpus {
+  const corpus = loadCorpus();
+  if (corpus === undefined) {
+    throw new Error(`libvirt-vmx corpus not found in ${process.env.ESXVIRT_CONFORMANCE_DIR ?? join(repoRoot(), 'test', 'fixtures', 'libvirt-vmx')} (ESXVIRT_CONFORMANCE_DIR overrides)`);
+  }
+  return corpus;
+}
+
+/** Reads the corpus; undefined when it is not available (benchmarks then generate stand-ins). */
 export function loadCorpus(dir = corpusDir()): Corpus | undefined {
   if (dir === undefined) return undefined;
   const manifestPath = join(dir, 'manifest.json');
