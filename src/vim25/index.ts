@@ -4,7 +4,8 @@ export type { VimContext } from './context.js';
 export type { CallOptions, CallStats, VimEvent } from './soap-channel.js';
 export { isIdempotentMethod, isRetryableError } from './call-policy.js';
 export { faultChain, findFault, isVimFault, mapCallError, mapFault, taskFaultError, vimFaultType } from './faults.js';
-export * from './paths.js';
+export * from './generated/props.js';
+export type { AnyPropPath, PropPath } from './prop-path.js';
 export {
   listObjects,
   prop,

@@ -7,8 +7,8 @@
 import { InvalidStateError } from '../errors.js';
 import type { VimContext } from './context.js';
 import type { MoRef, TaskInfoState, VirtualMachineQuestionInfo } from './generated/types.js';
-import { TaskProps, VmProps } from './paths.js';
-import { propertySpec, retrieveAll } from './property.js';
+import { TaskProps, VirtualMachineProps } from './generated/props.js';
+import { prop, propertySpec, retrieveAll } from './property.js';
 import { answerWithDefault, defaultChoice, questionError } from './question.js';
 import { waitForTask, type WaitForTaskOptions } from './task.js';
 import type { TaskInfo } from './generated/types.js';
@@ -35,8 +35,8 @@ export type RunVmTaskOptions = Omit<WaitForTaskOptions, 'vm'>;
 export async function precheckVm(ctx: VimContext, vm: MoRef<'VirtualMachine'>): Promise<VmTaskPrecheck> {
   const recs = await retrieveAll(ctx, [
     {
-      propSet: [propertySpec('VirtualMachine', [VmProps.name, VmProps.question]), propertySpec('Task', [TaskProps.state, TaskProps.descriptionId])],
-      objectSet: [{ obj: vm, skip: false, selectSet: [{ _type: 'TraversalSpec', name: 'recentTask', type: 'VirtualMachine', path: 'recentTask', skip: false }] }],
+      propSet: [propertySpec('VirtualMachine', [VirtualMachineProps.name, VirtualMachineProps.question]), propertySpec('Task', [TaskProps.state, TaskProps.descriptionId])],
+      objectSet: [{ obj: vm, skip: false, selectSet: [{ _type: 'TraversalSpec', name: 'recentTask', type: 'VirtualMachine', path: VirtualMachineProps.recentTask, skip: false }] }],
     },
   ]);
   let name = vm.value;
@@ -44,12 +44,12 @@ export async function precheckVm(ctx: VimContext, vm: MoRef<'VirtualMachine'>): 
   const pending: PendingTask[] = [];
   for (const r of recs) {
     if (r.ref.type === 'VirtualMachine') {
-      name = (r.props[VmProps.name] as string | undefined) ?? name;
-      question = r.props[VmProps.question] as VirtualMachineQuestionInfo | undefined;
+      name = prop(r, VirtualMachineProps.name) ?? name;
+      question = prop(r, VirtualMachineProps.question);
     } else if (r.ref.type === 'Task') {
-      const state = r.props[TaskProps.state] as TaskInfoState | undefined;
+      const state = prop(r, TaskProps.state);
       if (state === 'queued' || state === 'running') {
-        pending.push({ task: r.ref as MoRef<'Task'>, state, descriptionId: r.props[TaskProps.descriptionId] as string | undefined });
+        pending.push({ task: r.ref as MoRef<'Task'>, state, descriptionId: prop(r, TaskProps.descriptionId) });
       }
     }
   }

@@ -6,8 +6,8 @@
  */
 import { UnsupportedError } from '../../errors.js';
 import {
-  AutoStartManagerProps,
-  HostConfigManagerProps,
+  HostAutoStartManagerProps,
+  HostSystemProps,
   methods,
   prop,
   retrieveOne,
@@ -34,9 +34,7 @@ const managers = new WeakMap<Connection, Promise<MoRef<'HostAutoStartManager'> |
 export function autostartManager(conn: Connection): Promise<MoRef<'HostAutoStartManager'> | undefined> {
   let p = managers.get(conn);
   if (p === undefined) {
-    p = retrieveOne(conn.client, conn.host.hostSystem, [HostConfigManagerProps.autoStartManager]).then((r) =>
-      prop<MoRef<'HostAutoStartManager'>>(r, HostConfigManagerProps.autoStartManager),
-    );
+    p = retrieveOne(conn.client, conn.host.hostSystem, [HostSystemProps.autoStartManager]).then((r) => prop(r, HostSystemProps.autoStartManager));
     managers.set(conn, p);
     p.catch(() => managers.delete(conn));
   }
@@ -54,7 +52,7 @@ export function isAutostartedIn(config: HostAutoStartManagerConfig, vm: MoRef<'V
 /** Reads the host's autostart configuration (one retrieve, plus one for the manager the first time). */
 export async function readAutostart(conn: Connection): Promise<AutostartConfig> {
   const manager = await autostartManager(conn);
-  const config = manager === undefined ? {} : (prop<HostAutoStartManagerConfig>(await retrieveOne(conn.client, manager, [AutoStartManagerProps.config]), AutoStartManagerProps.config) ?? {});
+  const config = manager === undefined ? {} : (prop(await retrieveOne(conn.client, manager, [HostAutoStartManagerProps.config]), HostAutoStartManagerProps.config) ?? {});
   return { manager, config, isAutostarted: (vm) => isAutostartedIn(config, vm) };
 }
 

@@ -6,7 +6,7 @@
  * VM, questions per auto_answer). Each returns the domain as it was found before the operation.
  */
 import { InvalidStateError } from '../../errors.js';
-import { methods, runVmTask, type MoRef } from '../../vim25/index.js';
+import { methods, runVmTask, type AnyPropPath, type MoRef } from '../../vim25/index.js';
 import type { Connection } from '../connect/connection.js';
 import type { DomainRef, DomainState } from './ref.js';
 import { resolveDomain, type DomainArg } from './resolve.js';
@@ -30,7 +30,7 @@ export const STATE_RULES = {
 /** A lifecycle operation's name. */
 export type LifecycleOp = keyof typeof STATE_RULES;
 
-async function checked(conn: Connection, domain: DomainArg, op: LifecycleOp, paths: readonly string[] = []) {
+async function checked(conn: Connection, domain: DomainArg, op: LifecycleOp, paths: readonly AnyPropPath[] = []) {
   const found = await resolveDomain(conn, domain, paths);
   const wrong = STATE_RULES[op](found.dom.state);
   if (wrong !== undefined) throw new InvalidStateError(wrong);

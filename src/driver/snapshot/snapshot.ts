@@ -12,7 +12,7 @@ import {
   prop,
   retrieveOne,
   runVmTask,
-  VmProps,
+  VirtualMachineProps,
   type MoRef,
   type VirtualMachineSnapshotInfo,
   type VirtualMachineSnapshotTree,
@@ -79,8 +79,8 @@ export function flattenSnapshotTree(info: VirtualMachineSnapshotInfo | undefined
 
 /** The domain named `text` and its snapshots. */
 export async function listSnapshots(conn: Connection, text: string): Promise<SnapshotList> {
-  const { dom, rec } = await lookupDomain(conn, text, [VmProps.snapshot]);
-  return { dom, snapshots: flattenSnapshotTree(prop<VirtualMachineSnapshotInfo>(rec, VmProps.snapshot)) };
+  const { dom, rec } = await lookupDomain(conn, text, [VirtualMachineProps.snapshot]);
+  return { dom, snapshots: flattenSnapshotTree(prop(rec, VirtualMachineProps.snapshot)) };
 }
 
 function findSnapshot(list: SnapshotList, name: string): DomainSnapshot {
@@ -117,8 +117,8 @@ export async function createSnapshot(conn: Connection, text: string, name: strin
   const args: { name: string; description?: string; memory: boolean; quiesce: boolean } = { name, memory: false, quiesce: opts.quiesce === true };
   if (opts.description !== undefined) args.description = opts.description;
   await runVmTask(conn.client, list.dom.ref, 'CreateSnapshot_Task', () => methods.CreateSnapshot_Task(conn.client.soap, list.dom.ref, args));
-  const rec = await retrieveOne(conn.client, list.dom.ref, [VmProps.snapshot]);
-  const after = { dom: list.dom, snapshots: flattenSnapshotTree(prop<VirtualMachineSnapshotInfo>(rec, VmProps.snapshot)) };
+  const rec = await retrieveOne(conn.client, list.dom.ref, [VirtualMachineProps.snapshot]);
+  const after = { dom: list.dom, snapshots: flattenSnapshotTree(prop(rec, VirtualMachineProps.snapshot)) };
   return { dom: list.dom, snapshot: findSnapshot(after, name) };
 }
 
