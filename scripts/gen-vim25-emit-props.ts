@@ -4,7 +4,8 @@
  * one typed way to start a task method by its name). Imports nothing from src/.
  */
 import { header, lit, tsType, usedPolymorphic } from './gen-vim25-emit.js';
-import { ModelIndex, propsConstName, type ManagedDecl, type Member, type MethodDecl, type Model } from './gen-vim25-model.js';
+import { ModelIndex } from './gen-vim25-check.js';
+import { propsConstName, type ManagedDecl, type Member, type MethodDecl, type Model } from './gen-vim25-model.js';
 
 /** The TypeScript type of a member's decoded value: the codec gives lists as arrays, anyType as whatever came. */
 function valueType(m: Member, poly: ReadonlyMap<string, string[]>): string {

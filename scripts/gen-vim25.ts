@@ -13,7 +13,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emitFlags, emitProps } from './gen-vim25-emit-props.js';
 import { emitMethods, emitSchema, emitTypes } from './gen-vim25-emit.js';
-import { DeclError, parse, validate, type Source } from './gen-vim25-model.js';
+import { validate } from './gen-vim25-check.js';
+import { DeclError, parse, type Source } from './gen-vim25-model.js';
 
 /** The area files of an input directory, in reading order (declarations are emitted in this order). */
 const AREA_ORDER = ['core', 'inventory', 'vm', 'host', 'storage', 'network'] as const;

@@ -6,9 +6,9 @@
  */
 import { UnsupportedError } from '../../errors.js';
 import {
+  HostAutoStartManagerHandle,
   HostAutoStartManagerProps,
   HostSystemProps,
-  methods,
   prop,
   retrieveOne,
   type AutoStartPowerInfo,
@@ -88,6 +88,6 @@ export async function setAutostart(conn: Connection, domain: DomainArg, enable: 
   const marked = entry !== undefined && entry.startAction.toLowerCase() === 'poweron';
   // Nothing to change: saves a call, and keeps the entry's own order and delays.
   if (enable ? current.isAutostarted(dom.ref) : !marked) return dom;
-  await methods.ReconfigureAutostart(conn.client.soap, current.manager, { spec: autostartSpec(current.config, dom.ref, enable) });
+  await new HostAutoStartManagerHandle(conn.client, current.manager).reconfigure(autostartSpec(current.config, dom.ref, enable));
   return dom;
 }

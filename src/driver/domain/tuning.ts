@@ -11,9 +11,8 @@
  */
 import { InvalidArgumentError, InvalidStateError } from '../../errors.js';
 import {
-  methods,
   prop,
-  runVmTask,
+  VirtualMachineHandle,
   VirtualMachineProps,
   type ResourceAllocationInfo,
   type VirtualMachineConfigSpec,
@@ -83,9 +82,10 @@ export function allocationWith(current: ResourceAllocationInfo | undefined, chan
   return out;
 }
 
-/** Runs ReconfigVM_Task with `spec` through runVmTask. */
+/** Reconfigures the domain's VM with `spec` (ReconfigVM_Task through its handle: one task per VM, questions handled). */
 export async function reconfigure(conn: Connection, dom: DomainRef, spec: VirtualMachineConfigSpec): Promise<void> {
-  await runVmTask(conn.client, dom.ref, 'ReconfigVM_Task', () => methods.ReconfigVM_Task(conn.client.soap, dom.ref, { spec }));
+  const task = await new VirtualMachineHandle(conn.client, dom.ref).reconfigure(spec);
+  await task.wait();
 }
 
 /** Throws when a size/count change of a powered-on or suspended VM is impossible (see the module comment). */
