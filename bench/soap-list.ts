@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { VimClient } from '../src/vim25/client.js';
-import { VmProps } from '../src/vim25/paths.js';
+import { VirtualMachineProps } from '../src/vim25/generated/props.js';
 import { startSimulator } from '../test/harness/vcsim.js';
 import type { BenchOptions, BenchResult, Metric } from './measure.js';
 
@@ -78,7 +78,7 @@ async function timeProcess(cmd: string, args: string[], n: number): Promise<{ wa
 async function inProcess(url: string, minMs: number, sampleRss: () => void): Promise<{ ms: number; calls: number; rssDeltaMiB: number; count: number }> {
   const c = await VimClient.connect({ url, username: 'user', password: 'pass', noVerify: true });
   try {
-    let count = (await c.inventory.listVms([VmProps.name, VmProps.powerState])).length; // warm-up
+    let count = (await c.inventory.listVms([VirtualMachineProps.name, VirtualMachineProps.powerState])).length; // warm-up
     const times: number[] = [];
     let calls = 0;
     const rss0 = process.memoryUsage().rss;
@@ -92,7 +92,7 @@ async function inProcess(url: string, minMs: number, sampleRss: () => void): Pro
       while (times.length < 3 || performance.now() - started < minMs) {
         const before = c.stats.soapCalls;
         const t = performance.now();
-        count = (await c.inventory.listVms([VmProps.name, VmProps.powerState])).length;
+        count = (await c.inventory.listVms([VirtualMachineProps.name, VirtualMachineProps.powerState])).length;
         times.push(performance.now() - t);
         calls = c.stats.soapCalls - before;
         if (times.length >= 50) break;

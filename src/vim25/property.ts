@@ -15,6 +15,7 @@ import {
   RetrievePropertiesEx,
 } from './generated/methods.js';
 import type { MissingProperty, MoRef, ObjectContent, ObjectSpec, PropertyFilterSpec, PropertySpec, TraversalSpec } from './generated/types.js';
+import type { AnyPropPath, PropPath } from './prop-path.js';
 
 /** One object's retrieved properties, keyed by property path. */
 export interface ObjectRecord<T extends string = string> {
@@ -37,13 +38,13 @@ export function toRecord(oc: ObjectContent): ObjectRecord {
   return { ref: oc.obj, props, missing: oc.missingSet ?? [] };
 }
 
-/** A property's value, typed by the caller (undefined when unset or not retrieved). */
-export function prop<T>(rec: ObjectRecord, path: string): T | undefined {
+/** A property's value, typed by its declared path (undefined when unset or not retrieved). */
+export function prop<T>(rec: ObjectRecord, path: PropPath<T>): T | undefined {
   return rec.props[path] as T | undefined;
 }
 
 /** A PropertySpec for `type` asking for exactly `paths`. */
-export function propertySpec(type: string, paths: readonly string[]): PropertySpec {
+export function propertySpec(type: string, paths: readonly AnyPropPath[]): PropertySpec {
   return { type, all: false, pathSet: [...paths] };
 }
 
@@ -82,7 +83,7 @@ export async function retrieveAll(ctx: VimContext, specSet: PropertyFilterSpec[]
 }
 
 /** Reads `paths` of several objects (of any types) in one call. */
-export async function retrieveMany(ctx: VimContext, refs: readonly ManagedObjectReference[], paths: readonly string[]): Promise<ObjectRecord[]> {
+export async function retrieveMany(ctx: VimContext, refs: readonly ManagedObjectReference[], paths: readonly AnyPropPath[]): Promise<ObjectRecord[]> {
   if (refs.length === 0) return [];
   const types = [...new Set(refs.map((r) => r.type))];
   const spec: PropertyFilterSpec = {
@@ -93,7 +94,7 @@ export async function retrieveMany(ctx: VimContext, refs: readonly ManagedObject
 }
 
 /** Reads `paths` of one object; NotFoundError when it does not exist (any more). */
-export async function retrieveOne<T extends string>(ctx: VimContext, ref: ManagedObjectReference<T>, paths: readonly string[]): Promise<ObjectRecord<T>> {
+export async function retrieveOne<T extends string>(ctx: VimContext, ref: ManagedObjectReference<T>, paths: readonly AnyPropPath[]): Promise<ObjectRecord<T>> {
   let recs: ObjectRecord[];
   try {
     recs = await retrieveMany(ctx, [ref], paths);
@@ -146,7 +147,7 @@ export interface ListOptions extends RetrieveOptions {
   /** Managed object type, e.g. 'VirtualMachine'. */
   type: string;
   /** Property paths to read of each object. */
-  paths: readonly string[];
+  paths: readonly AnyPropPath[];
   /** Where to start (default the root folder). */
   container?: MoRef<'ManagedEntity'>;
   /** Include the whole subtree (default true). */

@@ -198,7 +198,7 @@ describe('CLI connections', () => {
     try {
       const folder = await CreateFolder(c.soap, c.serviceContent.rootFolder, { name: 'Region 1' });
       const dc = await CreateDatacenter(c.soap, folder, { name: 'DC-F' });
-      const hostFolder = prop<MoRef<'Folder'>>(await retrieveOne(c, dc, [DatacenterProps.hostFolder]), DatacenterProps.hostFolder);
+      const hostFolder = prop(await retrieveOne(c, dc, [DatacenterProps.hostFolder]), DatacenterProps.hostFolder);
       assert.ok(hostFolder);
       hostTask = await AddStandaloneHost_Task(c.soap, hostFolder, { spec: { hostName: 'esx-f1.example.com', force: true }, addConnected: true });
       await waitForTask(c, hostTask);

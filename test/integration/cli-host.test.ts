@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { VERSION } from '../../src/version.js';
-import { retrieveOne, type HostCpuInfo, type HostListSummaryQuickStats, type HostSystemInfo } from '../../src/vim25/index.js';
+import { HostSystemProps, prop, retrieveOne, type HostCpuInfo, type HostListSummaryQuickStats, type HostSystemInfo } from '../../src/vim25/index.js';
 import { startSimulator, type Simulator } from '../harness/vcsim.js';
 import { runCli, simulatorUri, writeAuthConf } from './cli-support.js';
 import { connectTo } from './support.js';
@@ -22,12 +22,12 @@ async function hostFacts(sim: Simulator, path?: string): Promise<HostFacts> {
   const c = await connectTo(sim);
   try {
     const ctx = await c.inventory.hostContext(path);
-    const r = await retrieveOne(c, ctx.hostSystem, ['hardware.cpuInfo', 'hardware.memorySize', 'hardware.systemInfo', 'summary.quickStats']);
+    const r = await retrieveOne(c, ctx.hostSystem, [HostSystemProps.cpuInfo, HostSystemProps.memorySize, HostSystemProps.systemInfo, HostSystemProps.quickStats]);
     return {
-      cpuInfo: r.props['hardware.cpuInfo'] as HostCpuInfo,
-      memorySize: r.props['hardware.memorySize'] as number,
-      systemInfo: r.props['hardware.systemInfo'] as HostSystemInfo,
-      quickStats: r.props['summary.quickStats'] as HostListSummaryQuickStats,
+      cpuInfo: prop(r, HostSystemProps.cpuInfo) as HostCpuInfo,
+      memorySize: prop(r, HostSystemProps.memorySize) as number,
+      systemInfo: prop(r, HostSystemProps.systemInfo) as HostSystemInfo,
+      quickStats: prop(r, HostSystemProps.quickStats) as HostListSummaryQuickStats,
     };
   } finally {
     await c.close();

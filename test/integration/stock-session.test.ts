@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { VimClient } from '../../src/vim25/client.js';
-import { VmProps } from '../../src/vim25/paths.js';
+import { VirtualMachineProps as VmProps } from '../../src/vim25/generated/props.js';
 import { startStockSimulator, type StockSimulator } from '../harness/stock-vcsim.js';
 
 describe('session renewal on the stock simulator (an expired session every 3rd call)', () => {

@@ -15,8 +15,8 @@ import {
 } from '../../src/vim25/datastore-files.js';
 import { parseDatastorePath } from '../../src/datastore-path.js';
 import type { MoRef } from '../../src/vim25/generated/types.js';
-import { VmProps } from '../../src/vim25/paths.js';
-import { retrieveOne } from '../../src/vim25/property.js';
+import { VirtualMachineProps } from '../../src/vim25/generated/props.js';
+import { prop, retrieveOne } from '../../src/vim25/property.js';
 import { startSimulator, type Simulator } from '../harness/vcsim.js';
 import { connectTo } from './support.js';
 
@@ -111,7 +111,7 @@ describe('vim25 datastore files (ESX simulator)', () => {
 
   it("reads a VM's .vmx through its datastore path", async () => {
     const vm = (await c.inventory.findVmByName('ha-host_VM0')) as MoRef<'VirtualMachine'>;
-    const vmx = (await retrieveOne(c, vm, [VmProps.vmPathName])).props[VmProps.vmPathName] as string;
+    const vmx = prop(await retrieveOne(c, vm, [VirtualMachineProps.vmPathName]), VirtualMachineProps.vmPathName) as string;
     const hc = await c.inventory.hostContext();
     const data = await readDatastoreFile(c, { ...parseDatastorePath(vmx), dcPath: hc.datacenter.path });
     // vcsim writes empty .vmx files.

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { TlsError } from '../../src/errors.js';
 import { VimClient } from '../../src/vim25/client.js';
-import { VmProps } from '../../src/vim25/paths.js';
+import { VirtualMachineProps } from '../../src/vim25/generated/props.js';
 import { startSimulator, type Simulator } from '../harness/vcsim.js';
 
 describe('vim25 over plain HTTP (transport=http; simulator without TLS)', () => {
@@ -15,7 +15,7 @@ describe('vim25 over plain HTTP (transport=http; simulator without TLS)', () => 
   it('connects, lists and logs out over http://', async () => {
     assert.match(sim.url, /^http:/);
     const c = await VimClient.connect({ url: sim.url, username: 'user', password: 'pass' });
-    assert.equal((await c.inventory.listVms([VmProps.name])).length, sim.vms);
+    assert.equal((await c.inventory.listVms([VirtualMachineProps.name])).length, sim.vms);
     await c.close();
   });
 

@@ -5,8 +5,8 @@ import type { VimClient } from '../../src/vim25/client.js';
 import { vimFaultType } from '../../src/vim25/faults.js';
 import { PowerOffVM_Task, PowerOnVM_Task } from '../../src/vim25/generated/methods.js';
 import type { MoRef } from '../../src/vim25/generated/types.js';
-import { VmProps } from '../../src/vim25/paths.js';
-import { retrieveOne } from '../../src/vim25/property.js';
+import { VirtualMachineProps } from '../../src/vim25/generated/props.js';
+import { prop, retrieveOne } from '../../src/vim25/property.js';
 import type { VimEvent } from '../../src/vim25/soap-channel.js';
 import { cancelTask, waitForTask } from '../../src/vim25/task.js';
 import { runVmTask } from '../../src/vim25/vm-task.js';
@@ -37,7 +37,7 @@ describe('vim25 tasks and questions (vCenter simulator)', () => {
     await runVmTask(c, vm, 'PowerOffVM_Task', () => PowerOffVM_Task(c.soap, vm));
     return vm;
   }
-  const powerState = async (vm: MoRef<'VirtualMachine'>): Promise<unknown> => (await retrieveOne(c, vm, [VmProps.powerState])).props[VmProps.powerState];
+  const powerState = async (vm: MoRef<'VirtualMachine'>): Promise<unknown> => prop(await retrieveOne(c, vm, [VirtualMachineProps.powerState]), VirtualMachineProps.powerState);
   const lastAnswer = async (vm: MoRef<'VirtualMachine'>) => (await sim.questions()).answered.filter((a) => a.vm === vm.value).at(-1);
 
   it('waits for a task with progress, and maps a failed task to a typed error keeping the fault type', async () => {

@@ -7,7 +7,7 @@ import { formatDomain } from '../../src/conf/domain/format-domain.js';
 import type { VimClient } from '../../src/vim25/client.js';
 import { ReconfigVM_Task } from '../../src/vim25/generated/methods.js';
 import type { AnyVirtualDevice, MoRef, VirtualHardware, VirtualMachineConfigSpec } from '../../src/vim25/generated/types.js';
-import { VmConfigProps } from '../../src/vim25/paths.js';
+import { ManagedEntityProps, NetworkProps, VirtualMachineProps as V } from '../../src/vim25/generated/props.js';
 import { listObjects, prop, retrieveOne } from '../../src/vim25/property.js';
 import { runVmTask } from '../../src/vim25/vm-task.js';
 import { configToDomain, type VmConfigView } from '../../src/vmconfig/config-to-domain.js';
@@ -26,10 +26,10 @@ describe('vmconfig device changes on the ESX simulator', () => {
   before(async () => {
     sim = await startSimulator({ model: 'esx', vms: 1, quiet: true });
     c = await connectTo(sim);
-    const vms = await listObjects(c, { type: 'VirtualMachine', paths: ['name'] });
+    const vms = await listObjects(c, { type: 'VirtualMachine', paths: [ManagedEntityProps.name] });
     vm = vms[0]?.ref as MoRef<'VirtualMachine'>;
-    const nets = await listObjects(c, { type: 'Network', paths: ['name'] });
-    const networks: NetworkInfo[] = nets.map((n) => ({ kind: 'standard', name: prop<string>(n, 'name') ?? '', ref: n.ref }));
+    const nets = await listObjects(c, { type: 'Network', paths: [NetworkProps.name] });
+    const networks: NetworkInfo[] = nets.map((n) => ({ kind: 'standard', name: prop(n, NetworkProps.name) ?? '', ref: n.ref }));
     ctx = { networks, newDisk: () => ({ capacityKiB: 2048 }) };
   });
   after(async () => {
@@ -38,16 +38,16 @@ describe('vmconfig device changes on the ESX simulator', () => {
   });
 
   async function config(): Promise<VmConfigView> {
-    const r = await retrieveOne(c, vm, Object.values(VmConfigProps));
+    const r = await retrieveOne(c, vm, [V.configName, V.uuid, V.annotation, V.guestId, V.firmware, V.hardware, V.cpuAllocation, V.memoryAllocation]);
     return {
-      name: prop<string>(r, VmConfigProps.name) ?? '',
-      uuid: prop<string>(r, VmConfigProps.uuid),
-      annotation: prop<string>(r, VmConfigProps.annotation),
-      guestId: prop<string>(r, VmConfigProps.guestId),
-      firmware: prop<string>(r, VmConfigProps.firmware),
-      hardware: prop<VirtualHardware>(r, VmConfigProps.hardware),
-      cpuAllocation: prop(r, VmConfigProps.cpuAllocation),
-      memoryAllocation: prop(r, VmConfigProps.memoryAllocation),
+      name: prop(r, V.configName) ?? '',
+      uuid: prop(r, V.uuid),
+      annotation: prop(r, V.annotation),
+      guestId: prop(r, V.guestId),
+      firmware: prop(r, V.firmware),
+      hardware: prop(r, V.hardware),
+      cpuAllocation: prop(r, V.cpuAllocation),
+      memoryAllocation: prop(r, V.memoryAllocation),
     };
   }
   const devices = (cfg: VmConfigView): AnyVirtualDevice[] => cfg.hardware?.device ?? [];

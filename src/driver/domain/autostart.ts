@@ -6,9 +6,9 @@
  */
 import { UnsupportedError } from '../../errors.js';
 import {
-  AutoStartManagerProps,
-  HostConfigManagerProps,
-  methods,
+  HostAutoStartManagerHandle,
+  HostAutoStartManagerProps,
+  HostSystemProps,
   prop,
   retrieveOne,
   type AutoStartPowerInfo,
@@ -34,9 +34,7 @@ const managers = new WeakMap<Connection, Promise<MoRef<'HostAutoStartManager'> |
 export function autostartManager(conn: Connection): Promise<MoRef<'HostAutoStartManager'> | undefined> {
   let p = managers.get(conn);
   if (p === undefined) {
-    p = retrieveOne(conn.client, conn.host.hostSystem, [HostConfigManagerProps.autoStartManager]).then((r) =>
-      prop<MoRef<'HostAutoStartManager'>>(r, HostConfigManagerProps.autoStartManager),
-    );
+    p = retrieveOne(conn.client, conn.host.hostSystem, [HostSystemProps.autoStartManager]).then((r) => prop(r, HostSystemProps.autoStartManager));
     managers.set(conn, p);
     p.catch(() => managers.delete(conn));
   }
@@ -54,7 +52,7 @@ export function isAutostartedIn(config: HostAutoStartManagerConfig, vm: MoRef<'V
 /** Reads the host's autostart configuration (one retrieve, plus one for the manager the first time). */
 export async function readAutostart(conn: Connection): Promise<AutostartConfig> {
   const manager = await autostartManager(conn);
-  const config = manager === undefined ? {} : (prop<HostAutoStartManagerConfig>(await retrieveOne(conn.client, manager, [AutoStartManagerProps.config]), AutoStartManagerProps.config) ?? {});
+  const config = manager === undefined ? {} : (prop(await retrieveOne(conn.client, manager, [HostAutoStartManagerProps.config]), HostAutoStartManagerProps.config) ?? {});
   return { manager, config, isAutostarted: (vm) => isAutostartedIn(config, vm) };
 }
 
@@ -90,6 +88,6 @@ export async function setAutostart(conn: Connection, domain: DomainArg, enable: 
   const marked = entry !== undefined && entry.startAction.toLowerCase() === 'poweron';
   // Nothing to change: saves a call, and keeps the entry's own order and delays.
   if (enable ? current.isAutostarted(dom.ref) : !marked) return dom;
-  await methods.ReconfigureAutostart(conn.client.soap, current.manager, { spec: autostartSpec(current.config, dom.ref, enable) });
+  await new HostAutoStartManagerHandle(conn.client, current.manager).reconfigure(autostartSpec(current.config, dom.ref, enable));
   return dom;
 }

@@ -13,13 +13,13 @@ import { escapeDatastoreItem } from '../../escape.js';
 import {
   deleteDatastoreFile,
   findFault,
+  FolderHandle,
   isVimFault,
   makeDirectory,
-  methods,
   openDatastoreFile,
   retrieveOne,
   uploadDatastoreFile,
-  waitForTask,
+  VirtualMachineHandle,
   type MoRef,
 } from '../../vim25/index.js';
 import type { Connection } from '../connect/connection.js';
@@ -138,14 +138,14 @@ export async function defineDomain(conn: Connection, xml: string, opts: DefineOp
     uploaded = true;
     await uploadDatastoreFile(conn.client, datastoreFile(conn, loc.vmxPath), Buffer.from(vmx, 'utf8'));
     registering = true;
-    const task = await methods.RegisterVM_Task(conn.client.soap, dc.vmFolder, {
+    const task = await new FolderHandle(conn.client, dc.vmFolder).registerVm({
       path: loc.vmxPath,
       name: vsphereNameOf(def.name),
       asTemplate: false,
       pool: conn.host.resourcePool,
       host: conn.host.hostSystem,
     });
-    const info = await waitForTask(conn.client, task, { description: `RegisterVM_Task of '${loc.vmxPath}'` });
+    const info = await task.wait({ description: `RegisterVM_Task of '${loc.vmxPath}'` });
     ref = info.result as MoRef<'VirtualMachine'> | undefined;
     if (ref === undefined) throw new OperationError(`RegisterVM_Task of '${loc.vmxPath}' returned no VM`);
   } catch (e) {
@@ -179,7 +179,7 @@ export async function undefineDomain(conn: Connection, text: string): Promise<Do
   // As libvirt's ESX driver: powered off or suspended VMs only.
   if (dom.state === 'running') throw new InvalidStateError('domain is running');
   try {
-    await methods.UnregisterVM(conn.client.soap, dom.ref);
+    await new VirtualMachineHandle(conn.client, dom.ref).unregister();
   } catch (e) {
     if (isVimFault(e, 'InvalidPowerState')) throw new InvalidStateError('domain is running', { cause: e });
     throw e;

@@ -5,7 +5,7 @@
  * (ESX keeps one configuration), so --config, --live and --current differ only in that --live needs an active domain.
  */
 import { InvalidArgumentError } from '../../errors.js';
-import { prop, VmTuningProps, type ResourceAllocationInfo, type SharesInfo, type SharesLevel } from '../../vim25/index.js';
+import { prop, VirtualMachineProps, type ResourceAllocationInfo, type SharesInfo, type SharesLevel } from '../../vim25/index.js';
 import type { Connection } from '../connect/connection.js';
 import type { DomainRef } from './ref.js';
 import { resolveDomain, type DomainArg } from './resolve.js';
@@ -74,15 +74,15 @@ export function parseSchedulerAssignments(items: readonly string[]): Partial<Sch
 
 /** The domain's scheduler parameters. */
 export async function getSchedulerParams(conn: Connection, domain: DomainArg): Promise<{ dom: DomainRef; params: SchedulerParams }> {
-  const { dom, rec } = await resolveDomain(conn, domain, [VmTuningProps.cpuAllocation]);
-  return { dom, params: schedulerParamsOf(prop<ResourceAllocationInfo>(rec, VmTuningProps.cpuAllocation)) };
+  const { dom, rec } = await resolveDomain(conn, domain, [VirtualMachineProps.cpuAllocation]);
+  return { dom, params: schedulerParamsOf(prop(rec, VirtualMachineProps.cpuAllocation)) };
 }
 
 /** Changes some parameters (validated together with the unchanged ones) and returns the parameters read back. */
 export async function setSchedulerParams(conn: Connection, domain: DomainArg, changes: Partial<SchedulerParams>, flags: ModifyFlags = {}): Promise<{ dom: DomainRef; params: SchedulerParams }> {
-  const { dom, rec } = await resolveDomain(conn, domain, [VmTuningProps.cpuAllocation]);
+  const { dom, rec } = await resolveDomain(conn, domain, [VirtualMachineProps.cpuAllocation]);
   modifyTargets(dom.state, flags);
-  const current = prop<ResourceAllocationInfo>(rec, VmTuningProps.cpuAllocation);
+  const current = prop(rec, VirtualMachineProps.cpuAllocation);
   const wanted = { ...schedulerParamsOf(current), ...changes };
   validateSchedulerParams(wanted);
   const change: Partial<ResourceAllocationInfo> = {};

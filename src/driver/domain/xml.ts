@@ -12,18 +12,14 @@ import { domainToVmx } from '../../vmx/domain-to-vmx.js';
 import { vmxToDomain } from '../../vmx/vmx-to-domain.js';
 import {
   DatastoreProps,
-  HostProps,
+  HostSystemProps,
   openDatastoreFile,
   prop,
   readDatastoreFile,
   retrieveMany,
   retrieveOne,
-  VmConfigProps,
-  VmProps,
+  VirtualMachineProps,
   type DatastoreFile,
-  type MoRef,
-  type ResourceAllocationInfo,
-  type VirtualHardware,
 } from '../../vim25/index.js';
 import { configToDomain } from '../../vmconfig/config-to-domain.js';
 import type { Connection } from '../connect/connection.js';
@@ -35,6 +31,17 @@ import { connectedContext, type DatastoreRef } from './vmx-callbacks.js';
 const VMDK_HEAD_BYTES = 64 * 1024;
 /** Largest VMX file read. */
 const VMX_MAX_BYTES = 4 * 1024 * 1024;
+/** The configuration dumpxml converts when the VMX file cannot be used (configToDomain's VmConfigView). */
+const VM_CONFIG_PATHS = [
+  VirtualMachineProps.configName,
+  VirtualMachineProps.uuid,
+  VirtualMachineProps.annotation,
+  VirtualMachineProps.guestId,
+  VirtualMachineProps.firmware,
+  VirtualMachineProps.hardware,
+  VirtualMachineProps.cpuAllocation,
+  VirtualMachineProps.memoryAllocation,
+];
 
 // Product version (major.minor) → the hardware version that release creates by default.
 const HW_VERSIONS: [number, number, number][] = [
@@ -56,10 +63,10 @@ export function defaultVirtualHwVersion(version: string): number {
 
 /** The datastores of the connection's host, with names and URLs (two calls). */
 export async function hostDatastores(conn: Connection): Promise<DatastoreRef[]> {
-  const host = await retrieveOne(conn.client, conn.host.hostSystem, [HostProps.datastore]);
-  const refs = prop<MoRef<'Datastore'>[]>(host, HostProps.datastore) ?? [];
+  const host = await retrieveOne(conn.client, conn.host.hostSystem, [HostSystemProps.datastore]);
+  const refs = prop(host, HostSystemProps.datastore) ?? [];
   const recs = await retrieveMany(conn.client, refs, [DatastoreProps.name, DatastoreProps.url]);
-  return recs.map((r) => ({ name: prop<string>(r, DatastoreProps.name) ?? r.ref.value, url: prop<string>(r, DatastoreProps.url) ?? '' }));
+  return recs.map((r) => ({ name: prop(r, DatastoreProps.name) ?? r.ref.value, url: prop(r, DatastoreProps.url) ?? '' }));
 }
 
 /** A datastore file of the connection's datacenter, from `[ds] path`. */
@@ -154,8 +161,8 @@ export interface DomainXmlResult {
 
 /** The domain of a VM (virsh dumpxml): from its VMX file, else from its configuration through the API. */
 export async function readDomainXml(conn: Connection, text: string, opts: ConvertOptions = {}): Promise<DomainXmlResult> {
-  const { dom, rec } = await lookupDomain(conn, text, [VmProps.vmPathName]);
-  const vmxPath = prop<string>(rec, VmProps.vmPathName);
+  const { dom, rec } = await lookupDomain(conn, text, [VirtualMachineProps.vmPathName]);
+  const vmxPath = prop(rec, VirtualMachineProps.vmPathName);
   let reason: string;
   try {
     if (vmxPath === undefined || vmxPath === '') throw new NotFoundError('the VM has no config.files.vmPathName');
@@ -169,17 +176,17 @@ export async function readDomainXml(conn: Connection, text: string, opts: Conver
     if (!(e instanceof EsxError)) throw e;
     reason = e.message;
   }
-  const cfg = await retrieveOne(conn.client, dom.ref, Object.values(VmConfigProps));
+  const cfg = await retrieveOne(conn.client, dom.ref, VM_CONFIG_PATHS);
   const def = configToDomain(
     {
-      name: prop<string>(cfg, VmConfigProps.name) ?? dom.name,
-      uuid: prop<string>(cfg, VmConfigProps.uuid),
-      annotation: prop<string>(cfg, VmConfigProps.annotation),
-      guestId: prop<string>(cfg, VmConfigProps.guestId),
-      firmware: prop<string>(cfg, VmConfigProps.firmware),
-      hardware: prop<VirtualHardware>(cfg, VmConfigProps.hardware),
-      cpuAllocation: prop<ResourceAllocationInfo>(cfg, VmConfigProps.cpuAllocation),
-      memoryAllocation: prop<ResourceAllocationInfo>(cfg, VmConfigProps.memoryAllocation),
+      name: prop(cfg, VirtualMachineProps.configName) ?? dom.name,
+      uuid: prop(cfg, VirtualMachineProps.uuid),
+      annotation: prop(cfg, VirtualMachineProps.annotation),
+      guestId: prop(cfg, VirtualMachineProps.guestId),
+      firmware: prop(cfg, VirtualMachineProps.firmware),
+      hardware: prop(cfg, VirtualMachineProps.hardware),
+      cpuAllocation: prop(cfg, VirtualMachineProps.cpuAllocation),
+      memoryAllocation: prop(cfg, VirtualMachineProps.memoryAllocation),
     },
     { datacenterPath: conn.host.datacenter.path, ...(opts.warn !== undefined ? { warn: opts.warn } : {}) },
   );

@@ -7,17 +7,17 @@ import { InvalidArgumentError, NotFoundError, UnsupportedError } from '../../err
 import type { CapabilitiesDef, SysinfoDef } from '../../conf/index.js';
 import { VERSION } from '../../version.js';
 import {
-  HostInfoProps,
+  HostSystemProps,
   methods,
-  PerfManagerProps,
+  PerformanceManagerProps,
   prop,
   retrieveOne,
+  type AnyPropPath,
   type HostCpuIdInfo,
   type HostCpuInfo,
   type HostHardwareSummary,
   type HostListSummaryQuickStats,
   type HostNumaInfo,
-  type HostSystemInfo,
   type ObjectRecord,
   type PerfCounterInfo,
   type PerfEntityMetric,
@@ -197,53 +197,53 @@ export function freeMemoryFrom(memorySize: number, quick: HostListSummaryQuickSt
   return { totalKiB, freeKiB, cells, cellsEstimated: nodes.length > 1 };
 }
 
-async function readHost(conn: Connection, paths: readonly string[]): Promise<ObjectRecord> {
+async function readHost(conn: Connection, paths: readonly AnyPropPath[]): Promise<ObjectRecord> {
   return retrieveOne(conn.client, conn.host.hostSystem, paths);
 }
 
 /** virsh nodeinfo. */
 export async function getNodeInfo(conn: Connection): Promise<NodeInfo> {
-  const r = await readHost(conn, [HostInfoProps.hardwareSummary, HostInfoProps.cpuInfo, HostInfoProps.memorySize, HostInfoProps.numaInfo]);
+  const r = await readHost(conn, [HostSystemProps.hardwareSummary, HostSystemProps.cpuInfo, HostSystemProps.memorySize, HostSystemProps.numaInfo]);
   return nodeInfoFrom({
-    summary: prop<HostHardwareSummary>(r, HostInfoProps.hardwareSummary),
-    cpuInfo: prop<HostCpuInfo>(r, HostInfoProps.cpuInfo),
-    memorySize: prop<number>(r, HostInfoProps.memorySize),
-    numa: prop<HostNumaInfo>(r, HostInfoProps.numaInfo),
+    summary: prop(r, HostSystemProps.hardwareSummary),
+    cpuInfo: prop(r, HostSystemProps.cpuInfo),
+    memorySize: prop(r, HostSystemProps.memorySize),
+    numa: prop(r, HostSystemProps.numaInfo),
   });
 }
 
 /** virsh capabilities, as data. */
 export async function getCapabilities(conn: Connection): Promise<CapabilitiesDef> {
-  const r = await readHost(conn, [HostInfoProps.systemInfo, HostInfoProps.cpuFeature, HostInfoProps.productVersion]);
-  const sys = prop<HostSystemInfo>(r, HostInfoProps.systemInfo);
-  const longMode = supportsLongMode(prop<HostCpuIdInfo[]>(r, HostInfoProps.cpuFeature), prop<string>(r, HostInfoProps.productVersion) ?? conn.product.version);
+  const r = await readHost(conn, [HostSystemProps.systemInfo, HostSystemProps.cpuFeature, HostSystemProps.productVersion]);
+  const sys = prop(r, HostSystemProps.systemInfo);
+  const longMode = supportsLongMode(prop(r, HostSystemProps.cpuFeature), prop(r, HostSystemProps.productVersion) ?? conn.product.version);
   return capabilitiesOf(sys?.uuid ?? '', longMode);
 }
 
 /** virsh sysinfo, as data. */
 export async function getSysinfo(conn: Connection): Promise<SysInfo> {
-  const r = await readHost(conn, [HostInfoProps.systemInfo]);
-  const sys = prop<HostSystemInfo>(r, HostInfoProps.systemInfo);
+  const r = await readHost(conn, [HostSystemProps.systemInfo]);
+  const sys = prop(r, HostSystemProps.systemInfo);
   if (!sys) throw new NotFoundError('the host reports no system information (hardware.systemInfo)');
   return { manufacturer: sys.vendor, product: sys.model, uuid: sys.uuid, ...(sys.serialNumber ? { serial: sys.serialNumber } : {}) };
 }
 
 /** virsh hostname: the host's DNS name, or its inventory name when it has no DNS configuration. */
 export async function getHostname(conn: Connection): Promise<string> {
-  const r = await readHost(conn, [HostInfoProps.name, HostInfoProps.dnsHostName, HostInfoProps.dnsDomainName]);
-  return hostnameFrom(prop<string>(r, HostInfoProps.dnsHostName), prop<string>(r, HostInfoProps.dnsDomainName), prop<string>(r, HostInfoProps.name));
+  const r = await readHost(conn, [HostSystemProps.name, HostSystemProps.dnsHostName, HostSystemProps.dnsDomainName]);
+  return hostnameFrom(prop(r, HostSystemProps.dnsHostName), prop(r, HostSystemProps.dnsDomainName), prop(r, HostSystemProps.name));
 }
 
 /** virsh freecell. */
 export async function getFreeMemory(conn: Connection): Promise<FreeMemory> {
-  const r = await readHost(conn, [HostInfoProps.memorySize, HostInfoProps.quickStats, HostInfoProps.numaInfo]);
-  return freeMemoryFrom(prop<number>(r, HostInfoProps.memorySize) ?? 0, prop<HostListSummaryQuickStats>(r, HostInfoProps.quickStats), prop<HostNumaInfo>(r, HostInfoProps.numaInfo));
+  const r = await readHost(conn, [HostSystemProps.memorySize, HostSystemProps.quickStats, HostSystemProps.numaInfo]);
+  return freeMemoryFrom(prop(r, HostSystemProps.memorySize) ?? 0, prop(r, HostSystemProps.quickStats), prop(r, HostSystemProps.numaInfo));
 }
 
 /** virsh nodememstats. */
 export async function getMemoryStats(conn: Connection): Promise<MemoryStats> {
-  const r = await readHost(conn, [HostInfoProps.memorySize, HostInfoProps.quickStats]);
-  const f = freeMemoryFrom(prop<number>(r, HostInfoProps.memorySize) ?? 0, prop<HostListSummaryQuickStats>(r, HostInfoProps.quickStats), undefined);
+  const r = await readHost(conn, [HostSystemProps.memorySize, HostSystemProps.quickStats]);
+  const f = freeMemoryFrom(prop(r, HostSystemProps.memorySize) ?? 0, prop(r, HostSystemProps.quickStats), undefined);
   return { total: f.totalKiB, free: f.freeKiB, buffers: 0, cached: 0 };
 }
 
@@ -274,7 +274,7 @@ async function cpuStatsFromPerf(conn: Connection, instance: string): Promise<Cpu
   if (!pm) return 'no PerformanceManager';
   // The perfCounter property rather than QueryPerfCounter: vcsim 0.24.2 crashes on the latter, and one read
   // of the property works everywhere.
-  const counters = prop<PerfCounterInfo[]>(await retrieveOne(conn.client, pm, [PerfManagerProps.perfCounter]), PerfManagerProps.perfCounter);
+  const counters = prop(await retrieveOne(conn.client, pm, [PerformanceManagerProps.perfCounter]), PerformanceManagerProps.perfCounter);
   const counter = pickCpuUsageCounter(counters ?? []);
   if (!counter) return 'no cpu.usage counter';
   const entity = conn.host.hostSystem;
@@ -296,7 +296,7 @@ async function cpuStatsFromPerf(conn: Connection, instance: string): Promise<Cpu
 export async function getCpuStats(conn: Connection, opts: { cpu?: number } = {}): Promise<CpuStats> {
   const instance = opts.cpu === undefined ? '' : String(opts.cpu);
   if (opts.cpu !== undefined) {
-    const cpus = prop<HostCpuInfo>(await readHost(conn, [HostInfoProps.cpuInfo]), HostInfoProps.cpuInfo)?.numCpuThreads ?? 0;
+    const cpus = prop(await readHost(conn, [HostSystemProps.cpuInfo]), HostSystemProps.cpuInfo)?.numCpuThreads ?? 0;
     if (!Number.isInteger(opts.cpu) || opts.cpu < 0 || opts.cpu >= cpus) throw new InvalidArgumentError(`invalid CPU number ${opts.cpu}: the host has CPUs 0 to ${cpus - 1}`);
   }
   let why: string;
@@ -308,7 +308,7 @@ export async function getCpuStats(conn: Connection, opts: { cpu?: number } = {})
     why = `QueryPerf failed: ${e instanceof Error ? e.message : String(e)}`;
   }
   if (opts.cpu !== undefined) throw new UnsupportedError(`no statistics for CPU ${opts.cpu}: ${why}`);
-  const r = await readHost(conn, [HostInfoProps.quickStats, HostInfoProps.hardwareSummary]);
-  return cpuStatsFromQuickStats(prop<HostListSummaryQuickStats>(r, HostInfoProps.quickStats), prop<HostHardwareSummary>(r, HostInfoProps.hardwareSummary), why);
+  const r = await readHost(conn, [HostSystemProps.quickStats, HostSystemProps.hardwareSummary]);
+  return cpuStatsFromQuickStats(prop(r, HostSystemProps.quickStats), prop(r, HostSystemProps.hardwareSummary), why);
 }
 
