@@ -6,7 +6,7 @@ import type { DomainDef } from '../../src/conf/domain/domain-def.js';
 import { formatDomain } from '../../src/conf/domain/format-domain.js';
 import type { VimClient } from '../../src/vim25/client.js';
 import { ReconfigVM_Task } from '../../src/vim25/generated/methods.js';
-import type { AnyVirtualDevice, MoRef, VirtualHardware, VirtualMachineConfigSpec } from '../../src/vim25/generated/types.js';
+import type { AnyVirtualDevice, MoRef, VirtualMachineConfigSpec } from '../../src/vim25/generated/types.js';
 import { ManagedEntityProps, NetworkProps, VirtualMachineProps as V } from '../../src/vim25/generated/props.js';
 import { listObjects, prop, retrieveOne } from '../../src/vim25/property.js';
 import { runVmTask } from '../../src/vim25/vm-task.js';
