@@ -43,7 +43,7 @@ const DOMAIN_XML = `<domain type='vmware'>
   </devices>
 </domain>
 `;
-// A VMFS disk descriptor: its ddb.adapterType is what the driver reads for SCSI controller model 'auto' (seed 001).
+// A VMFS disk descriptor: its ddb.adapterType is what the driver reads for SCSI controller model 'auto' (libvirt's ESX driver page).
 const VMDK_DESCRIPTOR = `# Disk DescriptorFile
 version=1
 CID=fffffffe

@@ -14,7 +14,7 @@ import ts from 'typescript';
 const ROOT = process.cwd();
 const SRC = join(ROOT, 'src');
 
-const BASE = ['errors', 'escape', 'datastore-path', 'version'];
+const BASE = ['errors', 'escape', 'datastore-path', 'limits', 'version'];
 const below = (...units: string[]): string[] => [...units, ...BASE];
 /** What each unit may import besides itself. A unit is a base module, a folder of src, or vim25/generated. */
 const RULES: Record<string, { may: string[]; why: string }> = {
@@ -22,16 +22,18 @@ const RULES: Record<string, { may: string[]; why: string }> = {
   escape: { may: BASE, why: 'base modules import only each other' },
   'datastore-path': { may: BASE, why: 'base modules import only each other' },
   version: { may: BASE, why: 'base modules import only each other' },
+  limits: { may: BASE, why: 'base modules import only each other' },
   soap: { may: below(), why: 'soap imports only the base modules' },
-  'vim25/generated': { may: below('soap'), why: 'generated vim25 code imports only soap and the base modules' },
-  vim25: { may: below('vim25/generated', 'soap'), why: 'vim25 imports only soap and the base modules' },
+  'vim25/prop-path': { may: BASE, why: 'the PropPath type imports nothing above the base modules' },
+  'vim25/generated': { may: below('soap', 'vim25/prop-path'), why: 'generated vim25 code imports only soap, vim25/prop-path.ts (the PropPath type) and the base modules' },
+  vim25: { may: below('vim25/generated', 'vim25/prop-path', 'soap'), why: 'vim25 imports only soap and the base modules' },
   conf: { may: below(), why: 'conf imports only the base modules' },
   vmx: { may: below('conf'), why: 'vmx imports only conf and the base modules' },
   vmdk: { may: below(), why: 'vmdk imports only the base modules' },
   vmconfig: { may: below('conf', 'vmx', 'vim25/generated'), why: 'vmconfig imports only conf, vmx, vim25/generated (types, schema) and the base modules' },
-  driver: { may: below('vim25', 'vim25/generated', 'soap', 'conf', 'vmx', 'vmconfig', 'vmdk'), why: 'driver imports only vim25, soap, conf, vmx, vmconfig, vmdk and the base modules' },
-  cli: { may: below('driver', 'vim25', 'vim25/generated', 'soap', 'conf', 'vmx', 'vmconfig', 'vmdk'), why: 'cli imports every layer below it (not src/index.ts)' },
-  index: { may: below('driver', 'vim25', 'vim25/generated', 'soap', 'conf', 'vmx', 'vmconfig', 'vmdk'), why: 'src/index.ts re-exports the library (not the CLI)' },
+  driver: { may: below('vim25/prop-path', 'vim25', 'vim25/generated', 'soap', 'conf', 'vmx', 'vmconfig', 'vmdk'), why: 'driver imports only vim25, soap, conf, vmx, vmconfig, vmdk and the base modules' },
+  cli: { may: below('vim25/prop-path', 'driver', 'vim25', 'vim25/generated', 'soap', 'conf', 'vmx', 'vmconfig', 'vmdk'), why: 'cli imports every layer below it (not src/index.ts)' },
+  index: { may: below('vim25/prop-path', 'driver', 'vim25', 'vim25/generated', 'soap', 'conf', 'vmx', 'vmconfig', 'vmdk'), why: 'src/index.ts re-exports the library (not the CLI)' },
 };
 /** vmconfig is pure: of vim25 it may see the declared types and the schema, never the client or the SOAP methods. */
 const VMCONFIG_GENERATED = new Set(['vim25/generated/types.ts', 'vim25/generated/schema.ts']);
@@ -60,6 +62,7 @@ const rel = (abs: string): string => relative(SRC, abs).split(sep).join('/');
 /** The unit a src-relative path belongs to. */
 function unitOf(path: string): string {
   if (path.startsWith('vim25/generated/')) return 'vim25/generated';
+  if (path === 'vim25/prop-path.ts') return 'vim25/prop-path';
   const first = path.split('/')[0] as string;
   return path.includes('/') ? first : first.replace(/(\.test)?\.ts$/, '');
 }

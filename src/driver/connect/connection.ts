@@ -2,7 +2,7 @@
  * A driver connection (libvirt's virConnect for the ESX driver): parses the URI, finds
  * credentials, logs in, checks that the server is what the scheme says (esx:// a host, vpx://
  * a vCenter, gsx:// VMware Server) and resolves the one host it manages, cached for the
- * connection's life (seed 001).
+ * connection's life (libvirt's ESX driver page).
  */
 import { InternalError, InvalidArgumentError } from '../../errors.js';
 import { VimClient, type HostContext, type VimEvent } from '../../vim25/index.js';

@@ -1,6 +1,6 @@
 /**
  * libvirt's ESX driver URIs: `type://[username@]hostname[:port]/[datacenter[/cluster]/server][?params]`
- * with type esx, gsx or vpx and the parameters of seed 001.
+ * with type esx, gsx or vpx and the parameters of libvirt's ESX driver page (libvirt.org/drvesx.html).
  */
 import { InvalidArgumentError } from '../../errors.js';
 import { parseProxy, type ProxySpec } from '../../soap/proxy.js';

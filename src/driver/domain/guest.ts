@@ -1,5 +1,5 @@
 /**
- * What VMware Tools in the guest report: whether they run (guest shutdown and reboot need them, seed 000), the
+ * What VMware Tools in the guest report: whether they run (guest shutdown and reboot need them, libvirt's ESX driver page), the
  * guest's host name and its network interfaces with their addresses (virsh domhostname, domifaddr).
  */
 import { InvalidStateError, OperationError, UnsupportedError } from '../../errors.js';

@@ -1,7 +1,7 @@
 /**
  * Power operations as virsh names them, mapped the way libvirt's ESX driver maps them: start/resume
  * PowerOnVM_Task, destroy PowerOffVM_Task, reset ResetVM_Task (the hard reboot), suspend SuspendVM_Task, shutdown
- * and reboot ShutdownGuest/RebootGuest (VMware Tools required, seed 000). The state is checked first so a wrong one
+ * and reboot ShutdownGuest/RebootGuest (VMware Tools required, libvirt's ESX driver page). The state is checked first so a wrong one
  * gives libvirt's InvalidStateError message rather than a vSphere fault; tasks start through the VM's handle (one task
  * per VM, questions per auto_answer). Each returns the domain as it was found before the operation.
  */

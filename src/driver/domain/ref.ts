@@ -1,5 +1,5 @@
 /**
- * Domains as libvirt sees VMware VMs: name (the vSphere name with %XX decoded, seed 003), UUID
+ * Domains as libvirt sees VMware VMs: name (the vSphere name with %XX decoded, libvirt's src/esx/README), UUID
  * (the BIOS UUID, config.uuid), id (the number in the VM's managed object id while it runs,
  * else -1) and state; lookups by name, UUID or id like virsh's.
  */

@@ -19,7 +19,7 @@ test('schedulerParamsOf: config.cpuAllocation, with ESX defaults for unset field
   assert.deepEqual(schedulerParamsOf(undefined), { reservation: 0, limit: -1, shares: -2 });
 });
 
-test('validateSchedulerParams: the rules of seed 000', () => {
+test("validateSchedulerParams: the rules of libvirt's ESX driver page", () => {
   for (const ok of [
     { reservation: 0, limit: -1, shares: -1 },
     { reservation: 100, limit: 100, shares: 0 },

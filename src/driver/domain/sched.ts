@@ -1,5 +1,5 @@
 /**
- * The ESX CPU scheduler as libvirt's ESX driver exposes it (seed 000, "Scheduler configuration"): scheduler type
+ * The ESX CPU scheduler as libvirt's ESX driver exposes it (libvirt's ESX driver page, "Scheduler configuration"): scheduler type
  * 'allocation' with reservation (MHz, >= 0), limit (MHz, -1 unlimited, else >= reservation) and shares (>= 0, or
  * -1/-2/-3 for the levels low/normal/high), all from config.cpuAllocation. Changes apply at once in any state
  * (ESX keeps one configuration), so --config, --live and --current differ only in that --live needs an active domain.
@@ -45,7 +45,7 @@ export function schedulerParamsOf(a: ResourceAllocationInfo | undefined): Schedu
   return { reservation: a?.reservation ?? 0, limit: a?.limit ?? -1, shares: sharesValue(a?.shares) };
 }
 
-/** Checks the rules of seed 000; InvalidArgumentError naming the parameter. */
+/** Checks the rules of libvirt's ESX driver page; InvalidArgumentError naming the parameter. */
 export function validateSchedulerParams(p: SchedulerParams): void {
   if (!Number.isSafeInteger(p.reservation) || p.reservation < 0) throw new InvalidArgumentError(`invalid scheduler parameter reservation=${p.reservation}: must be 0 or greater`);
   if (!Number.isSafeInteger(p.limit) || (p.limit !== -1 && p.limit < p.reservation)) {

@@ -1,6 +1,6 @@
 /**
  * Memory and vCPU changes (virsh setmem, setmaxmem, setvcpus) through ReconfigVM_Task, as libvirt's ESX driver
- * maps them: the maximum memory is config.hardware.memoryMB (a multiple of 4 MiB, seed 000), the current memory
+ * maps them: the maximum memory is config.hardware.memoryMB (a multiple of 4 MiB, libvirt's ESX driver page), the current memory
  * (the balloon target) is config.memoryAllocation.limit, the vCPU count config.hardware.numCPU.
  *
  * --live/--config/--current: ESX keeps one configuration per VM, so a change cannot be deferred to the next boot.
@@ -65,7 +65,7 @@ export function parseSizeKiB(text: string, what = 'size'): number {
   return Number(kib);
 }
 
-/** memoryMB for a size in KiB: whole MiB, rounded up to a multiple of 4 (ESX's granularity, seed 000). */
+/** memoryMB for a size in KiB: whole MiB, rounded up to a multiple of 4 (ESX's granularity, libvirt's ESX driver page). */
 export function memoryMBFor(kib: number): number {
   return Math.ceil(kib / 4096) * 4;
 }

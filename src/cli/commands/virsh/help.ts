@@ -1,5 +1,5 @@
 /** `help`, `help GROUP`, `help COMMAND` (also `COMMAND --help`): virsh's help from the command declarations. */
-import { defineCommand, GROUPS, type GroupKeyword } from '../../command.js';
+import { defineCommand, GROUPS, type Command, type GroupKeyword } from '../../command.js';
 import { commandHelp, formatCommandHelp, formatGroups, groupListings, type CommandHelp, type GroupListing } from '../../help.js';
 import { opt } from '../../options.js';
 import { unknownCommand } from '../../suggest.js';
@@ -26,3 +26,6 @@ export const help = defineCommand({
   text: (d) => ('command' in d ? formatCommandHelp(d.command) : `${d.all ? 'Grouped commands:\n\n' : ''}${formatGroups(d.groups)}`),
   json: (d) => ('command' in d ? d.command : { groups: d.groups }),
 });
+
+/** The 'virsh' group's declarations. */
+export const virshCommands: readonly Command[] = [help];
