@@ -60,13 +60,20 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
   const json: Record<string, number> = {};
   const corpus = loadCorpus();
   if (corpus) {
-    const vmxItems = converting(corpus.vmx.map((c) => ({
-      bytes: c.bytes,
-      ctx: offlineContext({ vmxPath: c.vmxPath, ...(c.datacenterPath ? { datacenterPath: c.datacenterPath } : {}) }),
-    })), vmx2xml);
+    const vmxItems = converting(
+      corpus.vmx.map((c) => ({
+        bytes: c.bytes,
+        ctx: offlineContext({ vmxPath: c.vmxPath, ...(c.datacenterPath ? { datacenterPath: c.datacenterPath } : {}) }),
+      })),
+      vmx2xml,
+    );
     const xmlCtx = offlineContext({ defaultScsiModel: 'lsilogic' });
-    const xmlItems = converting(corpus.xml.filter((c) => c.name.startsWith('xml2vmx-'))
-      .map((c) => ({ text: c.text, size: Buffer.byteLength(c.text), ctx: xmlCtx, hw: c.hw })), xml2vmx);
+    const xmlItems = converting(
+      corpus.xml
+        .filter((c) => c.name.startsWith('xml2vmx-'))
+        .map((c) => ({ text: c.text, size: Buffer.byteLength(c.text), ctx: xmlCtx, hw: c.hw })),
+      xml2vmx,
+    );
     const a = measureRate(vmxItems, vmx2xml, (it) => it.bytes.length, opts);
     const b = measureRate(xmlItems, xml2vmx, (it) => it.size, opts);
     metrics.push(...rateMetrics('corpus VMX→XML', a, LIBVIRT_VMX2XML_PER_S, vmxItems.length));
@@ -80,12 +87,18 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
   const count = Math.max(100, Math.round(10_000 * opts.scale));
   const genStart = performance.now();
   // Only the bytes are kept (as a file read would give them), not the generator's strings.
-  const genVmx = converting(realisticVmxSet(count, 1).map((g) => ({ bytes: Buffer.from(g.text, 'utf8'), ctx: offlineContext({ vmxPath: g.vmxPath }), hw: g.hw })), vmx2xml);
+  const genVmx = converting(
+    realisticVmxSet(count, 1).map((g) => ({ bytes: Buffer.from(g.text, 'utf8'), ctx: offlineContext({ vmxPath: g.vmxPath }), hw: g.hw })),
+    vmx2xml,
+  );
   opts.sampleRss();
-  const genXml = converting(genVmx.map((g) => {
-    const text = vmx2xml(g);
-    return { text, size: Buffer.byteLength(text), ctx: g.ctx, hw: g.hw };
-  }), xml2vmx);
+  const genXml = converting(
+    genVmx.map((g) => {
+      const text = vmx2xml(g);
+      return { text, size: Buffer.byteLength(text), ctx: g.ctx, hw: g.hw };
+    }),
+    xml2vmx,
+  );
   const setupMs = performance.now() - genStart;
   opts.sampleRss();
   const avgVmx = genVmx.reduce((s, g) => s + g.bytes.length, 0) / Math.max(1, genVmx.length);

@@ -18,7 +18,8 @@ import { openVmdkFile, writeRawFile, writeStreamOptimizedFile } from '../src/vmd
 import type { BenchOptions, BenchResult, Metric } from './measure.js';
 
 /** One line: what this module measures. */
-export const description = 'VMDK sparse→raw and raw→streamOptimized MiB/s and peak RSS, ours vs qemu-img convert on the same 256 MiB mixed disk';
+export const description =
+  'VMDK sparse→raw and raw→streamOptimized MiB/s and peak RSS, ours vs qemu-img convert on the same 256 MiB mixed disk';
 
 const MiB = 2 ** 20;
 const BLOCK = 65536;
@@ -164,13 +165,17 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         await writeRawFile(r.stream(), join(dir, 'ours.raw'));
       }, opts.sampleRss);
       const b = await qemuImg(['convert', '-O', 'raw', sparse, join(dir, 'qemu.raw')]);
-      const c = await ours(() => writeStreamOptimizedFile(createReadStream(raw, { highWaterMark: MiB }), join(dir, 'ours-so.vmdk'), { capacity: size }), opts.sampleRss);
+      const c = await ours(
+        () => writeStreamOptimizedFile(createReadStream(raw, { highWaterMark: MiB }), join(dir, 'ours-so.vmdk'), { capacity: size }),
+        opts.sampleRss,
+      );
       const d = await qemuImg(['convert', '-O', 'vmdk', '-o', 'subformat=streamOptimized', raw, join(dir, 'qemu-so.vmdk')]);
       if (round === 0) {
         // The first round only warms up (page cache, JIT); its numbers are not counted.
         if (!sameFile(raw, join(dir, 'ours.raw'), size)) throw new Error('vmdk bench: our sparse→raw output differs from the input');
         const cmp = spawnSync('qemu-img', ['compare', raw, join(dir, 'ours-so.vmdk')], { encoding: 'utf8' });
-        if (cmp.status !== 0) throw new Error(`vmdk bench: qemu-img compare rejects our streamOptimized output: ${cmp.stdout}${cmp.stderr}`);
+        if (cmp.status !== 0)
+          throw new Error(`vmdk bench: qemu-img compare rejects our streamOptimized output: ${cmp.stdout}${cmp.stderr}`);
         continue;
       }
       toRaw.ours.push(a.ms);
@@ -186,27 +191,53 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     const soOurs = statSync(join(dir, 'ours-so.vmdk')).size;
     const soQemu = statSync(join(dir, 'qemu-so.vmdk')).size;
     const r = {
-      sparseToRawOurs: rate(median(toRaw.ours)), sparseToRawQemu: rate(median(toRaw.qemu)),
-      rawToSoOurs: rate(median(toSo.ours)), rawToSoQemu: rate(median(toSo.qemu)),
+      sparseToRawOurs: rate(median(toRaw.ours)),
+      sparseToRawQemu: rate(median(toRaw.qemu)),
+      rawToSoOurs: rate(median(toSo.ours)),
+      rawToSoQemu: rate(median(toSo.qemu)),
     };
     const note = 'qemu-img convert, same file';
     const metrics: Metric[] = [
       { label: `sparse→raw, ${size / MiB} MiB disk`, value: r.sparseToRawOurs, unit: 'MiB/s', target: r.sparseToRawQemu, targetNote: note },
-      { label: `raw→streamOptimized, ${size / MiB} MiB disk`, value: r.rawToSoOurs, unit: 'MiB/s', target: r.rawToSoQemu, targetNote: note },
-      { label: 'sparse→raw peak RSS (this process)', value: toRaw.oursRss / MiB, unit: 'MiB', target: toRaw.qemuRss / MiB, targetNote: 'qemu-img' },
-      { label: 'raw→streamOptimized peak RSS (this process)', value: toSo.oursRss / MiB, unit: 'MiB', target: toSo.qemuRss / MiB, targetNote: 'qemu-img' },
+      {
+        label: `raw→streamOptimized, ${size / MiB} MiB disk`,
+        value: r.rawToSoOurs,
+        unit: 'MiB/s',
+        target: r.rawToSoQemu,
+        targetNote: note,
+      },
+      {
+        label: 'sparse→raw peak RSS (this process)',
+        value: toRaw.oursRss / MiB,
+        unit: 'MiB',
+        target: toRaw.qemuRss / MiB,
+        targetNote: 'qemu-img',
+      },
+      {
+        label: 'raw→streamOptimized peak RSS (this process)',
+        value: toSo.oursRss / MiB,
+        unit: 'MiB',
+        target: toSo.qemuRss / MiB,
+        targetNote: 'qemu-img',
+      },
       { label: 'RSS of this process before the conversions', value: rssBefore / MiB, unit: 'MiB' },
       { label: 'streamOptimized size', value: soOurs / MiB, unit: 'MiB', target: soQemu / MiB, targetNote: 'qemu-img' },
     ];
     return {
       metrics,
       json: {
-        vmdk_disk_mib: size / MiB, vmdk_rounds: toRaw.ours.length,
-        vmdk_sparse_to_raw_mib_s: Math.round(r.sparseToRawOurs), vmdk_sparse_to_raw_qemu_mib_s: Math.round(r.sparseToRawQemu),
-        vmdk_raw_to_so_mib_s: Math.round(r.rawToSoOurs), vmdk_raw_to_so_qemu_mib_s: Math.round(r.rawToSoQemu),
-        vmdk_sparse_to_raw_peak_rss_mib: Math.round(toRaw.oursRss / MiB), vmdk_raw_to_so_peak_rss_mib: Math.round(toSo.oursRss / MiB),
-        vmdk_qemu_peak_rss_mib: Math.round(Math.max(toRaw.qemuRss, toSo.qemuRss) / MiB), vmdk_rss_before_mib: Math.round(rssBefore / MiB),
-        vmdk_so_size_mib: Math.round(soOurs / MiB), vmdk_so_size_qemu_mib: Math.round(soQemu / MiB),
+        vmdk_disk_mib: size / MiB,
+        vmdk_rounds: toRaw.ours.length,
+        vmdk_sparse_to_raw_mib_s: Math.round(r.sparseToRawOurs),
+        vmdk_sparse_to_raw_qemu_mib_s: Math.round(r.sparseToRawQemu),
+        vmdk_raw_to_so_mib_s: Math.round(r.rawToSoOurs),
+        vmdk_raw_to_so_qemu_mib_s: Math.round(r.rawToSoQemu),
+        vmdk_sparse_to_raw_peak_rss_mib: Math.round(toRaw.oursRss / MiB),
+        vmdk_raw_to_so_peak_rss_mib: Math.round(toSo.oursRss / MiB),
+        vmdk_qemu_peak_rss_mib: Math.round(Math.max(toRaw.qemuRss, toSo.qemuRss) / MiB),
+        vmdk_rss_before_mib: Math.round(rssBefore / MiB),
+        vmdk_so_size_mib: Math.round(soOurs / MiB),
+        vmdk_so_size_qemu_mib: Math.round(soQemu / MiB),
       },
     };
   } finally {
@@ -217,6 +248,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const scale = Number(process.argv[process.argv.indexOf('--scale') + 1]) || 1;
   const res = await run({ minMs: 2000, warmupMs: 500, scale, sampleRss: () => undefined });
-  for (const m of res.metrics) console.log(`${m.label}: ${m.value.toFixed(1)} ${m.unit}${m.target !== undefined ? ` (${m.targetNote}: ${m.target.toFixed(1)})` : ''}`);
+  for (const m of res.metrics)
+    console.log(`${m.label}: ${m.value.toFixed(1)} ${m.unit}${m.target !== undefined ? ` (${m.targetNote}: ${m.target.toFixed(1)})` : ''}`);
   console.log(JSON.stringify(res.json));
 }

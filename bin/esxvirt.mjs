@@ -38,7 +38,10 @@ function loadBundle() {
       // no cache there
     }
   }
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: bundle, cachedData });
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: bundle,
+    cachedData,
+  });
   const mod = { exports: {} };
   script.runInThisContext()(mod.exports, createRequire(bundle), mod, bundle, dirname(bundle));
   const saveCache = () => {
@@ -60,6 +63,8 @@ function loadBundle() {
 }
 
 const useBundle = mtime(bundle) >= Math.max(mtime(join(dist, 'src/cli/main.js')), mtime(join(dist, '.tsbuildinfo')));
-const { main, saveCache } = useBundle ? loadBundle() : { ...(await import(new URL('../dist/src/cli/main.js', import.meta.url).href)), saveCache: () => {} };
+const { main, saveCache } = useBundle
+  ? loadBundle()
+  : { ...(await import(new URL('../dist/src/cli/main.js', import.meta.url).href)), saveCache: () => {} };
 process.exitCode = await main(process.argv.slice(2));
 saveCache();

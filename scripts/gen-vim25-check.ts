@@ -2,7 +2,20 @@
  * gen-vim25's checks of a parsed declaration: names, references, inheritance, managed object properties and their
  * named paths, method shapes and flags; and the lookups the emitters share. Imports nothing from src/.
  */
-import { PRIMITIVES, RESERVED, propsConstName, type Decl, type EnumDecl, type ManagedDecl, type Member, type MethodDecl, type Model, type ObjectDecl, type PathDecl, type TypeRef } from './gen-vim25-model.js';
+import {
+  PRIMITIVES,
+  RESERVED,
+  propsConstName,
+  type Decl,
+  type EnumDecl,
+  type ManagedDecl,
+  type Member,
+  type MethodDecl,
+  type Model,
+  type ObjectDecl,
+  type PathDecl,
+  type TypeRef,
+} from './gen-vim25-model.js';
 
 /** Name lookups over a parsed model, shared by the checks and the emitters. */
 export class ModelIndex {
@@ -23,7 +36,10 @@ export class ModelIndex {
   ancestry<D extends ObjectDecl | ManagedDecl>(d: D): D[] {
     const table = (d.kind === 'managed' ? this.managed : this.types) as Map<string, Decl>;
     const seen: D[] = [d];
-    for (let next = d.base === undefined ? undefined : table.get(d.base); next !== undefined && next.kind === d.kind && !seen.includes(next as D); ) {
+    for (
+      let next = d.base === undefined ? undefined : table.get(d.base);
+      next !== undefined && next.kind === d.kind && !seen.includes(next as D);
+    ) {
       seen.push(next as D);
       const base: string | undefined = (next as D).base;
       next = base === undefined ? undefined : table.get(base);
@@ -42,12 +58,16 @@ export class ModelIndex {
 
   /** A managed type's properties, the root ancestor's first. */
   propsOf(d: ManagedDecl): Member[] {
-    return this.ancestry(d).reverse().flatMap((a) => a.props);
+    return this.ancestry(d)
+      .reverse()
+      .flatMap((a) => a.props);
   }
 
   /** A managed type's named paths, the root ancestor's first. */
   pathsOf(d: ManagedDecl): PathDecl[] {
-    return this.ancestry(d).reverse().flatMap((a) => a.paths);
+    return this.ancestry(d)
+      .reverse()
+      .flatMap((a) => a.paths);
   }
 
   /** Follows a nested path from a property of `d` through data object members; the leaf, or why it fails. */
@@ -87,8 +107,10 @@ export function validate(model: Model, errors: string[]): void {
     }
   }
   for (const d of model.decls) {
-    if (d.kind !== 'method' && d.name.startsWith('Any') && index.types.has(d.name.slice(3))) at(d, d.line, `'${d.name}' collides with the generated alias for ${d.name.slice(3)} and its subtypes`);
-    if (d.kind === 'managed' && seenTypes.has(propsConstName(d.name))) at(d, d.line, `'${propsConstName(d.name)}' collides with the generated property paths of ${d.name}`);
+    if (d.kind !== 'method' && d.name.startsWith('Any') && index.types.has(d.name.slice(3)))
+      at(d, d.line, `'${d.name}' collides with the generated alias for ${d.name.slice(3)} and its subtypes`);
+    if (d.kind === 'managed' && seenTypes.has(propsConstName(d.name)))
+      at(d, d.line, `'${propsConstName(d.name)}' collides with the generated property paths of ${d.name}`);
   }
   const checkType = (d: Decl, t: TypeRef, line: number, what: string): void => {
     if (t.managed !== undefined && !index.managed.has(t.managed)) at(d, line, `${what}: unknown managed object type '${t.managed}'`);
@@ -118,7 +140,12 @@ export function validate(model: Model, errors: string[]): void {
       checkChain(d, 'data object type');
       const ancestry = index.ancestry(d);
       const base = ancestry[1];
-      if (base && base.fault !== d.fault) at(d, d.line, `${d.fault ? 'fault' : 'object'} ${d.name} extends ${base.fault ? 'fault' : 'object'} ${base.name}: use '${base.fault ? 'fault' : 'object'}'`);
+      if (base && base.fault !== d.fault)
+        at(
+          d,
+          d.line,
+          `${d.fault ? 'fault' : 'object'} ${d.name} extends ${base.fault ? 'fault' : 'object'} ${base.name}: use '${base.fault ? 'fault' : 'object'}'`,
+        );
       const inherited = new Set(ancestry.slice(1).flatMap((a) => a.members.map((m) => m.name)));
       const own = new Set<string>();
       for (const m of d.members) {
@@ -173,6 +200,11 @@ function validateMethod(d: MethodDecl, at: At, checkType: CheckType): void {
   if (d.task && (r === undefined || r.type.name !== 'ManagedObjectReference' || r.type.managed !== 'Task' || r.list || !r.required)) {
     at(d, d.line, `method ${d.name}: a 'task' method returns 'ManagedObjectReference:Task r'`);
   }
-  if (d.task !== d.name.endsWith('_Task')) at(d, d.line, d.task ? `method ${d.name}: flagged 'task' but not named *_Task` : `method ${d.name}: a *_Task method must be flagged 'task'`);
+  if (d.task !== d.name.endsWith('_Task'))
+    at(
+      d,
+      d.line,
+      d.task ? `method ${d.name}: flagged 'task' but not named *_Task` : `method ${d.name}: a *_Task method must be flagged 'task'`,
+    );
   if (d.task && d.idempotent) at(d, d.line, `method ${d.name}: a task is never repeated blindly, so it cannot be 'idempotent'`);
 }

@@ -45,7 +45,8 @@ function leafType(index: ModelIndex, d: ManagedDecl, segments: readonly string[]
 export function emitFlags(model: Model, inputRel: string): string {
   const poly = usedPolymorphic(model);
   const methods = model.decls.filter((d): d is MethodDecl => d.kind === 'method');
-  const list = (names: string[]): string[] => (names.length === 0 ? ['new Set();'] : ['new Set([', ...names.map((n) => `  ${lit(n)},`), ']);']);
+  const list = (names: string[]): string[] =>
+    names.length === 0 ? ['new Set();'] : ['new Set([', ...names.map((n) => `  ${lit(n)},`), ']);'];
   const out: string[] = [header(inputRel), `/** Method flags declared in ${inputRel}: which calls may be repeated, which start tasks. */`];
   out.push("import type { SoapCaller } from '../../soap/schema-types.js';", "import type * as T from './types.js';", '');
   out.push('/** Methods declared `idempotent`: repeating one after a connection failure cannot change anything twice. */');
@@ -59,12 +60,20 @@ export function emitFlags(model: Model, inputRel: string): string {
     if (!m.task) continue;
     const [self, ...params] = m.params;
     if (!self) continue;
-    const args = params.length === 0 ? 'Record<string, never>' : `{ ${params.map((p) => `${p.name}${p.required ? '' : '?'}: ${valueType(p, poly)}`).join('; ')} }`;
+    const args =
+      params.length === 0
+        ? 'Record<string, never>'
+        : `{ ${params.map((p) => `${p.name}${p.required ? '' : '?'}: ${valueType(p, poly)}`).join('; ')} }`;
     out.push(`  ${m.name}: { this: ${tsType(self.type, 'T.', poly)}; args: ${args} };`);
   }
   out.push('}', '', '/** The name of a method declared `task`. */', 'export type TaskMethodName = keyof TaskMethods;', '');
   out.push('/** Calls task method `name` on `_this` and returns the task it started: task methods called by their declared name. */');
-  out.push('export async function startTask<K extends TaskMethodName>(soap: SoapCaller, name: K, _this: TaskMethods[K][\'this\'], args: TaskMethods[K][\'args\']): Promise<T.MoRef<\'Task\'>> {');
-  out.push("  return (await soap.invoke(name, _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Task'>;", '}');
+  out.push(
+    "export async function startTask<K extends TaskMethodName>(soap: SoapCaller, name: K, _this: TaskMethods[K]['this'], args: TaskMethods[K]['args']): Promise<T.MoRef<'Task'>> {",
+  );
+  out.push(
+    "  return (await soap.invoke(name, _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Task'>;",
+    '}',
+  );
   return out.join('\n') + '\n';
 }

@@ -2,7 +2,15 @@
  * gen-vim25's emitters of the wire layer: types.ts (interfaces, enums, typed references), methods.ts (one
  * function per wire method) and schema.ts (what the codec walks). Imports nothing from src/.
  */
-import { PRIMITIVES, type ManagedDecl, type Member, type MethodDecl, type Model, type ObjectDecl, type TypeRef } from './gen-vim25-model.js';
+import {
+  PRIMITIVES,
+  type ManagedDecl,
+  type Member,
+  type MethodDecl,
+  type Model,
+  type ObjectDecl,
+  type TypeRef,
+} from './gen-vim25-model.js';
 
 /** Line 1 of every generated file. */
 export function header(inputRel: string): string {
@@ -47,7 +55,14 @@ export function usedPolymorphic(model: Model): Map<string, string[]> {
   const subs = objectSubtypes(model);
   const used = new Map<string, string[]>();
   for (const d of model.decls) {
-    const refs = d.kind === 'object' ? d.members : d.kind === 'method' ? [...d.params, ...(d.returns ? [d.returns] : [])] : d.kind === 'managed' ? d.props : [];
+    const refs =
+      d.kind === 'object'
+        ? d.members
+        : d.kind === 'method'
+          ? [...d.params, ...(d.returns ? [d.returns] : [])]
+          : d.kind === 'managed'
+            ? d.props
+            : [];
     for (const r of refs) {
       const list = subs.get(r.type.name);
       if (list) used.set(r.type.name, list);
@@ -109,7 +124,11 @@ export function emitTypes(model: Model, inputRel: string): string {
     }
   }
   for (const [name, list] of poly) {
-    out.push('', `/** ${name} or any declared subtype; \`_type\` tells them apart. */`, `export type ${anyName(name)} = ${[name, ...list].join(' | ')};`);
+    out.push(
+      '',
+      `/** ${name} or any declared subtype; \`_type\` tells them apart. */`,
+      `export type ${anyName(name)} = ${[name, ...list].join(' | ')};`,
+    );
   }
   return out.join('\n') + '\n';
 }
@@ -131,7 +150,11 @@ export function emitMethods(model: Model, inputRel: string): string {
     const argsType = `{ ${params.map((p) => `${p.name}${p.required ? '' : '?'}: ${tsType(p.type, 'T.', poly)}${p.list ? '[]' : ''}`).join('; ')} }`;
     const args = params.length === 0 ? '' : params.some((p) => p.required) ? `, args: ${argsType}` : `, args: ${argsType} = {}`;
     const r = d.returns;
-    const ret = !r ? 'void' : r.list ? `${tsType(r.type, 'T.', poly)}[]` : `${tsType(r.type, 'T.', poly)}${r.required ? '' : ' | undefined'}`;
+    const ret = !r
+      ? 'void'
+      : r.list
+        ? `${tsType(r.type, 'T.', poly)}[]`
+        : `${tsType(r.type, 'T.', poly)}${r.required ? '' : ' | undefined'}`;
     const call = `soap.invoke(${lit(d.name)}, _this, ${params.length ? 'args' : '{}'}, ${returnSpec(r)})`;
     const on = self.type.managed ? ` on a ${self.type.managed}` : '';
     out.push('', `/** Calls ${d.name}${on}${r ? '' : ' (no return value)'}. */`);
@@ -143,7 +166,8 @@ export function emitMethods(model: Model, inputRel: string): string {
 
 /** schema.ts: the schema data the generic codec walks. */
 export function emitSchema(model: Model, inputRel: string): string {
-  const member = (m: Member): string => `{ name: ${lit(m.name)}, type: ${lit(schemaType(m.type))}, list: ${m.list}, required: ${m.required} }`;
+  const member = (m: Member): string =>
+    `{ name: ${lit(m.name)}, type: ${lit(schemaType(m.type))}, list: ${m.list}, required: ${m.required} }`;
   const out: string[] = [header(inputRel), `/** The schema data the generic SOAP codec walks, from ${inputRel}. */`];
   out.push("import type { Schema } from '../../soap/schema-types.js';", '');
   out.push('/** The declared vim25 subset: data objects (members in wire order), enums and methods. */');

@@ -93,8 +93,25 @@ export const PRIMITIVES: Readonly<Record<string, readonly [string, string]>> = {
 };
 /** Names the generated code uses itself; a declaration must not shadow them. */
 export const RESERVED = new Set([
-  'Date', 'Uint8Array', 'ManagedTypes', 'MoRef', 'ManagedTypeName', 'FaultTypeName', 'isMoRef', 'Array', 'Promise', 'Record', 'Schema',
-  'SoapCaller', 'PropPath', 'TaskMethods', 'TaskMethodName', 'IDEMPOTENT_METHODS', 'TASK_METHODS', 'startTask', 'path',
+  'Date',
+  'Uint8Array',
+  'ManagedTypes',
+  'MoRef',
+  'ManagedTypeName',
+  'FaultTypeName',
+  'isMoRef',
+  'Array',
+  'Promise',
+  'Record',
+  'Schema',
+  'SoapCaller',
+  'PropPath',
+  'TaskMethods',
+  'TaskMethodName',
+  'IDEMPOTENT_METHODS',
+  'TASK_METHODS',
+  'startTask',
+  'path',
 ]);
 /** The name of the generated constant holding a managed type's property paths. */
 export function propsConstName(managed: string): string {
@@ -102,7 +119,12 @@ export function propsConstName(managed: string): string {
 }
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const ENUM_VALUE = /^[^\s'"\\`]+$/;
-const OCCURRENCE: Readonly<Record<string, readonly [boolean, boolean]>> = { r: [false, true], o: [false, false], rl: [true, true], ol: [true, false] };
+const OCCURRENCE: Readonly<Record<string, readonly [boolean, boolean]>> = {
+  r: [false, true],
+  o: [false, false],
+  rl: [true, true],
+  ol: [true, false],
+};
 
 /** A declaration error with its position; the message reads FILE:LINE: text. */
 export class DeclError extends Error {}
@@ -120,7 +142,11 @@ function parseFile(model: Model, { file, text }: Source, errors: string[]): void
   const err = (line: number, msg: string): void => void errors.push(`${file}:${line}: ${msg}`);
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = index + 1;
-    const tokens = raw.replace(/(^|\s)#.*$/, '').trim().split(/\s+/).filter((t) => t !== '');
+    const tokens = raw
+      .replace(/(^|\s)#.*$/, '')
+      .trim()
+      .split(/\s+/)
+      .filter((t) => t !== '');
     const [head, ...rest] = tokens;
     if (head === undefined) return;
     if (open) {

@@ -41,7 +41,9 @@ function inputFiles(input: string): string[] {
   const known: readonly string[] = AREA_ORDER.map((a) => `${a}.input`);
   const unknown = present.filter((f) => !known.includes(f));
   if (unknown.length > 0) {
-    throw new DeclError(`${unknown.map((f) => join(input, f)).join(', ')}: not an area file (${known.join(', ')}); add the area to AREA_ORDER in scripts/gen-vim25.ts`);
+    throw new DeclError(
+      `${unknown.map((f) => join(input, f)).join(', ')}: not an area file (${known.join(', ')}); add the area to AREA_ORDER in scripts/gen-vim25.ts`,
+    );
   }
   const files = known.filter((f) => present.includes(f)).map((f) => join(input, f));
   if (files.length === 0) throw new DeclError(`${input}: no area files (${known.join(', ')})`);

@@ -22,7 +22,11 @@ export const XML_LIMITS: DocumentLimits = { maxBytes: 10 * 1024 * 1024, maxDepth
 
 /** Formats a byte count for limit messages: '10 MiB (10485760 bytes)'. */
 export function describeBytes(n: number): string {
-  const units: [number, string][] = [[1024 ** 3, 'GiB'], [1024 ** 2, 'MiB'], [1024, 'KiB']];
+  const units: [number, string][] = [
+    [1024 ** 3, 'GiB'],
+    [1024 ** 2, 'MiB'],
+    [1024, 'KiB'],
+  ];
   for (const [size, unit] of units) if (n >= size && n % size === 0) return `${n / size} ${unit} (${n} bytes)`;
   return `${n} bytes`;
 }

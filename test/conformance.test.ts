@@ -44,7 +44,10 @@ function libvirtTestContext(name: string): VmxContext {
 }
 
 test('the corpus is all there: every case of the manifest has its files', () => {
-  assert.ok(manifest.vmx2xml.length >= 30 && manifest.xml2vmx.length >= 30, `${manifest.vmx2xml.length} + ${manifest.xml2vmx.length} cases`);
+  assert.ok(
+    manifest.vmx2xml.length >= 30 && manifest.xml2vmx.length >= 30,
+    `${manifest.vmx2xml.length} + ${manifest.xml2vmx.length} cases`,
+  );
   for (const c of manifest.vmx2xml) assert.ok(existsSync(join(corpus.dir, 'vmx2xml', `${c.name}.${c.fail ? 'vmx' : 'xml'}`)), c.name);
   for (const c of manifest.xml2vmx) assert.ok(existsSync(join(corpus.dir, 'xml2vmx', `xml2vmx-${c.out}.vmx`)), c.out);
 });
@@ -57,7 +60,8 @@ test('every vmx2xml case converts byte for byte as libvirt 9.0 (or is refused wi
     try {
       const got = formatDomain(vmxToDomain(bytes, libvirtTestContext(c.name)));
       if (c.fail) failures.push(`${c.name}: libvirt refuses it, esxvirt converted it`);
-      else if (got !== readFileSync(join(corpus.dir, 'vmx2xml', `${c.name}.xml`), 'utf8')) failures.push(`${c.name}: output differs from libvirt's`);
+      else if (got !== readFileSync(join(corpus.dir, 'vmx2xml', `${c.name}.xml`), 'utf8'))
+        failures.push(`${c.name}: output differs from libvirt's`);
     } catch (e) {
       if (!c.fail || !(e instanceof EsxError) || e.message.includes('\n')) failures.push(`${c.name}: ${String(e)}`);
     }
@@ -71,7 +75,8 @@ test('every xml2vmx case converts byte for byte as libvirt 9.0', () => {
     try {
       const def = parseDomainXml(readFileSync(join(corpus.dir, 'xml2vmx', `xml2vmx-${c.in}.xml`), 'utf8'));
       const got = domainToVmx(def, offlineContext({ defaultScsiModel: 'lsilogic' }), { virtualHwVersion: c.hw });
-      if (got !== readFileSync(join(corpus.dir, 'xml2vmx', `xml2vmx-${c.out}.vmx`), 'utf8')) failures.push(`${c.in} (hw ${c.hw}): output differs from libvirt's`);
+      if (got !== readFileSync(join(corpus.dir, 'xml2vmx', `xml2vmx-${c.out}.vmx`), 'utf8'))
+        failures.push(`${c.in} (hw ${c.hw}): output differs from libvirt's`);
     } catch (e) {
       failures.push(`${c.in}: ${String(e)}`);
     }

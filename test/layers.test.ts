@@ -25,22 +25,40 @@ const RULES: Record<string, { may: string[]; why: string }> = {
   limits: { may: BASE, why: 'base modules import only each other' },
   soap: { may: below(), why: 'soap imports only the base modules' },
   'vim25/prop-path': { may: BASE, why: 'the PropPath type imports nothing above the base modules' },
-  'vim25/generated': { may: below('soap', 'vim25/prop-path'), why: 'generated vim25 code imports only soap, vim25/prop-path.ts (the PropPath type) and the base modules' },
+  'vim25/generated': {
+    may: below('soap', 'vim25/prop-path'),
+    why: 'generated vim25 code imports only soap, vim25/prop-path.ts (the PropPath type) and the base modules',
+  },
   vim25: { may: below('vim25/generated', 'vim25/prop-path', 'soap'), why: 'vim25 imports only soap and the base modules' },
   conf: { may: below(), why: 'conf imports only the base modules' },
   vmx: { may: below('conf'), why: 'vmx imports only conf and the base modules' },
   vmdk: { may: below(), why: 'vmdk imports only the base modules' },
-  vmconfig: { may: below('conf', 'vmx', 'vim25/generated'), why: 'vmconfig imports only conf, vmx, vim25/generated (types, schema) and the base modules' },
-  driver: { may: below('vim25/prop-path', 'vim25', 'vim25/generated', 'soap', 'conf', 'vmx', 'vmconfig', 'vmdk'), why: 'driver imports only vim25, soap, conf, vmx, vmconfig, vmdk and the base modules' },
-  cli: { may: below('vim25/prop-path', 'driver', 'vim25', 'vim25/generated', 'soap', 'conf', 'vmx', 'vmconfig', 'vmdk'), why: 'cli imports every layer below it (not src/index.ts)' },
-  index: { may: below('vim25/prop-path', 'driver', 'vim25', 'vim25/generated', 'soap', 'conf', 'vmx', 'vmconfig', 'vmdk'), why: 'src/index.ts re-exports the library (not the CLI)' },
+  vmconfig: {
+    may: below('conf', 'vmx', 'vim25/generated'),
+    why: 'vmconfig imports only conf, vmx, vim25/generated (types, schema) and the base modules',
+  },
+  driver: {
+    may: below('vim25/prop-path', 'vim25', 'vim25/generated', 'soap', 'conf', 'vmx', 'vmconfig', 'vmdk'),
+    why: 'driver imports only vim25, soap, conf, vmx, vmconfig, vmdk and the base modules',
+  },
+  cli: {
+    may: below('vim25/prop-path', 'driver', 'vim25', 'vim25/generated', 'soap', 'conf', 'vmx', 'vmconfig', 'vmdk'),
+    why: 'cli imports every layer below it (not src/index.ts)',
+  },
+  index: {
+    may: below('vim25/prop-path', 'driver', 'vim25', 'vim25/generated', 'soap', 'conf', 'vmx', 'vmconfig', 'vmdk'),
+    why: 'src/index.ts re-exports the library (not the CLI)',
+  },
 };
 /** vmconfig is pure: of vim25 it may see the declared types and the schema, never the client or the SOAP methods. */
 const VMCONFIG_GENERATED = new Set(['vim25/generated/types.ts', 'vim25/generated/schema.ts']);
 /** What src tests may use outside src. */
 const TEST_SUPPORT = ['test/support/', 'test/helpers/'];
 
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+};
 const BUILTIN = new Set(builtinModules);
 
 interface Import {
@@ -95,13 +113,17 @@ function check(imp: Import): string[] {
   const t = target(imp);
   if (!t.inSrc) {
     if (isTest && TEST_SUPPORT.some((p) => t.path.startsWith(p))) return [];
-    return [`${where}: ${isTest ? `tests in src may reach outside src only into ${TEST_SUPPORT.join(', ')}` : 'src code never imports outside src (tests, benchmarks, scripts)'}`];
+    return [
+      `${where}: ${isTest ? `tests in src may reach outside src only into ${TEST_SUPPORT.join(', ')}` : 'src code never imports outside src (tests, benchmarks, scripts)'}`,
+    ];
   }
-  if (t.path === 'index.ts') return [`${where}: nothing in src imports src/index.ts (the public surface re-exports src; it is not a layer)`];
+  if (t.path === 'index.ts')
+    return [`${where}: nothing in src imports src/index.ts (the public surface re-exports src; it is not a layer)`];
   const to = unitOf(t.path);
   if (to === from) return [];
   const rule = RULES[from];
-  if (rule === undefined) return [`${where}: src/${imp.file} belongs to '${from}', which has no rule in test/layers.test.ts and DEVELOPERS.md: add one`];
+  if (rule === undefined)
+    return [`${where}: src/${imp.file} belongs to '${from}', which has no rule in test/layers.test.ts and DEVELOPERS.md: add one`];
   if (!rule.may.includes(to)) return [`${where} (${to}): ${rule.why}`];
   if (from === 'vmconfig' && to === 'vim25/generated' && !VMCONFIG_GENERATED.has(t.path)) {
     return [`${where}: vmconfig may use only ${[...VMCONFIG_GENERATED].join(' and ')} of vim25/generated (it stays pure)`];
@@ -123,7 +145,11 @@ test('every import in src follows the layer rule (DEVELOPERS.md, "Layers")', () 
 
 test('every unit of src has a rule', () => {
   const units = [...new Set(files.map((f) => unitOf(rel(f))))].sort();
-  assert.deepEqual(units.filter((u) => !(u in RULES)), [], 'src has a file outside every layer: add its unit to RULES and DEVELOPERS.md');
+  assert.deepEqual(
+    units.filter((u) => !(u in RULES)),
+    [],
+    'src has a file outside every layer: add its unit to RULES and DEVELOPERS.md',
+  );
 });
 
 /** Edges between units, each with one import that makes it. */
@@ -158,10 +184,12 @@ function findCycles(edges: Map<string, Map<string, string>>): string[] {
 
 test('no cycle between units (folders and base modules), tests included', () => {
   assert.deepEqual(findCycles(unitEdges(imports)), []);
-  const loop = findCycles(unitEdges([
-    { file: 'escape.ts', line: 3, spec: './datastore-path.js' },
-    { file: 'datastore-path.ts', line: 5, spec: './escape.js' },
-  ]));
+  const loop = findCycles(
+    unitEdges([
+      { file: 'escape.ts', line: 3, spec: './datastore-path.js' },
+      { file: 'datastore-path.ts', line: 5, spec: './escape.js' },
+    ]),
+  );
   assert.deepEqual(loop, ["datastore-path → escape → datastore-path (last step: src/escape.ts:3 imports './datastore-path.js')"]);
 });
 
@@ -172,7 +200,9 @@ test('index.ts files only re-export', () => {
     for (const s of sf.statements) {
       if (ts.isExportDeclaration(s) && s.moduleSpecifier !== undefined) continue;
       const { line } = sf.getLineAndCharacterOfPosition(s.getStart());
-      bad.push(`src/${rel(f)}:${line + 1}: an index.ts only re-exports (export … from); move '${s.getText().split('\n')[0]}' into a module`);
+      bad.push(
+        `src/${rel(f)}:${line + 1}: an index.ts only re-exports (export … from); move '${s.getText().split('\n')[0]}' into a module`,
+      );
     }
   }
   assert.deepEqual(bad, []);
@@ -181,7 +211,10 @@ test('index.ts files only re-export', () => {
 test('the checker catches what it is meant to catch', () => {
   const v = (file: string, spec: string): string[] => check({ file, line: 1, spec });
   assert.deepEqual(v('vmx/vmx-to-domain.ts', '../conf/domain/domain-def.js'), []);
-  assert.match(v('vmx/vmx-to-domain.ts', '../driver/index.js')[0] ?? '', /^src\/vmx\/vmx-to-domain\.ts:1 imports '\.\.\/driver\/index\.js' \(driver\): vmx imports only conf/);
+  assert.match(
+    v('vmx/vmx-to-domain.ts', '../driver/index.js')[0] ?? '',
+    /^src\/vmx\/vmx-to-domain\.ts:1 imports '\.\.\/driver\/index\.js' \(driver\): vmx imports only conf/,
+  );
   assert.match(v('errors.ts', './escape.js')[0] ?? '', /errors is the bottom/);
   assert.match(v('soap/codec.ts', '../vim25/client.js')[0] ?? '', /soap imports only the base modules/);
   assert.match(v('vmconfig/config-to-domain.ts', '../vim25/generated/methods.js')[0] ?? '', /vmconfig may use only/);

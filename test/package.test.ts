@@ -80,8 +80,18 @@ describe('the published package, installed offline into an empty prefix', () => 
     prefix = join(tmp, 'prefix');
     mkdirSync(prefix);
     ok('npm', [
-      'install', '--prefix', prefix, '--offline', '--cache', join(tmp, 'npm-cache'), '--ignore-scripts', '--no-audit', '--no-fund',
-      '--no-update-notifier', '--loglevel=error', ...all.map((p) => join(tmp, p.filename)),
+      'install',
+      '--prefix',
+      prefix,
+      '--offline',
+      '--cache',
+      join(tmp, 'npm-cache'),
+      '--ignore-scripts',
+      '--no-audit',
+      '--no-fund',
+      '--no-update-notifier',
+      '--loglevel=error',
+      ...all.map((p) => join(tmp, p.filename)),
     ]);
     installed = join(prefix, 'node_modules', pkg.name);
   });
@@ -148,7 +158,9 @@ describe('the published package, installed offline into an empty prefix', () => 
 
   it("the library resolves from the installed package ('esxvirt', 'esxvirt/driver', 'esxvirt/vim25') and converts", () => {
     const vmx = join(ROOT, 'test', 'fixtures', 'golden', 'vmx2xml', 'encoding-shift-jis.vmx');
-    writeFileSync(join(prefix, 'consumer.mjs'), `
+    writeFileSync(
+      join(prefix, 'consumer.mjs'),
+      `
       import { readFileSync } from 'node:fs';
       import { vmxToDomain, offlineContext, formatDomain, VERSION } from 'esxvirt';
       import { Connection, listDomains } from 'esxvirt/driver';
@@ -156,16 +168,27 @@ describe('the published package, installed offline into an empty prefix', () => 
       const where = ['esxvirt', 'esxvirt/driver', 'esxvirt/vim25'].map((s) => import.meta.resolve(s));
       const xml = formatDomain(vmxToDomain(readFileSync(${JSON.stringify(vmx)}), offlineContext({ vmxPath: '[ds] dir/rule.vmx' })));
       console.log(JSON.stringify({ where, VERSION, kinds: [typeof Connection.open, typeof listDomains, typeof VimClient.connect], xml }));
-    `);
-    const out = JSON.parse(ok(process.execPath, ['consumer.mjs'], { cwd: prefix })) as { where: string[]; VERSION: string; kinds: string[]; xml: string };
-    assert.deepEqual(out.where, ['index.js', 'driver/index.js', 'vim25/index.js'].map((f) => new URL(`file://${join(installed, 'dist', 'lib', f)}`).href));
+    `,
+    );
+    const out = JSON.parse(ok(process.execPath, ['consumer.mjs'], { cwd: prefix })) as {
+      where: string[];
+      VERSION: string;
+      kinds: string[];
+      xml: string;
+    };
+    assert.deepEqual(
+      out.where,
+      ['index.js', 'driver/index.js', 'vim25/index.js'].map((f) => new URL(`file://${join(installed, 'dist', 'lib', f)}`).href),
+    );
     assert.equal(out.VERSION, pkg.version);
     assert.deepEqual(out.kinds, ['function', 'function', 'function']);
     assert.equal(out.xml.trimEnd(), readFileSync(vmx.replace(/\.vmx$/, '.xml'), 'utf8').trimEnd());
   });
 
   it('a TypeScript consumer type-checks against the installed declarations (and a wrong use is refused)', () => {
-    writeFileSync(join(prefix, 'consumer.mts'), `
+    writeFileSync(
+      join(prefix, 'consumer.mts'),
+      `
       import { vmxToDomain, offlineContext, formatDomain, type DomainDef } from 'esxvirt';
       import { Connection } from 'esxvirt/driver';
       import { VimClient } from 'esxvirt/vim25';
@@ -175,14 +198,24 @@ describe('the published package, installed offline into an empty prefix', () => 
       export const connect = VimClient.connect;
       // @ts-expect-error formatDomain returns a string: fails to compile (unused directive) if the types were 'any'
       export const wrong: number = formatDomain(def);
-    `);
-    writeFileSync(join(prefix, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: {
-        strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', skipLibCheck: false,
-        types: ['node'], typeRoots: [join(ROOT, 'node_modules', '@types')],
-      },
-      files: ['consumer.mts'],
-    }));
+    `,
+    );
+    writeFileSync(
+      join(prefix, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'es2022',
+          skipLibCheck: false,
+          types: ['node'],
+          typeRoots: [join(ROOT, 'node_modules', '@types')],
+        },
+        files: ['consumer.mts'],
+      }),
+    );
     ok(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(prefix, 'tsconfig.json')], { cwd: prefix });
   });
 });

@@ -45,7 +45,7 @@ test('`--` ends options: later words are positional even when they look like opt
   assert.equal(parseCommandLine({ name: 'x', options: [opt.string('size', 's', { positional: true })] }, ['-5M']).values.size, '-5M');
 });
 
-test('--json after the command sets JSON output; --help asks for the command\'s help whatever else is there', () => {
+test("--json after the command sets JSON output; --help asks for the command's help whatever else is there", () => {
   assert.deepEqual(parseCommandLine(spec, ['vm', '--json']), { values: parseCommandLine(spec, ['vm']).values, json: true, help: false });
   assert.deepEqual(parseCommandLine(spec, ['--bogus', '--help']), { values: {}, json: false, help: true });
   assert.equal(parseCommandLine(spec, ['--help', '--json']).json, true);
@@ -72,7 +72,10 @@ test("virsh's wording for bad command lines", () => {
   const noArgv: ParseSpec = { name: 'two', options: [opt.domain(), opt.string('name', 'n', { positional: true })] };
   assert.throws(() => parseCommandLine(noArgv, ['a', 'b', 'c']), usageError("unexpected data 'c'"));
   // sizes report the driver's own errors
-  assert.throws(() => parseCommandLine(spec, ['vm', '--size', '12x']), (e: unknown) => e instanceof InvalidArgumentError && e.message === "invalid size '12x': unknown unit 'x'");
+  assert.throws(
+    () => parseCommandLine(spec, ['vm', '--size', '12x']),
+    (e: unknown) => e instanceof InvalidArgumentError && e.message === "invalid size '12x': unknown unit 'x'",
+  );
 });
 
 test('a declaration may bring its own error for a bad int or enum value (commands keep their wording)', () => {

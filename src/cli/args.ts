@@ -30,7 +30,8 @@ export function parseCommandLine(spec: ParseSpec, argv: readonly string[]): Pars
   const end = argv.indexOf('--');
   const head = end < 0 ? argv : argv.slice(0, end);
   // `CMD --help` shows the command's help whatever else is on the line
-  if (!byName.has('help') && head.includes('--help')) return { values: {}, json: !byName.has('json') && head.includes('--json'), help: true };
+  if (!byName.has('help') && head.includes('--help'))
+    return { values: {}, json: !byName.has('json') && head.includes('--json'), help: true };
 
   let json = false;
   const raw = new Map<string, string>();
@@ -120,11 +121,16 @@ function convert(o: Exclude<AnyOption, { kind: 'bool' | 'argv' }>, text: string)
     }
     case 'size': {
       const kib = parseSizeKiB(text, o.name);
-      if (o.min !== undefined && kib < o.min) throw new UsageError(`invalid ${o.name} '${text}': ${o.min === 1 ? 'must be greater than 0' : `must be at least ${o.min} KiB`}`);
+      if (o.min !== undefined && kib < o.min)
+        throw new UsageError(`invalid ${o.name} '${text}': ${o.min === 1 ? 'must be greater than 0' : `must be at least ${o.min} KiB`}`);
       return kib;
     }
     case 'enum':
-      if (!o.values.includes(text)) throw o.invalid?.(text) ?? new UsageError(`invalid value '${text}' for option --${o.name}: expecting ${o.values.map((v) => `'${v}'`).join(', ')}`);
+      if (!o.values.includes(text))
+        throw (
+          o.invalid?.(text) ??
+          new UsageError(`invalid value '${text}' for option --${o.name}: expecting ${o.values.map((v) => `'${v}'`).join(', ')}`)
+        );
       return text;
   }
 }

@@ -27,7 +27,11 @@ export type GroupKeyword = keyof typeof GROUPS;
 export type ConnectionNeed = 'required' | 'optional' | 'none';
 
 /** The connection run() gets for a ConnectionNeed. */
-export type ConnectionFor<N extends ConnectionNeed> = N extends 'required' ? Connection : N extends 'optional' ? Connection | undefined : undefined;
+export type ConnectionFor<N extends ConnectionNeed> = N extends 'required'
+  ? Connection
+  : N extends 'optional'
+    ? Connection | undefined
+    : undefined;
 
 /**
  * The empty line virsh prints after a command's output unless --quiet ('unless-quiet', the default). Commands
@@ -102,7 +106,9 @@ export interface CommandTable {
 }
 
 /** Declares a command; the declaration's types flow from `options` into run(), and from run()'s data into text(). */
-export function defineCommand<const Os extends readonly AnyOption[], N extends ConnectionNeed, P = undefined, D = unknown>(def: CommandDef<Os, N, P, D>): Command {
+export function defineCommand<const Os extends readonly AnyOption[], N extends ConnectionNeed, P = undefined, D = unknown>(
+  def: CommandDef<Os, N, P, D>,
+): Command {
   return def;
 }
 

@@ -10,7 +10,9 @@ export function resolveUri(global: GlobalOptions, env: NodeJS.ProcessEnv = proce
   if (global.connect) return global.connect;
   if (env.ESXVIRT_DEFAULT_URI) return env.ESXVIRT_DEFAULT_URI;
   if (env.LIBVIRT_DEFAULT_URI && isEsxUri(env.LIBVIRT_DEFAULT_URI)) return env.LIBVIRT_DEFAULT_URI;
-  throw new InvalidArgumentError('no connection URI: use -c esx://HOST (or gsx://, vpx://VCENTER/DC/[CLUSTER/]HOST) or set ESXVIRT_DEFAULT_URI');
+  throw new InvalidArgumentError(
+    'no connection URI: use -c esx://HOST (or gsx://, vpx://VCENTER/DC/[CLUSTER/]HOST) or set ESXVIRT_DEFAULT_URI',
+  );
 }
 
 /** True when a connection URI is given (-c) or set as default: commands that work offline then use the connection. */
@@ -24,7 +26,12 @@ export function hasConnectionUri(global: GlobalOptions, env: NodeJS.ProcessEnv =
 }
 
 /** Opens the connection, runs `fn`, and always closes (logs out). `deferHost`: see OpenOptions. */
-export async function withConnection<T>(global: GlobalOptions, io: Streams, fn: (conn: Connection) => Promise<T>, opts: { deferHost?: boolean } = {}): Promise<T> {
+export async function withConnection<T>(
+  global: GlobalOptions,
+  io: Streams,
+  fn: (conn: Connection) => Promise<T>,
+  opts: { deferHost?: boolean } = {},
+): Promise<T> {
   const prompter = terminalPrompter();
   const conn = await Connection.open(resolveUri(global), {
     ...(prompter ? { prompter } : {}),

@@ -10,8 +10,13 @@ const cmd = (name: string, group: Command['group'], extra: Partial<Command> = {}
   ...extra,
 });
 
-test("virsh's grouped listing: groups in virsh's order, names sorted, \"    %-30s %s\", an empty line after each group", () => {
-  const table = buildTable([cmd('uri', 'host'), cmd('start', 'domain'), cmd('define', 'domain'), cmd('list', 'monitor', { aliases: ['ls'] })]);
+test('virsh\'s grouped listing: groups in virsh\'s order, names sorted, "    %-30s %s", an empty line after each group', () => {
+  const table = buildTable([
+    cmd('uri', 'host'),
+    cmd('start', 'domain'),
+    cmd('define', 'domain'),
+    cmd('list', 'monitor', { aliases: ['ls'] }),
+  ]);
   assert.equal(
     formatGroups(groupListings(table)),
     [
@@ -28,7 +33,10 @@ test("virsh's grouped listing: groups in virsh's order, names sorted, \"    %-30
       '',
     ].join('\n'),
   );
-  assert.deepEqual(groupListings(table, 'host').map((g) => g.commands.map((c) => c.name)), [['uri']]);
+  assert.deepEqual(
+    groupListings(table, 'host').map((g) => g.commands.map((c) => c.name)),
+    [['uri']],
+  );
   assert.deepEqual(groupListings(table, 'snapshot'), []);
   const u = usage(table);
   assert.match(u, /^esxvirt \d+\.\d+\.\d+: /);
@@ -37,7 +45,7 @@ test("virsh's grouped listing: groups in virsh's order, names sorted, \"    %-30
   assert.match(u, /\(specify help <command> for details about the command\)\n\n$/);
 });
 
-test("a command's page in virsh's layout: NAME, SYNOPSIS, DESCRIPTION, OPTIONS (\"    %-15s  %s\")", () => {
+test('a command\'s page in virsh\'s layout: NAME, SYNOPSIS, DESCRIPTION, OPTIONS ("    %-15s  %s")', () => {
   const c = defineCommand({
     name: 'demo',
     aliases: ['dm'],
@@ -82,5 +90,8 @@ test("a command's page in virsh's layout: NAME, SYNOPSIS, DESCRIPTION, OPTIONS (
     ].join('\n'),
   );
   // without a description the one-line help stands in; without options there is no OPTIONS part
-  assert.equal(formatCommandHelp(commandHelp(cmd('uri', 'host'))), '  NAME\n    uri - uri help\n\n  SYNOPSIS\n    uri\n\n  DESCRIPTION\n    uri help\n\n');
+  assert.equal(
+    formatCommandHelp(commandHelp(cmd('uri', 'host'))),
+    '  NAME\n    uri - uri help\n\n  SYNOPSIS\n    uri\n\n  DESCRIPTION\n    uri help\n\n',
+  );
 });

@@ -18,14 +18,22 @@ export function groupListings(table: CommandTable, only?: GroupKeyword): GroupLi
     .map((keyword) => ({
       keyword,
       title: GROUPS[keyword],
-      commands: table.commands.filter((c) => c.group === keyword).map((c) => ({ name: c.name, help: c.help })).sort((a, b) => (a.name < b.name ? -1 : 1)),
+      commands: table.commands
+        .filter((c) => c.group === keyword)
+        .map((c) => ({ name: c.name, help: c.help }))
+        .sort((a, b) => (a.name < b.name ? -1 : 1)),
     }))
     .filter((g) => g.commands.length > 0);
 }
 
 /** Groups as `virsh help` prints them: " Title (help keyword 'kw'):", "    %-30s %s" lines, an empty line after each. */
 export function formatGroups(groups: readonly GroupListing[], colon = true): string {
-  return groups.map((g) => ` ${g.title} (help keyword '${g.keyword}')${colon ? ':' : ''}\n${g.commands.map((c) => `    ${c.name.padEnd(30)} ${c.help}\n`).join('')}\n`).join('');
+  return groups
+    .map(
+      (g) =>
+        ` ${g.title} (help keyword '${g.keyword}')${colon ? ':' : ''}\n${g.commands.map((c) => `    ${c.name.padEnd(30)} ${c.help}\n`).join('')}\n`,
+    )
+    .join('');
 }
 
 /** One option on a command's help page. */
@@ -54,7 +62,15 @@ export interface CommandHelp {
   options: OptionHelp[];
 }
 
-const TYPE: Record<AnyOption['kind'], string> = { bool: '', string: 'string', domain: 'string', int: 'number', size: 'number', enum: 'string', argv: 'string' };
+const TYPE: Record<AnyOption['kind'], string> = {
+  bool: '',
+  string: 'string',
+  domain: 'string',
+  int: 'number',
+  size: 'number',
+  enum: 'string',
+  argv: 'string',
+};
 
 function optionHelp(o: AnyOption): OptionHelp {
   const type = `<${TYPE[o.kind]}>`;
@@ -63,7 +79,10 @@ function optionHelp(o: AnyOption): OptionHelp {
   let synopsis: string;
   let label: string;
   if (o.kind === 'bool') [synopsis, label] = [`[--${o.name}]`, `--${o.name}`];
-  else if (o.kind === 'argv') [synopsis, label] = positional ? [`[[--${o.name}] ${type}]...`, `[--${o.name}] ${type}`] : [`[--${o.name} ${type}]...`, `--${o.name} ${type}`];
+  else if (o.kind === 'argv')
+    [synopsis, label] = positional
+      ? [`[[--${o.name}] ${type}]...`, `[--${o.name}] ${type}`]
+      : [`[--${o.name} ${type}]...`, `--${o.name} ${type}`];
   else if (positional) [synopsis, label] = [required ? `<${o.name}>` : `[<${o.name}>]`, `[--${o.name}] ${type}`];
   else [synopsis, label] = [required ? `--${o.name} ${type}` : `[--${o.name} ${type}]`, `--${o.name} ${type}`];
   const values = o.kind === 'enum' ? { values: [...o.values] } : {};

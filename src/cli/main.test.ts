@@ -17,7 +17,7 @@ async function run(argv: string[], table = COMMANDS): Promise<{ code: number; ou
   return { code, out, err };
 }
 
-test('--version, -v and -V print esxvirt\'s version; with --json one document', async () => {
+test("--version, -v and -V print esxvirt's version; with --json one document", async () => {
   for (const flag of ['--version', '-v', '-V']) assert.deepEqual(await run([flag]), { code: 0, out: `esxvirt ${VERSION}\n`, err: '' });
   assert.deepEqual(JSON.parse((await run(['--json', '--version'])).out), { library: { name: 'esxvirt', version: VERSION } });
 });
@@ -44,18 +44,38 @@ test('help: every command grouped; help GROUP; help CMD equals CMD --help; --qui
   assert.doesNotMatch(snap.out, /dominfo/);
   const page = await run(['help', 'setmem']);
   assert.equal(page.code, 0);
-  assert.match(page.out, /^ {2}NAME\n {4}setmem - change memory allocation\n\n {2}SYNOPSIS\n {4}setmem <domain> <size> \[--config\] \[--live\] \[--current\]\n\n {2}DESCRIPTION\n/);
+  assert.match(
+    page.out,
+    /^ {2}NAME\n {4}setmem - change memory allocation\n\n {2}SYNOPSIS\n {4}setmem <domain> <size> \[--config\] \[--live\] \[--current\]\n\n {2}DESCRIPTION\n/,
+  );
   assert.match(page.out, /\n {2}OPTIONS\n {4}\[--domain\] <string> {2}domain name, id or uuid\n {4}\[--size\] <number> {2}new memory size/);
-  for (const argv of [['setmem', '--help'], ['setmem', 'vm', '--bogus', '--help'], ['help', '--command', 'setmem']]) assert.deepEqual(await run(argv), page, argv.join(' '));
+  for (const argv of [
+    ['setmem', '--help'],
+    ['setmem', 'vm', '--bogus', '--help'],
+    ['help', '--command', 'setmem'],
+  ])
+    assert.deepEqual(await run(argv), page, argv.join(' '));
   // an alias shows its command's page
   assert.match((await run(['help', 'node-cpu-stats'])).out, /^ {2}NAME\n {4}nodecpustats - .*\(also: node-cpu-stats\)\n/);
   const json = JSON.parse((await run(['setmem', '--help', '--json'])).out) as { name: string; options: { name: string; kind: string }[] };
-  assert.deepEqual(json.options.map((o) => [o.name, o.kind]), [['domain', 'domain'], ['size', 'size'], ['config', 'bool'], ['live', 'bool'], ['current', 'bool']]);
+  assert.deepEqual(
+    json.options.map((o) => [o.name, o.kind]),
+    [
+      ['domain', 'domain'],
+      ['size', 'size'],
+      ['config', 'bool'],
+      ['live', 'bool'],
+      ['current', 'bool'],
+    ],
+  );
   const groups = JSON.parse((await run(['--json', 'help'])).out) as { groups: { keyword: string }[] };
-  assert.deepEqual(groups.groups.map((g) => g.keyword), ['domain', 'monitor', 'host', 'snapshot', 'virsh']);
+  assert.deepEqual(
+    groups.groups.map((g) => g.keyword),
+    ['domain', 'monitor', 'host', 'snapshot', 'virsh'],
+  );
 });
 
-test("unknown commands: one line, exit 2, a suggestion when one is close; `help` says the same", async () => {
+test('unknown commands: one line, exit 2, a suggestion when one is close; `help` says the same', async () => {
   assert.deepEqual(await run(['lst']), { code: 2, out: '', err: "error: unknown command 'lst'; did you mean 'list'?\n" });
   assert.deepEqual(await run(['help', 'lst']), { code: 2, out: '', err: "error: unknown command 'lst'; did you mean 'list'?\n" });
   assert.deepEqual(await run(['frobnicate']), { code: 2, out: '', err: "error: unknown command 'frobnicate'\n" });
@@ -90,7 +110,11 @@ test('around every command: text plus the trailer, --quiet, one JSON document, e
   assert.deepEqual(await run(['always', 'hi'], table), { code: 0, out: 'said hi\n\n', err: '' });
   assert.deepEqual(await run(['--quiet', 'always', 'hi'], table), { code: 0, out: '\n', err: '' });
   assert.deepEqual(await run(['never', 'hi'], table), { code: 0, out: 'said hi\n', err: '' });
-  for (const argv of [['--json', 'echo', 'hi'], ['echo', 'hi', '--json'], ['-q', '--json', 'always', 'hi']]) {
+  for (const argv of [
+    ['--json', 'echo', 'hi'],
+    ['echo', 'hi', '--json'],
+    ['-q', '--json', 'always', 'hi'],
+  ]) {
     const r = await run(argv, table);
     assert.equal(r.code, 0);
     assert.deepEqual(JSON.parse(r.out), { word: 'hi', message: 'said hi', json: true }, argv.join(' '));

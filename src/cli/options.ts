@@ -48,7 +48,8 @@ export interface SizeOption<N extends string = string, R extends boolean = boole
 }
 
 /** One of a fixed set of words; `invalid` replaces the default usage error. */
-export interface EnumOption<N extends string = string, R extends boolean = boolean, V extends string = string> extends Named<N>, Placement<R> {
+export interface EnumOption<N extends string = string, R extends boolean = boolean, V extends string = string>
+  extends Named<N>, Placement<R> {
   readonly kind: 'enum';
   readonly values: readonly V[];
   readonly invalid?: (text: string) => Error;
@@ -102,17 +103,38 @@ export const opt = {
   /** A boolean flag. */
   bool: <N extends string>(name: N, help: string): BoolOption<NoInfer<N>> => ({ kind: 'bool', name, help }),
   /** A string. */
-  string: <N extends string, R extends boolean = false>(name: N, help: string, p: PlacementInput<R> = {}): StringOption<NoInfer<N>, NoInfer<R>> => ({ kind: 'string', name, help, ...place(p) }),
+  string: <N extends string, R extends boolean = false>(
+    name: N,
+    help: string,
+    p: PlacementInput<R> = {},
+  ): StringOption<NoInfer<N>, NoInfer<R>> => ({ kind: 'string', name, help, ...place(p) }),
   /** The usual first argument: `<domain>`, required and positional, as virsh's `[--domain] <string>`. */
-  domain: (help = 'domain name, id or uuid'): DomainOption<'domain', true> => ({ kind: 'domain', name: 'domain', help, required: true, positional: true }),
+  domain: (help = 'domain name, id or uuid'): DomainOption<'domain', true> => ({
+    kind: 'domain',
+    name: 'domain',
+    help,
+    required: true,
+    positional: true,
+  }),
   /** An integer, optionally bounded. */
   int: <N extends string, R extends boolean = false>(
     name: N,
     help: string,
     p: PlacementInput<R> & { min?: number; max?: number; invalid?: (text: string) => Error } = {},
-  ): IntOption<NoInfer<N>, NoInfer<R>> => ({ kind: 'int', name, help, ...place(p), ...bounds(p), ...(p.invalid ? { invalid: p.invalid } : {}) }),
+  ): IntOption<NoInfer<N>, NoInfer<R>> => ({
+    kind: 'int',
+    name,
+    help,
+    ...place(p),
+    ...bounds(p),
+    ...(p.invalid ? { invalid: p.invalid } : {}),
+  }),
   /** A size with units, parsed to KiB. */
-  size: <N extends string, R extends boolean = false>(name: N, help: string, p: PlacementInput<R> & { min?: number } = {}): SizeOption<NoInfer<N>, NoInfer<R>> => ({
+  size: <N extends string, R extends boolean = false>(
+    name: N,
+    help: string,
+    p: PlacementInput<R> & { min?: number } = {},
+  ): SizeOption<NoInfer<N>, NoInfer<R>> => ({
     kind: 'size',
     name,
     help,
@@ -125,9 +147,22 @@ export const opt = {
     values: readonly V[],
     help: string,
     p: PlacementInput<R> & { invalid?: (text: string) => Error } = {},
-  ): EnumOption<NoInfer<N>, NoInfer<R>, NoInfer<V>> => ({ kind: 'enum', name, help, values, ...place(p), ...(p.invalid ? { invalid: p.invalid } : {}) }),
+  ): EnumOption<NoInfer<N>, NoInfer<R>, NoInfer<V>> => ({
+    kind: 'enum',
+    name,
+    help,
+    values,
+    ...place(p),
+    ...(p.invalid ? { invalid: p.invalid } : {}),
+  }),
   /** A repeatable option; positional ones take the remaining words. */
-  argv: <N extends string>(name: N, help: string, p: { positional?: boolean } = {}): ArgvOption<NoInfer<N>> => ({ kind: 'argv', name, help, required: false, positional: p.positional ?? false }),
+  argv: <N extends string>(name: N, help: string, p: { positional?: boolean } = {}): ArgvOption<NoInfer<N>> => ({
+    kind: 'argv',
+    name,
+    help,
+    required: false,
+    positional: p.positional ?? false,
+  }),
 };
 
 function bounds(p: { min?: number; max?: number }): { min?: number; max?: number } {

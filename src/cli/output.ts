@@ -3,7 +3,11 @@
 /** A vshTable-style table: one leading space, columns padded, 3 spaces apart, dashes under the header. */
 export function tableLines(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((c, i) => ` ${(c ?? '').padEnd(widths[i] as number)}  `).join('').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => ` ${(c ?? '').padEnd(widths[i] as number)}  `)
+      .join('')
+      .trimEnd();
   const dashes = '-'.repeat(widths.reduce((a, w) => a + w + 3, 0));
   return [line(header), dashes, ...rows.map(line), ''].join('\n');
 }

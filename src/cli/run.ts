@@ -20,7 +20,12 @@ export async function runCommand(cmd: Command, values: ArgValues, global: Global
   const input = cmd.prepare ? await cmd.prepare(base) : undefined;
   const connect = cmd.connection === 'required' || (cmd.connection === 'optional' && hasConnectionUri(global));
   const data = connect
-    ? await withConnection(global, io, (conn) => Promise.resolve(cmd.run({ ...base, conn, input, table })), cmd.deferHost ? { deferHost: true } : {})
+    ? await withConnection(
+        global,
+        io,
+        (conn) => Promise.resolve(cmd.run({ ...base, conn, input, table })),
+        cmd.deferHost ? { deferHost: true } : {},
+      )
     : await cmd.run({ ...base, conn: undefined, input, table });
   const out = render(cmd, data, { args: values, quiet: global.quiet }, global.json);
   if (out !== '') io.out(out);

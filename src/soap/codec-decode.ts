@@ -72,7 +72,12 @@ class NotSoapError extends Error {}
 const HEAD_KEEP = 200;
 
 /** Decodes a whole response held in memory; see decodeResponse. */
-export function decodeResponseText(schema: Schema, returns: ReturnSpec | undefined, text: string | Uint8Array, options: DecodeOptions = {}): unknown {
+export function decodeResponseText(
+  schema: Schema,
+  returns: ReturnSpec | undefined,
+  text: string | Uint8Array,
+  options: DecodeOptions = {},
+): unknown {
   const d = new ResponseDecoder(compileSchema(schema), returns, options);
   try {
     const maxBytes = (options.limits ?? SOAP_LIMITS).maxBytes;
@@ -91,7 +96,12 @@ export function decodeResponseText(schema: Schema, returns: ReturnSpec | undefin
  * FaultError for a SOAP fault, HttpError for an HTTP error status without a SOAP
  * envelope, OperationError for a malformed body.
  */
-export async function decodeResponse(schema: Schema, returns: ReturnSpec | undefined, source: SoapSource, options: DecodeOptions = {}): Promise<unknown> {
+export async function decodeResponse(
+  schema: Schema,
+  returns: ReturnSpec | undefined,
+  source: SoapSource,
+  options: DecodeOptions = {},
+): Promise<unknown> {
   if (typeof source === 'string' || source instanceof Uint8Array) return decodeResponseText(schema, returns, source, options);
   const d = new ResponseDecoder(compileSchema(schema), returns, options);
   const maxBytes = (options.limits ?? SOAP_LIMITS).maxBytes;
@@ -104,7 +114,8 @@ export async function decodeResponse(schema: Schema, returns: ReturnSpec | undef
   let held: Uint8Array[] = [];
   let heldBytes = 0;
   const flush = (final: boolean): void => {
-    if (heldBytes > 0) d.write(utf8.decode(held.length === 1 ? (held[0] as Uint8Array) : Buffer.concat(held, heldBytes), { stream: !final }));
+    if (heldBytes > 0)
+      d.write(utf8.decode(held.length === 1 ? (held[0] as Uint8Array) : Buffer.concat(held, heldBytes), { stream: !final }));
     else if (final) d.write(utf8.decode());
     held = [];
     heldBytes = 0;
@@ -209,7 +220,8 @@ class ResponseDecoder {
         else this.skip = 1;
         return;
       case ROOT:
-        if (tag.uri !== SOAP_ENV_NS || tag.local !== 'Envelope') throw new NotSoapError(`root element is <${tag.name}>, not a SOAP envelope`);
+        if (tag.uri !== SOAP_ENV_NS || tag.local !== 'Envelope')
+          throw new NotSoapError(`root element is <${tag.name}>, not a SOAP envelope`);
         this.push(frame(ENVELOPE, tag.local, undefined));
         return;
       case ENVELOPE:
@@ -286,7 +298,9 @@ class ResponseDecoder {
     const cs = this.cs;
     switch (cs.kindOf(type)) {
       case 'primitive':
-        this.push(type === MOR_TYPE ? frame(MOR, tag.local, member, '', undefined, undefined, morType) : frame(TEXT, tag.local, member, type));
+        this.push(
+          type === MOR_TYPE ? frame(MOR, tag.local, member, '', undefined, undefined, morType) : frame(TEXT, tag.local, member, type),
+        );
         return;
       case 'enum':
         this.push(frame(TEXT, tag.local, member, 'string'));
@@ -373,7 +387,8 @@ class ResponseDecoder {
     if (this.skip > 0) return;
     const top = this.top();
     if (top.kind === TEXT || top.kind === MOR) {
-      if (top.text.length + t.length > this.maxText) throw new XmlLimitError(`a value is longer than the limit of ${this.maxText} characters`);
+      if (top.text.length + t.length > this.maxText)
+        throw new XmlLimitError(`a value is longer than the limit of ${this.maxText} characters`);
       top.text += t;
     }
   }

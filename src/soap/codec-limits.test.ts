@@ -7,7 +7,8 @@ import { OperationError } from '../errors.js';
 import { decodeResponse, SOAP_LIMITS } from './codec-decode.js';
 import { returnsOf, testSchema } from './codec-test-schema.js';
 
-const HEAD = '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><RetrievePropertiesExResponse xmlns="urn:vim25"><returnval>';
+const HEAD =
+  '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><RetrievePropertiesExResponse xmlns="urn:vim25"><returnval>';
 
 /** A body that starts as a valid response (then `start`) and then repeats `unit` for ever (until the reader stops). */
 function endless(unit: string, start = ''): Readable {
@@ -35,7 +36,10 @@ async function refusal(body: Readable, limits = SOAP_LIMITS): Promise<string> {
 }
 
 test('endless nesting is refused at the depth limit', async () => {
-  assert.match(await refusal(endless('<objects>')), /^SOAP response to RetrievePropertiesEx refused: elements nest deeper than the limit of 200$/);
+  assert.match(
+    await refusal(endless('<objects>')),
+    /^SOAP response to RetrievePropertiesEx refused: elements nest deeper than the limit of 200$/,
+  );
 });
 
 test('endless nesting inside skipped (undeclared) elements is refused too', async () => {
@@ -44,7 +48,10 @@ test('endless nesting inside skipped (undeclared) elements is refused too', asyn
 
 test('an endless tag is refused at the token limit', async () => {
   const limits = { ...SOAP_LIMITS, maxTokenChars: 1024 * 1024 };
-  assert.match(await refusal(endless('x'.repeat(64), '<objects a="'), limits), /a single token is longer than the limit of 1048576 characters/);
+  assert.match(
+    await refusal(endless('x'.repeat(64), '<objects a="'), limits),
+    /a single token is longer than the limit of 1048576 characters/,
+  );
 });
 
 test('an endless text value is refused at the value limit', async () => {
@@ -59,5 +66,8 @@ test('endless text between elements is refused at the byte limit', async () => {
 
 test('a body larger than the byte limit is refused', async () => {
   const limits = { ...SOAP_LIMITS, maxBytes: 4 * 1024 * 1024 };
-  assert.match(await refusal(endless('<objects><obj type="VirtualMachine">vm-1</obj></objects>'), limits), /the response is larger than the limit of 4194304 bytes/);
+  assert.match(
+    await refusal(endless('<objects><obj type="VirtualMachine">vm-1</obj></objects>'), limits),
+    /the response is larger than the limit of 4194304 bytes/,
+  );
 });

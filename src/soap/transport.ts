@@ -80,7 +80,13 @@ export interface Transport {
   /** Whether close() has been called. */
   readonly closed: boolean;
   /** Sends any request; `body` may be text, bytes or a stream (`size` sets Content-Length for streams). */
-  request(method: string, path: string, body?: string | Buffer | Readable, size?: number, opts?: RequestOptions): Promise<TransportResponse>;
+  request(
+    method: string,
+    path: string,
+    body?: string | Buffer | Readable,
+    size?: number,
+    opts?: RequestOptions,
+  ): Promise<TransportResponse>;
   /** POSTs a (SOAP) document and returns the streamed response. */
   post(path: string, body: string | Buffer, headers?: Readonly<Record<string, string>>, opts?: RequestOptions): Promise<TransportResponse>;
   /** POSTs and collects the whole response body as text. */
@@ -137,7 +143,13 @@ export function createTransport(opts: TransportOptions): Transport {
   const userAgent = opts.userAgent ?? 'esxvirt';
   let closed = false;
 
-  const request = async (method: string, path: string, body?: string | Buffer | Readable, size?: number, ro: RequestOptions = {}): Promise<TransportResponse> => {
+  const request = async (
+    method: string,
+    path: string,
+    body?: string | Buffer | Readable,
+    size?: number,
+    ro: RequestOptions = {},
+  ): Promise<TransportResponse> => {
     if (closed) throw new InvalidStateError(`transport to ${target} is closed`);
     if (!path.startsWith('/')) throw new InvalidArgumentError(`request path must start with '/': '${path}'`);
     let release: () => void;
@@ -154,7 +166,14 @@ export function createTransport(opts: TransportOptions): Transport {
     }
   };
 
-  const exchange = (method: string, path: string, body: string | Buffer | Readable | undefined, size: number | undefined, ro: RequestOptions, release: () => void): Promise<TransportResponse> =>
+  const exchange = (
+    method: string,
+    path: string,
+    body: string | Buffer | Readable | undefined,
+    size: number | undefined,
+    ro: RequestOptions,
+    release: () => void,
+  ): Promise<TransportResponse> =>
     new Promise<TransportResponse>((resolve, reject) => {
       const headers: Record<string, string> = { 'user-agent': userAgent };
       for (const [k, v] of Object.entries(ro.headers ?? {})) headers[k.toLowerCase()] = v;
@@ -213,10 +232,14 @@ export function createTransport(opts: TransportOptions): Transport {
       } else {
         let sourceError: unknown;
         body.once('error', (e) => (sourceError ??= e));
-        const counter = new ProgressCounter(size, (p) => {
-          watch.progress(idleMinBytes);
-          ro.onProgress?.(p);
-        }, true);
+        const counter = new ProgressCounter(
+          size,
+          (p) => {
+            watch.progress(idleMinBytes);
+            ro.onProgress?.(p);
+          },
+          true,
+        );
         pipeline(body, counter, req, (err) => {
           if (err === undefined || err === null || responded) return;
           let mapped: EsxError;
@@ -247,7 +270,8 @@ export function createTransport(opts: TransportOptions): Transport {
       return { status: res.status, statusText: res.statusText, headers: res.headers, body: text };
     },
     get: (path, ro) => request('GET', path, undefined, undefined, ro),
-    put: (path, source, size, ro) => (Buffer.isBuffer(source) ? request('PUT', path, Readable.from([source]), source.length, ro) : request('PUT', path, source, size, ro)),
+    put: (path, source, size, ro) =>
+      Buffer.isBuffer(source) ? request('PUT', path, Readable.from([source]), source.length, ro) : request('PUT', path, source, size, ro),
     getSessionCookie: () => cookies.get(SESSION_COOKIE),
     setSessionCookie: (value) => (value === undefined ? cookies.delete(SESSION_COOKIE) : cookies.set(SESSION_COOKIE, value)),
     close() {

@@ -61,7 +61,8 @@ export function decodeEntities(s: string): string {
   if (!s.includes('&')) return s;
   return s.replace(ENTITY, (m, named: string | undefined, dec: string | undefined, hex: string | undefined) => {
     if (named) return NAMED[named] as string;
-    if (dec === undefined && hex === undefined) throw new XmlSyntaxError(`unescaped '&' or unknown entity near '${s.slice(s.indexOf(m), s.indexOf(m) + 12)}'`);
+    if (dec === undefined && hex === undefined)
+      throw new XmlSyntaxError(`unescaped '&' or unknown entity near '${s.slice(s.indexOf(m), s.indexOf(m) + 12)}'`);
     const cp = dec !== undefined ? Number(dec) : parseInt(hex as string, 16);
     if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || cp === 0) throw new XmlSyntaxError(`invalid character reference ${m}`);
     return String.fromCodePoint(cp);
@@ -174,7 +175,10 @@ export class XmlTokenizer {
   private readonly maxDepth: number;
   private readonly maxToken: number;
 
-  constructor(private readonly h: XmlHandlers, limits: TokenizerLimits = {}) {
+  constructor(
+    private readonly h: XmlHandlers,
+    limits: TokenizerLimits = {},
+  ) {
     this.maxDepth = limits.maxDepth ?? 256;
     this.maxToken = limits.maxTokenChars ?? 64 * 1024 * 1024;
   }
@@ -191,7 +195,8 @@ export class XmlTokenizer {
     this.pos = 0;
     this.run(false);
     // What is left is one incomplete token; an endless one (a tag or text without end) must not grow for ever.
-    if (this.buf.length - this.pos > this.maxToken) throw new XmlLimitError(`a single token is longer than the limit of ${this.maxToken} characters`);
+    if (this.buf.length - this.pos > this.maxToken)
+      throw new XmlLimitError(`a single token is longer than the limit of ${this.maxToken} characters`);
     return this;
   }
 
@@ -229,7 +234,8 @@ export class XmlTokenizer {
         }
         const name = m[1] as string;
         const open = this.names.pop();
-        if (open !== name) throw new XmlSyntaxError(open === undefined ? `unexpected end tag </${name}>` : `end tag </${name}> does not match <${open}>`);
+        if (open !== name)
+          throw new XmlSyntaxError(open === undefined ? `unexpected end tag </${name}>` : `end tag </${name}> does not match <${open}>`);
         this.scopes.pop();
         this.h.closetag(name);
         pos = END_TAG.lastIndex;

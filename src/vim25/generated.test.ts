@@ -64,17 +64,29 @@ test('declaration errors are all reported as file:line: message', () => {
     );
     const r = gen('--input', input, '--out', join(dir, 'out'), '--check');
     assert.equal(r.status, 1);
-    const lines = r.stderr.trim().split('\n').map((l) => l.replace(input, 'FILE'));
+    const lines = r.stderr
+      .trim()
+      .split('\n')
+      .map((l) => l.replace(input, 'FILE'));
     assert.deepEqual(lines, [
       "FILE:3: bad occurrence 'maybe' (r, o, rl or ol)",
       "FILE:14: unexpected 'bogus': expected namespace, enum, object, fault, managed or method",
       "FILE:15: object Open is not closed with 'end'",
     ]);
     // Once the syntax is right, the semantic checks report in the same form.
-    writeFileSync(input, readFileSync(input, 'utf8').replace(' maybe', ' r').replace('bogus line\n', '').replace(/object Open$/, ''));
+    writeFileSync(
+      input,
+      readFileSync(input, 'utf8')
+        .replace(' maybe', ' r')
+        .replace('bogus line\n', '')
+        .replace(/object Open$/, ''),
+    );
     const r2 = gen('--input', input, '--out', join(dir, 'out'), '--check');
     assert.equal(r2.status, 1);
-    const lines2 = r2.stderr.trim().split('\n').map((l) => l.replace(input, 'FILE'));
+    const lines2 = r2.stderr
+      .trim()
+      .split('\n')
+      .map((l) => l.replace(input, 'FILE'));
     assert.deepEqual(lines2, [
       "FILE:2: A extends unknown data object type 'Missing'",
       "FILE:4: A.thing: unknown type 'Frob'",
@@ -124,21 +136,33 @@ test('generated method functions send the declared parameters in WSDL order and 
       body: '<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><RetrievePropertiesExResponse xmlns="urn:vim25"><returnval><objects><obj type="VirtualMachine">1</obj><propSet><name>runtime.powerState</name><val xmlns:XMLSchema-instance="http://www.w3.org/2001/XMLSchema-instance" XMLSchema-instance:type="VirtualMachinePowerState">poweredOn</val></propSet></objects></returnval></RetrievePropertiesExResponse></soapenv:Body></soapenv:Envelope>',
     };
   });
-  const result = await RetrievePropertiesEx(soap, { type: 'PropertyCollector', value: 'ha-property-collector' }, {
-    options: { maxObjects: 50 },
-    specSet: [
-      {
-        objectSet: [{ obj: { type: 'Folder', value: 'ha-folder-root' }, skip: true, selectSet: [{ _type: 'TraversalSpec', name: 'f', type: 'Folder', path: 'childEntity', skip: false }] }],
-        propSet: [{ type: 'VirtualMachine', pathSet: ['runtime.powerState'] }],
-      },
-    ],
-  });
+  const result = await RetrievePropertiesEx(
+    soap,
+    { type: 'PropertyCollector', value: 'ha-property-collector' },
+    {
+      options: { maxObjects: 50 },
+      specSet: [
+        {
+          objectSet: [
+            {
+              obj: { type: 'Folder', value: 'ha-folder-root' },
+              skip: true,
+              selectSet: [{ _type: 'TraversalSpec', name: 'f', type: 'Folder', path: 'childEntity', skip: false }],
+            },
+          ],
+          propSet: [{ type: 'VirtualMachine', pathSet: ['runtime.powerState'] }],
+        },
+      ],
+    },
+  );
   assert.deepEqual(result?.objects[0]?.propSet?.[0], { _type: 'DynamicProperty', name: 'runtime.powerState', val: 'poweredOn' });
   assert.match(
     sent[0]?.body ?? '',
     /<RetrievePropertiesEx xmlns="urn:vim25"><_this type="PropertyCollector">ha-property-collector<\/_this><specSet><propSet><type>VirtualMachine<\/type><pathSet>runtime.powerState<\/pathSet><\/propSet><objectSet><obj type="Folder">ha-folder-root<\/obj><skip>true<\/skip><selectSet xsi:type="TraversalSpec"><name>f<\/name><type>Folder<\/type><path>childEntity<\/path><skip>false<\/skip><\/selectSet><\/objectSet><\/specSet><options><maxObjects>50<\/maxObjects><\/options><\/RetrievePropertiesEx>/,
   );
   await assert.rejects(RetrieveServiceContent(soap, { type: 'ServiceInstance', value: 'ServiceInstance' }), (e: unknown) => {
-    return e instanceof FaultError && e.faultType === 'NotAuthenticated' && (e.detail as { privilegeId?: string }).privilegeId === 'System.View';
+    return (
+      e instanceof FaultError && e.faultType === 'NotAuthenticated' && (e.detail as { privilegeId?: string }).privilegeId === 'System.View'
+    );
   });
 });

@@ -24,7 +24,15 @@ export {
 } from './property.js';
 export { PropertyWatcher, applyChange, refKey, type WaitOptions } from './property-watch.js';
 export { cancelTask, taskWatchSpec, waitForTask, type WaitForTaskOptions } from './task.js';
-export { precheckVm, runVmTask, startVmTask, type PendingTask, type RunVmTaskOptions, type StartedVmTask, type VmTaskPrecheck } from './vm-task.js';
+export {
+  precheckVm,
+  runVmTask,
+  startVmTask,
+  type PendingTask,
+  type RunVmTaskOptions,
+  type StartedVmTask,
+  type VmTaskPrecheck,
+} from './vm-task.js';
 export * from './objects/index.js';
 export { answerWithDefault, defaultChoice, questionChoices, questionError, questionText, type QuestionChoice } from './question.js';
 export { Inventory, datastoreUrlMatches, vmIdOf, vmRefCandidates, type DatastoreEntry, type LookupScope } from './inventory.js';

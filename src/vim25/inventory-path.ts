@@ -63,7 +63,10 @@ function toDatacenterInfo(r: ObjectRecord, path?: string): DatacenterInfo {
 }
 
 /** Finds the datacenter that `segments` lead to through folders; returns it and how many segments it used. */
-export async function walkToDatacenter(ctx: VimContext, segments: readonly string[]): Promise<{ datacenter: DatacenterInfo; used: number }> {
+export async function walkToDatacenter(
+  ctx: VimContext,
+  segments: readonly string[],
+): Promise<{ datacenter: DatacenterInfo; used: number }> {
   const searchIndex = requireSearchIndex(ctx);
   let parent: MoRef<'ManagedEntity'> = ctx.serviceContent.rootFolder;
   for (let i = 0; i < segments.length; i++) {
@@ -107,7 +110,8 @@ export async function resolveHostPath(ctx: VimContext, path: string): Promise<Ho
   const hostSegment = segments[i];
   if (hostSegment !== undefined) {
     const child = await FindChild(ctx.soap, searchIndex, { entity: compute, name: hostSegment });
-    if (child === undefined || !isMoRef(child, 'HostSystem')) throw new NotFoundError(`no host '${hostSegment}' in ${isCluster ? 'cluster' : 'compute resource'} '${crName}'`);
+    if (child === undefined || !isMoRef(child, 'HostSystem'))
+      throw new NotFoundError(`no host '${hostSegment}' in ${isCluster ? 'cluster' : 'compute resource'} '${crName}'`);
     host = child;
     hostName = hostSegment;
     i++;
@@ -116,7 +120,8 @@ export async function resolveHostPath(ctx: VimContext, path: string): Promise<Ho
   } else {
     host = hosts[0];
   }
-  if (i < segments.length) throw new InvalidArgumentError(`path '${path}' continues after host '${hostName ?? crName}': '${segments.slice(i).join('/')}'`);
+  if (i < segments.length)
+    throw new InvalidArgumentError(`path '${path}' continues after host '${hostName ?? crName}': '${segments.slice(i).join('/')}'`);
   if (host === undefined) throw new NotFoundError(`compute resource '${crName}' has no host`);
   hostName ??= prop(await retrieveOne(ctx, host, [ManagedEntityProps.name]), ManagedEntityProps.name) ?? host.value;
   return {
@@ -138,7 +143,8 @@ export async function resolveStandaloneHost(ctx: VimContext): Promise<HostContex
   if (dc === undefined) throw new NotFoundError('the server has no datacenter');
   const cr = recs.find((r) => isMoRef(r.ref, 'ComputeResource'));
   const host = cr === undefined ? undefined : prop(cr, ComputeResourceProps.host)?.[0];
-  if (cr === undefined || host === undefined) throw new NotFoundError(`datacenter '${prop(dc, DatacenterProps.name) ?? dc.ref.value}' has no host`);
+  if (cr === undefined || host === undefined)
+    throw new NotFoundError(`datacenter '${prop(dc, DatacenterProps.name) ?? dc.ref.value}' has no host`);
   const hostRec = recs.find((r) => r.ref.type === 'HostSystem' && r.ref.value === host.value);
   return {
     datacenter: toDatacenterInfo(dc),

@@ -20,15 +20,17 @@ function traversal(name: string, type: string, path: AnyPropPath, next: string[]
 export function vmsFromRootSpec(ctx: VimContext, paths: readonly AnyPropPath[]): PropertyFilterSpec {
   return {
     propSet: [propertySpec('VirtualMachine', paths)],
-    objectSet: [{
-      obj: ctx.serviceContent.rootFolder,
-      skip: true,
-      selectSet: [
-        traversal('folderChildren', 'Folder', FolderProps.childEntity, ['folderChildren', 'datacenterVms', 'vappVms']),
-        traversal('datacenterVms', 'Datacenter', DatacenterProps.vmFolder, ['folderChildren']),
-        traversal('vappVms', 'VirtualApp', VirtualAppProps.vm, []),
-      ],
-    }],
+    objectSet: [
+      {
+        obj: ctx.serviceContent.rootFolder,
+        skip: true,
+        selectSet: [
+          traversal('folderChildren', 'Folder', FolderProps.childEntity, ['folderChildren', 'datacenterVms', 'vappVms']),
+          traversal('datacenterVms', 'Datacenter', DatacenterProps.vmFolder, ['folderChildren']),
+          traversal('vappVms', 'VirtualApp', VirtualAppProps.vm, []),
+        ],
+      },
+    ],
   };
 }
 
@@ -41,17 +43,24 @@ export function vmsOfHostSpec(host: ManagedObjectReference, paths: readonly AnyP
 }
 
 /** Datacenters, compute resources and hosts below the root folder, each with its own paths. */
-export function hostsFromRootSpec(ctx: VimContext, dcPaths: readonly AnyPropPath[], crPaths: readonly AnyPropPath[], hostPaths: readonly AnyPropPath[]): PropertyFilterSpec {
+export function hostsFromRootSpec(
+  ctx: VimContext,
+  dcPaths: readonly AnyPropPath[],
+  crPaths: readonly AnyPropPath[],
+  hostPaths: readonly AnyPropPath[],
+): PropertyFilterSpec {
   return {
     propSet: [propertySpec('Datacenter', dcPaths), propertySpec('ComputeResource', crPaths), propertySpec('HostSystem', hostPaths)],
-    objectSet: [{
-      obj: ctx.serviceContent.rootFolder,
-      skip: true,
-      selectSet: [
-        traversal('folderChildren', 'Folder', FolderProps.childEntity, ['folderChildren', 'datacenterHosts', 'computeHosts']),
-        traversal('datacenterHosts', 'Datacenter', DatacenterProps.hostFolder, ['folderChildren']),
-        traversal('computeHosts', 'ComputeResource', ComputeResourceProps.host, []),
-      ],
-    }],
+    objectSet: [
+      {
+        obj: ctx.serviceContent.rootFolder,
+        skip: true,
+        selectSet: [
+          traversal('folderChildren', 'Folder', FolderProps.childEntity, ['folderChildren', 'datacenterHosts', 'computeHosts']),
+          traversal('datacenterHosts', 'Datacenter', DatacenterProps.hostFolder, ['folderChildren']),
+          traversal('computeHosts', 'ComputeResource', ComputeResourceProps.host, []),
+        ],
+      },
+    ],
   };
 }

@@ -100,7 +100,8 @@ export class Inventory {
       if (ref !== undefined && isMoRef(ref, 'VirtualMachine')) return ref;
     }
     const matches = (await this.listVms([VirtualMachineProps.name], scope)).filter((r) => prop(r, VirtualMachineProps.name) === name);
-    if (matches.length > 1) throw new InvalidArgumentError(`${matches.length} VMs are named '${name}': ${matches.map((m) => m.ref.value).join(', ')}`);
+    if (matches.length > 1)
+      throw new InvalidArgumentError(`${matches.length} VMs are named '${name}': ${matches.map((m) => m.ref.value).join(', ')}`);
     return matches[0]?.ref as MoRef<'VirtualMachine'> | undefined;
   }
 
@@ -108,7 +109,11 @@ export class Inventory {
   async findVmByUuid(uuid: string, opts: { datacenter?: MoRef<'Datacenter'> } = {}): Promise<MoRef<'VirtualMachine'> | undefined> {
     const si = this.#ctx.serviceContent.searchIndex;
     if (si === undefined) throw new NotFoundError('the server offers no SearchIndex');
-    const args: { uuid: string; vmSearch: boolean; instanceUuid: boolean; datacenter?: MoRef<'Datacenter'> } = { uuid, vmSearch: true, instanceUuid: false };
+    const args: { uuid: string; vmSearch: boolean; instanceUuid: boolean; datacenter?: MoRef<'Datacenter'> } = {
+      uuid,
+      vmSearch: true,
+      instanceUuid: false,
+    };
     if (opts.datacenter !== undefined) args.datacenter = opts.datacenter;
     const ref = await FindByUuid(this.#ctx.soap, si, args);
     return ref !== undefined && isMoRef(ref, 'VirtualMachine') ? ref : undefined;
@@ -141,10 +146,17 @@ export class Inventory {
 
   /** Every datastore under the scope with its name and URL. */
   async listDatastores(scope: LookupScope = {}): Promise<DatastoreEntry[]> {
-    const o: { type: string; paths: readonly AnyPropPath[]; container?: MoRef<'ManagedEntity'> } = { type: 'Datastore', paths: [DatastoreProps.name, DatastoreProps.url] };
+    const o: { type: string; paths: readonly AnyPropPath[]; container?: MoRef<'ManagedEntity'> } = {
+      type: 'Datastore',
+      paths: [DatastoreProps.name, DatastoreProps.url],
+    };
     if (scope.container !== undefined) o.container = scope.container;
     const recs = await listObjects(this.#ctx, o);
-    return recs.map((r) => ({ ref: r.ref as MoRef<'Datastore'>, name: prop(r, DatastoreProps.name) ?? '', url: prop(r, DatastoreProps.url) ?? '' }));
+    return recs.map((r) => ({
+      ref: r.ref as MoRef<'Datastore'>,
+      name: prop(r, DatastoreProps.name) ?? '',
+      url: prop(r, DatastoreProps.url) ?? '',
+    }));
   }
 
   /** The datastore named `name`. */

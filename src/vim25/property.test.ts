@@ -7,7 +7,10 @@ import { listObjects, prop, retrieveOne, retrievePages, toRecord, withContainerV
 import type { MoRef, ObjectContent, RetrieveResult, VirtualMachinePowerState } from './generated/types.js';
 import type { PropPath } from './prop-path.js';
 
-const vm = (i: number): ObjectContent => ({ obj: { type: 'VirtualMachine', value: `vm-${i}` }, propSet: [{ name: 'name', val: `VM${i}` }] });
+const vm = (i: number): ObjectContent => ({
+  obj: { type: 'VirtualMachine', value: `vm-${i}` },
+  propSet: [{ name: 'name', val: `VM${i}` }],
+});
 
 /** A server holding `n` objects that pages them `limit` at a time with tokens t1, t2, … */
 function pagingHandlers(n: number, limit: number) {
@@ -104,13 +107,20 @@ test('retrieveOne: NotFoundError for a vanished object', async () => {
       throw new NotFoundError('x', { cause: new FaultError('ManagedObjectNotFound', 'no vm-9') });
     },
   });
-  await assert.rejects(retrieveOne(ctx, { type: 'VirtualMachine', value: 'vm-9' }, [VirtualMachineProps.name]), /VirtualMachine 'vm-9' does not exist/);
+  await assert.rejects(
+    retrieveOne(ctx, { type: 'VirtualMachine', value: 'vm-9' }, [VirtualMachineProps.name]),
+    /VirtualMachine 'vm-9' does not exist/,
+  );
   const empty = fakeContext({ RetrievePropertiesEx: () => undefined });
   await assert.rejects(retrieveOne(empty, { type: 'VirtualMachine', value: 'vm-9' }, [VirtualMachineProps.name]), NotFoundError);
 });
 
 test('toRecord keeps properties by path and missing properties', () => {
-  const r = toRecord({ obj: { type: 'VirtualMachine', value: 'vm-1' }, propSet: [{ name: 'runtime.powerState', val: 'poweredOn' }], missingSet: [{ path: 'guest', fault: { fault: { _type: 'NoPermission' } } as never }] });
+  const r = toRecord({
+    obj: { type: 'VirtualMachine', value: 'vm-1' },
+    propSet: [{ name: 'runtime.powerState', val: 'poweredOn' }],
+    missingSet: [{ path: 'guest', fault: { fault: { _type: 'NoPermission' } } as never }],
+  });
   assert.equal(r.props['runtime.powerState'], 'poweredOn');
   assert.equal(r.missing[0]?.path, 'guest');
 });
@@ -119,10 +129,19 @@ test('toRecord keeps properties by path and missing properties', () => {
 type Same<A, B> = (<X>() => X extends A ? 1 : 2) extends <X>() => X extends B ? 1 : 2 ? true : false;
 
 test('prop() is typed by the declared path; an undeclared path does not compile', () => {
-  const r = toRecord({ obj: { type: 'VirtualMachine', value: 'vm-1' }, propSet: [{ name: 'runtime.powerState', val: 'poweredOn' }, { name: 'datastore', val: [{ type: 'Datastore', value: 'ds-1' }] }] });
+  const r = toRecord({
+    obj: { type: 'VirtualMachine', value: 'vm-1' },
+    propSet: [
+      { name: 'runtime.powerState', val: 'poweredOn' },
+      { name: 'datastore', val: [{ type: 'Datastore', value: 'ds-1' }] },
+    ],
+  });
   const state = prop(r, VirtualMachineProps.powerState);
   const datastores = prop(r, VirtualMachineProps.datastore);
-  const typed: [Same<typeof state, VirtualMachinePowerState | undefined>, Same<typeof datastores, MoRef<'Datastore'>[] | undefined>] = [true, true];
+  const typed: [Same<typeof state, VirtualMachinePowerState | undefined>, Same<typeof datastores, MoRef<'Datastore'>[] | undefined>] = [
+    true,
+    true,
+  ];
   assert.deepEqual(typed, [true, true]);
   assert.equal(state, 'poweredOn');
   assert.deepEqual(datastores, [{ type: 'Datastore', value: 'ds-1' }]);

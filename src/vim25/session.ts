@@ -112,7 +112,10 @@ export class Session {
       } catch (e) {
         if (!(e instanceof AuthError)) throw e;
         if (attempt >= 2) {
-          throw new AuthError(`the session with ${this.#target} expired and logging in again as ${this.#username} was refused; the credentials worked when connecting`, { cause: e.cause });
+          throw new AuthError(
+            `the session with ${this.#target} expired and logging in again as ${this.#username} was refused; the credentials worked when connecting`,
+            { cause: e.cause },
+          );
         }
       }
     }
@@ -136,13 +139,20 @@ export class Session {
   }
 
   /** Performs one call within the session (see caller()). */
-  async invoke(method: string, thisRef: ManagedObjectReference, params: Readonly<Record<string, unknown>>, returns: ReturnSpec | undefined, opts: CallOptions = {}): Promise<unknown> {
+  async invoke(
+    method: string,
+    thisRef: ManagedObjectReference,
+    params: Readonly<Record<string, unknown>>,
+    returns: ReturnSpec | undefined,
+    opts: CallOptions = {},
+  ): Promise<unknown> {
     for (let renewals = 0; ; renewals++) {
       const generation = this.#generation;
       try {
         return await this.#channel.invoke(method, thisRef, params, returns, opts);
       } catch (e) {
-        const renew = this.#loggedIn && !this.#closed && !NO_RELOGIN.has(method) && isNotAuthenticated(e) && renewals < MAX_RENEWALS_PER_CALL;
+        const renew =
+          this.#loggedIn && !this.#closed && !NO_RELOGIN.has(method) && isNotAuthenticated(e) && renewals < MAX_RENEWALS_PER_CALL;
         if (!renew) throw mapCallError(e, method);
         // A refused call did not run, so repeating it after logging in again is safe even for tasks.
         this.#channel.stats.relogins++;

@@ -115,7 +115,9 @@ async function cancelled(ctx: VimContext, task: MoRef<'Task'>, context: string):
     await cancelTask(ctx, task);
     return new OperationError(`${context}: cancelled`);
   } catch (e) {
-    return new OperationError(`${context}: aborted, but the task could not be cancelled: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    return new OperationError(`${context}: aborted, but the task could not be cancelled: ${e instanceof Error ? e.message : String(e)}`, {
+      cause: e,
+    });
   }
 }
 

@@ -35,8 +35,19 @@ export type RunVmTaskOptions = Omit<WaitForTaskOptions, 'vm'>;
 export async function precheckVm(ctx: VimContext, vm: MoRef<'VirtualMachine'>): Promise<VmTaskPrecheck> {
   const recs = await retrieveAll(ctx, [
     {
-      propSet: [propertySpec('VirtualMachine', [VirtualMachineProps.name, VirtualMachineProps.question]), propertySpec('Task', [TaskProps.state, TaskProps.descriptionId])],
-      objectSet: [{ obj: vm, skip: false, selectSet: [{ _type: 'TraversalSpec', name: 'recentTask', type: 'VirtualMachine', path: VirtualMachineProps.recentTask, skip: false }] }],
+      propSet: [
+        propertySpec('VirtualMachine', [VirtualMachineProps.name, VirtualMachineProps.question]),
+        propertySpec('Task', [TaskProps.state, TaskProps.descriptionId]),
+      ],
+      objectSet: [
+        {
+          obj: vm,
+          skip: false,
+          selectSet: [
+            { _type: 'TraversalSpec', name: 'recentTask', type: 'VirtualMachine', path: VirtualMachineProps.recentTask, skip: false },
+          ],
+        },
+      ],
     },
   ]);
   let name = vm.value;
@@ -71,7 +82,13 @@ export interface StartedVmTask {
  * other queued/running tasks (InvalidStateError), then calls `start`. Until release() the VM counts as busy for this
  * connection, so a second task on it is refused without asking the server.
  */
-export async function startVmTask(ctx: VimContext, vm: MoRef<'VirtualMachine'>, what: string, start: () => Promise<MoRef<'Task'>>, opts: { autoAnswer?: boolean } = {}): Promise<StartedVmTask> {
+export async function startVmTask(
+  ctx: VimContext,
+  vm: MoRef<'VirtualMachine'>,
+  what: string,
+  start: () => Promise<MoRef<'Task'>>,
+  opts: { autoAnswer?: boolean } = {},
+): Promise<StartedVmTask> {
   if (ctx.vmTasksInFlight.has(vm.value)) {
     throw new InvalidStateError(`${what} on VM ${vm.value}: another task started by this connection is still running on it`);
   }
@@ -107,7 +124,13 @@ export async function startVmTask(ctx: VimContext, vm: MoRef<'VirtualMachine'>, 
  * Runs one task on a VM: startVmTask's checks, then waits for the task, handling questions it runs into. Returns the
  * task's final info. Object handles (src/vim25/objects/) do the same with the method named once.
  */
-export async function runVmTask(ctx: VimContext, vm: MoRef<'VirtualMachine'>, what: string, start: () => Promise<MoRef<'Task'>>, opts: RunVmTaskOptions = {}): Promise<TaskInfo> {
+export async function runVmTask(
+  ctx: VimContext,
+  vm: MoRef<'VirtualMachine'>,
+  what: string,
+  start: () => Promise<MoRef<'Task'>>,
+  opts: RunVmTaskOptions = {},
+): Promise<TaskInfo> {
   const started = await startVmTask(ctx, vm, what, start, opts);
   try {
     return await waitForTask(ctx, started.task, { description: started.description, ...opts, vm });

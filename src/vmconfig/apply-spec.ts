@@ -94,15 +94,18 @@ export function applySpec(cfg: VmConfigView, spec: VirtualMachineConfigSpec): Vm
     }
     if (sioKindOf(d) !== undefined && d.controllerKey === undefined && sio) d.controllerKey = sio.key;
     const nic = d as { macAddress?: string };
-    if (isA(d, 'VirtualEthernetCard') && nic.macAddress === undefined) nic.macAddress = `00:0c:29:${[16, 8, 0].map((s) => ((key >> s) & 0xff).toString(16).padStart(2, '0')).join(':')}`;
+    if (isA(d, 'VirtualEthernetCard') && nic.macAddress === undefined)
+      nic.macAddress = `00:0c:29:${[16, 8, 0].map((s) => ((key >> s) & 0xff).toString(16).padStart(2, '0')).join(':')}`;
     const ctl = d.controllerKey === undefined ? undefined : byKey(d.controllerKey);
-    if (d.controllerKey !== undefined && ctl === undefined) throw new ConfigError(`${where}: the VM has no controller with key ${d.controllerKey}`);
+    if (d.controllerKey !== undefined && ctl === undefined)
+      throw new ConfigError(`${where}: the VM has no controller with key ${d.controllerKey}`);
     if (isA(ctl, 'VirtualSCSIController') && d.unitNumber === ((ctl as { scsiCtlrUnitNumber?: number }).scsiCtlrUnitNumber ?? 7)) {
       throw new ConfigError(`${where}: unit ${d.unitNumber} is the SCSI controller's own`);
     }
     const slot = slotOf(d);
     const other = slot === undefined ? undefined : devices.find((x) => slotOf(x) === slot);
-    if (other) throw new ConfigError(`${where}: unit ${d.unitNumber} of controller ${d.controllerKey} is taken by ${describeDevice(other)}`);
+    if (other)
+      throw new ConfigError(`${where}: unit ${d.unitNumber} of controller ${d.controllerKey} is taken by ${describeDevice(other)}`);
     d.deviceInfo ??= { _type: 'Description', label: `${d._type ?? 'device'} ${key}`, summary: '' };
     devices.push(d);
   });

@@ -71,7 +71,8 @@ svga.numDisplays = "2"
 `;
 
 const desc = (label: string): { _type: string; label: string; summary: string } => ({ _type: 'Description', label, summary: label });
-const dev = (type: string, key: number, extra: Record<string, unknown>): VirtualDevice => ({ _type: type, key, deviceInfo: desc(`${type} ${key}`), ...extra }) as VirtualDevice;
+const dev = (type: string, key: number, extra: Record<string, unknown>): VirtualDevice =>
+  ({ _type: type, key, deviceInfo: desc(`${type} ${key}`), ...extra }) as VirtualDevice;
 
 /** The same VM as ESX 6.5's API reports it (devices in key order, as ESX lists them, here shuffled). */
 const DEVICES: VirtualDevice[] = [
@@ -80,7 +81,16 @@ const DEVICES: VirtualDevice[] = [
     unitNumber: 8,
     addressType: 'assigned',
     macAddress: '00:50:56:AA:BB:CC',
-    backing: { _type: 'VirtualEthernetCardDistributedVirtualPortBackingInfo', port: { _type: 'DistributedVirtualSwitchPortConnection', switchUuid: '50 2a 8c 3b 6b 14 6e 4c-a0 6d 2e 51 0a 75 1b 8e', portgroupKey: 'dvportgroup-34', portKey: '12', connectionCookie: 5678 } },
+    backing: {
+      _type: 'VirtualEthernetCardDistributedVirtualPortBackingInfo',
+      port: {
+        _type: 'DistributedVirtualSwitchPortConnection',
+        switchUuid: '50 2a 8c 3b 6b 14 6e 4c-a0 6d 2e 51 0a 75 1b 8e',
+        portgroupKey: 'dvportgroup-34',
+        portKey: '12',
+        connectionCookie: 5678,
+      },
+    },
   }),
   dev('VirtualIDEController', 200, { busNumber: 0 }),
   dev('VirtualIDEController', 201, { busNumber: 1 }),
@@ -92,18 +102,44 @@ const DEVICES: VirtualDevice[] = [
     controllerKey: 1000,
     unitNumber: 0,
     capacityInKB: 16777216,
-    backing: { _type: 'VirtualDiskFlatVer2BackingInfo', fileName: '[datastore1] web/web.vmdk', diskMode: 'persistent', thinProvisioned: true },
+    backing: {
+      _type: 'VirtualDiskFlatVer2BackingInfo',
+      fileName: '[datastore1] web/web.vmdk',
+      diskMode: 'persistent',
+      thinProvisioned: true,
+    },
   }),
   dev('VirtualDisk', 2001, {
     controllerKey: 1000,
     unitNumber: 1,
     capacityInKB: 1048576,
-    backing: { _type: 'VirtualDiskFlatVer2BackingInfo', fileName: '[datastore1] web/data.vmdk', diskMode: 'independent_nonpersistent', writeThrough: true },
+    backing: {
+      _type: 'VirtualDiskFlatVer2BackingInfo',
+      fileName: '[datastore1] web/data.vmdk',
+      diskMode: 'independent_nonpersistent',
+      writeThrough: true,
+    },
   }),
-  dev('VirtualCdrom', 3000, { controllerKey: 200, unitNumber: 0, backing: { _type: 'VirtualCdromRemotePassthroughBackingInfo', deviceName: '', exclusive: false } }),
-  dev('VirtualCdrom', 3001, { controllerKey: 201, unitNumber: 0, backing: { _type: 'VirtualCdromIsoBackingInfo', fileName: '[datastore1] iso/install.iso' } }),
-  dev('VirtualCdrom', 3002, { controllerKey: 201, unitNumber: 1, backing: { _type: 'VirtualCdromAtapiBackingInfo', deviceName: '/dev/scd0', useAutoDetect: false } }),
-  dev('VirtualFloppy', 8000, { controllerKey: 400, unitNumber: 0, backing: { _type: 'VirtualFloppyImageBackingInfo', fileName: '[datastore1] web/boot.flp' } }),
+  dev('VirtualCdrom', 3000, {
+    controllerKey: 200,
+    unitNumber: 0,
+    backing: { _type: 'VirtualCdromRemotePassthroughBackingInfo', deviceName: '', exclusive: false },
+  }),
+  dev('VirtualCdrom', 3001, {
+    controllerKey: 201,
+    unitNumber: 0,
+    backing: { _type: 'VirtualCdromIsoBackingInfo', fileName: '[datastore1] iso/install.iso' },
+  }),
+  dev('VirtualCdrom', 3002, {
+    controllerKey: 201,
+    unitNumber: 1,
+    backing: { _type: 'VirtualCdromAtapiBackingInfo', deviceName: '/dev/scd0', useAutoDetect: false },
+  }),
+  dev('VirtualFloppy', 8000, {
+    controllerKey: 400,
+    unitNumber: 0,
+    backing: { _type: 'VirtualFloppyImageBackingInfo', fileName: '[datastore1] web/boot.flp' },
+  }),
   dev('VirtualVmxnet3', 4000, {
     controllerKey: 100,
     unitNumber: 7,
@@ -111,9 +147,23 @@ const DEVICES: VirtualDevice[] = [
     macAddress: '00:50:56:01:02:03',
     backing: { _type: 'VirtualEthernetCardNetworkBackingInfo', deviceName: 'VM Network', network: { type: 'Network', value: 'network-7' } },
   }),
-  dev('VirtualSerialPort', 9000, { controllerKey: 400, unitNumber: 0, yieldOnPoll: true, backing: { _type: 'VirtualSerialPortURIBackingInfo', serviceURI: 'telnet://:2001', direction: 'server' } }),
-  dev('VirtualSerialPort', 9001, { controllerKey: 400, unitNumber: 1, yieldOnPoll: true, backing: { _type: 'VirtualSerialPortPipeBackingInfo', pipeName: '/tmp/serial1', endpoint: 'client' } }),
-  dev('VirtualParallelPort', 10000, { controllerKey: 400, unitNumber: 0, backing: { _type: 'VirtualParallelPortFileBackingInfo', fileName: '[datastore1] web/par.txt' } }),
+  dev('VirtualSerialPort', 9000, {
+    controllerKey: 400,
+    unitNumber: 0,
+    yieldOnPoll: true,
+    backing: { _type: 'VirtualSerialPortURIBackingInfo', serviceURI: 'telnet://:2001', direction: 'server' },
+  }),
+  dev('VirtualSerialPort', 9001, {
+    controllerKey: 400,
+    unitNumber: 1,
+    yieldOnPoll: true,
+    backing: { _type: 'VirtualSerialPortPipeBackingInfo', pipeName: '/tmp/serial1', endpoint: 'client' },
+  }),
+  dev('VirtualParallelPort', 10000, {
+    controllerKey: 400,
+    unitNumber: 0,
+    backing: { _type: 'VirtualParallelPortFileBackingInfo', fileName: '[datastore1] web/par.txt' },
+  }),
 ];
 
 const CONFIG: VmConfigView = {
@@ -123,8 +173,18 @@ const CONFIG: VmConfigView = {
   guestId: 'rhel7_64Guest',
   firmware: 'efi',
   hardware: { _type: 'VirtualHardware', numCPU: 4, numCoresPerSocket: 2, memoryMB: 2048, device: DEVICES },
-  cpuAllocation: { _type: 'ResourceAllocationInfo', reservation: 0, limit: -1, shares: { _type: 'SharesInfo', shares: 8000, level: 'high' } },
-  memoryAllocation: { _type: 'ResourceAllocationInfo', reservation: 512, limit: 1024, shares: { _type: 'SharesInfo', shares: 20480, level: 'normal' } },
+  cpuAllocation: {
+    _type: 'ResourceAllocationInfo',
+    reservation: 0,
+    limit: -1,
+    shares: { _type: 'SharesInfo', shares: 8000, level: 'high' },
+  },
+  memoryAllocation: {
+    _type: 'ResourceAllocationInfo',
+    reservation: 512,
+    limit: 1024,
+    shares: { _type: 'SharesInfo', shares: 20480, level: 'normal' },
+  },
 };
 
 test('the configuration gives the XML the VMX gives', () => {
@@ -136,8 +196,14 @@ test('the configuration gives the XML the VMX gives', () => {
   // and the details that make it so
   assert.match(fromApi, /<name>web\/1<\/name>/);
   assert.match(fromApi, /<controller type='scsi' index='0' model='lsisas1068'\/>/);
-  assert.match(fromApi, /<source switchid='502a8c3b-6b14-6e4c-a06d-2e510a751b8e' portid='12' portgroupid='dvportgroup-34' connectionid='5678'\/>/);
-  assert.match(fromApi, /<disk type='file' device='cdrom'>\n\s+<source file='\[datastore1\] iso\/install.iso'\/>\n\s+<target dev='hdc' bus='ide'\/>/);
+  assert.match(
+    fromApi,
+    /<source switchid='502a8c3b-6b14-6e4c-a06d-2e510a751b8e' portid='12' portgroupid='dvportgroup-34' connectionid='5678'\/>/,
+  );
+  assert.match(
+    fromApi,
+    /<disk type='file' device='cdrom'>\n\s+<source file='\[datastore1\] iso\/install.iso'\/>\n\s+<target dev='hdc' bus='ide'\/>/,
+  );
 });
 
 test('custom shares, 32-bit guests, bios firmware, no limits', () => {
@@ -173,16 +239,35 @@ test('devices without an XML form are reported and left out; a disk wins a share
           dev('ParaVirtualSCSIController', 1000, { busNumber: 0, sharedBus: 'noSharing' }),
           dev('VirtualNVMEController', 31000, { busNumber: 0 }),
           // vcsim puts its CD-ROM into the disk's slot
-          dev('VirtualCdrom', 5, { controllerKey: 1000, unitNumber: 0, backing: { _type: 'VirtualCdromAtapiBackingInfo', deviceName: 'cdrom-1', useAutoDetect: true } }),
-          dev('VirtualDisk', 2000, { controllerKey: 1000, unitNumber: 0, capacityInKB: 1, backing: { _type: 'VirtualDiskSparseVer2BackingInfo', fileName: '[ds] odd/odd.vmdk', diskMode: 'persistent' } }),
-          dev('VirtualDisk', 2001, { controllerKey: 31000, unitNumber: 0, capacityInKB: 1, backing: { _type: 'VirtualDiskFlatVer2BackingInfo', fileName: '[ds] odd/nvme.vmdk', diskMode: 'persistent' } }),
-          dev('VirtualEthernetCard', 4000, { backing: { _type: 'VirtualEthernetCardOpaqueNetworkBackingInfo', opaqueNetworkId: 'x', opaqueNetworkType: 'nsx' } }),
+          dev('VirtualCdrom', 5, {
+            controllerKey: 1000,
+            unitNumber: 0,
+            backing: { _type: 'VirtualCdromAtapiBackingInfo', deviceName: 'cdrom-1', useAutoDetect: true },
+          }),
+          dev('VirtualDisk', 2000, {
+            controllerKey: 1000,
+            unitNumber: 0,
+            capacityInKB: 1,
+            backing: { _type: 'VirtualDiskSparseVer2BackingInfo', fileName: '[ds] odd/odd.vmdk', diskMode: 'persistent' },
+          }),
+          dev('VirtualDisk', 2001, {
+            controllerKey: 31000,
+            unitNumber: 0,
+            capacityInKB: 1,
+            backing: { _type: 'VirtualDiskFlatVer2BackingInfo', fileName: '[ds] odd/nvme.vmdk', diskMode: 'persistent' },
+          }),
+          dev('VirtualEthernetCard', 4000, {
+            backing: { _type: 'VirtualEthernetCardOpaqueNetworkBackingInfo', opaqueNetworkId: 'x', opaqueNetworkType: 'nsx' },
+          }),
         ],
       },
     },
     { warn: (m) => warnings.push(m) },
   );
-  assert.deepEqual(def.disks.map((d) => [d.targetDev, d.src]), [['sda', '[ds] odd/odd.vmdk']]);
+  assert.deepEqual(
+    def.disks.map((d) => [d.targetDev, d.src]),
+    [['sda', '[ds] odd/odd.vmdk']],
+  );
   assert.deepEqual(def.controllers, [{ type: 'scsi', index: 0, model: 'vmpvscsi' }]);
   assert.deepEqual(def.interfaces, [{ type: 'null' }]);
   assert.equal(warnings.length, 3, warnings.join('\n'));

@@ -77,7 +77,8 @@ export function configToDomain(cfg: VmConfigView, opts: ConfigToDomainOptions = 
 
   def.vcpus = Math.max(1, hw?.numCPU ?? 1);
   const cores = hw?.numCoresPerSocket;
-  if (cores !== undefined && cores > 1 && def.vcpus % cores === 0) def.topology = { sockets: def.vcpus / cores, dies: 1, cores, threads: 1 };
+  if (cores !== undefined && cores > 1 && def.vcpus % cores === 0)
+    def.topology = { sockets: def.vcpus / cores, dies: 1, cores, threads: 1 };
   const shares = cfg.cpuAllocation?.shares;
   if (shares) {
     const per = SHARES_PER_VCPU[shares.level];
@@ -139,7 +140,15 @@ function addDisks(def: DomainDef, devices: AnyDevice[], opts: ConfigToDomainOpti
         opts.warn?.(`${label}: floppy unit ${unit} has no domain XML form`);
         continue;
       }
-      disk = { type: 'file', device: 'floppy', targetDev: diskName('fd', unit), bus: 'fdc', readonly: false, transient: false, address: { controller: 0, bus: 0, target: 0, unit } };
+      disk = {
+        type: 'file',
+        device: 'floppy',
+        targetDev: diskName('fd', unit),
+        bus: 'fdc',
+        readonly: false,
+        transient: false,
+        address: { controller: 0, bus: 0, target: 0, unit },
+      };
     } else {
       const ctl = d.controllerKey !== undefined ? controllers.get(d.controllerKey) : undefined;
       if (ctl === undefined || ctl.bus === 'nvme' || ctl.bus === 'other' || d.unitNumber === undefined) {
@@ -250,13 +259,23 @@ function interfaceOf(d: AnyDevice, opts: ConfigToDomainOptions): InterfaceDef {
   const name = isA(b, 'VirtualDeviceDeviceBackingInfo') ? str(b, 'deviceName') : undefined;
   if (name !== undefined && name !== '') net.bridge = name;
   else {
-    if (b !== undefined) opts.warn?.(`${d.deviceInfo?.label ?? `device ${d.key}`}: network backing ${b._type ?? ''} has no domain XML form`);
+    if (b !== undefined)
+      opts.warn?.(`${d.deviceInfo?.label ?? `device ${d.key}`}: network backing ${b._type ?? ''} has no domain XML form`);
     net.type = 'null';
   }
   return net;
 }
 
-const URI_SCHEMES: Record<string, ChrDef['protocol']> = { tcp: 'raw', telnet: 'telnet', telnets: 'telnets', ssl: 'tls', 'tcp+ssl': 'tls', 'telnet+ssl': 'tls', tls: 'tls', 'tcp+tls': 'tls' };
+const URI_SCHEMES: Record<string, ChrDef['protocol']> = {
+  tcp: 'raw',
+  telnet: 'telnet',
+  telnets: 'telnets',
+  ssl: 'tls',
+  'tcp+ssl': 'tls',
+  'telnet+ssl': 'tls',
+  tls: 'tls',
+  'tcp+tls': 'tls',
+};
 
 function chrOf(d: AnyDevice, port: number): ChrDef | undefined {
   const b = d.backing;
@@ -276,7 +295,10 @@ function chrOf(d: AnyDevice, port: number): ChrDef | undefined {
 }
 
 function addChrDevices(def: DomainDef, devices: AnyDevice[], opts: ConfigToDomainOptions): void {
-  const kinds: [string, ChrDef[], number][] = [['VirtualSerialPort', def.serials, 4], ['VirtualParallelPort', def.parallels, 3]];
+  const kinds: [string, ChrDef[], number][] = [
+    ['VirtualSerialPort', def.serials, 4],
+    ['VirtualParallelPort', def.parallels, 3],
+  ];
   for (const [type, list, max] of kinds) {
     let n = 0;
     for (const d of devices) {

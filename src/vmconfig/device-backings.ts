@@ -17,7 +17,8 @@ import { NIC_TYPES, typeOf } from './wire-types.js';
  */
 export function apiFileName(src: string, what: string): string {
   const p = tryParseDatastorePath(src) ?? (isVmfsPath(src) ? parseVmfsPath(src) : undefined);
-  if (p === undefined && !src.startsWith('/')) throw new ConfigError(`file name '${src}' of ${what} is relative; expecting '[datastore] path' or an absolute path`);
+  if (p === undefined && !src.startsWith('/'))
+    throw new ConfigError(`file name '${src}' of ${what} is relative; expecting '[datastore] path' or an absolute path`);
   const path = p?.path ?? src;
   if (path.split('/').includes('..')) throw new ConfigError(`file name '${src}' of ${what} leaves its folder ('..')`);
   return p !== undefined ? formatDatastorePath(p) : src;
@@ -31,7 +32,8 @@ function connectable(on: boolean): VirtualDeviceConnectInfo {
 function checkDisk(disk: DiskDef): void {
   const t = disk.targetDev;
   if (disk.device === 'floppy' && disk.bus !== 'fdc') throw new UnsupportedError(`floppy '${t}' must be on bus 'fdc'`);
-  if (disk.device !== 'floppy' && disk.bus === 'fdc') throw new UnsupportedError(`${disk.device === 'disk' ? 'hard disk' : 'CD-ROM'} '${t}' cannot sit on bus 'fdc'`);
+  if (disk.device !== 'floppy' && disk.bus === 'fdc')
+    throw new UnsupportedError(`${disk.device === 'disk' ? 'hard disk' : 'CD-ROM'} '${t}' cannot sit on bus 'fdc'`);
   if (disk.device === 'disk') {
     if (disk.type !== 'file') throw new UnsupportedError(`hard disk '${t}' must be of type 'file' but is '${disk.type}'`);
     if (disk.src === undefined) throw new ConfigError(`hard disk '${t}' has no source file`);
@@ -69,10 +71,12 @@ export function driveBacking(disk: DiskDef, create?: NewDiskOptions): AnyVirtual
         // ESX writes "emptyBackingString" for an ISO drive with no medium; the API shows it as an empty file name.
         return { _type: 'VirtualCdromIsoBackingInfo', fileName: disk.src !== undefined ? apiFileName(disk.src, what) : '' };
       }
-      if (disk.device === 'lun') return { _type: 'VirtualCdromPassthroughBackingInfo', deviceName: disk.src ?? '', useAutoDetect: auto, exclusive: false };
+      if (disk.device === 'lun')
+        return { _type: 'VirtualCdromPassthroughBackingInfo', deviceName: disk.src ?? '', useAutoDetect: auto, exclusive: false };
       return { _type: 'VirtualCdromAtapiBackingInfo', deviceName: disk.src ?? '', useAutoDetect: auto };
     case 'floppy':
-      if (disk.type === 'file') return { _type: 'VirtualFloppyImageBackingInfo', fileName: disk.src !== undefined ? apiFileName(disk.src, what) : '' };
+      if (disk.type === 'file')
+        return { _type: 'VirtualFloppyImageBackingInfo', fileName: disk.src !== undefined ? apiFileName(disk.src, what) : '' };
       return { _type: 'VirtualFloppyDeviceBackingInfo', deviceName: disk.src ?? '', useAutoDetect: auto };
   }
 }
@@ -92,7 +96,9 @@ export function resolveNetwork(networks: readonly NetworkInfo[], name: string): 
     `${n.kind === 'standard' ? 'standard port group' : 'distributed port group'} ${n.ref?.value ?? (n.kind === 'distributed' ? n.portgroupKey : n.name)}`;
   if (found.length === 0) {
     const names = [...new Set(networks.map((n) => `'${n.name}'`))];
-    throw new NotFoundError(`no network named '${name}'${names.length ? `: expecting one of ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''}` : ': the host has none'}`);
+    throw new NotFoundError(
+      `no network named '${name}'${names.length ? `: expecting one of ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''}` : ': the host has none'}`,
+    );
   }
   if (found.length > 1) throw new ConfigError(`network name '${name}' is ambiguous: it names ${found.map(describe).join(', ')}`);
   return found[0] as NetworkInfo;
@@ -123,10 +129,14 @@ export function nicBacking(net: InterfaceDef, ctx: VmConfigContext): AnyVirtualD
     case 'network': {
       const name = net.bridge ?? '';
       if (name === '') throw new ConfigError(`<interface type='${net.type}'> names no ${net.type === 'bridge' ? 'bridge' : 'network'}`);
-      if (net.targetDev !== undefined) ctx.warn?.(`interface on '${name}': <target dev='${net.targetDev}'> (a Workstation vmnet) has no vSphere form; left out`);
+      if (net.targetDev !== undefined)
+        ctx.warn?.(`interface on '${name}': <target dev='${net.targetDev}'> (a Workstation vmnet) has no vSphere form; left out`);
       const n: NetworkInfo = ctx.networks ? resolveNetwork(ctx.networks, name) : { kind: 'standard', name };
       if (n.kind === 'distributed') {
-        return { _type: 'VirtualEthernetCardDistributedVirtualPortBackingInfo', port: { _type: 'DistributedVirtualSwitchPortConnection', switchUuid: n.switchUuid, portgroupKey: n.portgroupKey } };
+        return {
+          _type: 'VirtualEthernetCardDistributedVirtualPortBackingInfo',
+          port: { _type: 'DistributedVirtualSwitchPortConnection', switchUuid: n.switchUuid, portgroupKey: n.portgroupKey },
+        };
       }
       return { _type: 'VirtualEthernetCardNetworkBackingInfo', deviceName: name, ...(n.ref ? { network: n.ref } : {}) };
     }
@@ -151,7 +161,9 @@ export function nicTypeOf(net: InterfaceDef, ctx: VmConfigContext): string {
   const model = net.model ?? ctx.recommended?.nicModel ?? 'e1000';
   const type = typeOf(NIC_TYPES, model);
   if (type === undefined) {
-    throw new UnsupportedError(`expecting <interface><model type> to be vlance, vmxnet, vmxnet2, vmxnet3, e1000 or e1000e but found '${model}'`);
+    throw new UnsupportedError(
+      `expecting <interface><model type> to be vlance, vmxnet, vmxnet2, vmxnet3, e1000 or e1000e but found '${model}'`,
+    );
   }
   return type;
 }
@@ -159,7 +171,13 @@ export function nicTypeOf(net: InterfaceDef, ctx: VmConfigContext): string {
 /** A NIC device with key 0 and no slot (the server places NICs on the PCI bus). */
 export function nicDevice(net: InterfaceDef, ctx: VmConfigContext): AnyVirtualDevice {
   const backing = nicBacking(net, ctx);
-  return { _type: nicTypeOf(net, ctx), key: 0, ...(backing ? { backing } : {}), connectable: connectable(backing !== undefined), ...macOf(net) };
+  return {
+    _type: nicTypeOf(net, ctx),
+    key: 0,
+    ...(backing ? { backing } : {}),
+    connectable: connectable(backing !== undefined),
+    ...macOf(net),
+  };
 }
 
 const SCHEMES: Record<NonNullable<ChrDef['protocol']>, string> = { raw: 'tcp', telnet: 'telnet', telnets: 'telnets', tls: 'ssl' };
@@ -180,7 +198,11 @@ export function chrBacking(kind: 'serial' | 'parallel', chr: ChrDef): AnyVirtual
     case 'tcp': {
       if (kind !== 'serial') break;
       const host = chr.host === undefined ? '' : chr.host.includes(':') ? `[${chr.host}]` : chr.host;
-      return { _type: 'VirtualSerialPortURIBackingInfo', serviceURI: `${SCHEMES[chr.protocol ?? 'raw']}://${host}:${chr.service ?? ''}`, direction: chr.mode === 'bind' ? 'server' : 'client' };
+      return {
+        _type: 'VirtualSerialPortURIBackingInfo',
+        serviceURI: `${SCHEMES[chr.protocol ?? 'raw']}://${host}:${chr.service ?? ''}`,
+        direction: chr.mode === 'bind' ? 'server' : 'client',
+      };
     }
   }
   throw new UnsupportedError(`unsupported parallel type '${chr.type}': expecting dev or file`);

@@ -63,13 +63,18 @@ export function editedDevice(old: AnyVirtualDevice, device: DomainDevice, ctx: V
   switch (device.kind) {
     case 'disk': {
       const disk = device.def;
-      if (!isA(old, driveTypeOf(disk))) throw new UnsupportedError(`${nameOf(device)} cannot change from ${old._type ?? 'device'} to ${disk.device} in place: detach it and attach the new one`);
+      if (!isA(old, driveTypeOf(disk)))
+        throw new UnsupportedError(
+          `${nameOf(device)} cannot change from ${old._type ?? 'device'} to ${disk.device} in place: detach it and attach the new one`,
+        );
       const want = driveBacking(disk);
       if (disk.device === 'disk') {
         const b = next.backing as Fields | undefined;
         if (b === undefined) throw new UnsupportedError(`${nameOf(device)} has no backing to change`);
         if (b.fileName !== field(want, 'fileName')) {
-          throw new UnsupportedError(`${nameOf(device)} cannot change its file from '${String(b.fileName)}' to '${String(field(want, 'fileName'))}' in place: detach it and attach the new one`);
+          throw new UnsupportedError(
+            `${nameOf(device)} cannot change its file from '${String(b.fileName)}' to '${String(field(want, 'fileName'))}' in place: detach it and attach the new one`,
+          );
         }
         // independent_persistent and the others all read as not transient: only a change across that line counts
         if ((b.diskMode === 'independent_nonpersistent') !== disk.transient) {
@@ -90,9 +95,11 @@ export function editedDevice(old: AnyVirtualDevice, device: DomainDevice, ctx: V
     case 'interface': {
       const net = device.def;
       const type = nicTypeOf(net, ctx);
-      if (net.model !== undefined && old._type !== type) throw new UnsupportedError(`${nameOf(device)} cannot change its model in place: detach it and attach one of the new model`);
+      if (net.model !== undefined && old._type !== type)
+        throw new UnsupportedError(`${nameOf(device)} cannot change its model in place: detach it and attach one of the new model`);
       const want = nicBacking(net, ctx);
-      if (want === undefined && old.backing !== undefined) throw new UnsupportedError(`${nameOf(device)} cannot leave its network in place: detach it instead`);
+      if (want === undefined && old.backing !== undefined)
+        throw new UnsupportedError(`${nameOf(device)} cannot leave its network in place: detach it instead`);
       if (!sameBacking(old.backing, want)) {
         next.backing = want;
         next.connectable = connected(old, true);

@@ -45,7 +45,9 @@ function drivesAt(devices: readonly AnyVirtualDevice[], slots: SlotTable, disk: 
   if (disk.bus === 'fdc') return devices.filter((d) => isA(d, 'VirtualFloppy') && d.unitNumber === a.unit);
   const ctl = slots.controller(disk.bus, busNumberOf(disk.bus, a));
   if (ctl?.key === undefined) return [];
-  return devices.filter((d) => d.controllerKey === ctl.key && d.unitNumber === a.unit && ['VirtualDisk', 'VirtualCdrom'].some((t) => isA(d, t)));
+  return devices.filter(
+    (d) => d.controllerKey === ctl.key && d.unitNumber === a.unit && ['VirtualDisk', 'VirtualCdrom'].some((t) => isA(d, t)),
+  );
 }
 
 function sourceOf(d: AnyVirtualDevice): string | undefined {
@@ -84,7 +86,10 @@ export function findInterface(devices: readonly AnyVirtualDevice[], net: Interfa
 
 /** The existing SCSI or SATA controller a domain controller denotes, undefined when none. */
 export function findController(devices: readonly AnyVirtualDevice[], c: ControllerDef): AnyVirtualDevice | undefined {
-  if (c.type !== 'scsi' && c.type !== 'sata') throw new UnsupportedError(`${c.type === 'ide' ? 'IDE' : 'floppy'} controllers are built into VMware VMs: they cannot be added, changed or removed`);
+  if (c.type !== 'scsi' && c.type !== 'sata')
+    throw new UnsupportedError(
+      `${c.type === 'ide' ? 'IDE' : 'floppy'} controllers are built into VMware VMs: they cannot be added, changed or removed`,
+    );
   return devices.find((d) => busOfController(d) === c.type && (d as { busNumber?: number }).busNumber === c.index);
 }
 
@@ -97,24 +102,34 @@ export function findPort(devices: readonly AnyVirtualDevice[], kind: 'serial' | 
 /** The existing device `device` denotes, undefined when none. */
 export function findDevice(devices: readonly AnyVirtualDevice[], slots: SlotTable, device: DomainDevice): AnyVirtualDevice | undefined {
   switch (device.kind) {
-    case 'disk': return findDrive(devices, slots, device.def);
-    case 'interface': return findInterface(devices, device.def);
-    case 'controller': return findController(devices, device.def);
+    case 'disk':
+      return findDrive(devices, slots, device.def);
+    case 'interface':
+      return findInterface(devices, device.def);
+    case 'controller':
+      return findController(devices, device.def);
     case 'serial':
-    case 'parallel': return findPort(devices, device.kind, device.def);
-    case 'video': return devices.find((d) => isA(d, 'VirtualMachineVideoCard'));
+    case 'parallel':
+      return findPort(devices, device.kind, device.def);
+    case 'video':
+      return devices.find((d) => isA(d, 'VirtualMachineVideoCard'));
   }
 }
 
 /** What a domain device is called in messages ("disk 'sdb'", "interface 00:50:56:01:02:03" …). */
 export function nameOf(device: DomainDevice): string {
   switch (device.kind) {
-    case 'disk': return `disk '${device.def.targetDev || device.def.src || '?'}'`;
-    case 'interface': return `interface ${device.def.mac ?? `on '${device.def.bridge ?? '?'}'`}`;
-    case 'controller': return `${device.def.type} controller ${device.def.index}`;
+    case 'disk':
+      return `disk '${device.def.targetDev || device.def.src || '?'}'`;
+    case 'interface':
+      return `interface ${device.def.mac ?? `on '${device.def.bridge ?? '?'}'`}`;
+    case 'controller':
+      return `${device.def.type} controller ${device.def.index}`;
     case 'serial':
-    case 'parallel': return `${device.kind} port ${device.def.port}`;
-    case 'video': return 'video card';
+    case 'parallel':
+      return `${device.kind} port ${device.def.port}`;
+    case 'video':
+      return 'video card';
   }
 }
 

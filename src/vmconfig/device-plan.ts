@@ -54,10 +54,18 @@ function checkAddress(disk: DiskDef, a: DriveAddress): void {
   };
   if (a.target !== 0) bad();
   switch (disk.bus) {
-    case 'scsi': if (a.controller > 3 || a.bus !== 0 || a.unit > 63) bad(); break;
-    case 'ide': if (a.controller !== 0 || a.bus > 1 || a.unit > 1) bad(); break;
-    case 'sata': if (a.controller > 3 || a.bus !== 0 || a.unit > 29) bad(); break;
-    case 'fdc': if (a.controller !== 0 || a.bus !== 0 || a.unit > 1) bad(); break;
+    case 'scsi':
+      if (a.controller > 3 || a.bus !== 0 || a.unit > 63) bad();
+      break;
+    case 'ide':
+      if (a.controller !== 0 || a.bus > 1 || a.unit > 1) bad();
+      break;
+    case 'sata':
+      if (a.controller > 3 || a.bus !== 0 || a.unit > 29) bad();
+      break;
+    case 'fdc':
+      if (a.controller !== 0 || a.bus !== 0 || a.unit > 1) bad();
+      break;
   }
 }
 
@@ -68,7 +76,11 @@ export class DevicePlan {
   private readonly changes: VirtualDeviceConfigSpec[] = [];
   private nextKey: number;
 
-  constructor(current: readonly AnyVirtualDevice[], private readonly ctx: VmConfigContext = {}, private readonly opts: PlanOptions = {}) {
+  constructor(
+    current: readonly AnyVirtualDevice[],
+    private readonly ctx: VmConfigContext = {},
+    private readonly opts: PlanOptions = {},
+  ) {
     this.devices = current.map((d) => structuredClone(d));
     this.slots = new SlotTable(this.devices);
     this.nextKey = Math.min(0, ...this.devices.map((d) => d.key)) - 1;
@@ -100,12 +112,20 @@ export class DevicePlan {
   /** Adds a device; returns it as placed. */
   add(device: DomainDevice): DomainDevice {
     switch (device.kind) {
-      case 'disk': return { kind: 'disk', def: this.addDrive(device.def) };
-      case 'interface': this.addInterface(device.def); return device;
-      case 'controller': this.addController(device.def); return device;
+      case 'disk':
+        return { kind: 'disk', def: this.addDrive(device.def) };
+      case 'interface':
+        this.addInterface(device.def);
+        return device;
+      case 'controller':
+        this.addController(device.def);
+        return device;
       case 'serial':
-      case 'parallel': return { kind: device.kind, def: this.addPort(device.kind, device.def) };
-      case 'video': this.addVideo(device.def); return device;
+      case 'parallel':
+        return { kind: device.kind, def: this.addPort(device.kind, device.def) };
+      case 'video':
+        this.addVideo(device.def);
+        return device;
     }
   }
 
@@ -134,7 +154,12 @@ export class DevicePlan {
     }
     if (pending >= 0) this.changes.splice(pending, 1);
     const destroy = destroyFile && isA(old, 'VirtualDisk');
-    this.changes.push({ _type: 'VirtualDeviceConfigSpec', operation: 'remove', ...(destroy ? { fileOperation: 'destroy' as const } : {}), device: old });
+    this.changes.push({
+      _type: 'VirtualDeviceConfigSpec',
+      operation: 'remove',
+      ...(destroy ? { fileOperation: 'destroy' as const } : {}),
+      device: old,
+    });
   }
 
   private replace(old: AnyVirtualDevice, next: AnyVirtualDevice): void {
@@ -165,7 +190,8 @@ export class DevicePlan {
       const busNumber = busNumberOf(disk.bus, wanted);
       ctl = this.slots.controller(disk.bus, busNumber) ?? this.addDiskController(disk.bus, busNumber, disk);
       unit = wanted.unit;
-      if (disk.bus === 'scsi' && unit === (ctl.ownUnit ?? 7)) throw new ConfigError(`SCSI unit ${unit} of disk '${disk.targetDev}' is taken by the controller`);
+      if (disk.bus === 'scsi' && unit === (ctl.ownUnit ?? 7))
+        throw new ConfigError(`SCSI unit ${unit} of disk '${disk.targetDev}' is taken by the controller`);
       const other = this.slots.occupant(ctl, unit, kind);
       if (other) throw new ConfigError(`${addressText(disk.bus, wanted)} of disk '${disk.targetDev}' is taken by ${describeDevice(other)}`);
     } else {
@@ -189,9 +215,12 @@ export class DevicePlan {
       }
     }
     for (let busNumber = 0; busNumber <= MAX_CONTROLLER[disk.bus]; busNumber++) {
-      if (disk.bus !== 'fdc' && !this.slots.controller(disk.bus, busNumber)) return { ctl: this.addDiskController(disk.bus, busNumber, disk), unit: 0 };
+      if (disk.bus !== 'fdc' && !this.slots.controller(disk.bus, busNumber))
+        return { ctl: this.addDiskController(disk.bus, busNumber, disk), unit: 0 };
     }
-    throw new ConfigError(`no free ${BUS_NAMES[disk.bus]} slot for disk '${disk.targetDev || disk.src || '?'}': every ${disk.bus === 'fdc' ? 'floppy drive' : 'controller'} is full`);
+    throw new ConfigError(
+      `no free ${BUS_NAMES[disk.bus]} slot for disk '${disk.targetDev || disk.src || '?'}': every ${disk.bus === 'fdc' ? 'floppy drive' : 'controller'} is full`,
+    );
   }
 
   /** The model of a SCSI controller the plan adds, by the domain, the disk, the context and the guest. */
@@ -199,22 +228,31 @@ export class DevicePlan {
     let model = explicit ?? this.opts.controllers?.find((c) => c.type === 'scsi' && c.index === index)?.model;
     const driver = disk?.driverName?.toLowerCase();
     if (driver !== undefined && disk?.device === 'disk') {
-      if (!typeOf(SCSI_TYPES, driver)) throw new UnsupportedError(`expecting <driver name> of disk '${disk.targetDev}' to be buslogic, lsilogic, lsisas1068 or vmpvscsi but found '${disk.driverName}'`);
+      if (!typeOf(SCSI_TYPES, driver))
+        throw new UnsupportedError(
+          `expecting <driver name> of disk '${disk.targetDev}' to be buslogic, lsilogic, lsisas1068 or vmpvscsi but found '${disk.driverName}'`,
+        );
       if (model === undefined || model === 'auto') model = driver;
-      else if (model !== driver) throw new ConfigError(`inconsistent SCSI controller model ('${driver}' is not '${model}') for SCSI controller index ${index}`);
+      else if (model !== driver)
+        throw new ConfigError(`inconsistent SCSI controller model ('${driver}' is not '${model}') for SCSI controller index ${index}`);
     }
     if (model === 'auto' && disk?.device === 'disk') model = this.ctx.autodetectScsiModel?.(disk);
     if (model === undefined || model === 'auto') model = this.ctx.recommended?.scsiModel;
     if (model === undefined || model === 'auto') model = 'lsilogic';
-    if (!typeOf(SCSI_TYPES, model)) throw new UnsupportedError(`unsupported SCSI controller model '${model}': expecting auto, buslogic, lsilogic, lsisas1068 or vmpvscsi`);
+    if (!typeOf(SCSI_TYPES, model))
+      throw new UnsupportedError(
+        `unsupported SCSI controller model '${model}': expecting auto, buslogic, lsilogic, lsisas1068 or vmpvscsi`,
+      );
     return model;
   }
 
   private addDiskController(bus: DiskBus, busNumber: number, disk?: DiskDef, model?: string): ControllerSlot {
-    if (busNumber > MAX_CONTROLLER[bus]) throw new ConfigError(`${BUS_NAMES[bus]} controller index ${busNumber} out of range 0..${MAX_CONTROLLER[bus]}`);
+    if (busNumber > MAX_CONTROLLER[bus])
+      throw new ConfigError(`${BUS_NAMES[bus]} controller index ${busNumber} out of range 0..${MAX_CONTROLLER[bus]}`);
     const key = this.newKey();
     let device: AnyVirtualDevice;
-    if (bus === 'scsi') device = { _type: typeOf(SCSI_TYPES, this.scsiModel(busNumber, disk, model)), key, busNumber, sharedBus: 'noSharing' };
+    if (bus === 'scsi')
+      device = { _type: typeOf(SCSI_TYPES, this.scsiModel(busNumber, disk, model)), key, busNumber, sharedBus: 'noSharing' };
     else if (bus === 'sata') device = { _type: 'VirtualAHCIController', key, busNumber };
     else if (bus === 'ide') device = { _type: 'VirtualIDEController', key, busNumber };
     else throw new UnsupportedError('the floppy controller is built into VMware VMs: it cannot be added');
@@ -258,9 +296,15 @@ export class DevicePlan {
   }
 
   private addVideo(v: VideoDef): void {
-    if (this.devices.some((d) => isA(d, 'VirtualMachineVideoCard'))) throw new ConfigError('the VM has a video card already: VMware VMs have one, to be changed rather than added');
+    if (this.devices.some((d) => isA(d, 'VirtualMachineVideoCard')))
+      throw new ConfigError('the VM has a video card already: VMware VMs have one, to be changed rather than added');
     if (v.model !== 'vmvga') throw new UnsupportedError(`unsupported video model '${v.model}': only 'vmvga'`);
-    this.push({ _type: 'VirtualMachineVideoCard', key: this.newKey(), videoRamSizeInKB: v.vramKiB ?? 4096, ...(v.heads !== undefined && v.heads > 1 ? { numDisplays: v.heads } : {}) });
+    this.push({
+      _type: 'VirtualMachineVideoCard',
+      key: this.newKey(),
+      videoRamSizeInKB: v.vramKiB ?? 4096,
+      ...(v.heads !== undefined && v.heads > 1 ? { numDisplays: v.heads } : {}),
+    });
   }
 }
 
@@ -269,7 +313,12 @@ function busOrSio(d: AnyVirtualDevice): boolean {
 }
 
 /** The device changes of `changes` applied in order to a VM with `current` devices. */
-export function deviceSpecs(current: readonly AnyVirtualDevice[], changes: DeviceChange | readonly DeviceChange[], ctx: VmConfigContext = {}, opts: PlanOptions = {}): VirtualDeviceConfigSpec[] {
+export function deviceSpecs(
+  current: readonly AnyVirtualDevice[],
+  changes: DeviceChange | readonly DeviceChange[],
+  ctx: VmConfigContext = {},
+  opts: PlanOptions = {},
+): VirtualDeviceConfigSpec[] {
   const plan = new DevicePlan(current, ctx, opts);
   for (const c of Array.isArray(changes) ? changes : [changes as DeviceChange]) plan.apply(c);
   return plan.specs;

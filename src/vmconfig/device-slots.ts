@@ -51,7 +51,13 @@ export function addressOf(bus: DiskBus, busNumber: number, unit: number): DriveA
 
 /** The SIO kind of a device, if it sits on the SIO controller by nature. */
 export function sioKindOf(device: unknown): SioKind | undefined {
-  return isA(device, 'VirtualFloppy') ? 'floppy' : isA(device, 'VirtualSerialPort') ? 'serial' : isA(device, 'VirtualParallelPort') ? 'parallel' : undefined;
+  return isA(device, 'VirtualFloppy')
+    ? 'floppy'
+    : isA(device, 'VirtualSerialPort')
+      ? 'serial'
+      : isA(device, 'VirtualParallelPort')
+        ? 'parallel'
+        : undefined;
 }
 
 /** The bus of a disk controller device, undefined for other devices. */
@@ -73,7 +79,13 @@ export class SlotTable {
     for (const d of devices) {
       const bus = busOfController(d);
       const busNumber = (d as { busNumber?: number }).busNumber ?? 0;
-      if (bus !== undefined) this.addController({ key: d.key, bus, busNumber, ...(bus === 'scsi' ? { ownUnit: (d as { scsiCtlrUnitNumber?: number }).scsiCtlrUnitNumber ?? 7 } : {}) });
+      if (bus !== undefined)
+        this.addController({
+          key: d.key,
+          bus,
+          busNumber,
+          ...(bus === 'scsi' ? { ownUnit: (d as { scsiCtlrUnitNumber?: number }).scsiCtlrUnitNumber ?? 7 } : {}),
+        });
       else if (isA(d, 'VirtualSIOController')) this.sio = { key: d.key, bus: 'fdc', busNumber: 0 };
     }
     for (const d of devices) this.occupy(d);
@@ -142,7 +154,8 @@ export class SlotTable {
     if (d.unitNumber === undefined) return undefined;
     const kind = sioKindOf(d);
     // A floppy or port the plan adds without a known SIO controller still keeps its number.
-    if (kind !== undefined && (d.controllerKey === undefined || d.controllerKey === this.sio.key)) return slotId(this.sio.key, d.unitNumber, kind);
+    if (kind !== undefined && (d.controllerKey === undefined || d.controllerKey === this.sio.key))
+      return slotId(this.sio.key, d.unitNumber, kind);
     if (d.controllerKey === undefined) return undefined;
     return slotId(d.controllerKey, d.unitNumber, kind);
   }

@@ -47,7 +47,10 @@ export function settingsDiff(cur: DomainDef, next: DomainDef, opts: EditVmOption
   // vCPU count changed, the level is worked out again.
   const shares = (d: DomainDef): number => d.cpuShares ?? 1000 * d.vcpus;
   if (shares(next) !== shares(cur) || spec.numCPUs !== undefined) {
-    spec.cpuAllocation = cpuAllocationOf(next) ?? { _type: 'ResourceAllocationInfo', shares: { _type: 'SharesInfo', shares: 1000 * next.vcpus, level: 'normal' } };
+    spec.cpuAllocation = cpuAllocationOf(next) ?? {
+      _type: 'ResourceAllocationInfo',
+      shares: { _type: 'SharesInfo', shares: 1000 * next.vcpus, level: 'normal' },
+    };
   }
   const a = memoryLimitsOf(cur);
   const b = memoryLimitsOf(next);
@@ -96,17 +99,40 @@ export function editVmSpec(
   opts: EditVmOptions = {},
 ): VirtualMachineConfigSpec {
   const spec = settingsDiff(cur, next, opts);
-  if (next.graphics.length > 0 && JSON.stringify(next.graphics) !== JSON.stringify(cur.graphics)) ctx.warn?.('<graphics> has no vSphere VM setting here; left out');
-  if (next.filesystems.length > 0 && JSON.stringify(next.filesystems) !== JSON.stringify(cur.filesystems)) ctx.warn?.('<filesystem> (shared folders) has no vSphere form; left out');
+  if (next.graphics.length > 0 && JSON.stringify(next.graphics) !== JSON.stringify(cur.graphics))
+    ctx.warn?.('<graphics> has no vSphere VM setting here; left out');
+  if (next.filesystems.length > 0 && JSON.stringify(next.filesystems) !== JSON.stringify(cur.filesystems))
+    ctx.warn?.('<filesystem> (shared folders) has no vSphere form; left out');
   const plan = new DevicePlan(devices, ctx, { controllers: resolveScsiModels(next, ctx) });
 
-  const disks = pair(cur.disks, next.disks, slotKey, (a, b) => driveTypeOf(a) !== driveTypeOf(b) || (b.device === 'disk' && !sameSource(a, b)));
-  const nics = pair(cur.interfaces, next.interfaces, (n) => n.mac?.toLowerCase(), (a, b) => b.model !== undefined && nicTypeOf(a, ctx) !== nicTypeOf(b, ctx));
-  const ports = (a: ChrDef[], b: ChrDef[]): Pairing<ChrDef> => pair(a, b, (c) => (c.port >= 0 ? String(c.port) : undefined), () => false);
+  const disks = pair(
+    cur.disks,
+    next.disks,
+    slotKey,
+    (a, b) => driveTypeOf(a) !== driveTypeOf(b) || (b.device === 'disk' && !sameSource(a, b)),
+  );
+  const nics = pair(
+    cur.interfaces,
+    next.interfaces,
+    (n) => n.mac?.toLowerCase(),
+    (a, b) => b.model !== undefined && nicTypeOf(a, ctx) !== nicTypeOf(b, ctx),
+  );
+  const ports = (a: ChrDef[], b: ChrDef[]): Pairing<ChrDef> =>
+    pair(
+      a,
+      b,
+      (c) => (c.port >= 0 ? String(c.port) : undefined),
+      () => false,
+    );
   const serials = ports(cur.serials, next.serials);
   const parallels = ports(cur.parallels, next.parallels);
   const scsiSata = (d: DomainDef): DomainDef['controllers'] => d.controllers.filter((c) => c.type === 'scsi' || c.type === 'sata');
-  const controllers = pair(scsiSata(cur), scsiSata(next), (c) => `${c.type}:${c.index}`, () => false);
+  const controllers = pair(
+    scsiSata(cur),
+    scsiSata(next),
+    (c) => `${c.type}:${c.index}`,
+    () => false,
+  );
 
   const diskOf = (def: DiskDef): DomainDevice => ({ kind: 'disk', def });
   const nicOf = (def: InterfaceDef): DomainDevice => ({ kind: 'interface', def });

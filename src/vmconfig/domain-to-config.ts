@@ -89,7 +89,8 @@ export function coresPerSocketOf(def: DomainDef): number {
   if (!t) return 1;
   if (t.dies !== 1) throw new UnsupportedError('only 1 die per socket is supported in <cpu><topology>');
   if (t.threads !== 1) throw new UnsupportedError('only 1 thread per core is supported in <cpu><topology>');
-  if (t.sockets * t.cores !== def.vcpus) throw new ConfigError(`<cpu><topology> sockets*cores*threads (${t.sockets * t.cores}) must equal <vcpu> (${def.vcpus})`);
+  if (t.sockets * t.cores !== def.vcpus)
+    throw new ConfigError(`<cpu><topology> sockets*cores*threads (${t.sockets * t.cores}) must equal <vcpu> (${def.vcpus})`);
   return t.cores;
 }
 
@@ -97,7 +98,8 @@ export function coresPerSocketOf(def: DomainDef): number {
 export function cpuAllocationOf(def: DomainDef): ResourceAllocationInfo | undefined {
   const s = def.cpuShares;
   if (s === undefined) return undefined;
-  const level = (Object.keys(SHARES_PER_VCPU) as (keyof typeof SHARES_PER_VCPU)[]).find((l) => SHARES_PER_VCPU[l] * def.vcpus === s) ?? 'custom';
+  const level =
+    (Object.keys(SHARES_PER_VCPU) as (keyof typeof SHARES_PER_VCPU)[]).find((l) => SHARES_PER_VCPU[l] * def.vcpus === s) ?? 'custom';
   return { _type: 'ResourceAllocationInfo', shares: { _type: 'SharesInfo', shares: s, level } };
 }
 
@@ -113,7 +115,8 @@ export function warnLeftOut(def: DomainDef, ctx: VmConfigContext): void {
 export function vmPathNameOf(def: DomainDef, opts: CreateVmOptions): string {
   if (opts.vmPathName !== undefined) return apiFileName(opts.vmPathName, 'the VM');
   if (opts.datastore !== undefined) {
-    if (/[[\]]/.test(opts.datastore) || opts.datastore.trim() === '') throw new ConfigError(`datastore name '${opts.datastore}' cannot stand in a datastore path`);
+    if (/[[\]]/.test(opts.datastore) || opts.datastore.trim() === '')
+      throw new ConfigError(`datastore name '${opts.datastore}' cannot stand in a datastore path`);
     return `[${opts.datastore}]`;
   }
   for (const d of def.disks) {
@@ -136,16 +139,21 @@ export function resolveScsiModels(def: DomainDef, ctx: VmConfigContext): Control
     for (const d of disks) {
       const m = d.driverName?.toLowerCase();
       if (m === undefined) continue;
-      if (!typeOf(SCSI_TYPES, m)) throw new UnsupportedError(`expecting <driver name> of disk '${d.targetDev}' to be buslogic, lsilogic, lsisas1068 or vmpvscsi but found '${d.driverName}'`);
+      if (!typeOf(SCSI_TYPES, m))
+        throw new UnsupportedError(
+          `expecting <driver name> of disk '${d.targetDev}' to be buslogic, lsilogic, lsisas1068 or vmpvscsi but found '${d.driverName}'`,
+        );
       if (model === undefined || model === 'auto') model = m;
-      else if (model !== m) throw new ConfigError(`inconsistent SCSI controller model ('${m}' is not '${model}') for SCSI controller index ${c.index}`);
+      else if (model !== m)
+        throw new ConfigError(`inconsistent SCSI controller model ('${m}' is not '${model}') for SCSI controller index ${c.index}`);
     }
     if (model === 'auto') {
       let detected: string | undefined;
       for (const d of disks) {
         const m = ctx.autodetectScsiModel?.(d);
         if (m === undefined || m === 'auto') continue;
-        if (detected !== undefined && detected !== m) throw new ConfigError(`inconsistent SCSI controller model ('${m}' is not '${detected}') for SCSI controller index ${c.index}`);
+        if (detected !== undefined && detected !== m)
+          throw new ConfigError(`inconsistent SCSI controller model ('${m}' is not '${detected}') for SCSI controller index ${c.index}`);
         detected = m;
       }
       model = detected;
@@ -188,7 +196,13 @@ export function createVmSpec(def: DomainDef, ctx: VmConfigContext = {}, opts: Cr
     deviceChange: plan.specs,
     ...(cpuAllocation ? { cpuAllocation } : {}),
     ...(limit >= 0 || reservation > 0
-      ? { memoryAllocation: { _type: 'ResourceAllocationInfo', ...(reservation > 0 ? { reservation } : {}), ...(limit >= 0 ? { limit } : {}) } }
+      ? {
+          memoryAllocation: {
+            _type: 'ResourceAllocationInfo',
+            ...(reservation > 0 ? { reservation } : {}),
+            ...(limit >= 0 ? { limit } : {}),
+          },
+        }
       : {}),
     ...(def.os.firmware !== undefined ? { firmware: def.os.firmware } : {}),
   };

@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import test from 'node:test';
 
 const DIR = join(process.cwd(), 'src/vmconfig');
-const ALLOWED = [/^\.\/[a-z-]+\.js$/, /^\.\.\/conf\//, /^\.\.\/vmx\/[a-z-]+\.js$/, /^\.\.\/vim25\/generated\/(types|schema)\.js$/, /^\.\.\/(errors|escape|datastore-path)\.js$/];
+const ALLOWED = [
+  /^\.\/[a-z-]+\.js$/,
+  /^\.\.\/conf\//,
+  /^\.\.\/vmx\/[a-z-]+\.js$/,
+  /^\.\.\/vim25\/generated\/(types|schema)\.js$/,
+  /^\.\.\/(errors|escape|datastore-path)\.js$/,
+];
 
 test('vmconfig modules import only pure modules', () => {
   const bad: string[] = [];

@@ -29,7 +29,13 @@ export interface VmdkDiskInfo {
 }
 
 // ddb.adapterType (case-insensitive) → libvirt SCSI model; legacyESX is the BusLogic of ESX 2.
-const ADAPTERS: Record<string, DescriptorScsiModel> = { buslogic: 'buslogic', lsilogic: 'lsilogic', legacyesx: 'buslogic', lsisas1068: 'lsisas1068', pvscsi: 'vmpvscsi' };
+const ADAPTERS: Record<string, DescriptorScsiModel> = {
+  buslogic: 'buslogic',
+  lsilogic: 'lsilogic',
+  legacyesx: 'buslogic',
+  lsisas1068: 'lsisas1068',
+  pvscsi: 'vmpvscsi',
+};
 
 function int(v: string | undefined): number | undefined {
   return v !== undefined && /^\d{1,9}$/.test(v.trim()) ? Number(v.trim()) : undefined;
@@ -38,7 +44,9 @@ function int(v: string | undefined): number | undefined {
 /** Typed view of a descriptor's disk database. */
 export function diskInfo(d: VmdkDescriptor): VmdkDiskInfo {
   const g = { cylinders: int(d.ddb['geometry.cylinders']), heads: int(d.ddb['geometry.heads']), sectors: int(d.ddb['geometry.sectors']) };
-  const info: VmdkDiskInfo = { thinProvisioned: d.ddb.thinProvisioned === '1' || d.ddb.thinProvisioned?.toLowerCase() === 'true' || d.createType === 'vmfsThin' };
+  const info: VmdkDiskInfo = {
+    thinProvisioned: d.ddb.thinProvisioned === '1' || d.ddb.thinProvisioned?.toLowerCase() === 'true' || d.createType === 'vmfsThin',
+  };
   if (d.ddb.adapterType !== undefined) info.adapterType = d.ddb.adapterType;
   if (g.cylinders !== undefined && g.heads !== undefined && g.sectors !== undefined) info.geometry = g as VmdkGeometry;
   const hw = int(d.ddb.virtualHWVersion);
@@ -60,7 +68,8 @@ export function scsiModelOfDescriptor(d: VmdkDescriptor | undefined): Descriptor
  * below 1 GiB, 128/32 below 2 GiB, else 255/63.
  */
 export function defaultGeometry(sectors: number, adapterType: string): VmdkGeometry {
-  const [heads, spt] = adapterType.toLowerCase() === 'ide' ? [16, 63] : sectors < 2 ** 21 ? [64, 32] : sectors < 2 ** 22 ? [128, 32] : [255, 63];
+  const [heads, spt] =
+    adapterType.toLowerCase() === 'ide' ? [16, 63] : sectors < 2 ** 21 ? [64, 32] : sectors < 2 ** 22 ? [128, 32] : [255, 63];
   let cylinders = Math.max(1, Math.floor(sectors / (heads * spt)));
   if (adapterType.toLowerCase() === 'ide') cylinders = Math.min(cylinders, 16383);
   return { cylinders, heads, sectors: spt };
@@ -89,11 +98,19 @@ const ADAPTER_TYPES = new Set(['ide', 'buslogic', 'lsilogic', 'legacyESX', 'lsis
 /** A descriptor for a new disk of `capacity` bytes with the given create type and extents. */
 export function newDiskDescriptor(createType: string, extents: VmdkExtent[], capacity: number, opts: NewDiskOptions = {}): VmdkDescriptor {
   const adapterType = opts.adapterType ?? 'lsilogic';
-  if (!ADAPTER_TYPES.has(adapterType)) throw new InvalidArgumentError(`unknown VMDK adapter type '${String(adapterType)}' (ide, buslogic, lsilogic, legacyESX, lsisas1068, pvscsi)`);
+  if (!ADAPTER_TYPES.has(adapterType))
+    throw new InvalidArgumentError(
+      `unknown VMDK adapter type '${String(adapterType)}' (ide, buslogic, lsilogic, legacyESX, lsisas1068, pvscsi)`,
+    );
   const hw = opts.virtualHWVersion ?? 4;
   if (!Number.isInteger(hw) || hw < 3 || hw > 99) throw new InvalidArgumentError(`virtual hardware version ${hw} is out of range`);
   const g = defaultGeometry(Math.ceil(capacity / 512), adapterType);
-  const ddb: Record<string, string> = { adapterType, 'geometry.cylinders': String(g.cylinders), 'geometry.heads': String(g.heads), 'geometry.sectors': String(g.sectors) };
+  const ddb: Record<string, string> = {
+    adapterType,
+    'geometry.cylinders': String(g.cylinders),
+    'geometry.heads': String(g.heads),
+    'geometry.sectors': String(g.sectors),
+  };
   if (opts.longContentID !== undefined) ddb.longContentID = opts.longContentID;
   if (opts.thinProvisioned) ddb.thinProvisioned = '1';
   if (opts.uuid !== undefined) ddb.uuid = opts.uuid;
@@ -108,7 +125,9 @@ export function newDiskDescriptor(createType: string, extents: VmdkExtent[], cap
  */
 export function checkExtentFileName(name: string): string {
   if (name === '' || name === '.' || name === '..' || /[/\\\x00-\x1f]/.test(name)) {
-    throw new ConfigError(`VMDK extent file '${name.replace(/[\x00-\x1f]/g, '?').slice(0, 80)}' is not a plain file name in the descriptor's folder`);
+    throw new ConfigError(
+      `VMDK extent file '${name.replace(/[\x00-\x1f]/g, '?').slice(0, 80)}' is not a plain file name in the descriptor's folder`,
+    );
   }
   return name;
 }

@@ -3,8 +3,19 @@ import { Readable } from 'node:stream';
 import test from 'node:test';
 import { ConfigError, EsxError, InvalidArgumentError } from '../errors.js';
 import {
-  checkExtentFileName, defaultGeometry, descriptorCapacity, descriptorOfVmdkHead, detectVmdkKind, diskInfo, flatExtentName, flatVmdkDescriptor,
-  formatVmdkDescriptor, newDiskDescriptor, openVmdkReader, parseVmdkDescriptor, scsiModelOfDescriptor,
+  checkExtentFileName,
+  defaultGeometry,
+  descriptorCapacity,
+  descriptorOfVmdkHead,
+  detectVmdkKind,
+  diskInfo,
+  flatExtentName,
+  flatVmdkDescriptor,
+  formatVmdkDescriptor,
+  newDiskDescriptor,
+  openVmdkReader,
+  parseVmdkDescriptor,
+  scsiModelOfDescriptor,
 } from './index.js';
 import { encodeSparseHeader, FLAG_COMPRESSED, FLAG_MARKERS, type SparseHeader } from './sparse-header.js';
 
@@ -49,15 +60,21 @@ test('an ESXi thin disk descriptor: header keys, the VMFS extent, the disk datab
   assert.deepEqual(d.extents, [{ access: 'RW', sectors: 41943040, type: 'VMFS', fileName: 'web-flat.vmdk' }]);
   assert.equal(descriptorCapacity(d), 20 * 2 ** 30);
   assert.deepEqual(diskInfo(d), {
-    adapterType: 'lsilogic', geometry: { cylinders: 2610, heads: 255, sectors: 63 }, virtualHWVersion: 13, thinProvisioned: true,
-    uuid: '60 00 C2 9b 1e 2d 3c 4b-5a 69 78 87 96 a5 b4 c3', longContentID: '0d8c1a3e5b7f2d9a7f3b0c1a00000000',
+    adapterType: 'lsilogic',
+    geometry: { cylinders: 2610, heads: 255, sectors: 63 },
+    virtualHWVersion: 13,
+    thinProvisioned: true,
+    uuid: '60 00 C2 9b 1e 2d 3c 4b-5a 69 78 87 96 a5 b4 c3',
+    longContentID: '0d8c1a3e5b7f2d9a7f3b0c1a00000000',
   });
   assert.equal(scsiModelOfDescriptor(d), 'lsilogic');
   assert.equal(formatVmdkDescriptor(d), ESX_THIN);
 });
 
 test('CRLF lines, unquoted values, odd key case, FLAT offsets and ZERO extents', () => {
-  const d = parseVmdkDescriptor('# Disk DescriptorFile\r\nVersion=1\r\nCID=fffffffe\r\ncreatetype = monolithicFlat\r\nRW 100 FLAT "a b.vmdk" 7\r\nRDONLY 28 ZERO\r\nNOACCESS 4 FLAT "c.vmdk"\r\nDDB.AdapterType = "pvscsi"\r\n');
+  const d = parseVmdkDescriptor(
+    '# Disk DescriptorFile\r\nVersion=1\r\nCID=fffffffe\r\ncreatetype = monolithicFlat\r\nRW 100 FLAT "a b.vmdk" 7\r\nRDONLY 28 ZERO\r\nNOACCESS 4 FLAT "c.vmdk"\r\nDDB.AdapterType = "pvscsi"\r\n',
+  );
   assert.equal(d.createType, 'monolithicFlat');
   assert.deepEqual(d.extents, [
     { access: 'RW', sectors: 100, type: 'FLAT', fileName: 'a b.vmdk', offset: 7 },
@@ -111,7 +128,10 @@ test('limits: size, line count and line length bound what a hostile descriptor c
 test('formatting refuses what the syntax cannot carry', () => {
   const d = parseVmdkDescriptor('version=1\ncreateType="vmfs"\nRW 8 VMFS "x-flat.vmdk"\n');
   const bad: [() => unknown, RegExp][] = [
-    [() => formatVmdkDescriptor({ ...d, extents: [{ access: 'RW', sectors: 8, type: 'VMFS', fileName: 'a"b' }] }), /contains a double quote/],
+    [
+      () => formatVmdkDescriptor({ ...d, extents: [{ access: 'RW', sectors: 8, type: 'VMFS', fileName: 'a"b' }] }),
+      /contains a double quote/,
+    ],
     [() => formatVmdkDescriptor({ ...d, ddb: { adapterType: 'x\ny' } }), /control character/],
     [() => formatVmdkDescriptor({ ...d, ddb: { 'bad key': '1' } }), /is not a valid key/],
     [() => formatVmdkDescriptor({ ...d, cid: -1 }), /CID -1 is not a 32-bit/],
@@ -123,7 +143,16 @@ test('formatting refuses what the syntax cannot carry', () => {
 
 test('descriptors for new flat disks: vmfs and monolithicFlat, geometry from the capacity', () => {
   assert.equal(flatExtentName('web.vmdk'), 'web-flat.vmdk');
-  assert.equal(flatVmdkDescriptor({ capacity: 10 * 2 ** 30, extentFileName: 'web-flat.vmdk', thinProvisioned: true, adapterType: 'pvscsi', virtualHWVersion: 13, cid: 0x1234 }), `# Disk DescriptorFile
+  assert.equal(
+    flatVmdkDescriptor({
+      capacity: 10 * 2 ** 30,
+      extentFileName: 'web-flat.vmdk',
+      thinProvisioned: true,
+      adapterType: 'pvscsi',
+      virtualHWVersion: 13,
+      cid: 0x1234,
+    }),
+    `# Disk DescriptorFile
 version=1
 encoding="UTF-8"
 CID=00001234
@@ -142,8 +171,11 @@ ddb.geometry.heads = "255"
 ddb.geometry.sectors = "63"
 ddb.thinProvisioned = "1"
 ddb.virtualHWVersion = "13"
-`);
-  const mono = parseVmdkDescriptor(flatVmdkDescriptor({ capacity: 1000, extentFileName: 'a-flat.vmdk', createType: 'monolithicFlat', adapterType: 'ide' }));
+`,
+  );
+  const mono = parseVmdkDescriptor(
+    flatVmdkDescriptor({ capacity: 1000, extentFileName: 'a-flat.vmdk', createType: 'monolithicFlat', adapterType: 'ide' }),
+  );
   assert.deepEqual(mono.extents, [{ access: 'RW', sectors: 2, type: 'FLAT', fileName: 'a-flat.vmdk', offset: 0 }]);
   assert.deepEqual(defaultGeometry(2 * 2 ** 20, 'ide'), { cylinders: 2080, heads: 16, sectors: 63 });
   assert.deepEqual(defaultGeometry(2 ** 40 / 512, 'ide').cylinders, 16383);
@@ -163,15 +195,30 @@ test('extent file names must stay in the descriptor folder', () => {
 
 function header(over: Partial<SparseHeader> = {}): Buffer {
   return encodeSparseHeader({
-    version: 1, flags: 3, capacity: 2048, grainSize: 128, descriptorOffset: 1, descriptorSize: 20, numGTEsPerGT: 512, rgdOffset: 21,
-    gdOffset: 26, overHead: 128, uncleanShutdown: false, newlineChars: '\n \r\n', compressAlgorithm: 0, ...over,
+    version: 1,
+    flags: 3,
+    capacity: 2048,
+    grainSize: 128,
+    descriptorOffset: 1,
+    descriptorSize: 20,
+    numGTEsPerGT: 512,
+    rgdOffset: 21,
+    gdOffset: 26,
+    overHead: 128,
+    uncleanShutdown: false,
+    newlineChars: '\n \r\n',
+    compressAlgorithm: 0,
+    ...over,
   });
 }
 
 test('detectVmdkKind tells images apart from their first bytes', () => {
   const embedded = Buffer.alloc(65536);
   header().copy(embedded);
-  embedded.write('# Disk DescriptorFile\nversion=1\nCID=fffffffe\nparentCID=ffffffff\ncreateType="monolithicSparse"\nRW 2048 SPARSE "x.vmdk"\nddb.adapterType = "buslogic"\n', 512);
+  embedded.write(
+    '# Disk DescriptorFile\nversion=1\nCID=fffffffe\nparentCID=ffffffff\ncreateType="monolithicSparse"\nRW 2048 SPARSE "x.vmdk"\nddb.adapterType = "buslogic"\n',
+    512,
+  );
   assert.equal(detectVmdkKind(embedded), 'monolithicSparse');
   assert.equal(detectVmdkKind(embedded.subarray(0, 512)), 'monolithicSparse');
   assert.equal(scsiModelOfDescriptor(descriptorOfVmdkHead(embedded)), 'buslogic');
@@ -180,7 +227,10 @@ test('detectVmdkKind tells images apart from their first bytes', () => {
   assert.equal(detectVmdkKind(extent), 'sparseExtent');
   assert.equal(descriptorOfVmdkHead(extent), undefined);
   assert.equal(detectVmdkKind(header({ descriptorOffset: 0, descriptorSize: 0 })), 'sparseExtent');
-  assert.equal(detectVmdkKind(header({ version: 3, flags: 1 | FLAG_COMPRESSED | FLAG_MARKERS, gdOffset: -1, compressAlgorithm: 1 })), 'streamOptimized');
+  assert.equal(
+    detectVmdkKind(header({ version: 3, flags: 1 | FLAG_COMPRESSED | FLAG_MARKERS, gdOffset: -1, compressAlgorithm: 1 })),
+    'streamOptimized',
+  );
   assert.equal(detectVmdkKind(Buffer.from(ESX_THIN)), 'descriptor');
   assert.equal(detectVmdkKind(Buffer.from('\ufeff# Disk DescriptorFile\nversion=1\n')), 'descriptor');
   assert.equal(detectVmdkKind(Buffer.from('version=1\ncreateType="vmfs"\n')), 'descriptor');
@@ -194,7 +244,10 @@ test('detectVmdkKind tells images apart from their first bytes', () => {
   assert.equal(detectVmdkKind(new Uint8Array(0)), 'unknown');
   // A malformed embedded descriptor is an error, not silently "no descriptor".
   embedded.write('garbage line\n', 512 + 20);
-  assert.throws(() => descriptorOfVmdkHead(embedded), (e: unknown) => e instanceof EsxError && e.code === 'InvalidConfig');
+  assert.throws(
+    () => descriptorOfVmdkHead(embedded),
+    (e: unknown) => e instanceof EsxError && e.code === 'InvalidConfig',
+  );
 });
 
 test('a short descriptor given as a stream, with ZERO extents only, reads as zeros', async () => {

@@ -49,8 +49,20 @@ export interface DescriptorLimits {
 
 /** createType values of the specification, plus vmfsThin (what some tools write for ESX thin disks). */
 export const CREATE_TYPES: readonly string[] = [
-  'monolithicSparse', 'vmfsSparse', 'monolithicFlat', 'vmfs', 'vmfsThin', 'twoGbMaxExtentSparse', 'twoGbMaxExtentFlat',
-  'fullDevice', 'vmfsRaw', 'partitionedDevice', 'vmfsRawDeviceMap', 'vmfsPassthroughRawDeviceMap', 'streamOptimized', 'seSparse',
+  'monolithicSparse',
+  'vmfsSparse',
+  'monolithicFlat',
+  'vmfs',
+  'vmfsThin',
+  'twoGbMaxExtentSparse',
+  'twoGbMaxExtentFlat',
+  'fullDevice',
+  'vmfsRaw',
+  'partitionedDevice',
+  'vmfsRawDeviceMap',
+  'vmfsPassthroughRawDeviceMap',
+  'streamOptimized',
+  'seSparse',
 ];
 
 /** parentCID of a disk without a parent. */
@@ -58,12 +70,33 @@ export const NO_PARENT_CID = 0xffffffff;
 
 const DEFAULT_LIMITS: Required<DescriptorLimits> = { maxBytes: 4 * 1024 * 1024, maxLines: 100_000, maxLineLength: 8192 };
 const EXTENT_TYPES = new Set<string>(['FLAT', 'SPARSE', 'ZERO', 'VMFS', 'VMFSSPARSE', 'VMFSRDM', 'VMFSRAW', 'SESPARSE']);
-const KNOWN_KEYS: Record<string, string> = { version: 'version', encoding: 'encoding', cid: 'CID', parentcid: 'parentCID', createtype: 'createType', parentfilenamehint: 'parentFileNameHint' };
+const KNOWN_KEYS: Record<string, string> = {
+  version: 'version',
+  encoding: 'encoding',
+  cid: 'CID',
+  parentcid: 'parentCID',
+  createtype: 'createType',
+  parentfilenamehint: 'parentFileNameHint',
+};
 // ddb keys VMware writes, in their canonical case, so lookups by canonical name work whatever case a file uses.
 const DDB_KEYS = [
-  'adapterType', 'geometry.cylinders', 'geometry.heads', 'geometry.sectors', 'geometry.biosCylinders', 'geometry.biosHeads',
-  'geometry.biosSectors', 'virtualHWVersion', 'thinProvisioned', 'uuid', 'longContentID', 'toolsVersion', 'toolsInstallType',
-  'encoding', 'deletable', 'sidecars', 'iofilters',
+  'adapterType',
+  'geometry.cylinders',
+  'geometry.heads',
+  'geometry.sectors',
+  'geometry.biosCylinders',
+  'geometry.biosHeads',
+  'geometry.biosSectors',
+  'virtualHWVersion',
+  'thinProvisioned',
+  'uuid',
+  'longContentID',
+  'toolsVersion',
+  'toolsInstallType',
+  'encoding',
+  'deletable',
+  'sidecars',
+  'iofilters',
 ];
 const DDB_CANONICAL = new Map(DDB_KEYS.map((k) => [k.toLowerCase(), k]));
 const MAX_SECTORS = 2 ** 53 / 512;
@@ -87,12 +120,14 @@ function text(input: string | Uint8Array, maxBytes: number): string {
 }
 
 function uint32Hex(value: string, key: string, line: number): number {
-  if (!/^[0-9a-fA-F]{1,8}$/.test(value)) throw new ConfigError(`VMDK descriptor line ${line}: ${key} '${clip(value)}' is not a 32-bit hexadecimal number`);
+  if (!/^[0-9a-fA-F]{1,8}$/.test(value))
+    throw new ConfigError(`VMDK descriptor line ${line}: ${key} '${clip(value)}' is not a 32-bit hexadecimal number`);
   return parseInt(value, 16);
 }
 
 function sectorCount(value: string, what: string, line: number): number {
-  if (!/^\d{1,16}$/.test(value) || Number(value) > MAX_SECTORS) throw new ConfigError(`VMDK descriptor line ${line}: extent ${what} '${clip(value)}' is not a sector count`);
+  if (!/^\d{1,16}$/.test(value) || Number(value) > MAX_SECTORS)
+    throw new ConfigError(`VMDK descriptor line ${line}: extent ${what} '${clip(value)}' is not a sector count`);
   return Number(value);
 }
 
@@ -106,7 +141,11 @@ function parseExtent(line: string, n: number): VmdkExtent {
   if (!m) throw new ConfigError(`VMDK descriptor line ${n}: malformed extent '${clip(line)}'`);
   const type = m[3] as string;
   if (!EXTENT_TYPES.has(type)) throw new ConfigError(`VMDK descriptor line ${n}: unknown extent type '${clip(type)}'`);
-  const ext: VmdkExtent = { access: m[1] as VmdkExtentAccess, sectors: sectorCount(m[2] as string, 'size', n), type: type as VmdkExtentType };
+  const ext: VmdkExtent = {
+    access: m[1] as VmdkExtentAccess,
+    sectors: sectorCount(m[2] as string, 'size', n),
+    type: type as VmdkExtentType,
+  };
   if (type === 'ZERO') {
     if (m[4] !== undefined) throw new ConfigError(`VMDK descriptor line ${n}: a ZERO extent has no file`);
     return ext;
@@ -170,7 +209,8 @@ export function parseVmdkDescriptor(input: string | Uint8Array, limits: Descript
 }
 
 function quoted(value: string, what: string): string {
-  if (/["\x00-\x1f\x7f]/.test(value)) throw new InvalidArgumentError(`VMDK descriptor ${what} '${clip(value)}' contains a double quote or a control character`);
+  if (/["\x00-\x1f\x7f]/.test(value))
+    throw new InvalidArgumentError(`VMDK descriptor ${what} '${clip(value)}' contains a double quote or a control character`);
   return `"${value}"`;
 }
 
@@ -180,17 +220,20 @@ function keyName(key: string, what: string): string {
 }
 
 function hex8(n: number, what: string): string {
-  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new InvalidArgumentError(`VMDK descriptor ${what} ${n} is not a 32-bit unsigned integer`);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff)
+    throw new InvalidArgumentError(`VMDK descriptor ${what} ${n} is not a 32-bit unsigned integer`);
   return n.toString(16).padStart(8, '0');
 }
 
 function formatExtent(e: VmdkExtent): string {
-  if (!Number.isSafeInteger(e.sectors) || e.sectors < 0) throw new InvalidArgumentError(`VMDK extent size ${e.sectors} is not a sector count`);
+  if (!Number.isSafeInteger(e.sectors) || e.sectors < 0)
+    throw new InvalidArgumentError(`VMDK extent size ${e.sectors} is not a sector count`);
   if (e.type === 'ZERO') return `${e.access} ${e.sectors} ZERO`;
   if (e.fileName === undefined || e.fileName === '') throw new InvalidArgumentError(`VMDK ${e.type} extent needs a file name`);
   let line = `${e.access} ${e.sectors} ${e.type} ${quoted(e.fileName, 'extent file name')}`;
   if (e.offset !== undefined) {
-    if (!Number.isSafeInteger(e.offset) || e.offset < 0) throw new InvalidArgumentError(`VMDK extent offset ${e.offset} is not a sector count`);
+    if (!Number.isSafeInteger(e.offset) || e.offset < 0)
+      throw new InvalidArgumentError(`VMDK extent offset ${e.offset} is not a sector count`);
     line += ` ${e.offset}`;
   }
   return line;
@@ -201,7 +244,8 @@ function formatExtent(e: VmdkExtent): string {
  * the syntax cannot carry (double quotes, control characters) are an InvalidArgumentError.
  */
 export function formatVmdkDescriptor(d: VmdkDescriptor): string {
-  if (!Number.isInteger(d.version) || d.version < 1 || d.version > 3) throw new InvalidArgumentError(`VMDK descriptor version ${d.version} is not 1, 2 or 3`);
+  if (!Number.isInteger(d.version) || d.version < 1 || d.version > 3)
+    throw new InvalidArgumentError(`VMDK descriptor version ${d.version} is not 1, 2 or 3`);
   if (!/^[A-Za-z0-9]+$/.test(d.createType)) throw new InvalidArgumentError(`VMDK createType '${clip(d.createType)}' is not a name`);
   if (d.extents.length === 0) throw new InvalidArgumentError('a VMDK descriptor needs at least one extent');
   const out = ['# Disk DescriptorFile', `version=${d.version}`];

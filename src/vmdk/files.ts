@@ -41,7 +41,10 @@ export async function openFileSource(path: string): Promise<FileSource> {
 }
 
 /** Opens a .vmdk file for reading, extents looked up in its folder; the file closes when the stream does (or by close()). */
-export async function openVmdkFile(path: string, opts: Omit<OpenVmdkOptions, 'openExtent'> = {}): Promise<VmdkReader & { close(): Promise<void> }> {
+export async function openVmdkFile(
+  path: string,
+  opts: Omit<OpenVmdkOptions, 'openExtent'> = {},
+): Promise<VmdkReader & { close(): Promise<void> }> {
   const src = await openFileSource(path);
   let closed = false;
   const close = async (): Promise<void> => {
@@ -127,7 +130,11 @@ export async function writeMonolithicSparseFile(raw: Readable, path: string, opt
 }
 
 /** Writes `raw` as `X.vmdk` (descriptor at `path`) + `X-flat.vmdk` beside it; returns the extent's path. */
-export async function writeFlatVmdkFiles(raw: Readable, path: string, opts: Omit<FlatDescriptorOptions, 'extentFileName'>): Promise<string> {
+export async function writeFlatVmdkFiles(
+  raw: Readable,
+  path: string,
+  opts: Omit<FlatDescriptorOptions, 'extentFileName'>,
+): Promise<string> {
   const extentFileName = flatExtentName(basename(path));
   const text = flatVmdkDescriptor({ ...opts, extentFileName });
   const extentPath = join(dirname(path), extentFileName);

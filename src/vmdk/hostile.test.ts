@@ -43,13 +43,24 @@ function soImage(capacitySectors: number, grains: [number, Buffer][], opts: { ta
     pos += b.length;
   };
   const h: SparseHeader = {
-    version: 3, flags: 0x30001, capacity: capacitySectors, grainSize: 128, descriptorOffset: 0, descriptorSize: 0, numGTEsPerGT: 512,
-    rgdOffset: 0, gdOffset: -1, overHead: 1, uncleanShutdown: false, newlineChars: '\n \r\n', compressAlgorithm: 1,
+    version: 3,
+    flags: 0x30001,
+    capacity: capacitySectors,
+    grainSize: 128,
+    descriptorOffset: 0,
+    descriptorSize: 0,
+    numGTEsPerGT: 512,
+    rgdOffset: 0,
+    gdOffset: -1,
+    overHead: 1,
+    uncleanShutdown: false,
+    newlineChars: '\n \r\n',
+    compressAlgorithm: 1,
   };
   push(encodeSparseHeader(h));
   const gt = Buffer.alloc(2048);
   for (const [lba, payload] of grains) {
-    gt.writeUInt32LE(pos / 512, (opts.tableLba?.(lba) ?? lba) / 128 * 4);
+    gt.writeUInt32LE(pos / 512, ((opts.tableLba?.(lba) ?? lba) / 128) * 4);
     const m = Buffer.alloc(Math.ceil((12 + payload.length) / 512) * 512);
     m.writeBigUInt64LE(BigInt(lba), 0);
     m.writeUInt32LE(payload.length, 8);
@@ -105,7 +116,11 @@ describe('hostile monolithicSparse images', () => {
 
   test('truncated files', async () => {
     const img = await sparseImage(rawWithGrains(4, [0, 3]));
-    await fails(memorySource(img.subarray(0, img.length - 1000)), 'InvalidConfig', /grain table 0 points grain at sector 384 beyond the end of the file/);
+    await fails(
+      memorySource(img.subarray(0, img.length - 1000)),
+      'InvalidConfig',
+      /grain table 0 points grain at sector 384 beyond the end of the file/,
+    );
     await fails(memorySource(img.subarray(0, 300)), 'InvalidConfig', /not a VMDK image|truncated/);
     await fails(memorySource(img.subarray(0, 10 * 512)), 'InvalidConfig', /embedded descriptor .* beyond the end of the file/);
   });
@@ -119,10 +134,26 @@ describe('hostile monolithicSparse images', () => {
       write(b.subarray(at));
       return b;
     };
-    await fails(memorySource(patch(56, (b) => b.writeBigUInt64LE(10n ** 9n))), 'InvalidConfig', /grain directory \(sectors 1000000000\.\.\d+\) lies beyond the end of the file/);
-    await fails(memorySource(patch(gdOffset * 512, (b) => b.writeUInt32LE(0xfffffff0))), 'InvalidConfig', /grain table 0 .*lies beyond the end of the file/);
-    await fails(memorySource(patch(gtSector * 512 + 4, (b) => b.writeUInt32LE(0x7fffffff))), 'InvalidConfig', /points grain at sector 128 beyond the end of the file/);
-    await fails(memorySource(patch(gtSector * 512 + 4, (b) => b.writeUInt32LE(3))), 'InvalidConfig', /points grain at sector 128 into the header or descriptor/);
+    await fails(
+      memorySource(patch(56, (b) => b.writeBigUInt64LE(10n ** 9n))),
+      'InvalidConfig',
+      /grain directory \(sectors 1000000000\.\.\d+\) lies beyond the end of the file/,
+    );
+    await fails(
+      memorySource(patch(gdOffset * 512, (b) => b.writeUInt32LE(0xfffffff0))),
+      'InvalidConfig',
+      /grain table 0 .*lies beyond the end of the file/,
+    );
+    await fails(
+      memorySource(patch(gtSector * 512 + 4, (b) => b.writeUInt32LE(0x7fffffff))),
+      'InvalidConfig',
+      /points grain at sector 128 beyond the end of the file/,
+    );
+    await fails(
+      memorySource(patch(gtSector * 512 + 4, (b) => b.writeUInt32LE(3))),
+      'InvalidConfig',
+      /points grain at sector 128 into the header or descriptor/,
+    );
   });
 
   test('capacity and table sizes that would make us allocate or produce absurd amounts', async () => {
@@ -160,7 +191,10 @@ describe('hostile streamOptimized images', () => {
   const good = deflateSync(Buffer.alloc(GRAIN, 0x41));
 
   test('the builder makes a valid image (so the failures below are the damage, not the builder)', async () => {
-    const img = soImage(512, [[0, good], [256, good]]);
+    const img = soImage(512, [
+      [0, good],
+      [256, good],
+    ]);
     for (const src of [memorySource(img), Readable.from([img])]) {
       const raw = await rawOf(await openVmdkReader(src));
       assert.equal(raw.length, 512 * 512);
@@ -186,14 +220,32 @@ describe('hostile streamOptimized images', () => {
     const img = soImage(256, [[0, good]]);
     await fails(memorySource(img.subarray(0, img.length - 512)), 'InvalidConfig', /footer|end-of-stream/);
     await fails(() => Readable.from([img.subarray(0, img.length - 1536)]), 'InvalidConfig', /without an end-of-stream marker/);
-    await fails(() => Readable.from([img.subarray(0, 700)]), 'InvalidConfig', /stream is truncated: marker at offset 512 needs 512 bytes, only 188 left/);
+    await fails(
+      () => Readable.from([img.subarray(0, 700)]),
+      'InvalidConfig',
+      /stream is truncated: marker at offset 512 needs 512 bytes, only 188 left/,
+    );
   });
 
   test('grains out of order, LBAs off the grain or past the capacity, unknown markers', async () => {
-    await fails(() => Readable.from([soImage(512, [[256, good], [0, good]])]), 'InvalidConfig', /grain for sector 0 .* out of order/);
+    await fails(
+      () =>
+        Readable.from([
+          soImage(512, [
+            [256, good],
+            [0, good],
+          ]),
+        ]),
+      'InvalidConfig',
+      /grain for sector 0 .* out of order/,
+    );
     await fails(() => Readable.from([soImage(512, [[100, good]], { tableLba: () => 0 })]), 'InvalidConfig', /invalid sector 100/);
     await fails(() => Readable.from([soImage(256, [[256, good]], { tableLba: () => 0 })]), 'InvalidConfig', /invalid sector 256/);
-    await fails(memorySource(soImage(512, [[256, good]], { tableLba: () => 0 })), 'InvalidConfig', /is for sector 256, but the grain table expects sector 0/);
+    await fails(
+      memorySource(soImage(512, [[256, good]], { tableLba: () => 0 })),
+      'InvalidConfig',
+      /is for sector 256, but the grain table expects sector 0/,
+    );
     const odd = soImage(256, []);
     odd.writeUInt32LE(9, 512 + 12);
     await fails(() => Readable.from([odd]), 'InvalidConfig', /unknown type 9/);
@@ -204,7 +256,8 @@ describe('hostile streamOptimized images', () => {
 });
 
 describe('hostile descriptors', () => {
-  const desc = (extents: string): Buffer => Buffer.from(`# Disk DescriptorFile\nversion=1\nCID=fffffffe\nparentCID=ffffffff\ncreateType="vmfs"\n${extents}\n`);
+  const desc = (extents: string): Buffer =>
+    Buffer.from(`# Disk DescriptorFile\nversion=1\nCID=fffffffe\nparentCID=ffffffff\ncreateType="vmfs"\n${extents}\n`);
 
   test('extent names that leave the folder are refused before anything is opened', async () => {
     let opened = 0;
@@ -220,13 +273,21 @@ describe('hostile descriptors', () => {
 
   test('extents shorter than described, unsupported extent types, no way to open extents, oversized text', async () => {
     const openExtent = async (): Promise<ByteSource> => memorySource(Buffer.alloc(1024));
-    await fails(memorySource(desc('RW 4 VMFS "x-flat.vmdk"')), 'InvalidConfig', /holds 1024 bytes, the descriptor needs 2048/, { openExtent });
-    await fails(memorySource(desc('RW 4 VMFS "x-flat.vmdk"')), 'InvalidConfig', /stream is truncated|truncated/, { openExtent: async () => Readable.from([Buffer.alloc(1024)]) });
+    await fails(memorySource(desc('RW 4 VMFS "x-flat.vmdk"')), 'InvalidConfig', /holds 1024 bytes, the descriptor needs 2048/, {
+      openExtent,
+    });
+    await fails(memorySource(desc('RW 4 VMFS "x-flat.vmdk"')), 'InvalidConfig', /stream is truncated|truncated/, {
+      openExtent: async () => Readable.from([Buffer.alloc(1024)]),
+    });
     await fails(memorySource(desc('RW 4 VMFSRDM "x-rdm.vmdk"')), 'Unsupported', /VMFSRDM extents are not supported/, { openExtent });
     await fails(memorySource(desc('RW 4 VMFS "x-flat.vmdk"')), 'Unsupported', /needs a way to open its extents/);
-    await fails(memorySource(desc('RW 4 SPARSE "x-s001.vmdk"')), 'Unsupported', /needs random access/, { openExtent: async () => Readable.from([Buffer.alloc(1024)]) });
+    await fails(memorySource(desc('RW 4 SPARSE "x-s001.vmdk"')), 'Unsupported', /needs random access/, {
+      openExtent: async () => Readable.from([Buffer.alloc(1024)]),
+    });
     await fails(memorySource(desc('RW 4 SPARSE "x-s001.vmdk"')), 'InvalidConfig', /no KDMV magic/, { openExtent });
-    await fails(() => Readable.from([desc(`RW 4 ZERO\n${'#'.repeat(9000)}`)]), 'InvalidConfig', /larger than 8000 bytes/, { descriptorLimits: { maxBytes: 8000 } });
+    await fails(() => Readable.from([desc(`RW 4 ZERO\n${'#'.repeat(9000)}`)]), 'InvalidConfig', /larger than 8000 bytes/, {
+      descriptorLimits: { maxBytes: 8000 },
+    });
     await fails(memorySource(desc('RW 99999999999 ZERO')), 'InvalidConfig', /exceeds the limit/, { maxCapacity: 2 ** 40 });
   });
 });
@@ -234,13 +295,20 @@ describe('hostile descriptors', () => {
 describe('writers refuse input that does not match the capacity', () => {
   test('streamOptimized and monolithicSparse, too short and too long', async () => {
     const raw = Buffer.alloc(3 * 512, 1);
-    const so = (capacity: number): Promise<void> => pipeline(Readable.from([raw]), createStreamOptimizedWriter({ capacity }), async function* (src: AsyncIterable<Buffer>) {
-      for await (const _ of src) yield* [];
-    });
+    const so = (capacity: number): Promise<void> =>
+      pipeline(Readable.from([raw]), createStreamOptimizedWriter({ capacity }), async function* (src: AsyncIterable<Buffer>) {
+        for await (const _ of src) yield* [];
+      });
     await assert.rejects(so(4 * 512), /raw input ended after 1536 bytes; the capacity is 2048 bytes/);
     await assert.rejects(so(2 * 512), /raw input is longer than the capacity of 1024 bytes/);
-    await assert.rejects(writeMonolithicSparse(Readable.from([raw]), memorySink(), { capacity: 4 * 512 }), /raw input ended after 1536 bytes/);
-    await assert.rejects(writeMonolithicSparse(Readable.from([raw]), memorySink(), { capacity: 2 * 512 }), /raw input is longer than the capacity of 1024 bytes/);
+    await assert.rejects(
+      writeMonolithicSparse(Readable.from([raw]), memorySink(), { capacity: 4 * 512 }),
+      /raw input ended after 1536 bytes/,
+    );
+    await assert.rejects(
+      writeMonolithicSparse(Readable.from([raw]), memorySink(), { capacity: 2 * 512 }),
+      /raw input is longer than the capacity of 1024 bytes/,
+    );
     assert.throws(() => createStreamOptimizedWriter({ capacity: 0 }), /disk capacity 0 is not a positive number/);
     assert.throws(() => createStreamOptimizedWriter({ capacity: 2 ** 42 }), /exceeds the format's limit/);
   });

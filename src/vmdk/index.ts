@@ -5,14 +5,37 @@
  * errors.ts and node's stream/zlib/buffer; files.ts holds the thin file-system helpers.
  */
 export {
-  CREATE_TYPES, descriptorCapacity, formatVmdkDescriptor, NO_PARENT_CID, parseVmdkDescriptor,
-  type DescriptorLimits, type VmdkDescriptor, type VmdkExtent, type VmdkExtentAccess, type VmdkExtentType,
+  CREATE_TYPES,
+  descriptorCapacity,
+  formatVmdkDescriptor,
+  NO_PARENT_CID,
+  parseVmdkDescriptor,
+  type DescriptorLimits,
+  type VmdkDescriptor,
+  type VmdkExtent,
+  type VmdkExtentAccess,
+  type VmdkExtentType,
 } from './descriptor.js';
 export {
-  checkExtentFileName, defaultGeometry, diskInfo, newDiskDescriptor, scsiModelOfDescriptor,
-  type DescriptorScsiModel, type NewDiskOptions, type VmdkAdapterType, type VmdkDiskInfo, type VmdkGeometry,
+  checkExtentFileName,
+  defaultGeometry,
+  diskInfo,
+  newDiskDescriptor,
+  scsiModelOfDescriptor,
+  type DescriptorScsiModel,
+  type NewDiskOptions,
+  type VmdkAdapterType,
+  type VmdkDiskInfo,
+  type VmdkGeometry,
 } from './ddb.js';
-export { decodeSparseHeader, descriptorOfVmdkHead, detectVmdkKind, DEFAULT_MAX_CAPACITY, type SparseHeader, type VmdkKind } from './sparse-header.js';
+export {
+  decodeSparseHeader,
+  descriptorOfVmdkHead,
+  detectVmdkKind,
+  DEFAULT_MAX_CAPACITY,
+  type SparseHeader,
+  type VmdkKind,
+} from './sparse-header.js';
 export { type ByteSource, type RandomAccessSource, type SequentialSource } from './source.js';
 export { openVmdkReader, type OpenVmdkOptions, type VmdkReader } from './reader.js';
 export { createStreamOptimizedWriter, type StreamOptimizedOptions } from './write-stream-optimized.js';

@@ -10,7 +10,15 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { EsxError } from '../errors.js';
 import { memorySink, memorySource, rawOf } from '../../test/support/vmdk-memory.js';
-import { createStreamOptimizedWriter, formatVmdkDescriptor, openVmdkReader, parseVmdkDescriptor, writeMonolithicSparse, type ByteSource, type VmdkDescriptor } from './index.js';
+import {
+  createStreamOptimizedWriter,
+  formatVmdkDescriptor,
+  openVmdkReader,
+  parseVmdkDescriptor,
+  writeMonolithicSparse,
+  type ByteSource,
+  type VmdkDescriptor,
+} from './index.js';
 
 const RUNS = Number(process.env.ESXVIRT_PROPERTY_RUNS) || 200;
 const SEED = process.env.ESXVIRT_PROPERTY_SEED;
@@ -20,7 +28,12 @@ const GRAIN = 65536;
 /** A raw disk: 1 sector to ~20 grains of zero runs, random bytes, repeated bytes, each piece of random length. */
 const diskArb = fc
   .array(
-    fc.tuple(fc.constantFrom('zero', 'random', 'fill'), fc.integer({ min: 1, max: 3 * GRAIN }), fc.integer({ min: 0, max: 255 }), fc.integer()),
+    fc.tuple(
+      fc.constantFrom('zero', 'random', 'fill'),
+      fc.integer({ min: 1, max: 3 * GRAIN }),
+      fc.integer({ min: 0, max: 255 }),
+      fc.integer(),
+    ),
     { minLength: 1, maxLength: 8 },
   )
   .map((pieces) => {
@@ -53,7 +66,11 @@ function chunked(b: Buffer, sizes: number[]): Buffer[] {
 }
 
 async function streamOptimized(raw: Buffer, sizes: number[]): Promise<Buffer> {
-  return Buffer.concat(await Readable.from(chunked(raw, sizes)).pipe(createStreamOptimizedWriter({ capacity: raw.length, concurrency: 3 })).toArray());
+  return Buffer.concat(
+    await Readable.from(chunked(raw, sizes))
+      .pipe(createStreamOptimizedWriter({ capacity: raw.length, concurrency: 3 }))
+      .toArray(),
+  );
 }
 
 async function sparse(raw: Buffer, sizes: number[]): Promise<Buffer> {
@@ -114,7 +131,12 @@ describe('damaged images', () => {
   function damage(img: Buffer, m: { flips: [number, number][]; zone: string; cut: number | undefined }): Buffer {
     const b = Buffer.from(img);
     for (const [pos, value] of m.flips) {
-      const at = m.zone === 'head' ? pos % Math.min(b.length, 1024) : m.zone === 'tail' ? b.length - 1 - (pos % Math.min(b.length, 4096)) : pos % b.length;
+      const at =
+        m.zone === 'head'
+          ? pos % Math.min(b.length, 1024)
+          : m.zone === 'tail'
+            ? b.length - 1 - (pos % Math.min(b.length, 4096))
+            : pos % b.length;
       b[at] = value;
     }
     return m.cut === undefined ? b : b.subarray(0, m.cut % b.length);
@@ -144,8 +166,19 @@ describe('descriptors', () => {
     extents: fc.array(
       fc.oneof(
         fc.record({ access: fc.constantFrom('RW' as const, 'RDONLY' as const), sectors: fc.nat(), type: fc.constant('ZERO' as const) }),
-        fc.record({ access: fc.constant('RW' as const), sectors: fc.nat(), type: fc.constantFrom('VMFS' as const, 'SPARSE' as const), fileName: name }),
-        fc.record({ access: fc.constant('RW' as const), sectors: fc.nat(), type: fc.constant('FLAT' as const), fileName: name, offset: fc.nat() }),
+        fc.record({
+          access: fc.constant('RW' as const),
+          sectors: fc.nat(),
+          type: fc.constantFrom('VMFS' as const, 'SPARSE' as const),
+          fileName: name,
+        }),
+        fc.record({
+          access: fc.constant('RW' as const),
+          sectors: fc.nat(),
+          type: fc.constant('FLAT' as const),
+          fileName: name,
+          offset: fc.nat(),
+        }),
       ),
       { minLength: 1, maxLength: 5 },
     ),
@@ -166,15 +199,25 @@ describe('descriptors', () => {
   });
 
   test('random and mutated descriptor text parses or gives a ConfigError', () => {
-    const base = formatVmdkDescriptor(parseVmdkDescriptor('version=1\ncreateType="vmfs"\nRW 8 VMFS "x-flat.vmdk"\nddb.adapterType = "lsilogic"\n'));
+    const base = formatVmdkDescriptor(
+      parseVmdkDescriptor('version=1\ncreateType="vmfs"\nRW 8 VMFS "x-flat.vmdk"\nddb.adapterType = "lsilogic"\n'),
+    );
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 300 }), fc.tuple(fc.nat(), fc.string({ maxLength: 10 })).map(([at, s]) => base.slice(0, at % base.length) + s + base.slice(at % base.length))), (text) => {
-        try {
-          parseVmdkDescriptor(text);
-        } catch (e) {
-          assert.ok(e instanceof EsxError && e.code === 'InvalidConfig', String(e));
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 300 }),
+          fc
+            .tuple(fc.nat(), fc.string({ maxLength: 10 }))
+            .map(([at, s]) => base.slice(0, at % base.length) + s + base.slice(at % base.length)),
+        ),
+        (text) => {
+          try {
+            parseVmdkDescriptor(text);
+          } catch (e) {
+            assert.ok(e instanceof EsxError && e.code === 'InvalidConfig', String(e));
+          }
+        },
+      ),
       params(RUNS),
     );
   });

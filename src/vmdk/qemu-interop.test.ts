@@ -19,10 +19,33 @@ const GRAIN = 65536;
 /** The disks every check runs on: zeros, random data, grain-table boundaries, sizes off the grain and off the sector. */
 const CASES: { name: string; size: number; regions?: [number, number, Fill][]; mixed?: boolean }[] = [
   { name: 'all zeros', size: MiB },
-  { name: 'random grains, size not a multiple of the grain', size: 5 * GRAIN + 4096, regions: [[0, GRAIN, 'random'], [2 * GRAIN + 100, GRAIN, 'random'], [5 * GRAIN, 4096, 'text']] },
-  { name: 'sparse regions across grain tables', size: 40 * MiB, regions: [[0, 512, 'text'], [33 * MiB - 10, 20, 'ones'], [40 * MiB - 512, 512, 'random']] },
+  {
+    name: 'random grains, size not a multiple of the grain',
+    size: 5 * GRAIN + 4096,
+    regions: [
+      [0, GRAIN, 'random'],
+      [2 * GRAIN + 100, GRAIN, 'random'],
+      [5 * GRAIN, 4096, 'text'],
+    ],
+  },
+  {
+    name: 'sparse regions across grain tables',
+    size: 40 * MiB,
+    regions: [
+      [0, 512, 'text'],
+      [33 * MiB - 10, 20, 'ones'],
+      [40 * MiB - 512, 512, 'random'],
+    ],
+  },
   { name: 'mixed content', size: 8 * MiB, mixed: true },
-  { name: 'size not a multiple of the sector', size: 1_000_000, regions: [[0, 1_000_000, 'sparse-bytes'], [999_000, 1000, 'random']] },
+  {
+    name: 'size not a multiple of the sector',
+    size: 1_000_000,
+    regions: [
+      [0, 1_000_000, 'sparse-bytes'],
+      [999_000, 1000, 'random'],
+    ],
+  },
 ];
 
 function disk(c: (typeof CASES)[number]): Buffer {
@@ -111,8 +134,20 @@ describe('reading images qemu-img wrote', () => {
     put(dir, 'a.bin', a);
     put(dir, 'b.bin', b);
     // qemu-img 7.2 misparses extent lines unless the "# Extent description" comment precedes them.
-    const head = ['# Disk DescriptorFile', 'version=1', 'CID=12345678', 'parentCID=ffffffff', 'createType="monolithicFlat"', '', '# Extent description'];
-    const two = put(dir, 'two.vmdk', [...head, 'RW 2048 FLAT "a.bin" 2048', 'RW 1024 FLAT "b.bin" 1024', '', 'ddb.adapterType = "buslogic"', ''].join('\n'));
+    const head = [
+      '# Disk DescriptorFile',
+      'version=1',
+      'CID=12345678',
+      'parentCID=ffffffff',
+      'createType="monolithicFlat"',
+      '',
+      '# Extent description',
+    ];
+    const two = put(
+      dir,
+      'two.vmdk',
+      [...head, 'RW 2048 FLAT "a.bin" 2048', 'RW 1024 FLAT "b.bin" 1024', '', 'ddb.adapterType = "buslogic"', ''].join('\n'),
+    );
     const got = await ours(two);
     assert.ok(got.equals(Buffer.concat([a.subarray(MiB, 2 * MiB), b.subarray(MiB / 2)])));
     assert.ok(got.equals(qemuRaw(dir, two)));
@@ -152,7 +187,9 @@ describe('images our writers make, checked by qemu-img', () => {
         assert.match(qemuImg('compare', s.rawPath, img), /Images are identical/, img);
         assert.ok((await ours(img)).equals(padded(s.raw)), `our reader disagrees on ${img}`);
       }
-      const info = JSON.parse(qemuImg('info', '--output=json', so)) as { 'format-specific': { data: { 'create-type': string; extents: { compressed: boolean }[] } } };
+      const info = JSON.parse(qemuImg('info', '--output=json', so)) as {
+        'format-specific': { data: { 'create-type': string; extents: { compressed: boolean }[] } };
+      };
       assert.equal(info['format-specific'].data['create-type'], 'streamOptimized');
       assert.equal(info['format-specific'].data.extents[0]?.compressed, true);
       assert.equal(parseVmdkDescriptor(readFileSync(vmfs)).extents[0]?.type, 'VMFS');

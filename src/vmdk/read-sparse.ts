@@ -8,8 +8,18 @@
 import { inflateSync } from 'node:zlib';
 import { ConfigError, UnsupportedError } from '../errors.js';
 import {
-  checkSparseHeader, decodeSparseHeader, embeddedDescriptorRange, FLAG_COMPRESSED, FLAG_ZERO_GRAIN_GTE, gdEntries, isStreamOptimized,
-  isBlankDescriptor, MARKER_EOS, MARKER_FOOTER, SECTOR, type SparseHeader,
+  checkSparseHeader,
+  decodeSparseHeader,
+  embeddedDescriptorRange,
+  FLAG_COMPRESSED,
+  FLAG_ZERO_GRAIN_GTE,
+  gdEntries,
+  isStreamOptimized,
+  isBlankDescriptor,
+  MARKER_EOS,
+  MARKER_FOOTER,
+  SECTOR,
+  type SparseHeader,
 } from './sparse-header.js';
 import { parseVmdkDescriptor, type DescriptorLimits, type VmdkDescriptor } from './descriptor.js';
 import { readExactly, zeroChunks, type RandomAccessSource } from './source.js';
@@ -37,24 +47,33 @@ export function inflateGrain(data: Buffer, grainBytes: number, lba: number): Buf
   try {
     return inflateSync(data, { maxOutputLength: grainBytes });
   } catch (e) {
-    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new ConfigError(`VMDK grain at sector ${lba} inflates to more than the grain size (${grainBytes} bytes)`);
+    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new ConfigError(`VMDK grain at sector ${lba} inflates to more than the grain size (${grainBytes} bytes)`);
     throw new ConfigError(`VMDK grain at sector ${lba} is not valid deflate data: ${(e as Error).message}`, { cause: e });
   }
 }
 
 /** Reads and checks the header (and the footer of a streamOptimized file whose GD is at the end) and the embedded descriptor. */
-export async function openSparseExtent(src: RandomAccessSource, maxCapacity: number, limits: DescriptorLimits = {}, withDescriptor = true): Promise<SparseExtent> {
+export async function openSparseExtent(
+  src: RandomAccessSource,
+  maxCapacity: number,
+  limits: DescriptorLimits = {},
+  withDescriptor = true,
+): Promise<SparseExtent> {
   let header = decodeSparseHeader(await readExactly(src, 0, SECTOR, 'header'));
   checkSparseHeader(header, maxCapacity);
   if (header.gdOffset < 0) {
-    if (!isStreamOptimized(header)) throw new ConfigError('VMDK header says the grain directory is at the end, but the file is not streamOptimized');
+    if (!isStreamOptimized(header))
+      throw new ConfigError('VMDK header says the grain directory is at the end, but the file is not streamOptimized');
     // The footer is the second-to-last sector, after its marker and before the end-of-stream marker.
     if (src.size < 4 * SECTOR) throw new ConfigError('VMDK streamOptimized file is too short for a footer');
     const tail = await readExactly(src, src.size - 3 * SECTOR, 3 * SECTOR, 'footer');
     const marker = tail.subarray(0, SECTOR);
     const eos = tail.subarray(2 * SECTOR);
-    if (marker.readUInt32LE(8) !== 0 || marker.readUInt32LE(12) !== MARKER_FOOTER) throw new ConfigError('VMDK streamOptimized file has no footer marker before its end-of-stream marker (truncated?)');
-    if (eos.readBigUInt64LE(0) !== 0n || eos.readUInt32LE(8) !== 0 || eos.readUInt32LE(12) !== MARKER_EOS) throw new ConfigError('VMDK streamOptimized file does not end with an end-of-stream marker (truncated?)');
+    if (marker.readUInt32LE(8) !== 0 || marker.readUInt32LE(12) !== MARKER_FOOTER)
+      throw new ConfigError('VMDK streamOptimized file has no footer marker before its end-of-stream marker (truncated?)');
+    if (eos.readBigUInt64LE(0) !== 0n || eos.readUInt32LE(8) !== 0 || eos.readUInt32LE(12) !== MARKER_EOS)
+      throw new ConfigError('VMDK streamOptimized file does not end with an end-of-stream marker (truncated?)');
     const footer = decodeSparseHeader(tail.subarray(SECTOR, 2 * SECTOR), 'footer');
     if (footer.gdOffset < 0) throw new ConfigError('VMDK footer does not locate the grain directory');
     if (footer.capacity !== header.capacity || footer.grainSize !== header.grainSize || footer.numGTEsPerGT !== header.numGTEsPerGT) {
@@ -170,7 +189,8 @@ async function readCompressedGrain(src: RandomAccessSource, off: number, lba: nu
   if (b.length < 12) throw new ConfigError(`VMDK file is truncated in the grain marker for sector ${lba}`);
   const markerLba = Number(b.readBigUInt64LE(0));
   const size = b.readUInt32LE(8);
-  if (markerLba !== lba) throw new ConfigError(`VMDK grain marker at offset ${off} is for sector ${markerLba}, but the grain table expects sector ${lba}`);
+  if (markerLba !== lba)
+    throw new ConfigError(`VMDK grain marker at offset ${off} is for sector ${markerLba}, but the grain table expects sector ${lba}`);
   if (size === 0 || size > max) throw new ConfigError(`VMDK compressed grain for sector ${lba} has an invalid size of ${size} bytes`);
   if (b.length < 12 + size) {
     if (off + 12 + size > src.size) throw new ConfigError(`VMDK compressed grain for sector ${lba} lies beyond the end of the file`);
@@ -189,6 +209,8 @@ export function fitGrain(data: Buffer, len: number, lba: number): Buffer {
 /** Refuses sparse extents that need a parent disk (snapshots), whose unallocated grains are not zeros. */
 export function checkNoParent(d: VmdkDescriptor | undefined): void {
   if (d !== undefined && d.parentCid !== 0xffffffff) {
-    throw new UnsupportedError(`VMDK image is a delta disk of '${d.parentFileNameHint ?? 'an unnamed parent'}'; reading snapshot chains is not supported`);
+    throw new UnsupportedError(
+      `VMDK image is a delta disk of '${d.parentFileNameHint ?? 'an unnamed parent'}'; reading snapshot chains is not supported`,
+    );
   }
 }

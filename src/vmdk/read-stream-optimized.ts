@@ -9,12 +9,24 @@ import { ConfigError } from '../errors.js';
 import { parseVmdkDescriptor, type DescriptorLimits, type VmdkDescriptor } from './descriptor.js';
 import { fitGrain, inflateGrain, maxCompressedGrain } from './read-sparse.js';
 import {
-  decodeSparseHeader, embeddedDescriptorRange, gdEntries, MARKER_EOS, MARKER_FOOTER, MARKER_GD, MARKER_GT, SECTOR, type SparseHeader,
+  decodeSparseHeader,
+  embeddedDescriptorRange,
+  gdEntries,
+  MARKER_EOS,
+  MARKER_FOOTER,
+  MARKER_GD,
+  MARKER_GT,
+  SECTOR,
+  type SparseHeader,
 } from './sparse-header.js';
 import { zeroChunks, type SequentialReader } from './source.js';
 
 /** Reads the embedded descriptor (if any) and moves the reader to the first marker. `reader` is past the header. */
-export async function readStreamPrologue(reader: SequentialReader, h: SparseHeader, limits: DescriptorLimits = {}): Promise<VmdkDescriptor | undefined> {
+export async function readStreamPrologue(
+  reader: SequentialReader,
+  h: SparseHeader,
+  limits: DescriptorLimits = {},
+): Promise<VmdkDescriptor | undefined> {
   let descriptor: VmdkDescriptor | undefined;
   const range = embeddedDescriptorRange(h, limits.maxBytes ?? 4 * 1024 * 1024);
   if (range) {
@@ -55,22 +67,30 @@ export async function* streamOptimizedData(reader: SequentialReader, h: SparseHe
       if (type === MARKER_EOS) break;
       if (type === MARKER_GT || type === MARKER_GD) {
         const limit = type === MARKER_GT ? gtSectors : gdSectors;
-        if (sectors > BigInt(limit)) throw new ConfigError(`VMDK ${type === MARKER_GT ? 'grain table' : 'grain directory'} marker at offset ${at} claims ${sectors} sectors (at most ${limit})`);
+        if (sectors > BigInt(limit))
+          throw new ConfigError(
+            `VMDK ${type === MARKER_GT ? 'grain table' : 'grain directory'} marker at offset ${at} claims ${sectors} sectors (at most ${limit})`,
+          );
         await reader.skip(Number(sectors) * SECTOR, type === MARKER_GT ? 'grain table' : 'grain directory');
         continue;
       }
       if (type === MARKER_FOOTER) {
         if (sectors !== 1n) throw new ConfigError(`VMDK footer marker at offset ${at} claims ${sectors} sectors`);
         const footer = decodeSparseHeader(await reader.read(SECTOR, 'footer'), 'footer');
-        if (footer.capacity !== h.capacity || footer.grainSize !== h.grainSize) throw new ConfigError('VMDK footer disagrees with the header on capacity or grain size');
+        if (footer.capacity !== h.capacity || footer.grainSize !== h.grainSize)
+          throw new ConfigError('VMDK footer disagrees with the header on capacity or grain size');
         continue;
       }
       throw new ConfigError(`VMDK marker at offset ${at} has unknown type ${type}`);
     }
     const lba = value;
-    if (lba % BigInt(h.grainSize) !== 0n || lba >= BigInt(h.capacity)) throw new ConfigError(`VMDK grain marker at offset ${at} has invalid sector ${lba}`);
+    if (lba % BigInt(h.grainSize) !== 0n || lba >= BigInt(h.capacity))
+      throw new ConfigError(`VMDK grain marker at offset ${at} has invalid sector ${lba}`);
     const start = Number(lba) * SECTOR;
-    if (start < next) throw new ConfigError(`VMDK grain for sector ${lba} at offset ${at} comes after later sectors: grains out of order cannot be streamed`);
+    if (start < next)
+      throw new ConfigError(
+        `VMDK grain for sector ${lba} at offset ${at} comes after later sectors: grains out of order cannot be streamed`,
+      );
     if (size > maxSize) throw new ConfigError(`VMDK compressed grain for sector ${lba} has an invalid size of ${size} bytes`);
     let data: Buffer;
     if (12 + size <= SECTOR) data = m.subarray(12, 12 + size);

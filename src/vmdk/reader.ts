@@ -10,7 +10,15 @@ import { checkExtentFileName } from './ddb.js';
 import { descriptorCapacity, parseVmdkDescriptor, type DescriptorLimits, type VmdkDescriptor, type VmdkExtent } from './descriptor.js';
 import { checkNoParent, openSparseExtent, sparseExtentData } from './read-sparse.js';
 import { readStreamPrologue, streamOptimizedData } from './read-stream-optimized.js';
-import { checkSparseHeader, decodeSparseHeader, DEFAULT_MAX_CAPACITY, detectVmdkKind, SECTOR, type SparseHeader, type VmdkKind } from './sparse-header.js';
+import {
+  checkSparseHeader,
+  decodeSparseHeader,
+  DEFAULT_MAX_CAPACITY,
+  detectVmdkKind,
+  SECTOR,
+  type SparseHeader,
+  type VmdkKind,
+} from './sparse-header.js';
 import { isRandomAccess, readExactly, SequentialReader, zeroChunks, type ByteSource } from './source.js';
 
 /** Options of openVmdkReader. */
@@ -67,7 +75,10 @@ export async function openVmdkReader(source: ByteSource, opts: OpenVmdkOptions =
       const ext = await openSparseExtent(source, maxCapacity, limits);
       checkNoParent(ext.descriptor);
       return {
-        kind, capacity: ext.capacity, header: ext.header, ...(ext.descriptor ? { descriptor: ext.descriptor } : {}),
+        kind,
+        capacity: ext.capacity,
+        header: ext.header,
+        ...(ext.descriptor ? { descriptor: ext.descriptor } : {}),
         stream: once(() => sparseExtentData(source, ext)),
       };
     }
@@ -98,7 +109,8 @@ export async function openVmdkReader(source: ByteSource, opts: OpenVmdkOptions =
       };
       return { kind, capacity: h.capacity * SECTOR, header: h, ...(descriptor ? { descriptor } : {}), stream: once(data) };
     }
-    if (kind === 'monolithicSparse' || kind === 'sparseExtent') throw new UnsupportedError(`reading a ${kind} VMDK image needs random access (a source with read(offset, length)), not a stream`);
+    if (kind === 'monolithicSparse' || kind === 'sparseExtent')
+      throw new UnsupportedError(`reading a ${kind} VMDK image needs random access (a source with read(offset, length)), not a stream`);
     throw notVmdk(kind);
   } catch (e) {
     await reader.close();
@@ -107,24 +119,30 @@ export async function openVmdkReader(source: ByteSource, opts: OpenVmdkOptions =
 }
 
 function notVmdk(kind: VmdkKind): Error {
-  if (kind === 'vmfsSparse' || kind === 'seSparse') return new UnsupportedError(`${kind} VMDK extents (ESX snapshot deltas) are not supported`);
+  if (kind === 'vmfsSparse' || kind === 'seSparse')
+    return new UnsupportedError(`${kind} VMDK extents (ESX snapshot deltas) are not supported`);
   return new ConfigError('not a VMDK image: neither a sparse header (KDMV) nor a descriptor');
 }
 
 function descriptorReader(d: VmdkDescriptor, opts: OpenVmdkOptions, maxCapacity: number): VmdkReader {
   checkNoParent(d);
-  if (d.createType === 'vmfsSparse' || d.createType === 'seSparse') throw new UnsupportedError(`${d.createType} VMDK disks (ESX snapshot deltas) are not supported`);
+  if (d.createType === 'vmfsSparse' || d.createType === 'seSparse')
+    throw new UnsupportedError(`${d.createType} VMDK disks (ESX snapshot deltas) are not supported`);
   const capacity = descriptorCapacity(d);
   if (capacity > maxCapacity) throw new ConfigError(`VMDK capacity ${capacity} bytes exceeds the limit of ${maxCapacity} bytes`);
   for (const e of d.extents) {
-    if (e.type !== 'ZERO' && e.type !== 'FLAT' && e.type !== 'VMFS' && e.type !== 'SPARSE') throw new UnsupportedError(`VMDK ${e.type} extents are not supported`);
+    if (e.type !== 'ZERO' && e.type !== 'FLAT' && e.type !== 'VMFS' && e.type !== 'SPARSE')
+      throw new UnsupportedError(`VMDK ${e.type} extents are not supported`);
     if (e.access === 'NOACCESS') throw new UnsupportedError(`VMDK extent '${e.fileName ?? 'ZERO'}' is NOACCESS`);
     if (e.fileName !== undefined) checkExtentFileName(e.fileName);
   }
-  if (d.extents.some((e) => e.type !== 'ZERO') && !opts.openExtent) throw new UnsupportedError('reading a VMDK descriptor needs a way to open its extents (openExtent)');
+  if (d.extents.some((e) => e.type !== 'ZERO') && !opts.openExtent)
+    throw new UnsupportedError('reading a VMDK descriptor needs a way to open its extents (openExtent)');
   const kind: VmdkKind = 'descriptor';
   return {
-    kind, capacity, descriptor: d,
+    kind,
+    capacity,
+    descriptor: d,
     stream: once(async function* () {
       for (const e of d.extents) yield* extentData(e, opts, maxCapacity);
     }),
@@ -148,8 +166,10 @@ async function* extentData(e: VmdkExtent, opts: OpenVmdkOptions, maxCapacity: nu
     }
     const offset = (e.offset ?? 0) * SECTOR;
     if (isRandomAccess(src)) {
-      if (offset + len > src.size) throw new ConfigError(`VMDK extent '${name}' holds ${src.size} bytes, the descriptor needs ${offset + len}`);
-      for (let at = 0; at < len; at += READ_CHUNK) yield await readExactly(src, offset + at, Math.min(READ_CHUNK, len - at), `extent '${name}'`);
+      if (offset + len > src.size)
+        throw new ConfigError(`VMDK extent '${name}' holds ${src.size} bytes, the descriptor needs ${offset + len}`);
+      for (let at = 0; at < len; at += READ_CHUNK)
+        yield await readExactly(src, offset + at, Math.min(READ_CHUNK, len - at), `extent '${name}'`);
       return;
     }
     const reader = new SequentialReader(src);

@@ -28,9 +28,11 @@ export function isRandomAccess(s: ByteSource): s is RandomAccessSource {
 
 /** Reads exactly `length` bytes at `offset` or throws a ConfigError naming `what` (the file is truncated). */
 export async function readExactly(src: RandomAccessSource, offset: number, length: number, what: string): Promise<Buffer> {
-  if (offset + length > src.size) throw new ConfigError(`VMDK ${what} (bytes ${offset}..${offset + length}) lies beyond the end of the file (${src.size} bytes)`);
+  if (offset + length > src.size)
+    throw new ConfigError(`VMDK ${what} (bytes ${offset}..${offset + length}) lies beyond the end of the file (${src.size} bytes)`);
   const got = await src.read(offset, length);
-  if (got.length < length) throw new ConfigError(`VMDK file is truncated: ${what} needs ${length} bytes at offset ${offset}, got ${got.length}`);
+  if (got.length < length)
+    throw new ConfigError(`VMDK file is truncated: ${what} needs ${length} bytes at offset ${offset}, got ${got.length}`);
   return Buffer.from(got.buffer, got.byteOffset, length);
 }
 
@@ -54,7 +56,10 @@ export class SequentialReader {
         this.done = true;
         break;
       }
-      const c = typeof r.value === 'string' ? Buffer.from(r.value as string, 'latin1') : Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength);
+      const c =
+        typeof r.value === 'string'
+          ? Buffer.from(r.value as string, 'latin1')
+          : Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength);
       if (c.length === 0) continue;
       this.chunks.push(c);
       this.buffered += c.length;
@@ -110,7 +115,8 @@ export class SequentialReader {
   async skip(n: number, what: string): Promise<void> {
     let left = n;
     while (left > 0) {
-      if (!(await this.fill(1))) throw new ConfigError(`VMDK stream is truncated: ${what} ends at offset ${this.position}, ${left} bytes short`);
+      if (!(await this.fill(1)))
+        throw new ConfigError(`VMDK stream is truncated: ${what} ends at offset ${this.position}, ${left} bytes short`);
       const k = Math.min(left, this.buffered, (this.chunks[0] as Buffer).length);
       this.take(k);
       left -= k;

@@ -56,12 +56,12 @@ const NEWLINE_CHARS = '\n \r\n';
 
 /** The kinds of image detectVmdkKind tells apart. */
 export type VmdkKind =
-  | 'descriptor'        // a text descriptor file (vmfs, monolithicFlat, twoGbMaxExtent*, ...)
-  | 'monolithicSparse'  // hosted sparse extent with an embedded descriptor
-  | 'sparseExtent'      // hosted sparse extent without one (an extent of twoGbMaxExtentSparse)
-  | 'streamOptimized'   // compressed sparse extent with markers
-  | 'vmfsSparse'        // ESX sparse extent ("COWD"), not read by esxvirt
-  | 'seSparse'          // ESXi space-efficient sparse extent, not read by esxvirt
+  | 'descriptor' // a text descriptor file (vmfs, monolithicFlat, twoGbMaxExtent*, ...)
+  | 'monolithicSparse' // hosted sparse extent with an embedded descriptor
+  | 'sparseExtent' // hosted sparse extent without one (an extent of twoGbMaxExtentSparse)
+  | 'streamOptimized' // compressed sparse extent with markers
+  | 'vmfsSparse' // ESX sparse extent ("COWD"), not read by esxvirt
+  | 'seSparse' // ESXi space-efficient sparse extent, not read by esxvirt
   | 'unknown';
 
 function u64(b: Buffer, at: number, what: string): number {
@@ -129,21 +129,26 @@ export function gdEntries(h: SparseHeader): number {
 export function checkSparseHeader(h: SparseHeader, maxCapacity: number, fileSize?: number): void {
   if (h.version < 1 || h.version > 3) throw new ConfigError(`VMDK sparse header version ${h.version} is not 1, 2 or 3`);
   // The newline test characters change when a file went through a text-mode transfer (FTP ASCII mode).
-  if (h.flags & FLAG_NEWLINE_TEST && h.newlineChars !== NEWLINE_CHARS) throw new ConfigError('VMDK header fails the newline test: the file was corrupted by a text-mode transfer');
+  if (h.flags & FLAG_NEWLINE_TEST && h.newlineChars !== NEWLINE_CHARS)
+    throw new ConfigError('VMDK header fails the newline test: the file was corrupted by a text-mode transfer');
   if (h.grainSize < 1 || h.grainSize > MAX_GRAIN_SECTORS || (h.grainSize & (h.grainSize - 1)) !== 0) {
     throw new ConfigError(`VMDK grain size ${h.grainSize} sectors is not a power of two up to ${MAX_GRAIN_SECTORS}`);
   }
-  if (h.numGTEsPerGT < 1 || h.numGTEsPerGT > MAX_GTES_PER_GT) throw new ConfigError(`VMDK grain tables of ${h.numGTEsPerGT} entries are not supported (at most ${MAX_GTES_PER_GT})`);
-  if (h.capacity * SECTOR > maxCapacity) throw new ConfigError(`VMDK capacity ${h.capacity * SECTOR} bytes exceeds the limit of ${maxCapacity} bytes`);
+  if (h.numGTEsPerGT < 1 || h.numGTEsPerGT > MAX_GTES_PER_GT)
+    throw new ConfigError(`VMDK grain tables of ${h.numGTEsPerGT} entries are not supported (at most ${MAX_GTES_PER_GT})`);
+  if (h.capacity * SECTOR > maxCapacity)
+    throw new ConfigError(`VMDK capacity ${h.capacity * SECTOR} bytes exceeds the limit of ${maxCapacity} bytes`);
   const compressed = (h.flags & FLAG_COMPRESSED) !== 0;
-  if (compressed && h.compressAlgorithm !== COMPRESSION_DEFLATE) throw new ConfigError(`VMDK compression algorithm ${h.compressAlgorithm} is not deflate`);
+  if (compressed && h.compressAlgorithm !== COMPRESSION_DEFLATE)
+    throw new ConfigError(`VMDK compression algorithm ${h.compressAlgorithm} is not deflate`);
   if (!compressed && h.compressAlgorithm !== COMPRESSION_NONE && h.compressAlgorithm !== COMPRESSION_DEFLATE) {
     throw new ConfigError(`VMDK compression algorithm ${h.compressAlgorithm} is unknown`);
   }
   if (h.descriptorSize > 0 && h.descriptorOffset === 0) throw new ConfigError('VMDK embedded descriptor overlaps the header');
   if (fileSize !== undefined) {
     const within = (what: string, start: number, sectors: number): void => {
-      if (start * SECTOR + sectors * SECTOR > fileSize) throw new ConfigError(`VMDK ${what} (sectors ${start}..${start + sectors}) lies beyond the end of the file (${fileSize} bytes)`);
+      if (start * SECTOR + sectors * SECTOR > fileSize)
+        throw new ConfigError(`VMDK ${what} (sectors ${start}..${start + sectors}) lies beyond the end of the file (${fileSize} bytes)`);
     };
     if (h.descriptorSize > 0) within('embedded descriptor', h.descriptorOffset, h.descriptorSize);
     const gdSectors = Math.ceil((gdEntries(h) * 4) / SECTOR);
@@ -189,7 +194,11 @@ function looksLikeDescriptor(b: Buffer): boolean {
 /** True when embedded descriptor bytes hold no text (NUL-filled or blank). */
 export function isBlankDescriptor(b: Uint8Array): boolean {
   const nul = b.indexOf(0);
-  return Buffer.from(b.buffer, b.byteOffset, nul >= 0 ? nul : b.length).toString('latin1').trim() === '';
+  return (
+    Buffer.from(b.buffer, b.byteOffset, nul >= 0 ? nul : b.length)
+      .toString('latin1')
+      .trim() === ''
+  );
 }
 
 /**
@@ -203,6 +212,7 @@ export function descriptorOfVmdkHead(head: Uint8Array): VmdkDescriptor | undefin
   if (kind !== 'monolithicSparse' && kind !== 'streamOptimized') return undefined;
   const h = decodeSparseHeader(b);
   const range = embeddedDescriptorRange(h, 4 * 1024 * 1024);
-  if (range === undefined || range.offset >= b.length || isBlankDescriptor(b.subarray(range.offset, range.offset + range.length))) return undefined;
+  if (range === undefined || range.offset >= b.length || isBlankDescriptor(b.subarray(range.offset, range.offset + range.length)))
+    return undefined;
   return parseVmdkDescriptor(b.subarray(range.offset, Math.min(b.length, range.offset + range.length)));
 }

@@ -14,7 +14,8 @@ export const MAX_SPARSE_CAPACITY = 2 ** 41 - GRAIN_SECTORS * SECTOR;
 
 /** Checks a capacity in bytes (a positive safe integer up to `max`) and returns it. */
 export function checkCapacity(capacity: number, max = MAX_SPARSE_CAPACITY): number {
-  if (!Number.isSafeInteger(capacity) || capacity <= 0) throw new InvalidArgumentError(`disk capacity ${capacity} is not a positive number of bytes`);
+  if (!Number.isSafeInteger(capacity) || capacity <= 0)
+    throw new InvalidArgumentError(`disk capacity ${capacity} is not a positive number of bytes`);
   if (capacity > max) throw new InvalidArgumentError(`disk capacity ${capacity} bytes exceeds the format's limit of ${max} bytes`);
   return capacity;
 }

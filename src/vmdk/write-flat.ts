@@ -35,9 +35,13 @@ export function flatVmdkDescriptor(opts: FlatDescriptorOptions): string {
   const capacity = checkCapacity(opts.capacity, MAX_FLAT_CAPACITY);
   const sectors = Math.ceil(capacity / SECTOR);
   const createType = opts.createType ?? 'vmfs';
-  if (createType !== 'vmfs' && createType !== 'monolithicFlat') throw new InvalidArgumentError(`flat createType '${String(createType)}' is not vmfs or monolithicFlat`);
+  if (createType !== 'vmfs' && createType !== 'monolithicFlat')
+    throw new InvalidArgumentError(`flat createType '${String(createType)}' is not vmfs or monolithicFlat`);
   const fileName = checkExtentFileName(opts.extentFileName);
-  const extent: VmdkExtent = createType === 'vmfs' ? { access: 'RW', sectors, type: 'VMFS', fileName } : { access: 'RW', sectors, type: 'FLAT', fileName, offset: 0 };
+  const extent: VmdkExtent =
+    createType === 'vmfs'
+      ? { access: 'RW', sectors, type: 'VMFS', fileName }
+      : { access: 'RW', sectors, type: 'FLAT', fileName, offset: 0 };
   return formatVmdkDescriptor(newDiskDescriptor(createType, [extent], capacity, opts));
 }
 
@@ -52,7 +56,8 @@ export function createFlatExtentWriter(capacity: number): Transform {
       cb(null, chunk);
     },
     flush(cb: TransformCallback) {
-      if (received !== capacity) return cb(new InvalidArgumentError(`raw input ended after ${received} bytes; the capacity is ${capacity} bytes`));
+      if (received !== capacity)
+        return cb(new InvalidArgumentError(`raw input ended after ${received} bytes; the capacity is ${capacity} bytes`));
       const pad = sectorPad(capacity);
       cb(null, pad > 0 ? Buffer.alloc(pad) : undefined);
     },

@@ -31,13 +31,24 @@ const GT_BATCH = 32;
 const DESCRIPTOR_SECTORS = 20;
 
 /** Writes `raw` as a monolithicSparse image into `sink`; returns the image size in bytes. */
-export async function writeMonolithicSparse(raw: SequentialSource, sink: PositionalSink, opts: MonolithicSparseOptions): Promise<{ size: number }> {
+export async function writeMonolithicSparse(
+  raw: SequentialSource,
+  sink: PositionalSink,
+  opts: MonolithicSparseOptions,
+): Promise<{ size: number }> {
   const capacity = checkCapacity(opts.capacity);
   const sectors = Math.ceil(capacity / SECTOR);
   const grainBytes = GRAIN_SECTORS * SECTOR;
   const gtBytes = GTES_PER_GT * 4;
   const gtSectors = gtBytes / SECTOR;
-  const descText = formatVmdkDescriptor(newDiskDescriptor('monolithicSparse', [{ access: 'RW', sectors, type: 'SPARSE', fileName: opts.fileName ?? 'disk.vmdk' }], capacity, opts));
+  const descText = formatVmdkDescriptor(
+    newDiskDescriptor(
+      'monolithicSparse',
+      [{ access: 'RW', sectors, type: 'SPARSE', fileName: opts.fileName ?? 'disk.vmdk' }],
+      capacity,
+      opts,
+    ),
+  );
   const descSectors = Math.max(DESCRIPTOR_SECTORS, Math.ceil(Buffer.byteLength(descText) / SECTOR));
   const numGd = Math.ceil(sectors / (GRAIN_SECTORS * GTES_PER_GT));
   const gdSectors = Math.ceil((numGd * 4) / SECTOR);
@@ -47,9 +58,19 @@ export async function writeMonolithicSparse(raw: SequentialSource, sink: Positio
   const gts = gdOff + gdSectors;
   const overHead = Math.ceil((gts + numGd * gtSectors) / GRAIN_SECTORS) * GRAIN_SECTORS;
   const header: SparseHeader = {
-    version: 1, flags: FLAG_NEWLINE_TEST | FLAG_REDUNDANT_GT, capacity: sectors, grainSize: GRAIN_SECTORS, descriptorOffset: 1,
-    descriptorSize: descSectors, numGTEsPerGT: GTES_PER_GT, rgdOffset: rgd, gdOffset: gdOff, overHead, uncleanShutdown: false,
-    newlineChars: '\n \r\n', compressAlgorithm: COMPRESSION_NONE,
+    version: 1,
+    flags: FLAG_NEWLINE_TEST | FLAG_REDUNDANT_GT,
+    capacity: sectors,
+    grainSize: GRAIN_SECTORS,
+    descriptorOffset: 1,
+    descriptorSize: descSectors,
+    numGTEsPerGT: GTES_PER_GT,
+    rgdOffset: rgd,
+    gdOffset: gdOff,
+    overHead,
+    uncleanShutdown: false,
+    newlineChars: '\n \r\n',
+    compressAlgorithm: COMPRESSION_NONE,
   };
 
   // Descriptor and both grain directories (every grain table is preallocated, as VMware does).
@@ -100,7 +121,8 @@ export async function writeMonolithicSparse(raw: SequentialSource, sink: Positio
       if (t - gtFirst >= GT_BATCH) await flushGts();
       gtCount = t - gtFirst + 1;
       if (isZero(g)) continue;
-      if (next > 0xffffffff - GRAIN_SECTORS) throw new InvalidArgumentError('monolithicSparse image would exceed 2 TiB (32-bit grain table entries)');
+      if (next > 0xffffffff - GRAIN_SECTORS)
+        throw new InvalidArgumentError('monolithicSparse image would exceed 2 TiB (32-bit grain table entries)');
       gtBatch.writeUInt32LE(next, (t - gtFirst) * gtBytes + (grain % GTES_PER_GT) * 4);
       // Whole grains only: the last one is padded with zeros.
       const full = g.length === grainBytes ? g : Buffer.concat([g, Buffer.alloc(grainBytes - g.length)]);

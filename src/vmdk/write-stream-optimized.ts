@@ -13,8 +13,17 @@ import { InvalidArgumentError } from '../errors.js';
 import { formatVmdkDescriptor } from './descriptor.js';
 import { newDiskDescriptor, type NewDiskOptions } from './ddb.js';
 import {
-  COMPRESSION_DEFLATE, encodeSparseHeader, FLAG_COMPRESSED, FLAG_MARKERS, FLAG_NEWLINE_TEST, MARKER_EOS, MARKER_FOOTER, MARKER_GD, MARKER_GT,
-  SECTOR, type SparseHeader,
+  COMPRESSION_DEFLATE,
+  encodeSparseHeader,
+  FLAG_COMPRESSED,
+  FLAG_MARKERS,
+  FLAG_NEWLINE_TEST,
+  MARKER_EOS,
+  MARKER_FOOTER,
+  MARKER_GD,
+  MARKER_GT,
+  SECTOR,
+  type SparseHeader,
 } from './sparse-header.js';
 import { isZero } from './source.js';
 import { checkCapacity, GRAIN_SECTORS, GTES_PER_GT, sectorPad } from './write-common.js';
@@ -56,17 +65,29 @@ export function createStreamOptimizedWriter(opts: StreamOptimizedOptions): Trans
   const level = opts.level ?? zc.Z_DEFAULT_COMPRESSION;
   if (!Number.isInteger(level) || level < -1 || level > 9) throw new InvalidArgumentError(`deflate level ${level} is not -1..9`);
   const concurrency = opts.concurrency ?? 8;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new InvalidArgumentError(`concurrency ${concurrency} is not 1..64`);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
+    throw new InvalidArgumentError(`concurrency ${concurrency} is not 1..64`);
   const fileName = opts.fileName ?? 'disk.vmdk';
-  const descText = formatVmdkDescriptor(newDiskDescriptor('streamOptimized', [{ access: 'RW', sectors, type: 'SPARSE', fileName }], capacity, opts));
+  const descText = formatVmdkDescriptor(
+    newDiskDescriptor('streamOptimized', [{ access: 'RW', sectors, type: 'SPARSE', fileName }], capacity, opts),
+  );
   const descSectors = Math.ceil(Buffer.byteLength(descText) / SECTOR);
   const numGd = Math.ceil(sectors / (GRAIN_SECTORS * GTES_PER_GT));
   const header: SparseHeader = {
-    version: 3, flags: FLAG_NEWLINE_TEST | FLAG_COMPRESSED | FLAG_MARKERS, capacity: sectors, grainSize: GRAIN_SECTORS,
-    descriptorOffset: 1, descriptorSize: descSectors, numGTEsPerGT: GTES_PER_GT, rgdOffset: 0, gdOffset: -1,
+    version: 3,
+    flags: FLAG_NEWLINE_TEST | FLAG_COMPRESSED | FLAG_MARKERS,
+    capacity: sectors,
+    grainSize: GRAIN_SECTORS,
+    descriptorOffset: 1,
+    descriptorSize: descSectors,
+    numGTEsPerGT: GTES_PER_GT,
+    rgdOffset: 0,
+    gdOffset: -1,
     // Grains start at a grain boundary, as in the files VMware exports.
     overHead: Math.ceil((1 + descSectors) / GRAIN_SECTORS) * GRAIN_SECTORS,
-    uncleanShutdown: false, newlineChars: '\n \r\n', compressAlgorithm: COMPRESSION_DEFLATE,
+    uncleanShutdown: false,
+    newlineChars: '\n \r\n',
+    compressAlgorithm: COMPRESSION_DEFLATE,
   };
 
   let received = 0;
@@ -86,7 +107,7 @@ export function createStreamOptimizedWriter(opts: StreamOptimizedOptions): Trans
   };
   const flushGt = (): void => {
     if (gtUsed) {
-      out(marker(GTES_PER_GT * 4 / SECTOR, 0, MARKER_GT));
+      out(marker((GTES_PER_GT * 4) / SECTOR, 0, MARKER_GT));
       gd.writeUInt32LE(position / SECTOR, gtIndex * 4);
       out(Buffer.from(gt));
       gt.fill(0);
@@ -100,7 +121,8 @@ export function createStreamOptimizedWriter(opts: StreamOptimizedOptions): Trans
       flushGt();
       gtIndex++;
     }
-    if (position / SECTOR > 0xffffffff) throw new InvalidArgumentError('streamOptimized image would exceed 2 TiB of compressed data (32-bit grain table entries)');
+    if (position / SECTOR > 0xffffffff)
+      throw new InvalidArgumentError('streamOptimized image would exceed 2 TiB of compressed data (32-bit grain table entries)');
     gt.writeUInt32LE(position / SECTOR, (grain % GTES_PER_GT) * 4);
     gtUsed = true;
     const m = Buffer.alloc(12);
@@ -163,10 +185,16 @@ export function createStreamOptimizedWriter(opts: StreamOptimizedOptions): Trans
   const self = new Transform({
     readableHighWaterMark: 1024 * 1024,
     transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback) {
-      take(chunk).then(() => cb(), (e: unknown) => cb(e as Error));
+      take(chunk).then(
+        () => cb(),
+        (e: unknown) => cb(e as Error),
+      );
     },
     flush(cb: TransformCallback) {
-      finish().then(() => cb(), (e: unknown) => cb(e as Error));
+      finish().then(
+        () => cb(),
+        (e: unknown) => cb(e as Error),
+      );
     },
   });
   const head = Buffer.alloc(header.overHead * SECTOR);

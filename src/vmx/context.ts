@@ -5,7 +5,14 @@
  */
 import { ConfigError, InvalidArgumentError } from '../errors.js';
 import type { DiskDef, ScsiModel } from '../conf/domain/domain-def.js';
-import { formatDatastorePath, isVmfsPath, parseVmfsPath, tryParseDatastorePath, vmfsPathOf, type DatastorePath } from '../datastore-path.js';
+import {
+  formatDatastorePath,
+  isVmfsPath,
+  parseVmfsPath,
+  tryParseDatastorePath,
+  vmfsPathOf,
+  type DatastorePath,
+} from '../datastore-path.js';
 
 /** Callbacks and settings for one conversion. */
 export interface VmxContext {
@@ -30,7 +37,11 @@ export interface VmxContext {
  * such datastore), other absolute paths unchanged, bare names through `bare`, and relative
  * paths with a '/' refused.
  */
-export function mapVmxFileName(fileName: string, volume: (id: string) => string | undefined, bare: (name: string) => string): string | undefined {
+export function mapVmxFileName(
+  fileName: string,
+  volume: (id: string) => string | undefined,
+  bare: (name: string) => string,
+): string | undefined {
   if (isVmfsPath(fileName)) {
     const p = parseVmfsPath(fileName, volume);
     return p === undefined ? undefined : formatDatastorePath(p);
@@ -69,7 +80,11 @@ export function offlineContext(opts: OfflineContextOptions = {}): VmxContext {
     warn: opts.warn,
     parseFileName(fileName) {
       // offline every datastore is taken to exist
-      return mapVmxFileName(fileName, (id) => id, (name) => (dir ? `[${dir.datastore}] ${dir.path ? `${dir.path}/` : ''}${name}` : name));
+      return mapVmxFileName(
+        fileName,
+        (id) => id,
+        (name) => (dir ? `[${dir.datastore}] ${dir.path ? `${dir.path}/` : ''}${name}` : name),
+      );
     },
     formatFileName(src) {
       const p = tryParseDatastorePath(src);

@@ -38,7 +38,8 @@ export function formatSharedFolders(def: DomainDef, add: Add): void {
 
 /** `<interface>` → ethernetN.*. */
 export function formatEthernets(def: DomainDef, add: Add): void {
-  if (def.interfaces.length > 10) throw new UnsupportedError(`VMware VMs have at most 10 network interfaces but found ${def.interfaces.length}`);
+  if (def.interfaces.length > 10)
+    throw new UnsupportedError(`VMware VMs have at most 10 network interfaces but found ${def.interfaces.length}`);
   def.interfaces.forEach((net, n) => formatEthernet(net, `ethernet${n}`, add));
 }
 
@@ -46,7 +47,9 @@ function formatEthernet(net: InterfaceDef, p: string, add: Add): void {
   add(`${p}.present`, 'true');
   if (net.model !== undefined) {
     if (!NIC_MODELS.has(net.model)) {
-      throw new UnsupportedError(`expecting <interface><model type> to be vlance, vmxnet, vmxnet2, vmxnet3, e1000 or e1000e but found '${net.model}'`);
+      throw new UnsupportedError(
+        `expecting <interface><model type> to be vlance, vmxnet, vmxnet2, vmxnet3, e1000 or e1000e but found '${net.model}'`,
+      );
     }
     if (net.model === 'vmxnet2') {
       add(`${p}.virtualDev`, 'vmxnet');

@@ -44,7 +44,9 @@ function parseEthernet(conf: VmxConfig, n: number): InterfaceDef | undefined {
   if (virtualDev !== undefined) {
     const dev = virtualDev.toLowerCase();
     if (!NIC_MODELS.has(dev)) {
-      throw new ConfigError(`expecting VMX entry '${p}.virtualDev' to be 'vlance', 'vmxnet', 'vmxnet3', 'e1000' or 'e1000e' but found '${virtualDev}'`);
+      throw new ConfigError(
+        `expecting VMX entry '${p}.virtualDev' to be 'vlance', 'vmxnet', 'vmxnet3', 'e1000' or 'e1000e' but found '${virtualDev}'`,
+      );
     }
     net.model = dev === 'vmxnet' && vmxLong(conf, `${p}.features`, -1) === 15 ? 'vmxnet2' : dev;
   }
@@ -92,7 +94,14 @@ function macOrThrow(value: string, key: string): string {
 }
 
 const NETWORK_SCHEMES: Record<string, ChrDef['protocol']> = {
-  tcp: 'raw', telnet: 'telnet', telnets: 'telnets', ssl: 'tls', 'tcp+ssl': 'tls', 'telnet+ssl': 'tls', tls: 'tls', 'tcp+tls': 'tls',
+  tcp: 'raw',
+  telnet: 'telnet',
+  telnets: 'telnets',
+  ssl: 'tls',
+  'tcp+ssl': 'tls',
+  'telnet+ssl': 'tls',
+  tls: 'tls',
+  'tcp+tls': 'tls',
 };
 
 /** serial0..3 → `<serial>` (+ a `<console>` for the first), parallel0..2 → `<parallel>`. */

@@ -34,7 +34,9 @@ export function parseDisks(conf: VmxConfig, ctx: VmxContext, def: DomainDef): vo
     if (dev !== undefined) {
       model = SCSI_MODELS[dev.toLowerCase()];
       if (!model) {
-        throw new ConfigError(`expecting VMX entry 'scsi${c}.virtualDev' to be 'buslogic', 'lsilogic', 'lsisas1068' or 'pvscsi' but found '${dev}'`);
+        throw new ConfigError(
+          `expecting VMX entry 'scsi${c}.virtualDev' to be 'buslogic', 'lsilogic', 'lsisas1068' or 'pvscsi' but found '${dev}'`,
+        );
       }
     }
     scsiModels[c] = model;

@@ -23,8 +23,14 @@ test('|XX escapes in values are decoded', () => {
 });
 
 test('malformed lines are errors naming the line', () => {
-  assert.throws(() => parseVmx('ok = "1"\nnot a line\n'), (e: unknown) => e instanceof EsxError && /line 2/.test(e.message));
-  assert.throws(() => parseVmx('k = "open\n'), (e: unknown) => e instanceof EsxError && /closing quote/.test(e.message));
+  assert.throws(
+    () => parseVmx('ok = "1"\nnot a line\n'),
+    (e: unknown) => e instanceof EsxError && /line 2/.test(e.message),
+  );
+  assert.throws(
+    () => parseVmx('k = "open\n'),
+    (e: unknown) => e instanceof EsxError && /closing quote/.test(e.message),
+  );
   assert.throws(() => parseVmx('k = "v" junk\n'), EsxError);
 });
 
@@ -44,7 +50,10 @@ for (const [enc, bytes, text] of encodings) {
     assert.equal(c.get('name'), text);
     assert.equal(c.encoding, enc);
     assert.match(c.warnings.join(), new RegExp(`converted from charset ${enc} to UTF-8`));
-    const out = formatVmx([['.encoding', 'UTF-8'], ['name', c.get('name') as string]]);
+    const out = formatVmx([
+      ['.encoding', 'UTF-8'],
+      ['name', c.get('name') as string],
+    ]);
     assert.equal(parseVmx(Buffer.from(out, 'utf8')).get('name'), text);
   });
 }

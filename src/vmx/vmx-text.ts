@@ -57,7 +57,21 @@ const ENCODING_ALIASES: Record<string, string> = { gb2312: 'gbk', 'x-sjis': 'shi
 
 // WHATWG maps these labels to windows-1252, but Node 20's fast path decodes them as ISO-8859-1,
 // losing €, smart quotes and the other 0x80–0x9F characters; they are mapped by hand.
-const CP1252_LABELS = new Set(['windows-1252', 'cp1252', 'x-cp1252', 'latin1', 'iso-8859-1', 'iso8859-1', 'iso_8859-1', 'l1', 'ascii', 'us-ascii', 'cp819', 'ibm819', 'iso-ir-100']);
+const CP1252_LABELS = new Set([
+  'windows-1252',
+  'cp1252',
+  'x-cp1252',
+  'latin1',
+  'iso-8859-1',
+  'iso8859-1',
+  'iso_8859-1',
+  'l1',
+  'ascii',
+  'us-ascii',
+  'cp819',
+  'ibm819',
+  'iso-ir-100',
+]);
 const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
 
 function fixCp1252(text: string): string {
@@ -90,7 +104,9 @@ export function decodeVmxBytes(bytes: Uint8Array): { text: string; encoding: str
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     return { text, encoding };
   } catch {
-    throw new ConfigError(`VMX file is not valid ${encoding ?? 'UTF-8'} text${encoding ? '' : " (add a '.encoding' entry naming its charset)"}`);
+    throw new ConfigError(
+      `VMX file is not valid ${encoding ?? 'UTF-8'} text${encoding ? '' : " (add a '.encoding' entry naming its charset)"}`,
+    );
   }
 }
 

@@ -92,12 +92,16 @@ function parseCpus(conf: VmxConfig, def: DomainDef): void {
     const cpus: number[] = [];
     for (const s of parts) {
       if (!/^\d{1,4}$/.test(s) || Number(s) >= 4096) {
-        throw new ConfigError(`expecting VMX entry 'sched.cpu.affinity' to be a comma-separated list of CPU numbers but found '${affinity}'`);
+        throw new ConfigError(
+          `expecting VMX entry 'sched.cpu.affinity' to be a comma-separated list of CPU numbers but found '${affinity}'`,
+        );
       }
       cpus.push(Number(s));
     }
     if (cpus.length < numvcpus) {
-      throw new ConfigError(`expecting VMX entry 'sched.cpu.affinity' to list at least as many CPUs as 'numvcpus' (${numvcpus}) but found ${cpus.length}`);
+      throw new ConfigError(
+        `expecting VMX entry 'sched.cpu.affinity' to list at least as many CPUs as 'numvcpus' (${numvcpus}) but found ${cpus.length}`,
+      );
     }
     def.cpuset = cpus;
   }

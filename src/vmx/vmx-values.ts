@@ -53,5 +53,8 @@ export function formatVmwareUuid(uuid: string): string {
 export function parseMac(value: string): string | undefined {
   const t = value.trim();
   if (!/^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){5}$/.test(t)) return undefined;
-  return t.split(':').map((b) => b.padStart(2, '0').toLowerCase()).join(':');
+  return t
+    .split(':')
+    .map((b) => b.padStart(2, '0').toLowerCase())
+    .join(':');
 }

@@ -55,7 +55,11 @@ export function buildStockSimulator(): string {
   if (dir === undefined) throw new Error('../shared/vcsim is missing beside the checkout');
   const out = process.env.ESXVIRT_VCSIM_DIR ?? '/tmp/esxvirt-vcsim';
   const bin = join(out, 'vcsim');
-  if (!existsSync(bin)) execFileSync('sh', [join(dir, 'build.sh')], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ESXVIRT_VCSIM_DIR: out } });
+  if (!existsSync(bin))
+    execFileSync('sh', [join(dir, 'build.sh')], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, ESXVIRT_VCSIM_DIR: out },
+    });
   return bin;
 }
 
@@ -93,15 +97,26 @@ export async function startStockSimulator(opts: StockOptions): Promise<StockSimu
   const dir = mkdtempSync(join(tmpdir(), 'esxvirt-stock-'));
   const callsFile = join(dir, 'calls.log');
   const authFile = join(dir, 'auth.conf');
-  writeFileSync(authFile, '[credentials-sim]\nusername=user\npassword=pass\n[auth-esx-127.0.0.1]\ncredentials=sim\n[auth-vpx-127.0.0.1]\ncredentials=sim\n');
+  writeFileSync(
+    authFile,
+    '[credentials-sim]\nusername=user\npassword=pass\n[auth-esx-127.0.0.1]\ncredentials=sim\n[auth-vpx-127.0.0.1]\ncredentials=sim\n',
+  );
   let child: ChildProcess | undefined;
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
     const args = ['-l', `127.0.0.1:${port}`, '-calls', callsFile];
     if (opts.model === 'esx') args.push('-esx');
     const num: [keyof StockOptions, string][] = [
-      ['vms', '-vm'], ['hosts', '-host'], ['clusters', '-cluster'], ['datacenters', '-dc'], ['standaloneHosts', '-standalone-host'],
-      ['datastores', '-ds'], ['faultDrop', '-fault-drop'], ['fault503', '-fault-503'], ['faultExpire', '-fault-expire'], ['faultDelayMs', '-fault-delay'],
+      ['vms', '-vm'],
+      ['hosts', '-host'],
+      ['clusters', '-cluster'],
+      ['datacenters', '-dc'],
+      ['standaloneHosts', '-standalone-host'],
+      ['datastores', '-ds'],
+      ['faultDrop', '-fault-drop'],
+      ['fault503', '-fault-503'],
+      ['faultExpire', '-fault-expire'],
+      ['faultDelayMs', '-fault-delay'],
     ];
     for (const [k, flag] of num) if (opts[k] !== undefined) args.push(flag, String(opts[k]));
     if (opts.raw) args.push('-raw');

@@ -44,7 +44,10 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 20_000): P
 
 function authConf(dir: string, host: string, username: string | undefined, password: string): string {
   const file = join(dir, 'auth.conf');
-  writeFileSync(file, `[credentials-t]\n${username !== undefined ? `username=${username}\n` : ''}password=${password}\n\n[auth-esx-${host}]\ncredentials=t\n`);
+  writeFileSync(
+    file,
+    `[credentials-t]\n${username !== undefined ? `username=${username}\n` : ''}password=${password}\n\n[auth-esx-${host}]\ncredentials=t\n`,
+  );
   return file;
 }
 
@@ -64,7 +67,11 @@ describe('CLI connections', () => {
   const PASSWORD = 'pw-Zq7#secret';
 
   before(async () => {
-    [esx, vpx, cred] = await Promise.all([startSimulator({ model: 'esx', quiet: true }), startSimulator({ model: 'vpx', quiet: true }), startCredentialSimulator('alice', PASSWORD)]);
+    [esx, vpx, cred] = await Promise.all([
+      startSimulator({ model: 'esx', quiet: true }),
+      startSimulator({ model: 'vpx', quiet: true }),
+      startCredentialSimulator('alice', PASSWORD),
+    ]);
     credPort = new URL(cred.url).port;
   });
   after(async () => {
@@ -74,10 +81,18 @@ describe('CLI connections', () => {
   it('esx:// refuses a vCenter and vpx:// an ESX host, saying which scheme to use', async () => {
     const a = await run(['-c', `esx://127.0.0.1:${vpx.port}/?thumbprint=${vpx.thumbprint}`, 'uri'], { LIBVIRT_AUTH_FILE: auth });
     assert.equal(a.status, 2);
-    assert.match(oneErrorLine(a), /^error: 127\.0\.0\.1 is a vCenter \(VMware vCenter Server [^)]*\): connect with vpx:\/\/127\.0\.0\.1:\d+\/DATACENTER\/\[CLUSTER\/\]HOST$/);
-    const b = await run(['-c', `vpx://127.0.0.1:${esx.port}/ha-datacenter/localhost?thumbprint=${esx.thumbprint}`, 'uri'], { LIBVIRT_AUTH_FILE: auth });
+    assert.match(
+      oneErrorLine(a),
+      /^error: 127\.0\.0\.1 is a vCenter \(VMware vCenter Server [^)]*\): connect with vpx:\/\/127\.0\.0\.1:\d+\/DATACENTER\/\[CLUSTER\/\]HOST$/,
+    );
+    const b = await run(['-c', `vpx://127.0.0.1:${esx.port}/ha-datacenter/localhost?thumbprint=${esx.thumbprint}`, 'uri'], {
+      LIBVIRT_AUTH_FILE: auth,
+    });
     assert.equal(b.status, 2);
-    assert.match(oneErrorLine(b), /^error: 127\.0\.0\.1 is not a vCenter but VMware ESXi 6\.5\.0 build-\d+: connect with esx:\/\/127\.0\.0\.1:\d+\/ instead of vpx:\/\/$/);
+    assert.match(
+      oneErrorLine(b),
+      /^error: 127\.0\.0\.1 is not a vCenter but VMware ESXi 6\.5\.0 build-\d+: connect with esx:\/\/127\.0\.0\.1:\d+\/ instead of vpx:\/\/$/,
+    );
   });
 
   it('unknown URI parameters and malformed URIs: exit 2 with one line, before any network access', async () => {
@@ -125,7 +140,10 @@ describe('CLI connections', () => {
     const r = await run(['-c', simulatorUri(esx), 'list']);
     assert.equal(r.status, 1);
     const line = oneErrorLine(r);
-    assert.match(line, /^error: authentication failed: no credentials for 127\.0\.0\.1: no auth\.conf was found and standard input is not a terminal/);
+    assert.match(
+      line,
+      /^error: authentication failed: no credentials for 127\.0\.0\.1: no auth\.conf was found and standard input is not a terminal/,
+    );
     assert.match(line, /LIBVIRT_AUTH_FILE/);
     assert.match(line, /\[auth-esx-127\.0\.0\.1\] credentials=NAME/);
     assert.ok(r.ms < 10_000, `took ${r.ms} ms`);
@@ -160,7 +178,9 @@ describe('CLI connections', () => {
     const wrong = 'Wr0ng-pa55word!';
     const dir = mkdtempSync(join(tmpdir(), 'esxvirt-cw-'));
     for (const debug of [[], ['--debug']]) {
-      const r = await run([...debug, '-c', `esx://127.0.0.1:${credPort}/?thumbprint=${cred.thumbprint}`, 'list'], { LIBVIRT_AUTH_FILE: authConf(dir, '127.0.0.1', 'alice', wrong) });
+      const r = await run([...debug, '-c', `esx://127.0.0.1:${credPort}/?thumbprint=${cred.thumbprint}`, 'list'], {
+        LIBVIRT_AUTH_FILE: authConf(dir, '127.0.0.1', 'alice', wrong),
+      });
       assert.equal(r.status, 1);
       assert.match(r.stderr, /^error: authentication failed: /);
       if (debug.length === 0) oneErrorLine(r);
@@ -200,14 +220,19 @@ describe('CLI connections', () => {
       const dc = await CreateDatacenter(c.soap, folder, { name: 'DC-F' });
       const hostFolder = prop(await retrieveOne(c, dc, [DatacenterProps.hostFolder]), DatacenterProps.hostFolder);
       assert.ok(hostFolder);
-      hostTask = await AddStandaloneHost_Task(c.soap, hostFolder, { spec: { hostName: 'esx-f1.example.com', force: true }, addConnected: true });
+      hostTask = await AddStandaloneHost_Task(c.soap, hostFolder, {
+        spec: { hostName: 'esx-f1.example.com', force: true },
+        addConnected: true,
+      });
       await waitForTask(c, hostTask);
     } finally {
       await c.close();
     }
     const base = `vpx://127.0.0.1:${vpx.port}`;
     const q = `?thumbprint=${vpx.thumbprint}`;
-    const inFolder = await run(['--debug', '-c', `${base}/Region%201/DC-F/esx-f1.example.com${q}`, 'list', '--all'], { LIBVIRT_AUTH_FILE: auth });
+    const inFolder = await run(['--debug', '-c', `${base}/Region%201/DC-F/esx-f1.example.com${q}`, 'list', '--all'], {
+      LIBVIRT_AUTH_FILE: auth,
+    });
     assert.equal(inFolder.status, 0, inFolder.stderr);
     assert.match(inFolder.stderr, /host esx-f1\.example\.com in datacenter Region 1\/DC-F/);
     assert.match(inFolder.stdout, /^ Id +Name +State\n-+\n\n$/);

@@ -22,7 +22,9 @@ const file = (name: string, text: string): string => {
   writeFileSync(p, text);
   return p;
 };
-const XML = file('dom.xml', `<domain type='vmware'>
+const XML = file(
+  'dom.xml',
+  `<domain type='vmware'>
   <name>${DOM}</name>
   <memory unit='MiB'>256</memory>
   <os><type arch='x86_64'>hvm</type></os>
@@ -31,7 +33,8 @@ const XML = file('dom.xml', `<domain type='vmware'>
     <controller type='scsi' index='0' model='lsilogic'/>
   </devices>
 </domain>
-`);
+`,
+);
 const VMX = file('in.vmx', 'config.version = "8"\nvirtualHW.version = "13"\ndisplayName = "in"\nmemsize = "64"\nguestOS = "other-64"\n');
 
 /** One CLI run: the command, its arguments, and optionally work before it and a check of its JSON. */
@@ -44,14 +47,18 @@ interface Step {
   check?(json: unknown): void;
 }
 
-const has = (fields: Record<string, unknown>) => (json: unknown): void => {
-  assert.ok(typeof json === 'object' && json !== null);
-  for (const [k, v] of Object.entries(fields)) assert.deepEqual((json as Record<string, unknown>)[k], v, k);
-};
-const xmlStartingWith = (start: string) => (json: unknown): void => {
-  assert.deepEqual(Object.keys(json as object), ['xml']);
-  assert.ok((json as { xml: string }).xml.startsWith(start), JSON.stringify(json));
-};
+const has =
+  (fields: Record<string, unknown>) =>
+  (json: unknown): void => {
+    assert.ok(typeof json === 'object' && json !== null);
+    for (const [k, v] of Object.entries(fields)) assert.deepEqual((json as Record<string, unknown>)[k], v, k);
+  };
+const xmlStartingWith =
+  (start: string) =>
+  (json: unknown): void => {
+    assert.deepEqual(Object.keys(json as object), ['xml']);
+    assert.ok((json as { xml: string }).xml.startsWith(start), JSON.stringify(json));
+  };
 const vmx = (json: unknown): void => {
   assert.deepEqual(Object.keys(json as object), ['vmx']);
   assert.match((json as { vmx: string }).vmx, /^\.encoding = "UTF-8"\n/);
@@ -77,10 +84,19 @@ const STEPS: Step[] = [
   { command: 'dominfo', args: [VM], check: has({ name: VM, state: 'running' }) },
   { command: 'domstate', args: [VM], check: has({ state: 'running' }) },
   { command: 'domifaddr', args: [VM] },
-  { command: 'domhostname', args: [VM], setup: (t) => setGuestInfo(t, VM, { hostName: 'vm0.example.com' }), check: has({ hostname: 'vm0.example.com' }) },
+  {
+    command: 'domhostname',
+    args: [VM],
+    setup: (t) => setGuestInfo(t, VM, { hostName: 'vm0.example.com' }),
+    check: has({ hostname: 'vm0.example.com' }),
+  },
   { command: 'dumpxml', args: [VM], check: xmlStartingWith("<domain type='vmware'") },
   { command: 'domxml-from-native', args: ['vmware-vmx', VMX], offline: true, check: xmlStartingWith("<domain type='vmware'>") },
-  { command: 'domxml-from-native', args: ['vmware-vmx', VMX, '--vmx-path', '[LocalDS_0] in/in.vmx'], check: xmlStartingWith("<domain type='vmware'") },
+  {
+    command: 'domxml-from-native',
+    args: ['vmware-vmx', VMX, '--vmx-path', '[LocalDS_0] in/in.vmx'],
+    check: xmlStartingWith("<domain type='vmware'"),
+  },
   { command: 'domxml-to-native', args: ['vmware-vmx', XML], offline: true, check: vmx },
   { command: 'domxml-to-native', args: ['vmware-vmx', XML], check: vmx },
   // before reboot: vcsim's FindByDatastorePath (RegisterVM) panics once the harness's RebootGuest helper object exists
@@ -92,7 +108,11 @@ const STEPS: Step[] = [
       try {
         // the disk, and what vcsim's RegisterVM opens beside the VMX (see cli-define.test.ts)
         for (const f of [`${DOM}.vmdk`, `${DOM}.nvram`, 'vmware.log']) {
-          await uploadDatastoreFile(conn.client, { datastore: 'LocalDS_0', path: `${DOM}/${f}`, dcPath: conn.host.datacenter.path }, Buffer.alloc(0));
+          await uploadDatastoreFile(
+            conn.client,
+            { datastore: 'LocalDS_0', path: `${DOM}/${f}`, dcPath: conn.host.datacenter.path },
+            Buffer.alloc(0),
+          );
         }
       } finally {
         await conn.close();
@@ -100,17 +120,38 @@ const STEPS: Step[] = [
     },
     check: has({ name: DOM, vmxPath: `[LocalDS_0] ${DOM}/${DOM}.vmx`, message: `Domain '${DOM}' defined from ${XML}` }),
   },
-  { command: 'snapshot-create-as', args: [DOM, 's1', 'first'], check: has({ name: 's1', description: 'first', message: 'Domain snapshot s1 created' }) },
-  { command: 'snapshot-list', args: [DOM], check: (j) => assert.deepEqual((j as { name: string }[]).map((s) => s.name), ['s1']) },
+  {
+    command: 'snapshot-create-as',
+    args: [DOM, 's1', 'first'],
+    check: has({ name: 's1', description: 'first', message: 'Domain snapshot s1 created' }),
+  },
+  {
+    command: 'snapshot-list',
+    args: [DOM],
+    check: (j) =>
+      assert.deepEqual(
+        (j as { name: string }[]).map((s) => s.name),
+        ['s1'],
+      ),
+  },
   { command: 'snapshot-current', args: [DOM], check: has({ name: 's1', current: true }) },
   { command: 'snapshot-dumpxml', args: [DOM, 's1'], check: xmlStartingWith('<domainsnapshot>\n  <name>s1</name>\n') },
   { command: 'snapshot-revert', args: [DOM, 's1'], check: (j) => assert.deepEqual(j, { domain: DOM, name: 's1', result: 'reverted' }) },
-  { command: 'snapshot-delete', args: [DOM, 's1'], check: (j) => assert.deepEqual(j, { domain: DOM, name: 's1', result: 'deleted', message: 'Domain snapshot s1 deleted' }) },
+  {
+    command: 'snapshot-delete',
+    args: [DOM, 's1'],
+    check: (j) => assert.deepEqual(j, { domain: DOM, name: 's1', result: 'deleted', message: 'Domain snapshot s1 deleted' }),
+  },
   { command: 'undefine', args: [DOM], check: has({ name: DOM, message: `Domain '${DOM}' has been undefined` }) },
   { command: 'suspend', args: [VM], check: has({ name: VM, result: 'suspended', message: `Domain '${VM}' suspended` }) },
   { command: 'resume', args: [VM], check: has({ result: 'resumed' }) },
   { command: 'reset', args: [VM], check: has({ result: 'reset' }) },
-  { command: 'reboot', args: [VM], setup: (t) => setGuestInfo(t, VM, { toolsRunningStatus: 'guestToolsRunning' }), check: has({ result: 'reboot requested' }) },
+  {
+    command: 'reboot',
+    args: [VM],
+    setup: (t) => setGuestInfo(t, VM, { toolsRunningStatus: 'guestToolsRunning' }),
+    check: has({ result: 'reboot requested' }),
+  },
   { command: 'shutdown', args: [VM], check: has({ result: 'shutdown requested', message: `Domain '${VM}' is being shutdown` }) },
   { command: 'start', args: [VM], check: has({ result: 'started' }) },
   { command: 'destroy', args: [VM], check: has({ result: 'destroyed' }) },

@@ -50,7 +50,11 @@ function tsBlocks(markdown: string): Example[] {
 function soap(sim: Simulator, body: string, cookie?: string): Promise<{ status: number; text: string; cookie?: string }> {
   const envelope = `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: 'urn:vim25/6.5', ...(cookie ? { Cookie: cookie } : {}) };
+    const headers: Record<string, string> = {
+      'Content-Type': 'text/xml; charset=utf-8',
+      SOAPAction: 'urn:vim25/6.5',
+      ...(cookie ? { Cookie: cookie } : {}),
+    };
     const req = https.request(sim.url, { method: 'POST', headers, ca: readFileSync(sim.certPath), agent: false }, (res) => {
       let text = '';
       res.setEncoding('utf8').on('data', (s: string) => (text += s));
@@ -62,14 +66,25 @@ function soap(sim: Simulator, body: string, cookie?: string): Promise<{ status: 
 }
 
 async function createLocalDatastore(sim: Simulator, name: string, path: string): Promise<void> {
-  const login = await soap(sim, `<Login xmlns="urn:vim25"><_this type="SessionManager">ha-sessionmgr</_this><userName>root</userName><password>${PASSWORD}</password></Login>`);
+  const login = await soap(
+    sim,
+    `<Login xmlns="urn:vim25"><_this type="SessionManager">ha-sessionmgr</_this><userName>root</userName><password>${PASSWORD}</password></Login>`,
+  );
   assert.equal(login.status, 200, login.text);
-  const props = await soap(sim, '<RetrievePropertiesEx xmlns="urn:vim25"><_this type="PropertyCollector">ha-property-collector</_this><specSet>'
-    + '<propSet><type>HostSystem</type><pathSet>configManager.datastoreSystem</pathSet></propSet><objectSet><obj type="HostSystem">ha-host</obj></objectSet>'
-    + '</specSet><options/></RetrievePropertiesEx>', login.cookie);
+  const props = await soap(
+    sim,
+    '<RetrievePropertiesEx xmlns="urn:vim25"><_this type="PropertyCollector">ha-property-collector</_this><specSet>' +
+      '<propSet><type>HostSystem</type><pathSet>configManager.datastoreSystem</pathSet></propSet><objectSet><obj type="HostSystem">ha-host</obj></objectSet>' +
+      '</specSet><options/></RetrievePropertiesEx>',
+    login.cookie,
+  );
   const dss = /<val [^>]*type="HostDatastoreSystem"[^>]*>([^<]+)<\/val>/.exec(props.text)?.[1];
   assert.ok(dss, props.text);
-  const r = await soap(sim, `<CreateLocalDatastore xmlns="urn:vim25"><_this type="HostDatastoreSystem">${dss}</_this><name>${name}</name><path>${path}</path></CreateLocalDatastore>`, login.cookie);
+  const r = await soap(
+    sim,
+    `<CreateLocalDatastore xmlns="urn:vim25"><_this type="HostDatastoreSystem">${dss}</_this><name>${name}</name><path>${path}</path></CreateLocalDatastore>`,
+    login.cookie,
+  );
   assert.equal(r.status, 200, r.text);
   await soap(sim, '<Logout xmlns="urn:vim25"><_this type="SessionManager">ha-sessionmgr</_this></Logout>', login.cookie);
 }
@@ -130,7 +145,11 @@ describe('README.md examples, compiled and run against the simulator', () => {
 
   it('README.md has the three examples (library, driver, vSphere client)', () => {
     const imports = examples.map((e) => /from 'esxvirt(\/\w+)?'/.exec(e.source)?.[0]);
-    assert.deepEqual(imports, ["from 'esxvirt'", "from 'esxvirt/driver'", "from 'esxvirt/vim25'"], 'a ts block was added or removed: extend this test');
+    assert.deepEqual(
+      imports,
+      ["from 'esxvirt'", "from 'esxvirt/driver'", "from 'esxvirt/vim25'"],
+      'a ts block was added or removed: extend this test',
+    );
   });
 
   it('every example type-checks against the package as written in README.md', () => {
@@ -139,20 +158,37 @@ describe('README.md examples, compiled and run against the simulator', () => {
       writeFileSync(f, e.source);
       return f;
     });
-    writeFileSync(join(work, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', types: ['node'], skipLibCheck: true },
-      files,
-    }));
-    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(work, 'tsconfig.json')], { encoding: 'utf8' });
+    writeFileSync(
+      join(work, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'es2022',
+          types: ['node'],
+          skipLibCheck: true,
+        },
+        files,
+      }),
+    );
+    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(work, 'tsconfig.json')], {
+      encoding: 'utf8',
+    });
     // tsc names example-N.mts(line,col); the README line is the fence's line + that line.
-    const where = r.stdout.replace(/(?:\S*\/)?example-(\d+)\.mts\((\d+),(\d+)\)/g, (_m, n: string, l: string) => `README.md:${(examples[Number(n) - 1]?.line ?? 0) + Number(l)}`);
+    const where = r.stdout.replace(
+      /(?:\S*\/)?example-(\d+)\.mts\((\d+),(\d+)\)/g,
+      (_m, n: string, l: string) => `README.md:${(examples[Number(n) - 1]?.line ?? 0) + Number(l)}`,
+    );
     assert.equal(r.status, 0, `README examples do not compile:\n${where}${r.stderr}`);
   });
 
   /** Compiles example i with the simulator swapped in, resets web01 to off, runs it, and checks it left no session. */
   async function run(i: number, cwd = work): Promise<{ stdout: string }> {
     const e = examples[i] as Example;
-    if (/from 'esxvirt\/(driver|vim25)'/.test(e.source)) assert.ok(e.source.includes('esx1.example.com'), `README.md:${e.line}: a connecting example names esx1.example.com`);
+    if (/from 'esxvirt\/(driver|vim25)'/.test(e.source))
+      assert.ok(e.source.includes('esx1.example.com'), `README.md:${e.line}: a connecting example names esx1.example.com`);
     const source = e.source.replaceAll('esx1.example.com', `127.0.0.1:${sim.port}`).replaceAll('AB:CD:…', sim.thumbprint);
     const file = join(work, `example-${i + 1}.mjs`);
     writeFileSync(file, transformSync(source, { loader: 'ts', format: 'esm', target: 'node20', sourcefile: `README.md:${e.line}` }).code);
@@ -167,7 +203,9 @@ describe('README.md examples, compiled and run against the simulator', () => {
 
   it('the library example converts web.vmx and prints its domain XML', async () => {
     const { stdout } = await run(0, FIXTURES);
-    const want = formatDomain(vmxToDomain(readFileSync(join(FIXTURES, 'web.vmx')), offlineContext({ vmxPath: '[datastore1] web/web.vmx' })));
+    const want = formatDomain(
+      vmxToDomain(readFileSync(join(FIXTURES, 'web.vmx')), offlineContext({ vmxPath: '[datastore1] web/web.vmx' })),
+    );
     assert.equal(stdout, `${want}\n`);
     assert.match(stdout, /<name>web<\/name>[\s\S]*<source file='\[datastore1\] web\/web\.vmdk'\/>/);
   });

@@ -36,7 +36,13 @@ function source(chunks: number, seed: number): { stream: () => Readable; size: n
   const h = createHash('sha256');
   for (let i = 0; i < chunks; i++) h.update(chunk(i));
   return {
-    stream: () => Readable.from((function* () { for (let i = 0; i < chunks; i++) yield chunk(i); })(), { objectMode: false }),
+    stream: () =>
+      Readable.from(
+        (function* () {
+          for (let i = 0; i < chunks; i++) yield chunk(i);
+        })(),
+        { objectMode: false },
+      ),
     size: chunks * CHUNK,
     sha256: h.digest('hex'),
   };
@@ -103,9 +109,15 @@ describe('vim25 datastore files (ESX simulator)', () => {
   it('makes nested directories, deletes them recursively, and reports missing files as NotFoundError', async () => {
     await makeDirectory(c, '[LocalDS_0] a/b/c');
     await uploadDatastoreFile(c, file('a/b/c/f.txt'), Buffer.from('data'));
-    await assert.rejects(makeDirectory(c, '[LocalDS_0] a/b/c', { createParents: false }), (e: unknown) => e instanceof FaultError && e.faultType === 'FileAlreadyExists');
+    await assert.rejects(
+      makeDirectory(c, '[LocalDS_0] a/b/c', { createParents: false }),
+      (e: unknown) => e instanceof FaultError && e.faultType === 'FileAlreadyExists',
+    );
     await deleteDatastoreFile(c, '[LocalDS_0] a');
-    await assert.rejects(readDatastoreFile(c, file('a/b/c/f.txt')), (e: unknown) => e instanceof NotFoundError && /\[LocalDS_0\] a\/b\/c\/f\.txt/.test(e.message));
+    await assert.rejects(
+      readDatastoreFile(c, file('a/b/c/f.txt')),
+      (e: unknown) => e instanceof NotFoundError && /\[LocalDS_0\] a\/b\/c\/f\.txt/.test(e.message),
+    );
     await assert.rejects(deleteDatastoreFile(c, '[LocalDS_0] a'), NotFoundError);
   });
 

@@ -20,7 +20,9 @@ describe('vim25 over plain HTTP (transport=http; simulator without TLS)', () => 
   });
 
   it('suggests transport=http when https:// meets a plain HTTP server', async () => {
-    const err = await VimClient.connect({ url: `https://127.0.0.1:${sim.port}`, username: 'user', password: 'pass', retries: 0 }).catch((e: unknown) => e);
+    const err = await VimClient.connect({ url: `https://127.0.0.1:${sim.port}`, username: 'user', password: 'pass', retries: 0 }).catch(
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof TlsError, String(err));
     assert.match(err.message, /transport=http/);
   });

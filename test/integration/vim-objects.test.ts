@@ -33,8 +33,10 @@ describe('vim25 object handles (vCenter simulator)', () => {
     await sim?.stop();
   });
 
-  const vmNamed = async (name: string): Promise<MoRef<'VirtualMachine'>> => (await c.inventory.findVmByName(name)) as MoRef<'VirtualMachine'>;
-  const powerState = async (vm: MoRef<'VirtualMachine'>) => prop(await retrieveOne(c, vm, [VirtualMachineProps.powerState]), VirtualMachineProps.powerState);
+  const vmNamed = async (name: string): Promise<MoRef<'VirtualMachine'>> =>
+    (await c.inventory.findVmByName(name)) as MoRef<'VirtualMachine'>;
+  const powerState = async (vm: MoRef<'VirtualMachine'>) =>
+    prop(await retrieveOne(c, vm, [VirtualMachineProps.powerState]), VirtualMachineProps.powerState);
 
   it('a handle task costs the round trips of runVmTask, and reports progress as an async iterator', async () => {
     const a = await vmNamed('DC0_C0_RP0_VM0');
@@ -67,7 +69,10 @@ describe('vim25 object handles (vCenter simulator)', () => {
     await (await new VirtualMachineHandle(c, vm).powerOff()).wait();
     await sim.armQuestion(vm.value, { kind: 'serial', cancelable: true });
     const first = await new VirtualMachineHandle(c, vm).powerOn();
-    await assert.rejects(new VirtualMachineHandle(c, vm).reset(), (e: unknown) => e instanceof InvalidStateError && /another task started by this connection/.test(e.message));
+    await assert.rejects(
+      new VirtualMachineHandle(c, vm).reset(),
+      (e: unknown) => e instanceof InvalidStateError && /another task started by this connection/.test(e.message),
+    );
     const err = await first.wait().catch((e: unknown) => e);
     assert.ok(err instanceof QuestionError, String(err));
     assert.match(err.message, /\(task cancelled\)/);
@@ -84,8 +89,12 @@ describe('vim25 object handles (vCenter simulator)', () => {
     const created = await (await vm.createSnapshot({ name: 'before', memory: false, quiesce: false })).wait();
     const snap = created.result as MoRef<'VirtualMachineSnapshot'>;
     assert.equal(snap.type, 'VirtualMachineSnapshot');
-    const tree = (): Promise<VirtualMachineSnapshotTree[]> => retrieveOne(c, ref, [VirtualMachineProps.snapshot]).then((r) => prop(r, VirtualMachineProps.snapshot)?.rootSnapshotList ?? []);
-    assert.deepEqual((await tree()).map((t) => t.name), ['before']);
+    const tree = (): Promise<VirtualMachineSnapshotTree[]> =>
+      retrieveOne(c, ref, [VirtualMachineProps.snapshot]).then((r) => prop(r, VirtualMachineProps.snapshot)?.rootSnapshotList ?? []);
+    assert.deepEqual(
+      (await tree()).map((t) => t.name),
+      ['before'],
+    );
     await (await vm.snapshot(snap).revert()).wait();
     await (await vm.snapshot(snap).remove({ removeChildren: false })).wait();
     assert.deepEqual(await tree(), []);

@@ -58,7 +58,10 @@ describe('vim25 properties: paging, container views, updates, names (ESX simulat
       assert.equal((await uncapped.inventory.listVms([VirtualMachineProps.name])).length, 25);
       assert.equal(delta(uncapped, before).ContinueRetrievePropertiesEx, 3);
       const first = await withContainerView(uncapped, { types: ['VirtualMachine'] }, async (view) => {
-        for await (const page of retrievePages(uncapped, [{ propSet: [propertySpec('VirtualMachine', [VirtualMachineProps.name])], objectSet: [viewObjectSpec(view)] }])) return page.length;
+        for await (const page of retrievePages(uncapped, [
+          { propSet: [propertySpec('VirtualMachine', [VirtualMachineProps.name])], objectSet: [viewObjectSpec(view)] },
+        ]))
+          return page.length;
         return 0;
       });
       assert.equal(first, 7);
@@ -72,7 +75,10 @@ describe('vim25 properties: paging, container views, updates, names (ESX simulat
   it('WaitForUpdatesEx sees a power state change made by another client', async () => {
     const vm = (await c.inventory.findVmByName('ha-host_VM3')) as MoRef<'VirtualMachine'>;
     const other = await connectTo(sim);
-    const watcher = await PropertyWatcher.create(c, { propSet: [propertySpec('VirtualMachine', [VirtualMachineProps.powerState])], objectSet: [{ obj: vm, skip: false }] });
+    const watcher = await PropertyWatcher.create(c, {
+      propSet: [propertySpec('VirtualMachine', [VirtualMachineProps.powerState])],
+      objectSet: [{ obj: vm, skip: false }],
+    });
     try {
       await watcher.next({ maxWaitSeconds: 0 });
       assert.equal(watcher.get(vm)?.props[VirtualMachineProps.powerState], 'poweredOn');
@@ -87,7 +93,7 @@ describe('vim25 properties: paging, container views, updates, names (ESX simulat
     }
   });
 
-  it("round-trips a VM name full of XML specials: a<b&c>\"d'e]]>f", async () => {
+  it('round-trips a VM name full of XML specials: a<b&c>"d\'e]]>f', async () => {
     const name = `a<b&c>"d'e]]>f`;
     const vm = (await c.inventory.findVmByName('ha-host_VM5')) as MoRef<'VirtualMachine'>;
     await runVmTask(c, vm, 'ReconfigVM_Task', () => ReconfigVM_Task(c.soap, vm, { spec: { name } }));

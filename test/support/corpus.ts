@@ -60,7 +60,9 @@ interface Manifest {
 export function requireCorpus(): Corpus {
   const corpus = loadCorpus();
   if (corpus === undefined) {
-    throw new Error(`libvirt-vmx corpus not found in ${process.env.ESXVIRT_CONFORMANCE_DIR ?? join(repoRoot(), 'test', 'fixtures', 'libvirt-vmx')} (ESXVIRT_CONFORMANCE_DIR overrides)`);
+    throw new Error(
+      `libvirt-vmx corpus not found in ${process.env.ESXVIRT_CONFORMANCE_DIR ?? join(repoRoot(), 'test', 'fixtures', 'libvirt-vmx')} (ESXVIRT_CONFORMANCE_DIR overrides)`,
+    );
   }
   return corpus;
 }
@@ -70,8 +72,11 @@ export function loadCorpus(dir = corpusDir()): Corpus | undefined {
   if (dir === undefined) return undefined;
   const manifestPath = join(dir, 'manifest.json');
   const manifest: Manifest = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest) : {};
-  const vmxNames = manifest.vmx2xml?.map((c) => c.name)
-    ?? readdirSync(join(dir, 'vmx2xml')).filter((f) => f.endsWith('.vmx')).map((f) => f.slice(0, -4));
+  const vmxNames =
+    manifest.vmx2xml?.map((c) => c.name) ??
+    readdirSync(join(dir, 'vmx2xml'))
+      .filter((f) => f.endsWith('.vmx'))
+      .map((f) => f.slice(0, -4));
   const vmx: VmxCase[] = vmxNames.map((name) => {
     const c: VmxCase = { name, bytes: readFileSync(join(dir, 'vmx2xml', `${name}.vmx`)), vmxPath: `[datastore] directory/${name}.vmx` };
     if (name === 'datacenterpath') c.datacenterPath = 'folder1/folder2/datacenter1';
@@ -82,7 +87,8 @@ export function loadCorpus(dir = corpusDir()): Corpus | undefined {
   for (const c of manifest.xml2vmx ?? []) {
     xml.push({ name: `xml2vmx-${c.in}`, text: readFileSync(join(dir, 'xml2vmx', `xml2vmx-${c.in}.xml`), 'utf8'), hw: c.hw });
     const out = join(dir, 'xml2vmx', `xml2vmx-${c.out}.vmx`);
-    if (existsSync(out)) vmxOutputs.push({ name: `xml2vmx-${c.out}`, bytes: readFileSync(out), vmxPath: `[datastore] directory/${c.out}.vmx` });
+    if (existsSync(out))
+      vmxOutputs.push({ name: `xml2vmx-${c.out}`, bytes: readFileSync(out), vmxPath: `[datastore] directory/${c.out}.vmx` });
   }
   // The expected outputs of vmx2xml are XML inputs too (libvirt's own formatting of real VMs).
   for (const name of vmxNames) {

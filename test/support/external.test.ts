@@ -4,8 +4,14 @@ import test from 'node:test';
 import { existing, external, inCi, runnable } from './external.js';
 
 test('CI is on when the variable is set to anything but empty, 0 or false', () => {
-  assert.deepEqual(['1', 'true', 'yes', ''].map((CI) => inCi({ CI })), [true, true, true, false]);
-  assert.deepEqual([{}, { CI: '0' }, { CI: 'false' }, { CI: 'FALSE' }].map((env) => inCi(env)), [false, false, false, false]);
+  assert.deepEqual(
+    ['1', 'true', 'yes', ''].map((CI) => inCi({ CI })),
+    [true, true, true, false],
+  );
+  assert.deepEqual(
+    [{}, { CI: '0' }, { CI: 'false' }, { CI: 'FALSE' }].map((env) => inCi(env)),
+    [false, false, false, false],
+  );
 });
 
 test('outside CI a missing thing skips the test, saying what is missing and how to get it', () => {
@@ -24,5 +30,16 @@ test('a thing that is there is handed over; a lookup that throws counts as missi
   const e = external('node', () => runnable(process.execPath), 'install node', { CI: '1' });
   assert.deepEqual(e.options, {});
   assert.equal(e.value(), process.execPath);
-  assert.throws(() => external('x', () => { throw new Error('boom'); }, 'h', { CI: 'true' }).value(), /CI is set.*x is missing/);
+  assert.throws(
+    () =>
+      external(
+        'x',
+        () => {
+          throw new Error('boom');
+        },
+        'h',
+        { CI: 'true' },
+      ).value(),
+    /CI is set.*x is missing/,
+  );
 });

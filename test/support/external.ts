@@ -33,8 +33,19 @@ export function external<T>(what: string, find: () => T | undefined, hint: strin
   }
   if (found !== undefined) return { options: {}, value: () => found as T };
   const why = `${what} is missing (${hint})`;
-  if (!inCi(env)) return { options: { skip: why }, value: () => { throw new Error(why); } };
-  return { options: {}, value: () => { throw new Error(`CI is set, so tests must not skip: ${why}`); } };
+  if (!inCi(env))
+    return {
+      options: { skip: why },
+      value: () => {
+        throw new Error(why);
+      },
+    };
+  return {
+    options: {},
+    value: () => {
+      throw new Error(`CI is set, so tests must not skip: ${why}`);
+    },
+  };
 }
 
 /** The path when it exists. */

@@ -22,7 +22,8 @@ export function qemuImgAvailable(): boolean {
 /** Skips the test (with the reason printed) when qemu-img is missing; fails it instead when CI is set. */
 export function needQemuImg(t: TestContext): boolean {
   if (qemuImgAvailable()) return true;
-  if (process.env.CI) throw new Error('qemu-img is not installed (Debian package qemu-utils); the VMDK interoperability tests need it in CI');
+  if (process.env.CI)
+    throw new Error('qemu-img is not installed (Debian package qemu-utils); the VMDK interoperability tests need it in CI');
   t.skip('qemu-img is not installed (Debian package qemu-utils)');
   return false;
 }

@@ -40,12 +40,24 @@ export function assertGolden(rel: string, actual: unknown): void {
 
 function disk(ctl: number, unit: number, key: number): AnyVirtualDevice {
   return {
-    _type: 'VirtualDisk', key, deviceInfo: { _type: 'Description', label: `Hard disk ${key - 1999}`, summary: '' }, controllerKey: ctl, unitNumber: unit, capacityInKB: 1024,
+    _type: 'VirtualDisk',
+    key,
+    deviceInfo: { _type: 'Description', label: `Hard disk ${key - 1999}`, summary: '' },
+    controllerKey: ctl,
+    unitNumber: unit,
+    capacityInKB: 1024,
     backing: { _type: 'VirtualDiskFlatVer2BackingInfo', fileName: `[ds] vm/disk${key}.vmdk`, diskMode: 'persistent' },
   };
 }
 
-const scsi0: AnyVirtualDevice = { _type: 'VirtualLsiLogicController', key: 1000, deviceInfo: { _type: 'Description', label: 'SCSI controller 0', summary: '' }, busNumber: 0, sharedBus: 'noSharing', scsiCtlrUnitNumber: 7 };
+const scsi0: AnyVirtualDevice = {
+  _type: 'VirtualLsiLogicController',
+  key: 1000,
+  deviceInfo: { _type: 'Description', label: 'SCSI controller 0', summary: '' },
+  busNumber: 0,
+  sharedBus: 'noSharing',
+  scsiCtlrUnitNumber: 7,
+};
 
 /** Named device sets: the two fixture files and sets made from them. */
 export function deviceSets(): Record<string, AnyVirtualDevice[]> {
@@ -53,7 +65,11 @@ export function deviceSets(): Record<string, AnyVirtualDevice[]> {
   const web = loadJson<AnyVirtualDevice[]>('devices/web.json');
   const units = (list: number[]): AnyVirtualDevice[] => list.map((u, i) => disk(1000, u, 2000 + i));
   const cd = (ctl: number, unit: number, key: number): AnyVirtualDevice => ({
-    _type: 'VirtualCdrom', key, deviceInfo: { _type: 'Description', label: `CD/DVD drive ${key - 2999}`, summary: '' }, controllerKey: ctl, unitNumber: unit,
+    _type: 'VirtualCdrom',
+    key,
+    deviceInfo: { _type: 'Description', label: `CD/DVD drive ${key - 2999}`, summary: '' },
+    controllerKey: ctl,
+    unitNumber: unit,
     backing: { _type: 'VirtualCdromIsoBackingInfo', fileName: '' },
   });
   return {
@@ -76,9 +92,21 @@ export const CONTEXTS: Record<string, VmConfigContext> = {
   networks: {
     networks: [
       { kind: 'standard', name: 'VM Network', ref: { type: 'Network', value: 'network-7' } },
-      { kind: 'distributed', name: 'DPG', ref: { type: 'DistributedVirtualPortgroup', value: 'dvportgroup-34' }, switchUuid: DVS_UUID, portgroupKey: 'dvportgroup-34' },
+      {
+        kind: 'distributed',
+        name: 'DPG',
+        ref: { type: 'DistributedVirtualPortgroup', value: 'dvportgroup-34' },
+        switchUuid: DVS_UUID,
+        portgroupKey: 'dvportgroup-34',
+      },
       { kind: 'standard', name: 'Dup', ref: { type: 'Network', value: 'network-9' } },
-      { kind: 'distributed', name: 'Dup', ref: { type: 'DistributedVirtualPortgroup', value: 'dvportgroup-40' }, switchUuid: DVS_UUID, portgroupKey: 'dvportgroup-40' },
+      {
+        kind: 'distributed',
+        name: 'Dup',
+        ref: { type: 'DistributedVirtualPortgroup', value: 'dvportgroup-40' },
+        switchUuid: DVS_UUID,
+        portgroupKey: 'dvportgroup-40',
+      },
     ],
   },
   'new-disk': { newDisk: () => ({ capacityKiB: 8 * 1024 * 1024 }) },
@@ -90,7 +118,9 @@ export const CONTEXTS: Record<string, VmConfigContext> = {
 
 /** A domain holding `devices` (XML of `<devices>` children). */
 export function domainWith(devices: string, head = ''): DomainDef {
-  return parseDomainXml(`<domain type='vmware'><name>t</name><memory>4096</memory><os><type arch='i686'>hvm</type></os>${head}<devices>${devices}</devices></domain>`);
+  return parseDomainXml(
+    `<domain type='vmware'><name>t</name><memory>4096</memory><os><type arch='i686'>hvm</type></os>${head}<devices>${devices}</devices></domain>`,
+  );
 }
 
 /** The one device an XML snippet holds, tagged with its kind. */
@@ -125,7 +155,17 @@ export function webConfig(): VmConfigView {
     guestId: 'rhel7_64Guest',
     firmware: 'efi',
     hardware: { _type: 'VirtualHardware', numCPU: 4, numCoresPerSocket: 2, memoryMB: 2048, device: deviceSets().web as AnyVirtualDevice[] },
-    cpuAllocation: { _type: 'ResourceAllocationInfo', reservation: 0, limit: -1, shares: { _type: 'SharesInfo', shares: 8000, level: 'high' } },
-    memoryAllocation: { _type: 'ResourceAllocationInfo', reservation: 512, limit: 1024, shares: { _type: 'SharesInfo', shares: 20480, level: 'normal' } },
+    cpuAllocation: {
+      _type: 'ResourceAllocationInfo',
+      reservation: 0,
+      limit: -1,
+      shares: { _type: 'SharesInfo', shares: 8000, level: 'high' },
+    },
+    memoryAllocation: {
+      _type: 'ResourceAllocationInfo',
+      reservation: 512,
+      limit: 1024,
+      shares: { _type: 'SharesInfo', shares: 20480, level: 'normal' },
+    },
   };
 }

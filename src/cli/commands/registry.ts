@@ -14,8 +14,10 @@ function checkOptions(cmd: Command): void {
     if (seen.has(o.name)) throw new Error(`command '${cmd.name}' declares option --${o.name} twice`);
     seen.add(o.name);
     if (o.kind === 'bool' || !o.positional) continue;
-    if (argvSeen) throw new Error(`command '${cmd.name}': positional option --${o.name} follows a positional argv option, which takes every word`);
-    if (o.required && optionalSeen) throw new Error(`command '${cmd.name}': required positional option --${o.name} follows an optional one`);
+    if (argvSeen)
+      throw new Error(`command '${cmd.name}': positional option --${o.name} follows a positional argv option, which takes every word`);
+    if (o.required && optionalSeen)
+      throw new Error(`command '${cmd.name}': required positional option --${o.name} follows an optional one`);
     optionalSeen ||= !o.required;
     argvSeen ||= o.kind === 'argv';
   }

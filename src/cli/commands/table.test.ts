@@ -35,7 +35,10 @@ const cmd = (name: string, extra: Partial<Command> = {}): Command => ({
 
 test('a duplicate name or alias fails when the table is built', () => {
   assert.throws(() => buildTable([cmd('uri'), cmd('uri')]), /^Error: duplicate command name 'uri' \(commands 'uri' and 'uri'\)$/);
-  assert.throws(() => buildTable([cmd('nodecpustats', { aliases: ['ncs'] }), cmd('ncs')]), /duplicate command name 'ncs' \(commands 'nodecpustats' and 'ncs'\)/);
+  assert.throws(
+    () => buildTable([cmd('nodecpustats', { aliases: ['ncs'] }), cmd('ncs')]),
+    /duplicate command name 'ncs' \(commands 'nodecpustats' and 'ncs'\)/,
+  );
   assert.throws(() => buildTable([cmd('a', { aliases: ['b'] }), cmd('c', { aliases: ['b'] })]), /duplicate command name 'b'/);
   assert.doesNotThrow(() => buildTable([cmd('a', { aliases: ['b'] }), cmd('c')]));
 });

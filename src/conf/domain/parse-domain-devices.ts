@@ -13,16 +13,36 @@ const IGNORED = new Set(['input', 'emulator']);
 export function parseDevices(devices: XmlElement, def: DomainDef): void {
   for (const el of devices.children) {
     switch (el.local) {
-      case 'disk': insertDisk(def.disks, parseDisk(el)); break;
-      case 'controller': def.controllers.push(parseController(el)); break;
-      case 'filesystem': def.filesystems.push(parseFilesystem(el)); break;
-      case 'interface': def.interfaces.push(parseInterface(el)); break;
-      case 'serial': def.serials.push(parseChr(el, 'serial')); break;
-      case 'parallel': def.parallels.push(parseChr(el, 'parallel')); break;
-      case 'console': def.consoles.push(parseChr(el, 'console')); break;
-      case 'graphics': def.graphics.push(parseGraphics(el)); break;
-      case 'video': def.videos.push(parseVideo(el)); break;
-      case 'memballoon': def.memballoon = el.attrs.model; break;
+      case 'disk':
+        insertDisk(def.disks, parseDisk(el));
+        break;
+      case 'controller':
+        def.controllers.push(parseController(el));
+        break;
+      case 'filesystem':
+        def.filesystems.push(parseFilesystem(el));
+        break;
+      case 'interface':
+        def.interfaces.push(parseInterface(el));
+        break;
+      case 'serial':
+        def.serials.push(parseChr(el, 'serial'));
+        break;
+      case 'parallel':
+        def.parallels.push(parseChr(el, 'parallel'));
+        break;
+      case 'console':
+        def.consoles.push(parseChr(el, 'console'));
+        break;
+      case 'graphics':
+        def.graphics.push(parseGraphics(el));
+        break;
+      case 'video':
+        def.videos.push(parseVideo(el));
+        break;
+      case 'memballoon':
+        def.memballoon = el.attrs.model;
+        break;
       default:
         if (!IGNORED.has(el.local)) throw new UnsupportedError(`unsupported device <${el.name}> in <devices>: VMware VMs cannot have it`);
     }
@@ -68,9 +88,12 @@ export function addressForIndex(bus: DiskBus, idx: number): DriveAddress {
       const unit = idx % 15;
       return { controller: Math.floor(idx / 15), bus: 0, target: 0, unit: unit >= 7 ? unit + 1 : unit };
     }
-    case 'ide': return { controller: Math.floor(idx / 4), bus: Math.floor((idx % 4) / 2), target: 0, unit: idx % 2 };
-    case 'fdc': return { controller: Math.floor(idx / 2), bus: 0, target: 0, unit: idx % 2 };
-    case 'sata': return { controller: Math.floor(idx / 30), bus: 0, target: 0, unit: idx % 30 };
+    case 'ide':
+      return { controller: Math.floor(idx / 4), bus: Math.floor((idx % 4) / 2), target: 0, unit: idx % 2 };
+    case 'fdc':
+      return { controller: Math.floor(idx / 2), bus: 0, target: 0, unit: idx % 2 };
+    case 'sata':
+      return { controller: Math.floor(idx / 30), bus: 0, target: 0, unit: idx % 30 };
   }
 }
 
@@ -78,14 +101,15 @@ const BUSES = new Set<DiskBus>(['scsi', 'ide', 'fdc', 'sata']);
 
 function parseDisk(el: XmlElement): DiskDef {
   const type = el.attrs.type ?? 'file';
-  if (type !== 'file' && type !== 'block') throw new UnsupportedError(`unsupported disk type '${type}' in <disk>: expecting 'file' or 'block'`);
+  if (type !== 'file' && type !== 'block')
+    throw new UnsupportedError(`unsupported disk type '${type}' in <disk>: expecting 'file' or 'block'`);
   const device = el.attrs.device ?? 'disk';
   if (device !== 'disk' && device !== 'cdrom' && device !== 'floppy' && device !== 'lun') {
     throw new UnsupportedError(`unsupported disk device '${device}' in <disk>`);
   }
   const target = child(el, 'target');
   const dev = target?.attrs.dev;
-  if (!target || !dev) throw new ConfigError("missing <target dev=…> in <disk>");
+  if (!target || !dev) throw new ConfigError('missing <target dev=…> in <disk>');
   const { prefix, index } = requireDiskIndex(dev);
   const busAttr = target.attrs.bus ?? (prefix === 'hd' ? 'ide' : prefix === 'fd' ? 'fdc' : prefix === 'sd' ? 'scsi' : undefined);
   if (busAttr === undefined || !BUSES.has(busAttr as DiskBus)) {
@@ -103,7 +127,8 @@ function parseDisk(el: XmlElement): DiskDef {
     if (src !== undefined && src !== '') disk.src = src;
     const sp = source.attrs.startupPolicy;
     if (sp !== undefined) {
-      if (sp !== 'optional' && sp !== 'mandatory' && sp !== 'requisite') throw new ConfigError(`invalid startupPolicy '${sp}' in <disk><source>`);
+      if (sp !== 'optional' && sp !== 'mandatory' && sp !== 'requisite')
+        throw new ConfigError(`invalid startupPolicy '${sp}' in <disk><source>`);
       disk.startupPolicy = sp;
     }
   }
@@ -116,8 +141,13 @@ function parseDisk(el: XmlElement): DiskDef {
     const num = (a: string): number => parseUInt(addr.attrs[a], `attribute '${a}' of <address> of disk '${dev}'`) ?? 0;
     const got: DriveAddress = { controller: num('controller'), bus: num('bus'), target: num('target'), unit: num('unit') };
     // PVSCSI has units up to 63; the VMX side names them on from the controller's 15 (unit 16 = sdp)
-    const wideMatch = bus === 'scsi' && got.bus === 0 && got.unit > 15 && got.unit <= 63 && got.controller <= 3
-      && got.controller * 15 + got.unit - 1 === index;
+    const wideMatch =
+      bus === 'scsi' &&
+      got.bus === 0 &&
+      got.unit > 15 &&
+      got.unit <= 63 &&
+      got.controller <= 3 &&
+      got.controller * 15 + got.unit - 1 === index;
     if (!wideMatch && (got.controller !== expected.controller || got.bus !== expected.bus || got.unit !== expected.unit)) {
       throw new ConfigError(`disk address ${got.controller}:${got.bus}:${got.unit} doesn't match target device '${dev}'`);
     }
@@ -165,7 +195,10 @@ function parseInterface(el: XmlElement): InterfaceDef {
   if (mac) {
     const a = mac.attrs.address ?? '';
     if (!/^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){5}$/.test(a)) throw new ConfigError(`malformed MAC address '${a}' in <interface><mac>`);
-    net.mac = a.split(':').map((x) => x.padStart(2, '0').toLowerCase()).join(':');
+    net.mac = a
+      .split(':')
+      .map((x) => x.padStart(2, '0').toLowerCase())
+      .join(':');
     if ((parseInt(net.mac.slice(0, 2), 16) & 1) === 1) throw new ConfigError(`MAC address '${a}' is a multicast address`);
     const mt = mac.attrs.type;
     if (mt !== undefined) {
@@ -258,7 +291,8 @@ function parseVideo(el: XmlElement): VideoDef {
   if (vram !== undefined) v.vramKiB = vram;
   const heads = parseUInt(model?.attrs.heads, "attribute 'heads' of <video><model>");
   if (heads !== undefined) {
-    if (heads < 1 || heads > 16) throw new UnsupportedError(`attribute 'heads' of <video><model> must be between 1 and 16 for VMware but found ${heads}`);
+    if (heads < 1 || heads > 16)
+      throw new UnsupportedError(`attribute 'heads' of <video><model> must be between 1 and 16 for VMware but found ${heads}`);
     v.heads = heads;
   }
   if (model?.attrs.primary === 'yes') v.primary = true;

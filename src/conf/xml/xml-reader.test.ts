@@ -9,7 +9,10 @@ const deep = (n: number): string => `${'<a>'.repeat(n)}${'</a>'.repeat(n)}`;
 test('parses nested elements up to the depth limit and refuses one level more, naming the limit', () => {
   const limits = { ...XML_LIMITS, maxDepth: 8 };
   assert.equal(parseXml(deep(8), 'XML', limits).local, 'a');
-  assert.throws(() => parseXml(deep(9), 'test XML', limits), (e: unknown) => e instanceof ConfigError && /test XML nests elements deeper than the limit of 8/.test(e.message));
+  assert.throws(
+    () => parseXml(deep(9), 'test XML', limits),
+    (e: unknown) => e instanceof ConfigError && /test XML nests elements deeper than the limit of 8/.test(e.message),
+  );
 });
 
 test('refuses a document 80,000 levels deep at once (time does not grow with the depth)', () => {
@@ -23,9 +26,15 @@ test('refuses more elements than the limit, and documents larger than the byte l
   const limits = { ...XML_LIMITS, maxElements: 100 };
   assert.equal(parseXml(`<r>${'<x/>'.repeat(99)}</r>`, 'XML', limits).children.length, 99);
   assert.throws(() => parseXml(`<r>${'<x/>'.repeat(100)}</r>`, 'XML', limits), /more than the limit of 100 elements/);
-  assert.throws(() => parseXml(`<r>${'é'.repeat(600)}</r>`, 'domain XML', { ...XML_LIMITS, maxBytes: 1024 }), /domain XML is 1207 bytes, more than the limit of 1 KiB \(1024 bytes\)/);
+  assert.throws(
+    () => parseXml(`<r>${'é'.repeat(600)}</r>`, 'domain XML', { ...XML_LIMITS, maxBytes: 1024 }),
+    /domain XML is 1207 bytes, more than the limit of 1 KiB \(1024 bytes\)/,
+  );
 });
 
 test('malformed XML names the line', () => {
-  assert.throws(() => parseXml('<a>\n<b>\n</a>'), (e: unknown) => e instanceof ConfigError && /malformed XML at line 3/.test(e.message));
+  assert.throws(
+    () => parseXml('<a>\n<b>\n</a>'),
+    (e: unknown) => e instanceof ConfigError && /malformed XML at line 3/.test(e.message),
+  );
 });

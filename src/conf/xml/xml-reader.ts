@@ -36,15 +36,25 @@ export function parseXml(text: string, what = 'XML', limits: DocumentLimits = XM
     failure ??= e;
   });
   parser.on('opentag', (tag) => {
-    if (stack.length >= limits.maxDepth) throw new LimitReached(`${what} nests elements deeper than the limit of ${limits.maxDepth} (line ${parser.line})`);
-    if (++elements > limits.maxElements) throw new LimitReached(`${what} has more than the limit of ${limits.maxElements} elements (line ${parser.line})`);
+    if (stack.length >= limits.maxDepth)
+      throw new LimitReached(`${what} nests elements deeper than the limit of ${limits.maxDepth} (line ${parser.line})`);
+    if (++elements > limits.maxElements)
+      throw new LimitReached(`${what} has more than the limit of ${limits.maxElements} elements (line ${parser.line})`);
     const attrs: Record<string, string> = {};
     for (const a of Object.values(tag.attributes)) {
       if (typeof a === 'string') continue;
       if (a.prefix === 'xmlns' || a.name === 'xmlns') continue;
       attrs[a.name] = a.value;
     }
-    const el: XmlElement = { name: tag.name, local: tag.local ?? tag.name, uri: tag.uri ?? '', attrs, children: [], text: '', line: parser.line };
+    const el: XmlElement = {
+      name: tag.name,
+      local: tag.local ?? tag.name,
+      uri: tag.uri ?? '',
+      attrs,
+      children: [],
+      text: '',
+      line: parser.line,
+    };
     const parent = stack[stack.length - 1];
     if (parent) parent.children.push(el);
     else root = el;

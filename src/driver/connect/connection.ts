@@ -58,7 +58,8 @@ export class Connection {
   /** Opens `uriText`; throws InvalidArgumentError, AuthError, TlsError, ConnectionError … */
   static async open(uriText: string, opts: OpenOptions = {}): Promise<Connection> {
     const uri = parseUri(uriText);
-    for (const name of uri.ignoredParams) opts.warn?.(`ignoring unexpected query parameter '${name}' in URI (known: ${KNOWN_URI_PARAMS.join(', ')})`);
+    for (const name of uri.ignoredParams)
+      opts.warn?.(`ignoring unexpected query parameter '${name}' in URI (known: ${KNOWN_URI_PARAMS.join(', ')})`);
     const creds = await getCredentials({
       host: uri.host,
       ...(uri.username !== undefined ? { uriUsername: uri.username } : {}),
@@ -119,7 +120,7 @@ export class Connection {
 function checkProduct(uri: EsxUri, client: VimClient): void {
   const about = client.serviceContent.about;
   // host[:port] as the user wrote it, for the URI the message suggests
-  const at = (/^[a-z]+:\/\/(?:[^@/]*@)?([^/?]+)/.exec(uri.text)?.[1] ?? uri.host);
+  const at = /^[a-z]+:\/\/(?:[^@/]*@)?([^/?]+)/.exec(uri.text)?.[1] ?? uri.host;
   const isVc = about.apiType === 'VirtualCenter';
   if (uri.scheme === 'vpx' && !isVc) {
     throw new InvalidArgumentError(`${uri.host} is not a vCenter but ${about.fullName}: connect with esx://${at}/ instead of vpx://`);
@@ -138,9 +139,13 @@ function checkProduct(uri: EsxUri, client: VimClient): void {
 
 function describeEvent(e: VimEvent): string {
   switch (e.type) {
-    case 'retry': return `retrying ${e.method} (attempt ${e.attempt}) in ${e.delayMs} ms: ${e.error instanceof Error ? e.error.message : String(e.error)}`;
-    case 'relogin': return `session expired during ${e.method}: logged in again`;
-    case 'keepalive-failed': return `keepalive failed: ${e.error instanceof Error ? e.error.message : String(e.error)}`;
-    case 'question-answered': return `answered question '${e.question}' of ${e.vm} with '${e.choice}'`;
+    case 'retry':
+      return `retrying ${e.method} (attempt ${e.attempt}) in ${e.delayMs} ms: ${e.error instanceof Error ? e.error.message : String(e.error)}`;
+    case 'relogin':
+      return `session expired during ${e.method}: logged in again`;
+    case 'keepalive-failed':
+      return `keepalive failed: ${e.error instanceof Error ? e.error.message : String(e.error)}`;
+    case 'question-answered':
+      return `answered question '${e.question}' of ${e.vm} with '${e.choice}'`;
   }
 }

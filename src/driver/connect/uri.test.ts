@@ -13,7 +13,9 @@ test('esx/gsx/vpx default ports, by transport', () => {
 });
 
 test('user, vpx paths with folders and clusters, parameters', () => {
-  const u = parseUri('vpx://admin%40corp@vc.example.com/folder1/dc1/cluster1/esx1.example.com?no_verify=1&auto_answer=1&proxy=socks://p.example:2345');
+  const u = parseUri(
+    'vpx://admin%40corp@vc.example.com/folder1/dc1/cluster1/esx1.example.com?no_verify=1&auto_answer=1&proxy=socks://p.example:2345',
+  );
   assert.equal(u.username, 'admin@corp');
   assert.deepEqual(u.path, ['folder1', 'dc1', 'cluster1', 'esx1.example.com']);
   assert.equal(u.noVerify, true);
@@ -53,7 +55,11 @@ test('malformed URIs and parameters are clear errors', () => {
     ['not a uri', /malformed URI/],
   ];
   for (const [s, re] of bad) {
-    assert.throws(() => parseUri(s), (e: unknown) => e instanceof EsxError && e.code === 'InvalidArgument' && re.test(e.message), s);
+    assert.throws(
+      () => parseUri(s),
+      (e: unknown) => e instanceof EsxError && e.code === 'InvalidArgument' && re.test(e.message),
+      s,
+    );
   }
 });
 

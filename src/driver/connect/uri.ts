@@ -66,7 +66,17 @@ export function parseUri(text: string): EsxUri {
   const userinfo = at >= 0 ? authority.slice(0, at) : undefined;
   if (userinfo?.includes(':')) throw new InvalidArgumentError('passwords are not accepted in the URI: use auth.conf or the prompt');
   const { host, portText } = splitHostPort(at >= 0 ? authority.slice(at + 1) : authority, text);
-  const uri: EsxUri = { scheme, host, port: 0, transport: 'https', path: [], noVerify: false, autoAnswer: false, text: '', ignoredParams: [] };
+  const uri: EsxUri = {
+    scheme,
+    host,
+    port: 0,
+    transport: 'https',
+    path: [],
+    noVerify: false,
+    autoAnswer: false,
+    text: '',
+    ignoredParams: [],
+  };
   if (userinfo !== undefined && userinfo !== '') uri.username = decodeURIComponent(userinfo);
 
   for (const pair of (m[4] ?? '').split('&').filter(Boolean)) {
@@ -79,7 +89,8 @@ export function parseUri(text: string): EsxUri {
     }
     switch (name) {
       case 'transport':
-        if (value !== 'http' && value !== 'https') throw new InvalidArgumentError(`query parameter 'transport' has unexpected value '${value}' (expecting 'http' or 'https')`);
+        if (value !== 'http' && value !== 'https')
+          throw new InvalidArgumentError(`query parameter 'transport' has unexpected value '${value}' (expecting 'http' or 'https')`);
         uri.transport = value;
         break;
       case 'vcenter':
@@ -87,22 +98,38 @@ export function parseUri(text: string): EsxUri {
         if (value === '') throw new InvalidArgumentError("query parameter 'vcenter' needs a hostname or '*'");
         uri.vcenter = value;
         break;
-      case 'no_verify': uri.noVerify = flag(name, value); break;
-      case 'auto_answer': uri.autoAnswer = flag(name, value); break;
-      case 'proxy': uri.proxy = parseProxy(value); break;
-      case 'thumbprint': uri.thumbprint = value; break;
-      case 'cafile': uri.caFile = value; break;
-      case 'authfile': uri.authFile = value; break;
+      case 'no_verify':
+        uri.noVerify = flag(name, value);
+        break;
+      case 'auto_answer':
+        uri.autoAnswer = flag(name, value);
+        break;
+      case 'proxy':
+        uri.proxy = parseProxy(value);
+        break;
+      case 'thumbprint':
+        uri.thumbprint = value;
+        break;
+      case 'cafile':
+        uri.caFile = value;
+        break;
+      case 'authfile':
+        uri.authFile = value;
+        break;
     }
   }
   if (portText !== undefined && portText !== '') {
     const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
-    if (!(port >= 1 && port <= 65535)) throw new InvalidArgumentError(`invalid port '${portText}' in URI: expecting a number from 1 to 65535`);
+    if (!(port >= 1 && port <= 65535))
+      throw new InvalidArgumentError(`invalid port '${portText}' in URI: expecting a number from 1 to 65535`);
     uri.port = port;
   } else {
     uri.port = DEFAULT_PORTS[scheme][uri.transport];
   }
-  const segments = (m[3] as string).split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
+  const segments = (m[3] as string)
+    .split('/')
+    .filter((s) => s !== '')
+    .map((s) => decodeURIComponent(s));
   if (scheme === 'vpx') {
     if (segments.length < 2) {
       throw new InvalidArgumentError(`vpx:// URI '${text}' must name the datacenter and the host: vpx://vcenter/datacenter[/cluster]/host`);
@@ -135,11 +162,14 @@ function splitHostPort(hostport: string, text: string): { host: string; portText
     if (zoneAt >= 0) {
       const zone = literal.slice(zoneAt);
       if (!/^%25[A-Za-z0-9._~-]+$/.test(zone)) {
-        throw new InvalidArgumentError(`invalid IPv6 zone '${zone}' in URI: write it as %25 followed by the interface, e.g. [fe80::1%25eth0]`);
+        throw new InvalidArgumentError(
+          `invalid IPv6 zone '${zone}' in URI: write it as %25 followed by the interface, e.g. [fe80::1%25eth0]`,
+        );
       }
       host = `${addr}%${zone.slice(3)}`;
     }
-    if (rest !== '' && !rest.startsWith(':')) throw new InvalidArgumentError(`unexpected '${rest}' after the IPv6 address in URI '${text}'`);
+    if (rest !== '' && !rest.startsWith(':'))
+      throw new InvalidArgumentError(`unexpected '${rest}' after the IPv6 address in URI '${text}'`);
     return { host, portText: rest === '' ? undefined : rest.slice(1) };
   }
   const colon = hostport.indexOf(':');

@@ -81,9 +81,10 @@ export function interfaceName(deviceConfigId: number): string {
 export function interfacesOf(net: readonly GuestNicInfo[]): GuestInterface[] {
   return net.map((nic) => {
     const withPrefix = nic.ipConfig?.ipAddress ?? [];
-    const addrs: GuestAddress[] = withPrefix.length > 0
-      ? withPrefix.map((a) => ({ type: a.ipAddress.includes(':') ? 'ipv6' : 'ipv4', addr: a.ipAddress, prefix: a.prefixLength }))
-      : (nic.ipAddress ?? []).map((a) => ({ type: a.includes(':') ? 'ipv6' : 'ipv4', addr: a, prefix: undefined }));
+    const addrs: GuestAddress[] =
+      withPrefix.length > 0
+        ? withPrefix.map((a) => ({ type: a.ipAddress.includes(':') ? 'ipv6' : 'ipv4', addr: a.ipAddress, prefix: a.prefixLength }))
+        : (nic.ipAddress ?? []).map((a) => ({ type: a.includes(':') ? 'ipv6' : 'ipv4', addr: a, prefix: undefined }));
     return { name: interfaceName(nic.deviceConfigId), hwaddr: nic.macAddress?.toLowerCase(), network: nic.network, addrs };
   });
 }
@@ -92,7 +93,11 @@ export function interfacesOf(net: readonly GuestNicInfo[]): GuestInterface[] {
 export type AddressSource = 'agent' | 'lease' | 'arp';
 
 /** virsh domifaddr: the guest's interfaces and addresses as VMware Tools report them (guest.net). */
-export async function getInterfaceAddresses(conn: Connection, domain: DomainArg, opts: { source?: AddressSource } = {}): Promise<GuestInterface[]> {
+export async function getInterfaceAddresses(
+  conn: Connection,
+  domain: DomainArg,
+  opts: { source?: AddressSource } = {},
+): Promise<GuestInterface[]> {
   if (opts.source !== undefined && opts.source !== 'agent') {
     throw new UnsupportedError(`address source '${opts.source}' is not available on ESX: only 'agent' (VMware Tools) is`);
   }

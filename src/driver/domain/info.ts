@@ -14,9 +14,12 @@ import { resolveDomain, type DomainArg } from './resolve.js';
  */
 export function stateReason(state: DomainState): string {
   switch (state) {
-    case 'running': return 'booted';
-    case 'paused': return 'user';
-    default: return 'unknown';
+    case 'running':
+      return 'booted';
+    case 'paused':
+      return 'user';
+    default:
+      return 'unknown';
   }
 }
 

@@ -17,7 +17,8 @@ export type StateRule = (state: DomainState) => string | undefined;
 
 /** Accepted states of each operation, with libvirt's wording for the others ('no state' is left to the server). */
 export const STATE_RULES = {
-  start: (s) => (s === 'running' ? 'domain is already running' : s === 'paused' ? "domain is suspended: use 'resume' to power it on again" : undefined),
+  start: (s) =>
+    s === 'running' ? 'domain is already running' : s === 'paused' ? "domain is suspended: use 'resume' to power it on again" : undefined,
   shutdown: (s) => (s === 'shut off' || s === 'paused' ? 'domain is not running' : undefined),
   reboot: (s) => (s === 'shut off' || s === 'paused' ? 'domain is not running' : undefined),
   reset: (s) => (s === 'shut off' || s === 'paused' ? 'domain is not running' : undefined),
@@ -59,7 +60,12 @@ export async function resumeDomain(conn: Connection, domain: DomainArg): Promise
 }
 
 // destroy, reset and suspend: one VM task each, after the state check.
-async function simpleTask(conn: Connection, domain: DomainArg, op: 'destroy' | 'reset' | 'suspend', start: (vm: VirtualMachineHandle) => Promise<TaskHandle>): Promise<DomainRef> {
+async function simpleTask(
+  conn: Connection,
+  domain: DomainArg,
+  op: 'destroy' | 'reset' | 'suspend',
+  start: (vm: VirtualMachineHandle) => Promise<TaskHandle>,
+): Promise<DomainRef> {
   const { dom } = await checked(conn, domain, op);
   const task = await start(new VirtualMachineHandle(conn.client, dom.ref));
   await task.wait();

@@ -23,15 +23,24 @@ export interface DomainRef {
 }
 
 /** Properties every domain listing reads. */
-export const DOMAIN_REF_PATHS = [VirtualMachineProps.name, VirtualMachineProps.uuid, VirtualMachineProps.powerState, VirtualMachineProps.template] as const;
+export const DOMAIN_REF_PATHS = [
+  VirtualMachineProps.name,
+  VirtualMachineProps.uuid,
+  VirtualMachineProps.powerState,
+  VirtualMachineProps.template,
+] as const;
 
 /** Maps runtime.powerState as libvirt's ESX driver does. */
 export function stateOf(powerState: string | undefined): DomainState {
   switch (powerState) {
-    case 'poweredOn': return 'running';
-    case 'suspended': return 'paused';
-    case 'poweredOff': return 'shut off';
-    default: return 'no state';
+    case 'poweredOn':
+      return 'running';
+    case 'suspended':
+      return 'paused';
+    case 'poweredOff':
+      return 'shut off';
+    default:
+      return 'no state';
   }
 }
 
@@ -59,9 +68,16 @@ export function domainRefOf(rec: ObjectRecord): DomainRef {
  * `uuid: false` leaves the UUID out of the request (and the DomainRef's uuid empty): listing
  * names and states of 1,000 VMs then moves half the bytes.
  */
-export async function listDomainRefs(conn: Connection, extraPaths: readonly AnyPropPath[] = [], opts: { uuid?: boolean } = {}): Promise<{ dom: DomainRef; rec: ObjectRecord }[]> {
+export async function listDomainRefs(
+  conn: Connection,
+  extraPaths: readonly AnyPropPath[] = [],
+  opts: { uuid?: boolean } = {},
+): Promise<{ dom: DomainRef; rec: ObjectRecord }[]> {
   const scope = conn.isVCenter ? { container: conn.host.hostSystem } : {};
-  const base = opts.uuid === false ? [VirtualMachineProps.name, VirtualMachineProps.powerState] : [VirtualMachineProps.name, VirtualMachineProps.uuid, VirtualMachineProps.powerState];
+  const base =
+    opts.uuid === false
+      ? [VirtualMachineProps.name, VirtualMachineProps.powerState]
+      : [VirtualMachineProps.name, VirtualMachineProps.uuid, VirtualMachineProps.powerState];
   const recs = await conn.client.inventory.listVms([...base, ...extraPaths], scope);
   return recs.map((rec) => {
     const dom = domainRefOf(rec);
@@ -76,7 +92,11 @@ const UUID_RE = /^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}
  * Looks a domain up the way virsh does: a number is tried as id, a UUID as UUID, then the name.
  * Throws NotFoundError "Domain not found: no domain with name 'x'".
  */
-export async function lookupDomain(conn: Connection, text: string, extraPaths: readonly AnyPropPath[] = []): Promise<{ dom: DomainRef; rec: ObjectRecord }> {
+export async function lookupDomain(
+  conn: Connection,
+  text: string,
+  extraPaths: readonly AnyPropPath[] = [],
+): Promise<{ dom: DomainRef; rec: ObjectRecord }> {
   const inv = conn.client.inventory;
   let ref: MoRef<'VirtualMachine'> | undefined;
   if (/^\d{1,9}$/.test(text)) ref = await inv.findVmById(Number(text));

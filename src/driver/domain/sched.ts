@@ -47,12 +47,17 @@ export function schedulerParamsOf(a: ResourceAllocationInfo | undefined): Schedu
 
 /** Checks the rules of libvirt's ESX driver page; InvalidArgumentError naming the parameter. */
 export function validateSchedulerParams(p: SchedulerParams): void {
-  if (!Number.isSafeInteger(p.reservation) || p.reservation < 0) throw new InvalidArgumentError(`invalid scheduler parameter reservation=${p.reservation}: must be 0 or greater`);
+  if (!Number.isSafeInteger(p.reservation) || p.reservation < 0)
+    throw new InvalidArgumentError(`invalid scheduler parameter reservation=${p.reservation}: must be 0 or greater`);
   if (!Number.isSafeInteger(p.limit) || (p.limit !== -1 && p.limit < p.reservation)) {
-    throw new InvalidArgumentError(`invalid scheduler parameter limit=${p.limit}: must be -1 (unlimited) or at least the reservation (${p.reservation})`);
+    throw new InvalidArgumentError(
+      `invalid scheduler parameter limit=${p.limit}: must be -1 (unlimited) or at least the reservation (${p.reservation})`,
+    );
   }
   if (!Number.isSafeInteger(p.shares) || p.shares < -3 || p.shares > INT_MAX) {
-    throw new InvalidArgumentError(`invalid scheduler parameter shares=${p.shares}: must be 0 or greater, or -1, -2, -3 for low, normal, high`);
+    throw new InvalidArgumentError(
+      `invalid scheduler parameter shares=${p.shares}: must be 0 or greater, or -1, -2, -3 for low, normal, high`,
+    );
   }
 }
 
@@ -66,7 +71,8 @@ export function parseSchedulerAssignments(items: readonly string[]): Partial<Sch
     if (!(SCHEDULER_FIELDS as readonly string[]).includes(field)) {
       throw new InvalidArgumentError(`invalid scheduler parameter '${field}': expecting one of ${SCHEDULER_FIELDS.join(', ')}`);
     }
-    if (!/^[-+]?\d{1,15}$/.test(value)) throw new InvalidArgumentError(`invalid value '${value}' for scheduler parameter ${field}: expecting an integer`);
+    if (!/^[-+]?\d{1,15}$/.test(value))
+      throw new InvalidArgumentError(`invalid value '${value}' for scheduler parameter ${field}: expecting an integer`);
     out[field as keyof SchedulerParams] = Number(value);
   }
   return out;
@@ -79,7 +85,12 @@ export async function getSchedulerParams(conn: Connection, domain: DomainArg): P
 }
 
 /** Changes some parameters (validated together with the unchanged ones) and returns the parameters read back. */
-export async function setSchedulerParams(conn: Connection, domain: DomainArg, changes: Partial<SchedulerParams>, flags: ModifyFlags = {}): Promise<{ dom: DomainRef; params: SchedulerParams }> {
+export async function setSchedulerParams(
+  conn: Connection,
+  domain: DomainArg,
+  changes: Partial<SchedulerParams>,
+  flags: ModifyFlags = {},
+): Promise<{ dom: DomainRef; params: SchedulerParams }> {
   const { dom, rec } = await resolveDomain(conn, domain, [VirtualMachineProps.cpuAllocation]);
   modifyTargets(dom.state, flags);
   const current = prop(rec, VirtualMachineProps.cpuAllocation);

@@ -71,7 +71,10 @@ export function memoryMBFor(kib: number): number {
 }
 
 /** A memory or CPU allocation to send back with one field changed: vSphere's own fields only, overheadLimit left out. */
-export function allocationWith(current: ResourceAllocationInfo | undefined, change: Partial<ResourceAllocationInfo>): ResourceAllocationInfo {
+export function allocationWith(
+  current: ResourceAllocationInfo | undefined,
+  change: Partial<ResourceAllocationInfo>,
+): ResourceAllocationInfo {
   // The whole allocation is sent, not the changed field alone: some servers (vcsim) replace the allocation wholesale.
   const out: ResourceAllocationInfo = {};
   const merged = { ...current, ...change };
@@ -93,8 +96,12 @@ function checkHotChange(dom: DomainRef, what: string, grow: boolean, canGrow: bo
   if (dom.state === 'paused') throw new InvalidStateError(`cannot change the ${what} of suspended domain '${dom.name}'`);
   if (dom.state !== 'running') return;
   if (grow ? canGrow : canShrink) return;
-  const missing = grow ? `${kind} hot-add is not enabled for it` : `${kind} hot-remove is not ${kind === 'memory' ? 'supported' : 'enabled for it'}`;
-  throw new InvalidStateError(`cannot change the ${what} of running domain '${dom.name}': ${missing}; ESX keeps one configuration, so shut the domain off first`);
+  const missing = grow
+    ? `${kind} hot-add is not enabled for it`
+    : `${kind} hot-remove is not ${kind === 'memory' ? 'supported' : 'enabled for it'}`;
+  throw new InvalidStateError(
+    `cannot change the ${what} of running domain '${dom.name}': ${missing}; ESX keeps one configuration, so shut the domain off first`,
+  );
 }
 
 /** Result of a memory change: the value ESX got, in KiB. */
@@ -150,17 +157,25 @@ export function oddVcpuWarning(count: number, apiVersion: string): string | unde
 
 /** virsh setvcpus: sets config.hardware.numCPU. */
 export async function setVcpus(conn: Connection, domain: DomainArg, count: number, opts: VcpuOptions = {}): Promise<VcpuChange> {
-  if (!Number.isSafeInteger(count) || count < 1) throw new InvalidArgumentError(`invalid vCPU count '${count}': expecting a positive integer`);
+  if (!Number.isSafeInteger(count) || count < 1)
+    throw new InvalidArgumentError(`invalid vCPU count '${count}': expecting a positive integer`);
   const paths = [VirtualMachineProps.numCpu, VirtualMachineProps.cpuHotAddEnabled, VirtualMachineProps.cpuHotRemoveEnabled];
   const { dom, rec } = await resolveDomain(conn, domain, paths);
   const targets = modifyTargets(dom.state, opts);
-  if (opts.maximum && targets.live) throw new InvalidStateError('the maximum vCPU count of an active domain cannot be changed: use --config on a shut-off domain');
+  if (opts.maximum && targets.live)
+    throw new InvalidStateError('the maximum vCPU count of an active domain cannot be changed: use --config on a shut-off domain');
   const warn = oddVcpuWarning(count, conn.product.apiVersion);
   const warnings = warn === undefined ? [] : [warn];
   const current = prop(rec, VirtualMachineProps.numCpu) ?? 0;
   if (count === current) return { dom, vcpus: count, warnings };
-  checkHotChange(dom, 'vCPU count', count > current, prop(rec, VirtualMachineProps.cpuHotAddEnabled) === true, prop(rec, VirtualMachineProps.cpuHotRemoveEnabled) === true, 'CPU');
+  checkHotChange(
+    dom,
+    'vCPU count',
+    count > current,
+    prop(rec, VirtualMachineProps.cpuHotAddEnabled) === true,
+    prop(rec, VirtualMachineProps.cpuHotRemoveEnabled) === true,
+    'CPU',
+  );
   await reconfigure(conn, dom, { numCPUs: count });
   return { dom, vcpus: count, warnings };
 }
-

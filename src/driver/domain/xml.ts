@@ -45,7 +45,16 @@ const VM_CONFIG_PATHS = [
 
 // Product version (major.minor) → the hardware version that release creates by default.
 const HW_VERSIONS: [number, number, number][] = [
-  [8, 0, 20], [7, 0, 17], [6, 7, 14], [6, 5, 13], [6, 0, 11], [5, 5, 10], [5, 1, 9], [5, 0, 8], [4, 0, 7], [3, 5, 4],
+  [8, 0, 20],
+  [7, 0, 17],
+  [6, 7, 14],
+  [6, 5, 13],
+  [6, 0, 11],
+  [5, 5, 10],
+  [5, 1, 9],
+  [5, 0, 8],
+  [4, 0, 7],
+  [3, 5, 4],
 ];
 
 /**
@@ -95,7 +104,11 @@ export async function readDatastoreHead(conn: Connection, dsPath: string, max: n
  * The SCSI models of the disks on controllers whose model is 'auto', read from each .vmdk's descriptor
  * (ddb.adapterType), by disk source. A disk whose model cannot be found is an error, as in libvirt.
  */
-export async function detectScsiModels(conn: Connection, def: DomainDef, datastores?: readonly DatastoreRef[]): Promise<Map<string, ScsiModel>> {
+export async function detectScsiModels(
+  conn: Connection,
+  def: DomainDef,
+  datastores?: readonly DatastoreRef[],
+): Promise<Map<string, ScsiModel>> {
   const auto = new Set(def.controllers.filter((c) => c.type === 'scsi' && c.model === 'auto').map((c) => c.index));
   const models = new Map<string, ScsiModel>();
   for (const d of def.disks) {
@@ -125,7 +138,10 @@ export interface ConvertOptions {
 }
 
 /** A connected VmxContext for converting `def`-bound data: datastores looked up, 'auto' SCSI models detected. */
-async function contextFor(conn: Connection, opts: ConvertOptions & { vmxPath?: string; datacenterPath?: string; def?: DomainDef }): Promise<VmxContext> {
+async function contextFor(
+  conn: Connection,
+  opts: ConvertOptions & { vmxPath?: string; datacenterPath?: string; def?: DomainDef },
+): Promise<VmxContext> {
   const datastores = await hostDatastores(conn);
   return connectedContext({
     datastores,
@@ -137,13 +153,21 @@ async function contextFor(conn: Connection, opts: ConvertOptions & { vmxPath?: s
 }
 
 /** VMX text of `def` as this server needs it (domxml-to-native, define); hwVersion defaults from the server version. */
-export async function domainToNativeVmx(conn: Connection, def: DomainDef, opts: ConvertOptions & { hwVersion?: number } = {}): Promise<string> {
+export async function domainToNativeVmx(
+  conn: Connection,
+  def: DomainDef,
+  opts: ConvertOptions & { hwVersion?: number } = {},
+): Promise<string> {
   const ctx = await contextFor(conn, { ...opts, def });
   return domainToVmx(def, ctx, { virtualHwVersion: opts.hwVersion ?? defaultVirtualHwVersion(conn.product.version) });
 }
 
 /** A domain from VMX text, file names mapped through the host's datastores (domxml-from-native). */
-export async function domainFromNativeVmx(conn: Connection, vmx: Uint8Array | string, opts: ConvertOptions & { vmxPath?: string; datacenterPath?: string } = {}): Promise<DomainDef> {
+export async function domainFromNativeVmx(
+  conn: Connection,
+  vmx: Uint8Array | string,
+  opts: ConvertOptions & { vmxPath?: string; datacenterPath?: string } = {},
+): Promise<DomainDef> {
   return vmxToDomain(vmx, await contextFor(conn, opts));
 }
 

@@ -92,11 +92,19 @@ export interface CpuStats {
 
 /** libvirt's model names drop the trademark marks and runs of spaces of vSphere's cpuModel. */
 export function cleanCpuModel(model: string): string {
-  return model.replace(/\((?:R|TM|tm|r)\)/g, '').replace(/\s+/g, ' ').trim();
+  return model
+    .replace(/\((?:R|TM|tm|r)\)/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** Builds NodeInfo from the host's hardware properties. */
-export function nodeInfoFrom(p: { summary?: HostHardwareSummary; cpuInfo?: HostCpuInfo; memorySize?: number; numa?: HostNumaInfo }): NodeInfo {
+export function nodeInfoFrom(p: {
+  summary?: HostHardwareSummary;
+  cpuInfo?: HostCpuInfo;
+  memorySize?: number;
+  numa?: HostNumaInfo;
+}): NodeInfo {
   const packages = p.cpuInfo?.numCpuPackages ?? p.summary?.numCpuPkgs ?? 1;
   const cores = p.cpuInfo?.numCpuCores ?? p.summary?.numCpuCores ?? packages;
   const threads = p.cpuInfo?.numCpuThreads ?? p.summary?.numCpuThreads ?? cores;
@@ -119,7 +127,10 @@ export function nodeInfoFrom(p: { summary?: HostHardwareSummary; cpuInfo?: HostC
 }
 
 /** Splits 'X.Y.Z' (missing parts 0) and names the server kind by the connection's scheme. */
-export function serverVersionOf(scheme: 'esx' | 'gsx' | 'vpx', about: { version: string; apiVersion: string; build: string; fullName: string }): ServerVersion {
+export function serverVersionOf(
+  scheme: 'esx' | 'gsx' | 'vpx',
+  about: { version: string; apiVersion: string; build: string; fullName: string },
+): ServerVersion {
   const parts = about.version.split('.').map((s) => parseInt(s, 10));
   const [major, minor, micro] = [0, 1, 2].map((i) => (Number.isFinite(parts[i]) ? (parts[i] as number) : 0)) as [number, number, number];
   return {
@@ -167,7 +178,10 @@ export function capabilitiesOf(uuid: string, longMode: boolean): CapabilitiesDef
 
 /** The sysinfo document of a host's SMBIOS facts (the system block, as libvirt lists it). */
 export function sysinfoDefOf(s: SysInfo): SysinfoDef {
-  const system: [string, string][] = [['manufacturer', s.manufacturer], ['product', s.product]];
+  const system: [string, string][] = [
+    ['manufacturer', s.manufacturer],
+    ['product', s.product],
+  ];
   if (s.serial) system.push(['serial', s.serial]);
   system.push(['uuid', s.uuid]);
   return { type: 'smbios', system };
@@ -181,14 +195,19 @@ export function hostnameFrom(dnsHost: string | undefined, dnsDomain: string | un
 }
 
 /** Free memory from total bytes, quick stats usage (MiB) and NUMA layout (pure). */
-export function freeMemoryFrom(memorySize: number, quick: HostListSummaryQuickStats | undefined, numa: HostNumaInfo | undefined): FreeMemory {
+export function freeMemoryFrom(
+  memorySize: number,
+  quick: HostListSummaryQuickStats | undefined,
+  numa: HostNumaInfo | undefined,
+): FreeMemory {
   const totalKiB = Math.floor(memorySize / 1024);
   const usedKiB = (quick?.overallMemoryUsage ?? 0) * 1024;
   const freeKiB = Math.max(0, totalKiB - usedKiB);
   const nodes = numa?.numaNode ?? [];
   const sum = nodes.reduce((a, n) => a + n.memoryRangeLength, 0);
   // One cell holds the whole host (vcsim's single node even reports a range smaller than the host's memory).
-  if (nodes.length <= 1 || sum <= 0) return { totalKiB, freeKiB, cells: [{ id: nodes[0]?.typeId ?? 0, totalKiB, freeKiB }], cellsEstimated: false };
+  if (nodes.length <= 1 || sum <= 0)
+    return { totalKiB, freeKiB, cells: [{ id: nodes[0]?.typeId ?? 0, totalKiB, freeKiB }], cellsEstimated: false };
   const cells = nodes.map((n) => ({
     id: n.typeId,
     totalKiB: Math.floor(n.memoryRangeLength / 1024),
@@ -203,7 +222,12 @@ async function readHost(conn: Connection, paths: readonly AnyPropPath[]): Promis
 
 /** virsh nodeinfo. */
 export async function getNodeInfo(conn: Connection): Promise<NodeInfo> {
-  const r = await readHost(conn, [HostSystemProps.hardwareSummary, HostSystemProps.cpuInfo, HostSystemProps.memorySize, HostSystemProps.numaInfo]);
+  const r = await readHost(conn, [
+    HostSystemProps.hardwareSummary,
+    HostSystemProps.cpuInfo,
+    HostSystemProps.memorySize,
+    HostSystemProps.numaInfo,
+  ]);
   return nodeInfoFrom({
     summary: prop(r, HostSystemProps.hardwareSummary),
     cpuInfo: prop(r, HostSystemProps.cpuInfo),
@@ -262,11 +286,21 @@ function round1(x: number): number {
 }
 
 /** Percent of the host's CPU capacity from quick stats (MHz used of cores × MHz). */
-export function cpuStatsFromQuickStats(quick: HostListSummaryQuickStats | undefined, hw: HostHardwareSummary | undefined, why: string): CpuStats {
+export function cpuStatsFromQuickStats(
+  quick: HostListSummaryQuickStats | undefined,
+  hw: HostHardwareSummary | undefined,
+  why: string,
+): CpuStats {
   const capacity = (hw?.cpuMhz ?? 0) * (hw?.numCpuCores ?? 0);
-  if (quick?.overallCpuUsage === undefined || capacity <= 0) throw new UnsupportedError('the host reports neither performance counters nor CPU quick stats');
+  if (quick?.overallCpuUsage === undefined || capacity <= 0)
+    throw new UnsupportedError('the host reports neither performance counters nor CPU quick stats');
   const usage = Math.min(100, round1((quick.overallCpuUsage * 100) / capacity));
-  return { usage, idle: round1(100 - usage), source: 'quickstats', detail: `summary.quickStats.overallCpuUsage ${quick.overallCpuUsage} MHz of ${capacity} MHz (${why})` };
+  return {
+    usage,
+    idle: round1(100 - usage),
+    source: 'quickstats',
+    detail: `summary.quickStats.overallCpuUsage ${quick.overallCpuUsage} MHz of ${capacity} MHz (${why})`,
+  };
 }
 
 async function cpuStatsFromPerf(conn: Connection, instance: string): Promise<CpuStats | string> {
@@ -278,7 +312,9 @@ async function cpuStatsFromPerf(conn: Connection, instance: string): Promise<Cpu
   const counter = pickCpuUsageCounter(counters ?? []);
   if (!counter) return 'no cpu.usage counter';
   const entity = conn.host.hostSystem;
-  const result = await methods.QueryPerf(conn.client.soap, pm, { querySpec: [{ entity, metricId: [{ counterId: counter.key, instance }], intervalId: 20, maxSample: 1 }] });
+  const result = await methods.QueryPerf(conn.client.soap, pm, {
+    querySpec: [{ entity, metricId: [{ counterId: counter.key, instance }], intervalId: 20, maxSample: 1 }],
+  });
   const metric = result.find((m): m is PerfEntityMetric => m._type === 'PerfEntityMetric');
   const series = metric?.value?.find((s): s is PerfMetricIntSeries => s._type === 'PerfMetricIntSeries');
   const raw = series?.value?.[series.value.length - 1];
@@ -286,7 +322,12 @@ async function cpuStatsFromPerf(conn: Connection, instance: string): Promise<Cpu
   const usage = Math.min(100, round1(raw / 100));
   const at = metric?.sampleInfo?.[metric.sampleInfo.length - 1];
   const when = at ? `${at.interval} s sample at ${at.timestamp.toISOString()}` : 'latest sample';
-  return { usage, idle: round1(100 - usage), source: 'perf', detail: `QueryPerf cpu.usage.${counter.rollupType} (counter ${counter.key}${instance ? `, instance ${instance}` : ''}), ${when}` };
+  return {
+    usage,
+    idle: round1(100 - usage),
+    source: 'perf',
+    detail: `QueryPerf cpu.usage.${counter.rollupType} (counter ${counter.key}${instance ? `, instance ${instance}` : ''}), ${when}`,
+  };
 }
 
 /**
@@ -297,7 +338,8 @@ export async function getCpuStats(conn: Connection, opts: { cpu?: number } = {})
   const instance = opts.cpu === undefined ? '' : String(opts.cpu);
   if (opts.cpu !== undefined) {
     const cpus = prop(await readHost(conn, [HostSystemProps.cpuInfo]), HostSystemProps.cpuInfo)?.numCpuThreads ?? 0;
-    if (!Number.isInteger(opts.cpu) || opts.cpu < 0 || opts.cpu >= cpus) throw new InvalidArgumentError(`invalid CPU number ${opts.cpu}: the host has CPUs 0 to ${cpus - 1}`);
+    if (!Number.isInteger(opts.cpu) || opts.cpu < 0 || opts.cpu >= cpus)
+      throw new InvalidArgumentError(`invalid CPU number ${opts.cpu}: the host has CPUs 0 to ${cpus - 1}`);
   }
   let why: string;
   try {
@@ -311,4 +353,3 @@ export async function getCpuStats(conn: Connection, opts: { cpu?: number } = {})
   const r = await readHost(conn, [HostSystemProps.quickStats, HostSystemProps.hardwareSummary]);
   return cpuStatsFromQuickStats(prop(r, HostSystemProps.quickStats), prop(r, HostSystemProps.hardwareSummary), why);
 }
-

@@ -44,10 +44,14 @@ export interface SnapshotList {
 /** Maps the power state recorded in a snapshot as libvirt's ESX driver does. */
 export function snapshotStateOf(powerState: string | undefined): SnapshotState {
   switch (powerState) {
-    case 'poweredOn': return 'running';
-    case 'suspended': return 'paused';
-    case 'poweredOff': return 'shutoff';
-    default: return 'nostate';
+    case 'poweredOn':
+      return 'running';
+    case 'suspended':
+      return 'paused';
+    case 'poweredOff':
+      return 'shutoff';
+    default:
+      return 'nostate';
   }
 }
 
@@ -110,10 +114,19 @@ export interface CreateSnapshotOptions {
 }
 
 /** Creates a disk-only snapshot (memory=false); a name the domain already has is refused, as libvirt does. */
-export async function createSnapshot(conn: Connection, text: string, name: string, opts: CreateSnapshotOptions = {}): Promise<{ dom: DomainRef; snapshot: DomainSnapshot }> {
+export async function createSnapshot(
+  conn: Connection,
+  text: string,
+  name: string,
+  opts: CreateSnapshotOptions = {},
+): Promise<{ dom: DomainRef; snapshot: DomainSnapshot }> {
   const list = await listSnapshots(conn, text);
   if (list.snapshots.some((s) => s.name === name)) throw new InvalidStateError(`Snapshot '${name}' already exists`);
-  const args: { name: string; description?: string; memory: boolean; quiesce: boolean } = { name, memory: false, quiesce: opts.quiesce === true };
+  const args: { name: string; description?: string; memory: boolean; quiesce: boolean } = {
+    name,
+    memory: false,
+    quiesce: opts.quiesce === true,
+  };
   if (opts.description !== undefined) args.description = opts.description;
   const task = await new VirtualMachineHandle(conn.client, list.dom.ref).createSnapshot(args);
   await task.wait();
@@ -131,9 +144,16 @@ export async function revertSnapshot(conn: Connection, text: string, name: strin
 }
 
 /** Removes the snapshot named `name`, and its descendants with `children` (RemoveSnapshot_Task). */
-export async function deleteSnapshot(conn: Connection, text: string, name: string, opts: { children?: boolean } = {}): Promise<{ dom: DomainRef; snapshot: DomainSnapshot }> {
+export async function deleteSnapshot(
+  conn: Connection,
+  text: string,
+  name: string,
+  opts: { children?: boolean } = {},
+): Promise<{ dom: DomainRef; snapshot: DomainSnapshot }> {
   const { dom, snapshot } = await getSnapshot(conn, text, name);
-  const task = await new VirtualMachineHandle(conn.client, dom.ref).snapshot(snapshot.ref).remove({ removeChildren: opts.children === true });
+  const task = await new VirtualMachineHandle(conn.client, dom.ref)
+    .snapshot(snapshot.ref)
+    .remove({ removeChildren: opts.children === true });
   await task.wait();
   return { dom, snapshot };
 }

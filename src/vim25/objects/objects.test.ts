@@ -10,7 +10,18 @@ const task = { type: 'Task', value: 'task-7' } as const;
 const snap = { type: 'VirtualMachineSnapshot', value: 'snapshot-2' } as const;
 
 function info(state: TaskInfo['state'], extra: Partial<TaskInfo> = {}): TaskInfo {
-  return { key: 'task-7', task, descriptionId: 'VirtualMachine.powerOn', state, cancelled: false, cancelable: true, reason: {}, queueTime: new Date(0), eventChainId: 1, ...extra };
+  return {
+    key: 'task-7',
+    task,
+    descriptionId: 'VirtualMachine.powerOn',
+    state,
+    cancelled: false,
+    cancelable: true,
+    reason: {},
+    queueTime: new Date(0),
+    eventChainId: 1,
+    ...extra,
+  };
 }
 
 /**
@@ -23,12 +34,26 @@ function vmServer(states: TaskInfo[], opts: { question?: VirtualMachineQuestionI
     const wantsTasks = JSON.stringify(p.specSet).includes('recentTask');
     if (wantsTasks && !prechecked) {
       prechecked = true;
-      const objects: unknown[] = [{ obj: vm, propSet: [{ name: 'name', val: 'web' }, ...(opts.question ? [{ name: 'runtime.question', val: opts.question }] : [])] }];
-      if (opts.pending) objects.push({ obj: { type: 'Task', value: 'task-1' }, propSet: [{ name: 'info.state', val: 'running' }, { name: 'info.descriptionId', val: 'VirtualMachine.reset' }] });
+      const objects: unknown[] = [
+        { obj: vm, propSet: [{ name: 'name', val: 'web' }, ...(opts.question ? [{ name: 'runtime.question', val: opts.question }] : [])] },
+      ];
+      if (opts.pending)
+        objects.push({
+          obj: { type: 'Task', value: 'task-1' },
+          propSet: [
+            { name: 'info.state', val: 'running' },
+            { name: 'info.descriptionId', val: 'VirtualMachine.reset' },
+          ],
+        });
       return { objects };
     }
     const s = states.length > 1 ? states.shift() : states[0];
-    return { objects: [{ obj: task, propSet: [{ name: 'info', val: s }] }, { obj: vm, propSet: [] }] };
+    return {
+      objects: [
+        { obj: task, propSet: [{ name: 'info', val: s }] },
+        { obj: vm, propSet: [] },
+      ],
+    };
   };
 }
 
@@ -42,14 +67,20 @@ function started(ctx: FakeContext): FakeHandler {
 
 test('VM task: precheck, the method named once, then the wait; the VM is busy until the wait ends', async () => {
   const ctx = fakeContext();
-  ctx.handlers = { RetrievePropertiesEx: vmServer([info('running', { progress: 30 }), info('success', { result: 'ok' })]), PowerOnVM_Task: started(ctx) };
+  ctx.handlers = {
+    RetrievePropertiesEx: vmServer([info('running', { progress: 30 }), info('success', { result: 'ok' })]),
+    PowerOnVM_Task: started(ctx),
+  };
   const handle = new VirtualMachineHandle(ctx, vm);
   const t = await handle.powerOn({ host: { type: 'HostSystem', value: 'host-9' } });
   assert.deepEqual(t.ref, task);
   assert.deepEqual(ctx.methods(), ['RetrievePropertiesEx', 'PowerOnVM_Task']);
   assert.deepEqual(ctx.calls[1]?.params, { host: { type: 'HostSystem', value: 'host-9' } });
   // A second task of this connection is refused without a call while the first one is not waited for.
-  await assert.rejects(handle.reset(), (e: unknown) => e instanceof InvalidStateError && /ResetVM_Task on VM vm-3: another task started by this connection/.test(e.message));
+  await assert.rejects(
+    handle.reset(),
+    (e: unknown) => e instanceof InvalidStateError && /ResetVM_Task on VM vm-3: another task started by this connection/.test(e.message),
+  );
   assert.equal(ctx.calls.length, 2);
   const seen: string[] = [];
   const final = await t.wait({ onProgress: (p) => seen.push(`${p.info.state}:${p.percent ?? '-'}`) });
@@ -64,28 +95,48 @@ test('a VM task failure names the method and the VM; a refused start frees the V
   const error = { fault: { _type: 'InvalidPowerState', existingState: 'poweredOff' } as never, localizedMessage: 'off' };
   ctx.handlers = { RetrievePropertiesEx: vmServer([info('error', { error })]), SuspendVM_Task: started(ctx) };
   const t = await new VirtualMachineHandle(ctx, vm).suspend();
-  await assert.rejects(t.wait(), (e: unknown) => e instanceof InvalidStateError && /^SuspendVM_Task on VM 'web': InvalidPowerState: off$/.test(e.message));
+  await assert.rejects(
+    t.wait(),
+    (e: unknown) => e instanceof InvalidStateError && /^SuspendVM_Task on VM 'web': InvalidPowerState: off$/.test(e.message),
+  );
   assert.equal(ctx.vmTasksInFlight.size, 0);
 
-  const refusing = fakeContext({ RetrievePropertiesEx: vmServer([]), ReconfigVM_Task: () => Promise.reject(new InvalidStateError('busy')) });
+  const refusing = fakeContext({
+    RetrievePropertiesEx: vmServer([]),
+    ReconfigVM_Task: () => Promise.reject(new InvalidStateError('busy')),
+  });
   await assert.rejects(new VirtualMachineHandle(refusing, vm).reconfigure({ numCPUs: 2 }), /busy/);
   assert.deepEqual(refusing.calls[1]?.params, { spec: { numCPUs: 2 } });
   assert.equal(refusing.vmTasksInFlight.size, 0);
 });
 
 test('VM task checks: a pending question (no auto_answer) and pending tasks stop the start', async () => {
-  const question: VirtualMachineQuestionInfo = { id: 'q1', text: 'Copied?', choice: { choiceInfo: [{ key: '1', label: 'Yes', summary: '' }], defaultIndex: 0 } };
+  const question: VirtualMachineQuestionInfo = {
+    id: 'q1',
+    text: 'Copied?',
+    choice: { choiceInfo: [{ key: '1', label: 'Yes', summary: '' }], defaultIndex: 0 },
+  };
   const asked = fakeContext({ RetrievePropertiesEx: vmServer([], { question }) });
-  await assert.rejects(new VirtualMachineHandle(asked, vm).powerOff(), (e: unknown) => e instanceof QuestionError && /PowerOffVM_Task on VM 'web' \(not started\)/.test(e.message));
+  await assert.rejects(
+    new VirtualMachineHandle(asked, vm).powerOff(),
+    (e: unknown) => e instanceof QuestionError && /PowerOffVM_Task on VM 'web' \(not started\)/.test(e.message),
+  );
   const busy = fakeContext({ RetrievePropertiesEx: vmServer([], { pending: true }) });
-  await assert.rejects(new VirtualMachineHandle(busy, vm).createSnapshot({ name: 's', memory: false, quiesce: false }), /other tasks are pending for this VM: VirtualMachine\.reset \(task-1, running\)/);
+  await assert.rejects(
+    new VirtualMachineHandle(busy, vm).createSnapshot({ name: 's', memory: false, quiesce: false }),
+    /other tasks are pending for this VM: VirtualMachine\.reset \(task-1, running\)/,
+  );
   assert.deepEqual(busy.methods(), ['RetrievePropertiesEx']);
   assert.equal(busy.vmTasksInFlight.size, 0);
 });
 
 test('snapshot tasks run on the snapshot but count as tasks of its VM', async () => {
   const ctx = fakeContext();
-  ctx.handlers = { RetrievePropertiesEx: vmServer([info('success')]), RevertToSnapshot_Task: started(ctx), RemoveSnapshot_Task: started(ctx) };
+  ctx.handlers = {
+    RetrievePropertiesEx: vmServer([info('success')]),
+    RevertToSnapshot_Task: started(ctx),
+    RemoveSnapshot_Task: started(ctx),
+  };
   const s = new VirtualMachineHandle(ctx, vm).snapshot(snap);
   await (await s.revert()).wait();
   assert.deepEqual(ctx.calls[1]?.thisRef, snap);
@@ -93,11 +144,20 @@ test('snapshot tasks run on the snapshot but count as tasks of its VM', async ()
   ctx.handlers.RetrievePropertiesEx = vmServer([info('success')]);
   await (await s.remove({ removeChildren: true })).wait();
   assert.deepEqual(ctx.calls.at(-2)?.params, { removeChildren: true });
-  assert.deepEqual(ctx.methods(), ['RetrievePropertiesEx', 'RevertToSnapshot_Task', 'RetrievePropertiesEx', 'RetrievePropertiesEx', 'RemoveSnapshot_Task', 'RetrievePropertiesEx']);
+  assert.deepEqual(ctx.methods(), [
+    'RetrievePropertiesEx',
+    'RevertToSnapshot_Task',
+    'RetrievePropertiesEx',
+    'RetrievePropertiesEx',
+    'RemoveSnapshot_Task',
+    'RetrievePropertiesEx',
+  ]);
 });
 
 test('progress() as an async iterator ends with the final info; a failure is thrown from the loop', async () => {
-  const ctx = fakeContext({ RetrievePropertiesEx: vmServer([info('queued'), info('running', { progress: 50 }), info('success', { result: 3 })]) });
+  const ctx = fakeContext({
+    RetrievePropertiesEx: vmServer([info('queued'), info('running', { progress: 50 }), info('success', { result: 3 })]),
+  });
   const t = new TaskHandle(ctx, task);
   const seen: string[] = [];
   const it = t.progress();
@@ -115,7 +175,10 @@ test('progress() as an async iterator ends with the final info; a failure is thr
     })(),
     /bad config/,
   );
-  assert.deepEqual(got.map((p) => p.info.state), ['running', 'error']);
+  assert.deepEqual(
+    got.map((p) => p.info.state),
+    ['running', 'error'],
+  );
 });
 
 test('cancel() asks the server; folder tasks have no VM checks; guest operations are single calls', async () => {
@@ -133,5 +196,8 @@ test('cancel() asks the server; folder tasks have no VM checks; guest operations
   await new VirtualMachineHandle(ctx, vm).shutdownGuest();
   await new VirtualMachineHandle(ctx, vm).unregister();
   assert.deepEqual(ctx.methods(), ['CancelTask', 'RegisterVM_Task', 'RetrievePropertiesEx', 'ShutdownGuest', 'UnregisterVM']);
-  assert.deepEqual(ctx.calls.map((c) => c.thisRef.value), ['task-7', 'group-v3', 'propertyCollector', 'vm-3', 'vm-3']);
+  assert.deepEqual(
+    ctx.calls.map((c) => c.thisRef.value),
+    ['task-7', 'group-v3', 'propertyCollector', 'vm-3', 'vm-3'],
+  );
 });

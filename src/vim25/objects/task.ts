@@ -92,7 +92,12 @@ export class TaskHandle {
 }
 
 /** Starts task method `method` on `self` (no VM checks: for tasks on folders, hosts, files). */
-export async function startTaskHandle<K extends TaskMethodName>(ctx: VimContext, method: K, self: TaskMethods[K]['this'], args: TaskMethods[K]['args']): Promise<TaskHandle> {
+export async function startTaskHandle<K extends TaskMethodName>(
+  ctx: VimContext,
+  method: K,
+  self: TaskMethods[K]['this'],
+  args: TaskMethods[K]['args'],
+): Promise<TaskHandle> {
   return new TaskHandle(ctx, await startTask(ctx.soap, method, self, args));
 }
 

@@ -21,9 +21,11 @@ const dumpxml = defineCommand({
   connection: 'required',
   async run({ args, conn, debugging, debug }) {
     const r = await readDomainXml(conn, args.domain, debugging ? { warn: debug } : {});
-    debug(r.source === 'vmx'
-      ? `domain XML built from the VMX file ${r.vmxPath ?? ''}`
-      : `domain XML built from the VM's configuration (VMX unreadable: ${r.reason ?? 'unknown reason'})`);
+    debug(
+      r.source === 'vmx'
+        ? `domain XML built from the VMX file ${r.vmxPath ?? ''}`
+        : `domain XML built from the VM's configuration (VMX unreadable: ${r.reason ?? 'unknown reason'})`,
+    );
     return { xml: formatDomain(r.def) };
   },
   text: (d) => d.xml,
@@ -38,7 +40,7 @@ const define = defineCommand({
   options: [
     opt.string('file', "file containing an XML domain description ('-': standard input)", { required: true, positional: true }),
     opt.bool('validate', 'accepted for virsh compatibility: the XML is always checked'),
-    hwVersionOption('the server\'s default'),
+    hwVersionOption("the server's default"),
   ],
   connection: 'required',
   prepare: async ({ args }) => (await readInput(args.file)).toString('utf8'),

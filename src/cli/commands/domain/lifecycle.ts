@@ -90,7 +90,15 @@ const powerText = (r: PowerResult, ctx: { quiet: boolean }): string => unlessQui
 
 /** A power command taking only the domain. */
 function power(name: string, help: string, op: PowerOp, message: string, result: string): Command {
-  return defineCommand({ name, group: 'domain', help, options: [opt.domain()], connection: 'required', run: powerRun(op, message, result), text: powerText });
+  return defineCommand({
+    name,
+    group: 'domain',
+    help,
+    options: [opt.domain()],
+    connection: 'required',
+    run: powerRun(op, message, result),
+    text: powerText,
+  });
 }
 
 /** shutdown and reboot: ShutdownGuest/RebootGuest go through VMware Tools, virsh's 'agent' mode, the only one ESX has. */
@@ -126,7 +134,10 @@ const destroy = defineCommand({
 /** domifaddr's table: virsh's header, one row per address, interfaces without addresses as N/A. */
 export function formatInterfaceAddresses(ifaces: readonly GuestInterface[], opts: { full?: boolean; header?: boolean } = {}): string {
   const row = (name: string, mac: string, rest: string): string => ` ${name.padEnd(10)} ${mac.padEnd(17)}    ${rest}`.trimEnd() + '\n';
-  let out = opts.header === false ? '' : ` ${'Name'.padEnd(10)} ${'MAC address'.padEnd(20)} ${'Protocol'.padEnd(8)}     Address\n${'-'.repeat(79)}\n`;
+  let out =
+    opts.header === false
+      ? ''
+      : ` ${'Name'.padEnd(10)} ${'MAC address'.padEnd(20)} ${'Protocol'.padEnd(8)}     Address\n${'-'.repeat(79)}\n`;
   for (const i of ifaces) {
     const mac = i.hwaddr ?? 'N/A';
     if (i.addrs.length === 0) {
@@ -161,7 +172,13 @@ const domifaddr = defineCommand({
     return wanted === undefined ? all : all.filter((i) => i.name === wanted || i.hwaddr === wanted.toLowerCase());
   },
   text: (ifaces, { args, quiet }) => formatInterfaceAddresses(ifaces, { full: args.full, header: !quiet }),
-  json: (ifaces) => ifaces.map((i) => ({ name: i.name, hwaddr: i.hwaddr ?? null, network: i.network ?? null, addrs: i.addrs.map((ad) => ({ ...ad, prefix: ad.prefix ?? null })) })),
+  json: (ifaces) =>
+    ifaces.map((i) => ({
+      name: i.name,
+      hwaddr: i.hwaddr ?? null,
+      network: i.network ?? null,
+      addrs: i.addrs.map((ad) => ({ ...ad, prefix: ad.prefix ?? null })),
+    })),
 });
 
 const domhostname = defineCommand({

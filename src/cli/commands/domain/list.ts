@@ -28,7 +28,10 @@ const list = defineCommand({
     if ((args.name || args.uuid) && !args.table) {
       return doms.map((d) => `${[args.uuid ? d.uuid : '', args.name ? d.name : ''].filter(Boolean).join(' ')}\n`).join('');
     }
-    return tableLines(['Id', 'Name', 'State'], doms.map((d) => [d.id >= 0 ? String(d.id) : '-', d.name, d.state]));
+    return tableLines(
+      ['Id', 'Name', 'State'],
+      doms.map((d) => [d.id >= 0 ? String(d.id) : '-', d.name, d.state]),
+    );
   },
   json: (doms) => doms.map((d) => ({ id: idOf(d), name: d.name, uuid: d.uuid, state: d.state })),
   trailer: 'always',

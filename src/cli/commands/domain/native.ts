@@ -42,7 +42,11 @@ const fromNative = defineCommand({
     const vmxPath = args['vmx-path'];
     const datacenterPath = args['datacenter-path'];
     const def = conn
-      ? await domainFromNativeVmx(conn, input, { warn, ...(vmxPath !== undefined ? { vmxPath } : {}), ...(datacenterPath !== undefined ? { datacenterPath } : {}) })
+      ? await domainFromNativeVmx(conn, input, {
+          warn,
+          ...(vmxPath !== undefined ? { vmxPath } : {}),
+          ...(datacenterPath !== undefined ? { datacenterPath } : {}),
+        })
       : vmxToDomain(input, offlineContext({ vmxPath, datacenterPath, warn }));
     return { xml: formatDomain(def) };
   },
@@ -54,11 +58,12 @@ const toNative = defineCommand({
   name: 'domxml-to-native',
   group: 'domain',
   help: 'Convert domain XML to native config (vmware-vmx)',
-  description: "Convert domain XML to a VMX file; with a connection, datastores are checked, SCSI model 'auto' is read from the disks and the hardware version is the server's.",
+  description:
+    "Convert domain XML to a VMX file; with a connection, datastores are checked, SCSI model 'auto' is read from the disks and the hardware version is the server's.",
   options: [
     format('target config data type format'),
     opt.string('xml', "xml data file to export from ('-': standard input)", { required: true, positional: true }),
-    hwVersionOption('4 offline, else the server\'s'),
+    hwVersionOption("4 offline, else the server's"),
   ],
   connection: 'optional',
   prepare: async ({ args }) => parseDomainXml((await readInput(args.xml)).toString('utf8')),

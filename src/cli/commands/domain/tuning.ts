@@ -16,10 +16,17 @@ import { defineCommand, unlessQuiet, type Command } from '../../command.js';
 import { opt } from '../../options.js';
 
 /** virsh's --config/--live/--current, in its order. */
-const MODIFY_OPTIONS = [opt.bool('config', 'affect next boot'), opt.bool('live', 'affect running domain'), opt.bool('current', 'affect current domain')] as const;
+const MODIFY_OPTIONS = [
+  opt.bool('config', 'affect next boot'),
+  opt.bool('live', 'affect running domain'),
+  opt.bool('current', 'affect current domain'),
+] as const;
 
 /** --current excludes the other two, as virsh checks them. */
-export const MODIFY_EXCLUSIVE = [['current', 'live'], ['current', 'config']] as const;
+export const MODIFY_EXCLUSIVE = [
+  ['current', 'live'],
+  ['current', 'config'],
+] as const;
 
 function memoryCommand(name: 'setmem' | 'setmaxmem', help: string, description: string): Command {
   return defineCommand({
@@ -29,13 +36,20 @@ function memoryCommand(name: 'setmem' | 'setmaxmem', help: string, description: 
     description,
     options: [
       opt.domain(),
-      opt.size('size', 'new memory size, as scaled integer (default KiB; units such as MiB, GiB, MB, GB)', { required: true, positional: true, min: 1 }),
+      opt.size('size', 'new memory size, as scaled integer (default KiB; units such as MiB, GiB, MB, GB)', {
+        required: true,
+        positional: true,
+        min: 1,
+      }),
       ...MODIFY_OPTIONS,
     ],
     exclusive: MODIFY_EXCLUSIVE,
     connection: 'required',
     async run({ args, conn }) {
-      const r = await (name === 'setmem' ? setMemory : setMaxMemory)(conn, args.domain, args.size, { live: args.live, config: args.config });
+      const r = await (name === 'setmem' ? setMemory : setMaxMemory)(conn, args.domain, args.size, {
+        live: args.live,
+        config: args.config,
+      });
       return { name: r.dom.name, [name === 'setmem' ? 'memoryKiB' : 'maxMemoryKiB']: r.kib };
     },
     text: () => '',
@@ -87,9 +101,10 @@ const schedinfo = defineCommand({
   // bad assignments fail before the connection opens
   prepare: ({ args }) => parseSchedulerAssignments(args.set),
   async run({ args, conn, input: changes }) {
-    const r = Object.keys(changes).length > 0
-      ? await setSchedulerParams(conn, args.domain, changes, { live: args.live, config: args.config })
-      : await getSchedulerParams(conn, args.domain);
+    const r =
+      Object.keys(changes).length > 0
+        ? await setSchedulerParams(conn, args.domain, changes, { live: args.live, config: args.config })
+        : await getSchedulerParams(conn, args.domain);
     return { name: r.dom.name, scheduler: SCHEDULER_TYPE, ...r.params };
   },
   text: formatSchedInfo,
@@ -112,8 +127,16 @@ const autostart = defineCommand({
 
 /** The tuning commands. */
 export const domainTuningCommands: readonly Command[] = [
-  memoryCommand('setmem', 'change memory allocation', 'Change the current memory allocation in the guest domain (its memory limit on ESX).'),
-  memoryCommand('setmaxmem', 'change maximum memory limit', 'Change the maximum memory allocation limit in the guest domain (a running one only with memory hot-add enabled).'),
+  memoryCommand(
+    'setmem',
+    'change memory allocation',
+    'Change the current memory allocation in the guest domain (its memory limit on ESX).',
+  ),
+  memoryCommand(
+    'setmaxmem',
+    'change maximum memory limit',
+    'Change the maximum memory allocation limit in the guest domain (a running one only with memory hot-add enabled).',
+  ),
   setvcpus,
   schedinfo,
   autostart,

@@ -141,7 +141,8 @@ const freecell = defineCommand({
     const f = await getFreeMemory(conn);
     if (f.cellsEstimated) debug("ESX reports memory usage per host only: free memory per cell is the host's split by cell size");
     const cell = cellno === undefined ? undefined : f.cells.find((c) => c.id === cellno);
-    if (cellno !== undefined && cell === undefined) throw new UsageError(`invalid cell number ${cellno}: the host has cells ${f.cells.map((c) => c.id).join(', ')}`);
+    if (cellno !== undefined && cell === undefined)
+      throw new UsageError(`invalid cell number ${cellno}: the host has cells ${f.cells.map((c) => c.id).join(', ')}`);
     return { ...f, cell };
   },
   text(f, { args }) {
@@ -150,7 +151,10 @@ const freecell = defineCommand({
     const rows = f.cells.map((c) => `${String(c.id).padStart(5)}: ${String(c.freeKiB).padStart(10)} KiB`);
     return [...rows, '-'.repeat(20), `${'Total'.padStart(5)}: ${String(f.freeKiB).padStart(10)} KiB`, ''].join('\n');
   },
-  json: (f) => (f.cell ? { cell: f.cell.id, freeKiB: f.cell.freeKiB, totalKiB: f.cell.totalKiB } : { totalKiB: f.totalKiB, freeKiB: f.freeKiB, cells: f.cells }),
+  json: (f) =>
+    f.cell
+      ? { cell: f.cell.id, freeKiB: f.cell.freeKiB, totalKiB: f.cell.totalKiB }
+      : { totalKiB: f.totalKiB, freeKiB: f.freeKiB, cells: f.cells },
   trailer: 'always',
 });
 
@@ -163,7 +167,12 @@ const nodememstats = defineCommand({
   connection: 'required',
   run: ({ conn }) => getMemoryStats(conn),
   text(m) {
-    const rows: [string, number][] = [['total', m.total], ['free', m.free], ['buffers', m.buffers], ['cached', m.cached]];
+    const rows: [string, number][] = [
+      ['total', m.total],
+      ['free', m.free],
+      ['buffers', m.buffers],
+      ['cached', m.cached],
+    ];
     return rows.map(([k, v]) => `${k.padEnd(7)}: ${String(v).padStart(20)} KiB\n`).join('');
   },
   json: (m) => ({ totalKiB: m.total, freeKiB: m.free, buffersKiB: m.buffers, cachedKiB: m.cached }),
@@ -176,7 +185,10 @@ const nodecpustats = defineCommand({
   group: 'host',
   help: 'Prints cpu stats of the node (usage in percent: ESX keeps no cumulative CPU times).',
   description: 'Returns cpu stats of the node: usage and idle in percent, from performance counters (or quick stats).',
-  options: [opt.int('cpu', 'prints specified cpu statistics only', { positional: true, min: 0 }), opt.bool('percent', 'prints by percentage during 1 second (always)')],
+  options: [
+    opt.int('cpu', 'prints specified cpu statistics only', { positional: true, min: 0 }),
+    opt.bool('percent', 'prints by percentage during 1 second (always)'),
+  ],
   connection: 'required',
   async run({ args, conn, debug }) {
     const cpu = args.cpu;
@@ -193,4 +205,14 @@ const nodecpustats = defineCommand({
 });
 
 /** The host commands. */
-export const hostCommands: readonly Command[] = [nodeinfo, capabilities, sysinfo, hostname, uri, version, freecell, nodememstats, nodecpustats];
+export const hostCommands: readonly Command[] = [
+  nodeinfo,
+  capabilities,
+  sysinfo,
+  hostname,
+  uri,
+  version,
+  freecell,
+  nodememstats,
+  nodecpustats,
+];

@@ -45,10 +45,18 @@ export function formatSnapshotTree(snaps: readonly DomainSnapshot[]): string {
 }
 
 function toJson(s: DomainSnapshot): Record<string, unknown> {
-  return { name: s.name, description: s.description, state: s.state, parent: s.parent ?? null, creationTime: s.createTime.toISOString(), current: s.current };
+  return {
+    name: s.name,
+    description: s.description,
+    state: s.state,
+    parent: s.parent ?? null,
+    creationTime: s.createTime.toISOString(),
+    current: s.current,
+  };
 }
 
-const byName = (a: DomainSnapshot, b: DomainSnapshot): number => a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+const byName = (a: DomainSnapshot, b: DomainSnapshot): number =>
+  a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 const snapshotName = (help = 'snapshot name') => opt.string('snapshotname', help, { required: true, positional: true });
 
@@ -61,7 +69,7 @@ const snapshotCreateAs = defineCommand({
     opt.domain(),
     opt.string('name', 'name of snapshot', { positional: true }),
     opt.string('description', 'description of snapshot', { positional: true }),
-    opt.bool('quiesce', 'quiesce guest\'s file systems (VMware Tools)'),
+    opt.bool('quiesce', "quiesce guest's file systems (VMware Tools)"),
     opt.bool('disk-only', 'accepted for virsh compatibility'),
     opt.bool('atomic', 'accepted for virsh compatibility: ESX snapshots are atomic'),
   ],
@@ -106,8 +114,15 @@ const snapshotList = defineCommand({
   text(snaps, { args }) {
     if (args.tree) return formatSnapshotTree(snaps);
     if (args.name) return snaps.map((s) => `${s.name}\n`).join('');
-    if (args.parent) return tableLines(['Name', 'Creation Time', 'State', 'Parent'], snaps.map((s) => [s.name, formatSnapshotTime(s.createTime), s.state, s.parent ?? '']));
-    return tableLines(['Name', 'Creation Time', 'State'], snaps.map((s) => [s.name, formatSnapshotTime(s.createTime), s.state]));
+    if (args.parent)
+      return tableLines(
+        ['Name', 'Creation Time', 'State', 'Parent'],
+        snaps.map((s) => [s.name, formatSnapshotTime(s.createTime), s.state, s.parent ?? '']),
+      );
+    return tableLines(
+      ['Name', 'Creation Time', 'State'],
+      snaps.map((s) => [s.name, formatSnapshotTime(s.createTime), s.state]),
+    );
   },
   json: (snaps) => snaps.map(toJson),
   trailer: (_snaps, { args }) => (args.tree || args.name ? 'none' : 'always'),
@@ -118,7 +133,11 @@ const snapshotCurrent = defineCommand({
   group: 'snapshot',
   help: 'the current snapshot of a domain (XML, or its name with --name)',
   description: 'Get the current snapshot of the domain.',
-  options: [opt.domain(), opt.bool('name', 'list the name, rather than the full xml'), opt.bool('security-info', 'accepted for virsh compatibility')],
+  options: [
+    opt.domain(),
+    opt.bool('name', 'list the name, rather than the full xml'),
+    opt.bool('security-info', 'accepted for virsh compatibility'),
+  ],
   connection: 'required',
   run: ({ args, conn }) => currentSnapshot(conn, args.domain),
   text: ({ dom, snapshot }, { args }) => (args.name ? `${snapshot.name}\n` : formatSnapshotXml(snapshotDefOf(snapshot, dom.uuid))),
@@ -173,4 +192,11 @@ const snapshotDelete = defineCommand({
 });
 
 /** The snapshot commands. */
-export const snapshotCommands: readonly Command[] = [snapshotCreateAs, snapshotList, snapshotCurrent, snapshotDumpxml, snapshotRevert, snapshotDelete];
+export const snapshotCommands: readonly Command[] = [
+  snapshotCreateAs,
+  snapshotList,
+  snapshotCurrent,
+  snapshotDumpxml,
+  snapshotRevert,
+  snapshotDelete,
+];

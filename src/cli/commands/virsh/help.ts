@@ -12,7 +12,9 @@ export const help = defineCommand({
   group: 'virsh',
   help: 'print help',
   description: 'Prints global help, command specific help, or help for a group of related commands.',
-  options: [opt.string('command', 'prints global help, command specific help, or help for a group of related commands', { positional: true })],
+  options: [
+    opt.string('command', 'prints global help, command specific help, or help for a group of related commands', { positional: true }),
+  ],
   connection: 'none',
   run({ args, table }): { groups: GroupListing[]; all: boolean } | { command: CommandHelp } {
     const word = args.command;
