@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/mo"
 	"github.com/vmware/govmomi/vim25/types"
 )
 
@@ -15,9 +16,11 @@ const (
 	taskHelperType = "EsxvirtTask"
 )
 
-// objHelper is a method-only registry object standing for the real object with the same moid.
+// objHelper is a method-only registry object standing for the real object with the same moid. Its first field is
+// a type of govmomi's mo package, as vcsim requires of every registry object: code that walks the whole registry
+// (FindByDatastorePath, the property collector) digs for that embedded type and panics without one.
 type objHelper struct {
-	Self types.ManagedObjectReference
+	mo.ExtensibleManagedObject
 }
 
 func (h *objHelper) Reference() types.ManagedObjectReference { return h.Self }
@@ -33,7 +36,7 @@ func route(c soapCall) (string, bool) {
 	switch c.thisType {
 	case "VirtualMachine":
 		switch c.method {
-		case "AnswerVM", "RebootGuest":
+		case "AnswerVM", "RebootGuest", "ShutdownGuest":
 		case "PowerOnVM_Task":
 			vm := lookupVM(c.thisValue)
 			if vm == nil || !questions.wouldAsk(vm) {
@@ -45,16 +48,20 @@ func route(c soapCall) (string, bool) {
 		if lookupVM(c.thisValue) == nil {
 			return "", false // let vcsim answer ManagedObjectNotFound for the real type
 		}
-		ensureHelper(&vmHelper{objHelper{types.ManagedObjectReference{Type: vmHelperType, Value: c.thisValue}}})
+		ensureHelper(&vmHelper{helperFor(vmHelperType, c.thisValue)})
 		return vmHelperType, true
 	case "Task":
 		if c.method != "CancelTask" || lookupTask(c.thisValue) == nil {
 			return "", false
 		}
-		ensureHelper(&taskHelper{objHelper{types.ManagedObjectReference{Type: taskHelperType, Value: c.thisValue}}})
+		ensureHelper(&taskHelper{helperFor(taskHelperType, c.thisValue)})
 		return taskHelperType, true
 	}
 	return "", false
+}
+
+func helperFor(kind, moid string) objHelper {
+	return objHelper{mo.ExtensibleManagedObject{Self: types.ManagedObjectReference{Type: kind, Value: moid}}}
 }
 
 func ensureHelper(h interface {
