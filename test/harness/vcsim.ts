@@ -121,7 +121,11 @@ export interface Simulator {
   /** Lists live sessions. */
   sessions(): Promise<SimulatorSession[]>;
   /** Makes the next n SOAP requests fail: connection closed (default), reset, or an HTTP status without body. */
-  dropNext(n?: number, how?: { status?: number; reset?: boolean }): Promise<void>;
+  /**
+   * Fails the next n SOAP requests (of `method` only, when given): the connection is closed (or reset, or answered
+   * with HTTP `status`); with `after` the request is executed first and only its answer is lost.
+   */
+  dropNext(n?: number, how?: { status?: number; reset?: boolean; method?: string; after?: boolean }): Promise<void>;
   /** Delays the next n SOAP requests (n = 0: all of them until delayNext(0)). */
   delayNext(ms: number, n?: number): Promise<void>;
   /** Sets the server-side page cap of RetrievePropertiesEx (0: none). */
@@ -254,7 +258,13 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       return ((await call('sessions')) as { sessions: SimulatorSession[] }).sessions;
     },
     async dropNext(n = 1, how = {}) {
-      await call('drop', { n, status: how.status ?? 0, reset: how.reset ?? false });
+      await call('drop', {
+        n,
+        status: how.status ?? 0,
+        reset: how.reset ?? false,
+        ...(how.method !== undefined ? { method: how.method } : {}),
+        after: how.after ?? false,
+      });
     },
     async delayNext(ms, n = 1) {
       await call('delay', { ms, n });

@@ -150,7 +150,7 @@ for (const model of ['esx', 'vpx'] as const) {
       assert.deepEqual(await cli('undefine', 'web1'), {
         status: 1,
         stdout: '',
-        stderr: 'error: Requested operation is not valid: domain is running\n',
+        stderr: 'error: Requested operation is not valid: Domain is not suspended or powered off\n',
       });
       assert.equal((await cli('destroy', 'web1')).status, 0);
       assert.deepEqual(await cli('undefine', 'web1'), { status: 0, stdout: "Domain 'web1' has been undefined\n", stderr: '' });
@@ -228,12 +228,16 @@ for (const model of ['esx', 'vpx'] as const) {
           /^error: Requested operation is not valid: file '\[LocalDS_0\] keep\/keep\.vmx' already exists: not overwriting it/,
         ],
         // vcsim refuses to register without fresh/fresh.nvram: the directory made for the VMX goes again
-        ['fresh', domainXml('fresh', { model: 'lsilogic' }), /^error: RegisterVM_Task of '\[LocalDS_0\] fresh\/fresh\.vmx': NotFound/],
+        [
+          'fresh',
+          domainXml('fresh', { model: 'lsilogic' }),
+          /^error: the server refused to register '\[LocalDS_0\] fresh\/fresh\.vmx': a file it needs beside the VMX was not found \(NotFound\); the VMX itself was uploaded, so check/,
+        ],
         // … and in a directory that existed, only the uploaded VMX goes
         [
           'half',
           domainXml('half', { disk: '[LocalDS_0] half/half.vmdk', model: 'lsilogic' }).replace('<name>half</name>', '<name>half2</name>'),
-          /^error: RegisterVM_Task of '\[LocalDS_0\] half\/half2\.vmx'/,
+          /^error: the server refused to register '\[LocalDS_0\] half\/half2\.vmx'/,
         ],
         [
           'auto',
@@ -252,6 +256,70 @@ for (const model of ['esx', 'vpx'] as const) {
       assert.deepEqual(ls('keep'), ['keep.vmdk', 'keep.vmx']);
       assert.equal(readFileSync(join(dsDir, 'keep/keep.vmx'), 'utf8'), 'precious\n');
       assert.doesNotMatch((await cli('list', '--all')).stdout, /nodisk|nods|dupuuid|keep|fresh|half/);
+    });
+
+    it('a define whose registration is lost converges: finished, retried once, or taken over by the next define', async () => {
+      const count = async (name: string): Promise<number> =>
+        (await cli('list', '--all', '--name')).stdout.split('\n').filter((l) => l === name).length;
+      const journal = (dir: string, name: string): boolean => existsSync(join(dsDir, dir, `${name}.vmx.esxvirt-define`));
+      // the registration ran but its answer was lost: the server is asked, the VM is there, done
+      await vmDir('conv1', 'conv1');
+      await sim.dropNext(1, { method: 'RegisterVM_Task', after: true });
+      let r = await cli('define', file('conv1.xml', domainXml('conv1', { model: 'lsilogic' })));
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(await count('conv1'), 1);
+      assert.equal(journal('conv1', 'conv1'), false);
+      // the registration never ran (connection closed, or a 503): not registered, so it is tried once more
+      for (const [name, status] of [
+        ['conv2', 0],
+        ['conv3', 503],
+      ] as const) {
+        await vmDir(name, name);
+        await sim.dropNext(1, { method: 'RegisterVM_Task', status });
+        r = await cli('define', file(`${name}.xml`, domainXml(name, { model: 'lsilogic' })));
+        assert.equal(r.status, 0, `${name}: ${r.stderr}`);
+        assert.equal(await count(name), 1, name);
+        assert.equal(journal(name, name), false, name);
+      }
+      // the registration ran, and asking about it failed too: one clear line, the files stay with their journal …
+      await vmDir('conv4', 'conv4');
+      await sim.dropNext(1, { method: 'RegisterVM_Task', after: true });
+      await sim.dropNext(3, { method: 'FindByDatastorePath' });
+      r = await runCli(['-c', uri, 'define', file('conv4.xml', domainXml('conv4', { model: 'lsilogic' }))], {
+        authFile,
+        env: { ESXVIRT_RETRY_DEADLINE: '2' },
+      });
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /^error: could not tell whether '\[LocalDS_0\] conv4\/conv4\.vmx' got registered .*run the same define again/);
+      assert.equal(r.stderr.split('\n').length, 2, 'one line');
+      assert.equal(journal('conv4', 'conv4'), true);
+      await sim.control('reset');
+      // … and the same define again finishes it: one VM, no journal
+      r = await cli('define', file('conv4.xml', domainXml('conv4', { model: 'lsilogic' })));
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stderr, /^warning: finishing the define that registered/);
+      assert.equal(await count('conv4'), 1);
+      assert.equal(journal('conv4', 'conv4'), false);
+      // the registration never ran and asking failed: the next define takes the leftovers over
+      await vmDir('conv5', 'conv5');
+      await sim.dropNext(1, { method: 'RegisterVM_Task' });
+      await sim.dropNext(3, { method: 'FindByDatastorePath' });
+      r = await runCli(['-c', uri, 'define', file('conv5.xml', domainXml('conv5', { model: 'lsilogic' }))], {
+        authFile,
+        env: { ESXVIRT_RETRY_DEADLINE: '2' },
+      });
+      assert.equal(r.status, 1);
+      await sim.control('reset');
+      r = await cli('define', file('conv5.xml', domainXml('conv5', { model: 'lsilogic' })));
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stderr, /^warning: taking over '\[LocalDS_0\] conv5\/conv5\.vmx', left by an interrupted define/);
+      assert.equal(await count('conv5'), 1);
+      assert.equal(journal('conv5', 'conv5'), false);
+      // a defined domain is never defined twice
+      r = await cli('define', file('conv1.xml', domainXml('conv1', { model: 'lsilogic' })));
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /already exists/);
+      for (const name of ['conv1', 'conv2', 'conv3', 'conv4', 'conv5']) assert.equal((await cli('undefine', name)).status, 0, name);
     });
 
     it('connected domxml-to-native: datastores checked, SCSI model detected, hardware version of the server', async () => {

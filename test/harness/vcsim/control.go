@@ -11,10 +11,14 @@ import (
 	"time"
 )
 
-// injectedFault is one armed failure for a future SOAP request: status 0 drops the connection.
+// injectedFault is one armed failure for a future SOAP request: status 0 drops the connection. With method set it
+// waits for a request of that method; with after set the request is executed first and only its answer is lost
+// (the client cannot tell whether the server did the work: the case that tests convergence).
 type injectedFault struct {
 	status int
 	reset  bool
+	method string
+	after  bool
 }
 
 // controlState holds what the control endpoints arm; every field is safe for concurrent use.
@@ -30,15 +34,17 @@ type controlState struct {
 
 var control controlState
 
-func (c *controlState) takeFault() (injectedFault, bool) {
+// takeFault returns the first armed fault that applies to a request of `method` and disarms it.
+func (c *controlState) takeFault(method string) (injectedFault, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.faults) == 0 {
-		return injectedFault{}, false
+	for i, f := range c.faults {
+		if f.method == "" || f.method == method {
+			c.faults = append(c.faults[:i:i], c.faults[i+1:]...)
+			return f, true
+		}
 	}
-	f := c.faults[0]
-	c.faults = c.faults[1:]
-	return f, true
+	return injectedFault{}, false
 }
 
 func (c *controlState) takeDelay() time.Duration {
@@ -135,7 +141,7 @@ func controlDrop(r *http.Request) (interface{}, error) {
 	if n < 0 || (status != 0 && (status < 100 || status > 599)) {
 		return nil, fmt.Errorf("want n >= 0 and status 100..599")
 	}
-	f := injectedFault{status: status, reset: boolParam(r, "reset")}
+	f := injectedFault{status: status, reset: boolParam(r, "reset"), method: r.URL.Query().Get("method"), after: boolParam(r, "after")}
 	control.mu.Lock()
 	for i := 0; i < n; i++ {
 		control.faults = append(control.faults, f)

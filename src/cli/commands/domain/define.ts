@@ -44,9 +44,13 @@ const define = defineCommand({
   ],
   connection: 'required',
   prepare: async ({ args }) => (await readInput(args.file)).toString('utf8'),
-  async run({ args, conn, input, debugging, debug }) {
+  async run({ args, conn, input, debugging, debug, warn }) {
     const hw = args['hw-version'];
-    const r = await defineDomain(conn, input, { ...(debugging ? { warn: debug } : {}), ...(hw !== undefined ? { hwVersion: hw } : {}) });
+    const r = await defineDomain(conn, input, {
+      ...(debugging ? { warn: debug } : {}),
+      notice: warn,
+      ...(hw !== undefined ? { hwVersion: hw } : {}),
+    });
     return { name: r.dom.name, uuid: r.dom.uuid, vmxPath: r.vmxPath, message: `Domain '${r.dom.name}' defined from ${args.file}` };
   },
   text: (d, ctx) => unlessQuiet(ctx, d.message),
