@@ -84,7 +84,7 @@ for (const model of ['esx', 'vpx'] as const) {
     it('define → dumpxml (the VMX round-trips) → start → undefine refused → destroy → undefine', async () => {
       await vmDir('web1', 'web1', 'lsisas1068');
       const xmlFile = file('web1.xml', domainXml('web1', { uuid: UUID }));
-      assert.deepEqual(await cli('define', xmlFile), { status: 0, stdout: `Domain 'web1' defined from ${xmlFile}\n`, stderr: '' });
+      assert.deepEqual(await cli('define', xmlFile), { status: 0, stdout: `Domain 'web1' defined from ${xmlFile}\n\n`, stderr: '' });
       assert.deepEqual(ls('web1'), ['vmware.log', 'web1.nvram', 'web1.vmdk', 'web1.vmx']);
       const vmx = readFileSync(join(dsDir, 'web1/web1.vmx'), 'utf8');
       // the server's version (6.5) sets the hardware version; 'auto' became the descriptor's adapter type
@@ -135,6 +135,7 @@ for (const model of ['esx', 'vpx'] as const) {
   </devices>
   <vmware:datacenterpath>${dcPath}</vmware:datacenterpath>
 </domain>
+
 `,
       );
       // the dumped XML defines the same domain again (under another name, next to another disk)
@@ -149,12 +150,12 @@ for (const model of ['esx', 'vpx'] as const) {
       assert.match(start.stdout, /^Domain 'web1' started\n/);
       assert.deepEqual(await cli('undefine', 'web1'), {
         status: 1,
-        stdout: '',
+        stdout: '\n',
         stderr: 'error: Requested operation is not valid: Domain is not suspended or powered off\n',
       });
       assert.equal((await cli('destroy', 'web1')).status, 0);
-      assert.deepEqual(await cli('undefine', 'web1'), { status: 0, stdout: "Domain 'web1' has been undefined\n", stderr: '' });
-      assert.deepEqual(await cli('undefine', 'web2'), { status: 0, stdout: "Domain 'web2' has been undefined\n", stderr: '' });
+      assert.deepEqual(await cli('undefine', 'web1'), { status: 0, stdout: "Domain 'web1' has been undefined\n\n", stderr: '' });
+      assert.deepEqual(await cli('undefine', 'web2'), { status: 0, stdout: "Domain 'web2' has been undefined\n\n", stderr: '' });
       assert.doesNotMatch((await cli('list', '--all')).stdout, /web[12]/);
       // undefine keeps the files
       assert.deepEqual(ls('web1'), ['vmware.log', 'web1.nvram', 'web1.vmdk', 'web1.vmx']);
@@ -191,7 +192,7 @@ for (const model of ['esx', 'vpx'] as const) {
           ? /<interface type='bridge'>\n\s+<mac address='00:0c:29:[0-9a-f:]{8}' type='generated'\/>\n\s+<source bridge='VM Network'\/>\n\s+<model type='e1000'\/>/
           : /<interface type='vds'>\n\s+<mac address='00:0c:29:[0-9a-f:]{8}' type='generated'\/>\n\s+<source switchid='[0-9a-f-]{36}' portgroupid='dvportgroup-\d+'\/>/,
       );
-      assert.match(x, new RegExp(`<vmware:datacenterpath>${dcPath}</vmware:datacenterpath>\n</domain>\n$`));
+      assert.match(x, new RegExp(`<vmware:datacenterpath>${dcPath}</vmware:datacenterpath>\n</domain>\n\n$`));
     });
 
     it('failed defines leave nothing behind and never overwrite a file', async () => {
@@ -249,7 +250,7 @@ for (const model of ['esx', 'vpx'] as const) {
         const r = await cli('define', file(`${name}.xml`, xml));
         assert.equal(r.status, 1, `${name}: ${r.stderr}`);
         assert.match(r.stderr, re, name);
-        assert.equal(r.stdout, '', name);
+        assert.equal(r.stdout, '\n', name);
         assert.deepEqual(ls(), before, `${name}: datastore root unchanged`);
       }
       assert.deepEqual(ls('half'), ['half.nvram', 'half.vmdk', 'vmware.log']);
@@ -328,7 +329,7 @@ for (const model of ['esx', 'vpx'] as const) {
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stdout, /^\.encoding = "UTF-8"\nconfig\.version = "8"\nvirtualHW\.version = "13"\nguestOS = "other-64"\n/);
       assert.match(r.stdout, /\nscsi0\.virtualDev = "pvscsi"\n/);
-      assert.match(r.stdout, /\nvmci0\.present = "true"\n$/);
+      assert.match(r.stdout, /\nvmci0\.present = "true"\n\n$/);
       const hw = await cli('domxml-to-native', 'vmware-vmx', file('conv.xml', domainXml('conv')), '--hw-version', '7');
       assert.match(hw.stdout, /\nvirtualHW\.version = "7"\n/);
       const bad = await cli(
@@ -338,7 +339,7 @@ for (const model of ['esx', 'vpx'] as const) {
       );
       assert.deepEqual(bad, {
         status: 1,
-        stdout: '',
+        stdout: '\n',
         stderr: "error: datastore 'Nope' of '[Nope] a/a.vmdk' does not exist on this host\n",
       });
       // without a connection the converter stays offline
@@ -380,7 +381,7 @@ for (const model of ['esx', 'vpx'] as const) {
       const bad = await cli('domxml-from-native', 'vmware-vmx', vmx);
       assert.deepEqual(bad, {
         status: 1,
-        stdout: '',
+        stdout: '\n',
         stderr: "error: file '/vmfs/volumes/Elsewhere/in/in.vmdk' of VMX entry 'scsi0:0.fileName' does not exist\n",
       });
     });

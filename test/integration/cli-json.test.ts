@@ -136,7 +136,11 @@ const STEPS: Step[] = [
   },
   { command: 'snapshot-current', args: [DOM], check: has({ name: 's1', current: true }) },
   { command: 'snapshot-dumpxml', args: [DOM, 's1'], check: xmlStartingWith('<domainsnapshot>\n  <name>s1</name>\n') },
-  { command: 'snapshot-revert', args: [DOM, 's1'], check: (j) => assert.deepEqual(j, { domain: DOM, name: 's1', result: 'reverted' }) },
+  {
+    command: 'snapshot-revert',
+    args: [DOM, 's1'],
+    check: (j) => assert.deepEqual(j, { domain: DOM, name: 's1', result: 'reverted', message: 'Domain snapshot s1 reverted' }),
+  },
   {
     command: 'snapshot-delete',
     args: [DOM, 's1'],

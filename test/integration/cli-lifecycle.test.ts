@@ -110,7 +110,7 @@ for (const model of ['esx', 'vpx'] as const) {
       ] as const) {
         assert.deepEqual(await t.cli(cmd, vm), {
           status: 1,
-          stdout: '',
+          stdout: '\n',
           stderr: notValid(`cannot ${what} domain '${vm}': VMware Tools are not running in the guest (use destroy to power it off)`),
         });
       }
@@ -141,7 +141,7 @@ for (const model of ['esx', 'vpx'] as const) {
       await ensure('shut off');
       for (const cmd of ['shutdown', 'reboot', 'reset', 'destroy', 'suspend', 'resume']) {
         const message = cmd === 'resume' ? 'Domain is not suspended' : 'Domain is not powered on';
-        assert.deepEqual(await t.cli(cmd, vm), { status: 1, stdout: '', stderr: notValid(message) }, cmd);
+        assert.deepEqual(await t.cli(cmd, vm), { status: 1, stdout: '\n', stderr: notValid(message) }, cmd);
       }
       const info = (await t.cli('dominfo', vm)).stdout;
       assert.ok(info.startsWith('Id:             -\n'), info);
@@ -152,8 +152,8 @@ for (const model of ['esx', 'vpx'] as const) {
       await ensure('shut off');
       assert.deepEqual(await t.cli('start', vm), { status: 0, stdout: `Domain '${vm}' started\n\n`, stderr: '' });
       assert.equal((await t.cli('domstate', vm)).stdout, 'running\n\n');
-      assert.deepEqual(await t.cli('start', vm), { status: 1, stdout: '', stderr: 'error: Domain is already active\n' });
-      assert.deepEqual(await t.cli('resume', vm), { status: 1, stdout: '', stderr: notValid('Domain is not suspended') });
+      assert.deepEqual(await t.cli('start', vm), { status: 1, stdout: '\n', stderr: 'error: Domain is already active\n' });
+      assert.deepEqual(await t.cli('resume', vm), { status: 1, stdout: '\n', stderr: notValid('Domain is not suspended') });
     });
 
     it('suspend, the paused state, resume', async () => {
@@ -164,10 +164,10 @@ for (const model of ['esx', 'vpx'] as const) {
       assert.ok(info.includes('\nState:          paused\n'), info);
       // libvirt's ESX driver has no managed save: virsh 9.0 prints 'no' for a suspended VM too
       assert.ok(info.includes('\nManaged save:   no\n'), info);
-      assert.deepEqual(await t.cli('suspend', vm), { status: 1, stdout: '', stderr: notValid('Domain is not powered on') });
-      assert.deepEqual(await t.cli('start', vm), { status: 1, stdout: '', stderr: 'error: Domain is already active\n' });
-      assert.deepEqual(await t.cli('reset', vm), { status: 1, stdout: '', stderr: notValid('Domain is not powered on') });
-      assert.deepEqual(await t.cli('shutdown', vm), { status: 1, stdout: '', stderr: notValid('Domain is not powered on') });
+      assert.deepEqual(await t.cli('suspend', vm), { status: 1, stdout: '\n', stderr: notValid('Domain is not powered on') });
+      assert.deepEqual(await t.cli('start', vm), { status: 1, stdout: '\n', stderr: 'error: Domain is already active\n' });
+      assert.deepEqual(await t.cli('reset', vm), { status: 1, stdout: '\n', stderr: notValid('Domain is not powered on') });
+      assert.deepEqual(await t.cli('shutdown', vm), { status: 1, stdout: '\n', stderr: notValid('Domain is not powered on') });
       assert.deepEqual(await t.cli('resume', vm), { status: 0, stdout: `Domain '${vm}' resumed\n\n`, stderr: '' });
       assert.equal((await t.cli('domstate', vm)).stdout, 'running\n\n');
     });
@@ -221,7 +221,7 @@ for (const model of ['esx', 'vpx'] as const) {
       const none = await t.cli('domhostname', vm);
       assert.deepEqual(none, {
         status: 1,
-        stdout: '',
+        stdout: '\n',
         stderr: `error: the host name of domain '${vm}' is unknown: VMware Tools in it do not report one\n`,
       });
       const empty = await t.cli('domifaddr', vm);
@@ -259,7 +259,7 @@ for (const model of ['esx', 'vpx'] as const) {
         "error: unsupported configuration: address source 'lease' is not available on ESX: only 'agent' (VMware Tools) is\n",
       );
       await ensure('shut off');
-      assert.deepEqual(await t.cli('domifaddr', vm), { status: 1, stdout: '', stderr: notValid('domain is not running') });
+      assert.deepEqual(await t.cli('domifaddr', vm), { status: 1, stdout: '\n', stderr: notValid('domain is not running') });
       await ensure('running');
     });
 
@@ -279,7 +279,7 @@ for (const model of ['esx', 'vpx'] as const) {
       ]) {
         assert.deepEqual(
           await t.cli(cmd, 'no-such-vm'),
-          { status: 1, stdout: '', stderr: "error: Domain not found: no domain with matching name 'no-such-vm'\n" },
+          { status: 1, stdout: '\n', stderr: "error: Domain not found: no domain with matching name 'no-such-vm'\n" },
           cmd,
         );
       }

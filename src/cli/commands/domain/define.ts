@@ -29,7 +29,6 @@ const dumpxml = defineCommand({
     return { xml: formatDomain(r.def) };
   },
   text: (d) => d.xml,
-  trailer: 'none',
 });
 
 const define = defineCommand({
@@ -54,7 +53,6 @@ const define = defineCommand({
     return { name: r.dom.name, uuid: r.dom.uuid, vmxPath: r.vmxPath, message: `Domain '${r.dom.name}' defined from ${args.file}` };
   },
   text: (d, ctx) => unlessQuiet(ctx, d.message),
-  trailer: 'none',
 });
 
 const undefine = defineCommand({
@@ -69,7 +67,6 @@ const undefine = defineCommand({
     return { name: dom.name, uuid: dom.uuid, message: `Domain '${dom.name}' has been undefined` };
   },
   text: (d, ctx) => unlessQuiet(ctx, d.message),
-  trailer: 'none',
 });
 
 /** dumpxml, define, undefine. */

@@ -34,7 +34,6 @@ const list = defineCommand({
     );
   },
   json: (doms) => doms.map((d) => ({ id: idOf(d), name: d.name, uuid: d.uuid, state: d.state })),
-  trailer: 'always',
 });
 
 function identity(name: string, pick: (d: DomainRef) => string, help: string): Command {
@@ -47,7 +46,6 @@ function identity(name: string, pick: (d: DomainRef) => string, help: string): C
     run: async ({ args, conn }) => (await lookupDomain(conn, args.domain)).dom,
     text: (dom) => `${pick(dom)}\n`,
     json: (dom) => ({ id: idOf(dom), name: dom.name, uuid: dom.uuid }),
-    trailer: 'always',
   });
 }
 

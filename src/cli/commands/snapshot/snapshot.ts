@@ -83,8 +83,8 @@ const snapshotCreateAs = defineCommand({
     });
     return { ...toJson(snapshot), message: `Domain snapshot ${snapshot.name} created` };
   },
-  text: (d, ctx) => unlessQuiet(ctx, d.message),
-  trailer: 'none',
+  // virsh prints this message without a newline of its own: the line ends with the newline after every command
+  text: (d, { quiet }) => (quiet ? '' : d.message),
 });
 
 const snapshotList = defineCommand({
@@ -125,7 +125,6 @@ const snapshotList = defineCommand({
     );
   },
   json: (snaps) => snaps.map(toJson),
-  trailer: (_snaps, { args }) => (args.tree || args.name ? 'none' : 'always'),
 });
 
 const snapshotCurrent = defineCommand({
@@ -140,9 +139,9 @@ const snapshotCurrent = defineCommand({
   ],
   connection: 'required',
   run: ({ args, conn }) => currentSnapshot(conn, args.domain),
-  text: ({ dom, snapshot }, { args }) => (args.name ? `${snapshot.name}\n` : formatSnapshotXml(snapshotDefOf(snapshot, dom.uuid))),
+  // virsh prints the name without a newline of its own
+  text: ({ dom, snapshot }, { args }) => (args.name ? snapshot.name : formatSnapshotXml(snapshotDefOf(snapshot, dom.uuid))),
   json: ({ snapshot }) => toJson(snapshot),
-  trailer: 'none',
 });
 
 const snapshotDumpxml = defineCommand({
@@ -157,7 +156,6 @@ const snapshotDumpxml = defineCommand({
     return { xml: formatSnapshotXml(snapshotDefOf(snapshot, dom.uuid)) };
   },
   text: (d) => d.xml,
-  trailer: 'none',
 });
 
 const snapshotRevert = defineCommand({
@@ -169,11 +167,9 @@ const snapshotRevert = defineCommand({
   connection: 'required',
   async run({ args, conn }) {
     const { dom, snapshot } = await revertSnapshot(conn, args.domain, args.snapshotname);
-    return { domain: dom.name, name: snapshot.name, result: 'reverted' };
+    return { domain: dom.name, name: snapshot.name, result: 'reverted', message: `Domain snapshot ${snapshot.name} reverted` };
   },
-  // virsh prints nothing when a revert succeeds
-  text: () => '',
-  trailer: 'none',
+  text: (d, ctx) => unlessQuiet(ctx, d.message),
 });
 
 const snapshotDelete = defineCommand({
@@ -188,7 +184,6 @@ const snapshotDelete = defineCommand({
     return { domain: dom.name, name: snapshot.name, result: 'deleted', message: `Domain snapshot ${snapshot.name} deleted` };
   },
   text: (d, ctx) => unlessQuiet(ctx, d.message),
-  trailer: 'none',
 });
 
 /** The snapshot commands. */
