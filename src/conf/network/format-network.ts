@@ -6,7 +6,11 @@ const yesNo = (b: boolean | undefined): string | undefined => (b === undefined ?
 
 function writeVlan(w: XmlWriter, v: VlanDef): void {
   w.open('vlan', [['trunk', v.trunk ? 'yes' : undefined]]);
-  for (const t of v.tags) w.empty('tag', [['id', t.id], ['nativeMode', t.nativeMode]]);
+  for (const t of v.tags)
+    w.empty('tag', [
+      ['id', t.id],
+      ['nativeMode', t.nativeMode],
+    ]);
   w.close('vlan');
 }
 

@@ -233,6 +233,7 @@ export const DistributedVirtualSwitchProps = {
   config: 'config' as PropPath<T.DVSConfigInfo>,
   portgroup: 'portgroup' as PropPath<T.MoRef<'DistributedVirtualPortgroup'>[]>,
   hostMember: 'summary.hostMember' as PropPath<T.MoRef<'HostSystem'>[]>,
+  uplinkPortgroup: 'config.uplinkPortgroup' as PropPath<T.MoRef<'DistributedVirtualPortgroup'>[]>,
 } as const;
 
 /** Property paths of VmwareDistributedVirtualSwitch (inherited ones included), each typed with its decoded value: read them with prop(). */
@@ -245,6 +246,7 @@ export const VmwareDistributedVirtualSwitchProps = {
   config: 'config' as PropPath<T.DVSConfigInfo>,
   portgroup: 'portgroup' as PropPath<T.MoRef<'DistributedVirtualPortgroup'>[]>,
   hostMember: 'summary.hostMember' as PropPath<T.MoRef<'HostSystem'>[]>,
+  uplinkPortgroup: 'config.uplinkPortgroup' as PropPath<T.MoRef<'DistributedVirtualPortgroup'>[]>,
 } as const;
 
 /** Property paths of HostNetworkSystem, each typed with its decoded value: read them with prop(). */
