@@ -23,6 +23,7 @@ import {
   type MoRef,
 } from '../../vim25/index.js';
 import type { Connection } from '../connect/connection.js';
+import { checkBridgeNames } from '../network/vm-networks.js';
 import { vsphereNameOf } from '../../escape.js';
 import { DOMAIN_REF_PATHS, domainRefOf, lookupDomain, type DomainRef } from './ref.js';
 import { datastoreFile, domainToNativeVmx } from './xml.js';
@@ -132,6 +133,8 @@ export async function defineDomain(conn: Connection, xml: string, opts: DefineOp
   const def = parseDomainXml(xml);
   const loc = vmxLocation(def);
   await checkNotDefined(conn, def);
+  // ESX accepts an unknown network name silently (the NIC ends up on no network): refuse it, and ambiguous ones
+  await checkBridgeNames(conn, def);
   // Fixed here rather than by the converter, so that the result names the UUID the VMX holds.
   def.uuid ??= randomUUID();
   const vmx = await domainToNativeVmx(conn, def, opts);

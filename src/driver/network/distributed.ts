@@ -22,6 +22,7 @@ import {
   type VMwareDVSPortSetting,
 } from '../../vim25/index.js';
 import type { Connection } from '../connect/connection.js';
+import { networkUsers } from './host-view.js';
 
 /** A distributed port group as the driver sees it. */
 export interface DistributedPortgroupView {
@@ -57,6 +58,7 @@ export function libvirtUuidOfSwitch(switchUuid: string): string | undefined {
 /** The distributed switches the connection's host belongs to, with their port groups (none on ESX). */
 export async function readDistributedSwitches(conn: Connection, hostVms: ReadonlySet<string>): Promise<DistributedSwitchView[]> {
   if (!conn.isVCenter) return [];
+  const users = await networkUsers(conn, [...hostVms]);
   const ctx = await conn.ready();
   const paths = [
     DistributedVirtualSwitchProps.name,
@@ -93,7 +95,10 @@ export async function readDistributedSwitches(conn: Connection, hostVms: Readonl
           ref: ref,
           config,
           uplink: uplinks.has(ref.value) || config.uplink === true,
-          vms: (prop(pr, NetworkProps.vm) ?? []).filter((v) => hostVms.has(v.value)),
+          vms: [
+            ...(prop(pr, NetworkProps.vm) ?? []).filter((v) => hostVms.has(v.value)),
+            ...(users.get(ref.value) ?? []).filter((v) => !(prop(pr, NetworkProps.vm) ?? []).some((x) => x.value === v.value)),
+          ],
         },
       ];
     });

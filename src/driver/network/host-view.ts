@@ -13,6 +13,8 @@ import {
   isVimFault,
   prop,
   listObjects,
+  retrieveMany,
+  VirtualMachineProps,
   retrieveOne,
   type HostNetworkInfo,
   type HostPortGroup,
@@ -192,13 +194,44 @@ export async function readHostNetwork(conn: Connection): Promise<HostNetworkView
     recursive: true,
     paths: [NetworkProps.name, NetworkProps.vm],
   });
+  const users = await networkUsers(conn, [...hostVms]);
   const networks = recs
     .filter((r) => r.ref.type === 'Network')
     .map((r) => ({
       ref: r.ref as MoRef<'Network'>,
       name: prop(r, NetworkProps.name) ?? '',
       // a datacenter-wide network lists every host's VMs: keep this host's
-      vms: (prop(r, NetworkProps.vm) ?? []).filter((v) => hostVms.has(v.value)),
+      vms: unionRefs(
+        (prop(r, NetworkProps.vm) ?? []).filter((v) => hostVms.has(v.value)),
+        users.get(r.ref.value) ?? [],
+      ),
     }));
   return buildView(mergeNetworkInfo(prop(host, HostSystemProps.configNetwork), live), ns, networks, hostVms);
+}
+
+function unionRefs(a: MoRef<'VirtualMachine'>[], b: MoRef<'VirtualMachine'>[]): MoRef<'VirtualMachine'>[] {
+  const out = [...a];
+  for (const r of b) if (!out.some((x) => x.value === r.value)) out.push(r);
+  return out;
+}
+
+/**
+ * Which of the host's VMs use which network, by each VM's `network` (a network's own `vm` list is the other side
+ * of the same fact, but some servers — govmomi's simulator — keep only the VM's).
+ */
+export async function networkUsers(conn: Connection, vms: string[]): Promise<Map<string, MoRef<'VirtualMachine'>[]>> {
+  const recs = await retrieveMany(
+    conn.client,
+    vms.map((value) => ({ type: 'VirtualMachine', value })),
+    [VirtualMachineProps.network],
+  );
+  const out = new Map<string, MoRef<'VirtualMachine'>[]>();
+  for (const r of recs) {
+    for (const n of prop(r, VirtualMachineProps.network) ?? []) {
+      const list = out.get(n.value) ?? [];
+      list.push(r.ref as MoRef<'VirtualMachine'>);
+      out.set(n.value, list);
+    }
+  }
+  return out;
 }

@@ -31,3 +31,4 @@ export {
   type HostPortgroupView,
 } from './host-view.js';
 export { libvirtUuidOfSwitch, type DistributedSwitchView, type DistributedPortgroupView } from './distributed.js';
+export { checkBridgeNames, listVmNetworks, vmNetworksOf } from './vm-networks.js';

@@ -101,6 +101,7 @@ export const VirtualMachineProps = {
   guest: 'guest' as PropPath<T.GuestInfo>,
   summary: 'summary' as PropPath<T.VirtualMachineSummary>,
   datastore: 'datastore' as PropPath<T.MoRef<'Datastore'>[]>,
+  network: 'network' as PropPath<T.MoRef<'Network'>[]>,
   snapshot: 'snapshot' as PropPath<T.VirtualMachineSnapshotInfo>,
   powerState: 'runtime.powerState' as PropPath<T.VirtualMachinePowerState>,
   connectionState: 'runtime.connectionState' as PropPath<T.VirtualMachineConnectionState>,
