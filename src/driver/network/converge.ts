@@ -6,7 +6,8 @@
  * shows the wanted state; otherwise it tries again, a bounded number of times.
  */
 import { ConnectionError, HttpError } from '../../errors.js';
-import { isRetryableError, isVimFault } from '../../vim25/index.js';
+import { isRetryableError, isVimFault, methods } from '../../vim25/index.js';
+import type { Connection } from '../connect/connection.js';
 
 /** How many times a step is tried before its last error is reported. */
 export const STEP_ATTEMPTS = 5;
@@ -21,6 +22,7 @@ function unknownOutcome(e: unknown): boolean {
  * outcome and after a fault in `settledBy` (e.g. AlreadyExists for an add: another caller got there first).
  */
 export async function converge(
+  conn: Connection,
   act: () => Promise<void>,
   done: () => Promise<boolean>,
   settledBy: readonly string[],
@@ -29,6 +31,9 @@ export async function converge(
   let last: unknown;
   for (let i = 0; i < attempts; i++) {
     try {
+      // before a repeat, make sure the server answers again; the probes grow with each attempt, so that a repeat
+      // does not keep landing on the same beat of a server failing periodically (a proxy dropping every Nth call)
+      for (let p = 0; p < i; p++) await methods.CurrentTime(conn.client.soap, conn.client.serviceInstance);
       await act();
       return;
     } catch (e) {

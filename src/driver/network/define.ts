@@ -107,6 +107,7 @@ export async function defineNetwork(conn: Connection, xml: string): Promise<Defi
   try {
     if (existing === undefined) {
       await converge(
+        conn,
         () => methods.AddVirtualSwitch(conn.client.soap, ns, { vswitchName: def.name, spec: switchSpecOf(def) }).then(() => undefined),
         async () => (await readNetworkState(conn)).host.switches.some((s) => s.name === def.name),
         [],
@@ -148,6 +149,7 @@ async function undo(
 
 async function removeSwitchConverging(conn: Connection, ns: MoRef<'HostNetworkSystem'>, name: string): Promise<void> {
   await converge(
+    conn,
     () => methods.RemoveVirtualSwitch(conn.client.soap, ns, { vswitchName: name }).then(() => undefined),
     async () => !(await readNetworkState(conn)).host.switches.some((s) => s.name === name),
     ['NotFound'],

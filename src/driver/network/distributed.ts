@@ -10,11 +10,7 @@ import {
   DistributedVirtualSwitchProps,
   NetworkProps,
   prop,
-  propertySpec,
-  retrieveAll,
   retrieveMany,
-  viewObjectSpec,
-  withContainerView,
   type AnyVmwareDistributedVirtualSwitchVlanSpec,
   type DVPortgroupConfigInfo,
   type DVSSecurityPolicy,
@@ -22,7 +18,7 @@ import {
   type VMwareDVSPortSetting,
 } from '../../vim25/index.js';
 import type { Connection } from '../connect/connection.js';
-import { networkUsers } from './host-view.js';
+import { datacenterNetworks, networkUsers } from './host-view.js';
 
 /** A distributed port group as the driver sees it. */
 export interface DistributedPortgroupView {
@@ -46,8 +42,6 @@ export interface DistributedSwitchView {
   portgroups: DistributedPortgroupView[];
 }
 
-const DVS_TYPES = ['DistributedVirtualSwitch', 'VmwareDistributedVirtualSwitch'];
-
 /** vSphere's switch UUID ("50 2a 8c 11 … -…" or a plain UUID) as a libvirt UUID; other forms hashed by the caller. */
 export function libvirtUuidOfSwitch(switchUuid: string): string | undefined {
   const hex = switchUuid.replace(/[\s-]/g, '').toLowerCase();
@@ -60,6 +54,15 @@ export async function readDistributedSwitches(conn: Connection, hostVms: Readonl
   if (!conn.isVCenter) return [];
   const users = await networkUsers(conn, [...hostVms]);
   const ctx = await conn.ready();
+  // the switches behind the datacenter's distributed port groups (uplink port groups included, so a switch with no
+  // other port group shows too); no container view, which a session renewal would lose
+  const nets = await datacenterNetworks(conn, [DistributedVirtualPortgroupProps.config]);
+  const dvsRefs = new Map<string, MoRef<'DistributedVirtualSwitch'>>();
+  for (const n of nets) {
+    const sw =
+      n.ref.type === 'DistributedVirtualPortgroup' ? prop(n, DistributedVirtualPortgroupProps.config)?.distributedVirtualSwitch : undefined;
+    if (sw !== undefined) dvsRefs.set(sw.value, sw);
+  }
   const paths = [
     DistributedVirtualSwitchProps.name,
     DistributedVirtualSwitchProps.uuid,
@@ -67,9 +70,7 @@ export async function readDistributedSwitches(conn: Connection, hostVms: Readonl
     DistributedVirtualSwitchProps.portgroup,
     DistributedVirtualSwitchProps.uplinkPortgroup,
   ];
-  const recs = await withContainerView(conn.client, { container: ctx.datacenter.ref, types: DVS_TYPES, recursive: true }, (view) =>
-    retrieveAll(conn.client, [{ propSet: DVS_TYPES.map((t) => propertySpec(t, paths)), objectSet: [viewObjectSpec(view)] }]),
-  );
+  const recs = await retrieveMany(conn.client, [...dvsRefs.values()], paths);
   const mine = recs.filter((r) => {
     const members = prop(r, DistributedVirtualSwitchProps.hostMember);
     return members === undefined || members.length === 0 || members.some((h) => h.value === ctx.hostSystem.value);

@@ -12,11 +12,13 @@ import {
   NetworkProps,
   isVimFault,
   prop,
-  listObjects,
+  DatacenterProps,
   retrieveMany,
   VirtualMachineProps,
   retrieveOne,
+  type AnyPropPath,
   type HostNetworkInfo,
+  type ObjectRecord,
   type HostPortGroup,
   type HostVirtualSwitch,
   type MoRef,
@@ -188,12 +190,7 @@ export async function readHostNetwork(conn: Connection): Promise<HostNetworkView
   const hostVms = new Set((prop(host, HostSystemProps.vm) ?? []).map((v) => v.value));
   // libvirt's rule: a port group VMs can use is one with a Network entity of its name. The datacenter's networks,
   // not only the host's list: servers may not add a new port group's network to it (govmomi's simulator does not).
-  const recs = await listObjects(conn.client, {
-    type: 'Network',
-    container: ctx.datacenter.ref,
-    recursive: true,
-    paths: [NetworkProps.name, NetworkProps.vm],
-  });
+  const recs = await datacenterNetworks(conn, [NetworkProps.name, NetworkProps.vm]);
   const users = await networkUsers(conn, [...hostVms]);
   const networks = recs
     .filter((r) => r.ref.type === 'Network')
@@ -207,6 +204,16 @@ export async function readHostNetwork(conn: Connection): Promise<HostNetworkView
       ),
     }));
   return buildView(mergeNetworkInfo(prop(host, HostSystemProps.configNetwork), live), ns, networks, hostVms);
+}
+
+/**
+ * The datacenter's networks (standard and distributed port groups) with `paths`: two property reads and no
+ * session-scoped view, so a session renewed between the calls cannot lose anything.
+ */
+export async function datacenterNetworks(conn: Connection, paths: readonly AnyPropPath[]): Promise<ObjectRecord[]> {
+  const ctx = await conn.ready();
+  const dc = await retrieveOne(conn.client, ctx.datacenter.ref, [DatacenterProps.network]);
+  return retrieveMany(conn.client, prop(dc, DatacenterProps.network) ?? [], paths);
 }
 
 function unionRefs(a: MoRef<'VirtualMachine'>[], b: MoRef<'VirtualMachine'>[]): MoRef<'VirtualMachine'>[] {

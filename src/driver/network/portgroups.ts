@@ -116,6 +116,7 @@ function inUse(name: string, vms: readonly MoRef<'VirtualMachine'>[]): string | 
 /** Adds a standard port group and converges: a raced or repeated add that left the same port group counts. */
 export async function addStandardPortgroup(conn: Connection, ns: MoRef<'HostNetworkSystem'>, spec: HostPortGroupSpec): Promise<void> {
   await converge(
+    conn,
     () => methods.AddPortGroup(conn.client.soap, ns, { portgrp: spec }).then(() => undefined),
     async () => {
       const state = await readNetworkState(conn);
@@ -134,6 +135,7 @@ export async function addStandardPortgroup(conn: Connection, ns: MoRef<'HostNetw
 /** Removes a standard port group and converges (gone is done). */
 export async function removeStandardPortgroup(conn: Connection, ns: MoRef<'HostNetworkSystem'>, name: string): Promise<void> {
   await converge(
+    conn,
     () => methods.RemovePortGroup(conn.client.soap, ns, { pgName: name }).then(() => undefined),
     async () => !(await readNetworkState(conn)).host.portgroups.some((p) => p.name === name),
     ['NotFound'],
@@ -229,6 +231,7 @@ async function ensureDistributed(
   if (check(state)) return result;
   if (vlan === 4095) throw new ConfigError('VLAN 4095 is a standard switch setting: a distributed port group passes all VLANs as a trunk');
   await converge(
+    conn,
     () => addDistributedPortgroup(conn, dvs.ref, name, distributedSetting({ name, ...(vlan ? { vlan: { tags: [{ id: vlan }] } } : {}) })),
     async () => check(await readNetworkState(conn)),
     ['DuplicateName', 'AlreadyExists'],
@@ -275,6 +278,7 @@ export async function updateNetworkPortgroup(
       const spec = standardSpec(pg, sw.name, existing.group.spec.policy);
       // UpdatePortGroup only sets values: repeating it is harmless, so converge just retries it
       await converge(
+        conn,
         () =>
           methods.UpdatePortGroup(conn.client.soap, ns, { pgName: pg.name, portgrp: spec }).then(
             () => undefined,
@@ -319,6 +323,7 @@ async function updateDistributed(
         throw new InvalidStateError(`port group '${pg.name}' already exists: use modify to change it`);
       const setting = distributedSetting(pg);
       await converge(
+        conn,
         () => addDistributedPortgroup(conn, dvs.ref, pg.name, setting),
         async () =>
           (await readNetworkState(conn)).distributed.some((d) => d.name === dvs.name && d.portgroups.some((p) => p.name === pg.name)),
@@ -331,6 +336,7 @@ async function updateDistributed(
       const busy = inUse(pg.name, existing.vms);
       if (busy) throw new InvalidStateError(`cannot delete ${busy}`);
       await converge(
+        conn,
         () => destroyDistributedPortgroup(conn, existing.ref),
         async () => !(await readNetworkState(conn)).distributed.some((d) => d.portgroups.some((p) => p.ref.value === existing.ref.value)),
         ['ManagedObjectNotFound'],
@@ -341,6 +347,7 @@ async function updateDistributed(
       if (existing === undefined || existing.uplink) throw new NotFoundError(`network '${dvs.name}' has no port group '${pg.name}'`);
       const setting = distributedSetting(pg);
       await converge(
+        conn,
         () => reconfigureDistributedPortgroup(conn, existing, setting),
         async () => {
           const now = (await readNetworkState(conn)).distributed

@@ -15,11 +15,23 @@ import (
 // port groups by name, reports no physical NICs and lacks UpdatePortGroup. Property reads go to
 // the wrapped object (Get), calls to the methods below; see README.md for the behaviour each follows.
 type hostNetworkSystem struct {
-	*simulator.HostNetworkSystem
+	// first, so that vcsim's registry scans (getManagedObject) find an mo type; only Self is set
+	mo.HostNetworkSystem
+	orig *simulator.HostNetworkSystem
 }
 
 // Get serves property reads from the wrapped object (vcsim's getObject honours this interface).
-func (h *hostNetworkSystem) Get() mo.Reference { return h.HostNetworkSystem }
+func (h *hostNetworkSystem) Get() mo.Reference { return h.orig }
+
+// UpdateNetworkConfig is vcsim's.
+func (h *hostNetworkSystem) UpdateNetworkConfig(req *types.UpdateNetworkConfig) soap.HasFault {
+	return h.orig.UpdateNetworkConfig(req)
+}
+
+// QueryNetworkHint is vcsim's.
+func (h *hostNetworkSystem) QueryNetworkHint(req *types.QueryNetworkHint) soap.HasFault {
+	return h.orig.QueryNetworkHint(req)
+}
 
 const (
 	switchKeyPrefix    = "key-vim.host.VirtualSwitch-"
@@ -52,13 +64,15 @@ func installNetworkSystems() {
 				pg.Vswitch = switchKeyPrefix + pg.Spec.VswitchName
 			}
 		}
-		simulator.Map.Put(&hostNetworkSystem{orig})
+		w := &hostNetworkSystem{orig: orig}
+		w.Self = orig.Self
+		simulator.Map.Put(w)
 	}
 }
 
 // host is the HostSystem registry object behind the wrapped system.
 func (h *hostNetworkSystem) host() *simulator.HostSystem {
-	hs, _ := simulator.Map.Get(h.Host.Self).(*simulator.HostSystem)
+	hs, _ := simulator.Map.Get(h.orig.Host.Self).(*simulator.HostSystem)
 	return hs
 }
 
@@ -68,7 +82,7 @@ func (h *hostNetworkSystem) sync() {
 	if hs == nil {
 		return
 	}
-	info := h.NetworkInfo
+	info := h.orig.NetworkInfo
 	simulator.Map.WithLock(hs, func() {
 		n := hs.Config.Network
 		n.Vswitch = append([]types.HostVirtualSwitch{}, info.Vswitch...)
@@ -78,18 +92,18 @@ func (h *hostNetworkSystem) sync() {
 }
 
 func (h *hostNetworkSystem) findSwitch(name string) *types.HostVirtualSwitch {
-	for i := range h.NetworkInfo.Vswitch {
-		if h.NetworkInfo.Vswitch[i].Name == name {
-			return &h.NetworkInfo.Vswitch[i]
+	for i := range h.orig.NetworkInfo.Vswitch {
+		if h.orig.NetworkInfo.Vswitch[i].Name == name {
+			return &h.orig.NetworkInfo.Vswitch[i]
 		}
 	}
 	return nil
 }
 
 func (h *hostNetworkSystem) findPortgroup(name string) *types.HostPortGroup {
-	for i := range h.NetworkInfo.Portgroup {
-		if h.NetworkInfo.Portgroup[i].Spec.Name == name {
-			return &h.NetworkInfo.Portgroup[i]
+	for i := range h.orig.NetworkInfo.Portgroup {
+		if h.orig.NetworkInfo.Portgroup[i].Spec.Name == name {
+			return &h.orig.NetworkInfo.Portgroup[i]
 		}
 	}
 	return nil
@@ -147,7 +161,7 @@ func (h *hostNetworkSystem) AddVirtualSwitch(req *types.AddVirtualSwitch) soap.H
 	if b, ok := spec.Bridge.(*types.HostVirtualSwitchBondBridge); ok {
 		for _, dev := range b.NicDevice {
 			found := false
-			for _, p := range h.NetworkInfo.Pnic {
+			for _, p := range h.orig.NetworkInfo.Pnic {
 				if p.Device == dev {
 					found = true
 				}
@@ -156,7 +170,7 @@ func (h *hostNetworkSystem) AddVirtualSwitch(req *types.AddVirtualSwitch) soap.H
 				body.Fault_ = fault(&types.InvalidArgument{InvalidProperty: "spec.bridge.nicDevice"})
 				return body
 			}
-			for _, s := range h.NetworkInfo.Vswitch {
+			for _, s := range h.orig.NetworkInfo.Vswitch {
 				for _, k := range s.Pnic {
 					if k == pnicKeyPrefix+dev {
 						body.Fault_ = fault(&types.ResourceInUse{Type: "PhysicalNic", Name: dev})
@@ -171,7 +185,7 @@ func (h *hostNetworkSystem) AddVirtualSwitch(req *types.AddVirtualSwitch) soap.H
 	if mtu == 0 {
 		mtu = 1500
 	}
-	h.NetworkInfo.Vswitch = append(h.NetworkInfo.Vswitch, types.HostVirtualSwitch{
+	h.orig.NetworkInfo.Vswitch = append(h.orig.NetworkInfo.Vswitch, types.HostVirtualSwitch{
 		Name:              name,
 		Key:               switchKeyPrefix + name,
 		NumPorts:          spec.NumPorts,
@@ -195,7 +209,7 @@ func (h *hostNetworkSystem) RemoveVirtualSwitch(ctx *simulator.Context, req *typ
 		return body
 	}
 	var pgs []string
-	for _, pg := range h.NetworkInfo.Portgroup {
+	for _, pg := range h.orig.NetworkInfo.Portgroup {
 		if pg.Spec.VswitchName == req.VswitchName {
 			if len(h.vmsOn(pg.Spec.Name)) > 0 {
 				body.Fault_ = fault(&types.ResourceInUse{Type: "Network", Name: pg.Spec.Name})
@@ -207,10 +221,10 @@ func (h *hostNetworkSystem) RemoveVirtualSwitch(ctx *simulator.Context, req *typ
 	for _, name := range pgs {
 		h.removePortgroup(ctx, name)
 	}
-	vs := h.NetworkInfo.Vswitch
+	vs := h.orig.NetworkInfo.Vswitch
 	for i := range vs {
 		if vs[i].Name == req.VswitchName {
-			h.NetworkInfo.Vswitch = append(vs[:i:i], vs[i+1:]...)
+			h.orig.NetworkInfo.Vswitch = append(vs[:i:i], vs[i+1:]...)
 			break
 		}
 	}
@@ -229,7 +243,7 @@ func (h *hostNetworkSystem) AddPortGroup(ctx *simulator.Context, req *types.AddP
 	if req.Portgrp.VlanId < 0 || req.Portgrp.VlanId > 4095 {
 		return &methods.AddPortGroupBody{Fault_: fault(&types.InvalidArgument{InvalidProperty: "portgrp.vlanId"})}
 	}
-	res := h.HostNetworkSystem.AddPortGroup(ctx, req)
+	res := h.orig.AddPortGroup(ctx, req)
 	if res.Fault() != nil {
 		return res
 	}
@@ -280,20 +294,20 @@ func (h *hostNetworkSystem) removePortgroup(ctx *simulator.Context, name string)
 	key := portgroupKeyPrefix + name
 	if n := networkNamed(name); n != nil {
 		// vcsim's RemovePortGroup finds the switch by the port group's name and removes the network
-		for i := range h.NetworkInfo.Vswitch {
-			for j, p := range h.NetworkInfo.Vswitch[i].Portgroup {
+		for i := range h.orig.NetworkInfo.Vswitch {
+			for j, p := range h.orig.NetworkInfo.Vswitch[i].Portgroup {
 				if p == key {
-					h.NetworkInfo.Vswitch[i].Portgroup[j] = name
+					h.orig.NetworkInfo.Vswitch[i].Portgroup[j] = name
 				}
 			}
 		}
 		if hs := h.host(); hs != nil {
 			simulator.Map.RemoveReference(hs, &hs.Network, n.Self)
 		}
-		h.HostNetworkSystem.RemovePortGroup(ctx, &types.RemovePortGroup{PgName: name})
+		h.orig.RemovePortGroup(ctx, &types.RemovePortGroup{PgName: name})
 	}
-	for i := range h.NetworkInfo.Vswitch {
-		sw := &h.NetworkInfo.Vswitch[i]
+	for i := range h.orig.NetworkInfo.Vswitch {
+		sw := &h.orig.NetworkInfo.Vswitch[i]
 		for j, p := range sw.Portgroup {
 			if p == key || p == name {
 				sw.Portgroup = append(sw.Portgroup[:j:j], sw.Portgroup[j+1:]...)
@@ -301,10 +315,10 @@ func (h *hostNetworkSystem) removePortgroup(ctx *simulator.Context, name string)
 			}
 		}
 	}
-	pgs := h.NetworkInfo.Portgroup
+	pgs := h.orig.NetworkInfo.Portgroup
 	for i := range pgs {
 		if pgs[i].Spec.Name == name {
-			h.NetworkInfo.Portgroup = append(pgs[:i:i], pgs[i+1:]...)
+			h.orig.NetworkInfo.Portgroup = append(pgs[:i:i], pgs[i+1:]...)
 			break
 		}
 	}
