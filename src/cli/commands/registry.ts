@@ -43,4 +43,11 @@ export function buildTable(commands: readonly Command[]): CommandTable {
 }
 
 /** All commands. */
-export const COMMANDS: CommandTable = buildTable([...domainCommands, ...snapshotCommands, ...hostCommands, ...interfaceCommands, ...networkCommands, ...virshCommands]);
+export const COMMANDS: CommandTable = buildTable([
+  ...domainCommands,
+  ...snapshotCommands,
+  ...hostCommands,
+  ...interfaceCommands,
+  ...networkCommands,
+  ...virshCommands,
+]);
