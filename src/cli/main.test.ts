@@ -26,7 +26,8 @@ test('-h/--help: usage with global options and every group; no command: the same
   const h = await run(['--help']);
   assert.equal(h.code, 0);
   assert.match(h.out, /^esxvirt .*\n\nUsage: esxvirt \[OPTIONS\] COMMAND \[ARGS\.\.\.\]\n/);
-  for (const g of ['domain', 'monitor', 'host', 'snapshot', 'virsh']) assert.match(h.out, new RegExp(`\\(help keyword '${g}'\\)\\n`));
+  for (const g of ['domain', 'monitor', 'host', 'interface', 'network', 'snapshot', 'virsh'])
+    assert.match(h.out, new RegExp(`\\(help keyword '${g}'\\)\\n`));
   assert.equal((await run(['-h'])).out, h.out);
   assert.deepEqual(await run([]), { code: 2, out: h.out, err: '' });
 });
@@ -71,7 +72,7 @@ test('help: every command grouped; help GROUP; help CMD equals CMD --help; --qui
   const groups = JSON.parse((await run(['--json', 'help'])).out) as { groups: { keyword: string }[] };
   assert.deepEqual(
     groups.groups.map((g) => g.keyword),
-    ['domain', 'monitor', 'host', 'snapshot', 'virsh'],
+    ['domain', 'monitor', 'host', 'interface', 'network', 'snapshot', 'virsh'],
   );
 });
 

@@ -35,6 +35,7 @@ const XML = file(
 </domain>
 `,
 );
+const NETXML = file('net.xml', "<network><name>jsonnet</name><portgroup name='json-pg'><vlan><tag id='5'/></vlan></portgroup></network>\n");
 const VMX = file('in.vmx', 'config.version = "8"\nvirtualHW.version = "13"\ndisplayName = "in"\nmemsize = "64"\nguestOS = "other-64"\n');
 
 /** One CLI run: the command, its arguments, and optionally work before it and a check of its JSON. */
@@ -45,6 +46,8 @@ interface Step {
   offline?: boolean;
   setup?(t: CliTarget): Promise<void>;
   check?(json: unknown): void;
+  /** A command that refuses by design (as libvirt's ESX driver does): no JSON, one error line matching this. */
+  fails?: RegExp;
 }
 
 const has =
@@ -164,6 +167,41 @@ const STEPS: Step[] = [
   { command: 'setvcpus', args: [VM, '2'], check: has({ vcpus: 2, warnings: [] }) },
   { command: 'schedinfo', args: [VM, 'shares=1000'], check: has({ scheduler: 'allocation', shares: 1000 }) },
   { command: 'autostart', args: [VM], check: has({ name: VM, autostart: true }) },
+  {
+    command: 'net-list',
+    args: ['--all'],
+    check: (j) =>
+      assert.deepEqual(
+        (j as { name: string }[]).map((n) => n.name),
+        ['vSwitch0'],
+      ),
+  },
+  { command: 'net-info', args: ['vSwitch0'], check: has({ name: 'vSwitch0', uuid: '2f467347-8b4e-8655-e7d6-c4c3fb968009', active: true }) },
+  { command: 'net-dumpxml', args: ['vSwitch0'], check: xmlStartingWith('<network>\n  <name>vSwitch0</name>\n') },
+  { command: 'net-uuid', args: ['vSwitch0'], check: has({ uuid: '2f467347-8b4e-8655-e7d6-c4c3fb968009' }) },
+  { command: 'net-name', args: ['2f467347-8b4e-8655-e7d6-c4c3fb968009'], check: has({ name: 'vSwitch0' }) },
+  { command: 'net-define', args: [NETXML], check: has({ name: 'jsonnet', portgroups: ['json-pg'], created: true }) },
+  {
+    command: 'net-update',
+    args: ['jsonnet', 'add', 'portgroup', "<portgroup name='json-pg2'/>"],
+    check: has({ name: 'jsonnet', command: 'add', portgroup: 'json-pg2', message: 'Updated network jsonnet live state' }),
+  },
+  { command: 'net-autostart', args: ['jsonnet'], check: has({ name: 'jsonnet', autostart: true }) },
+  { command: 'net-start', args: ['jsonnet'], fails: /Failed to start network jsonnet: .*virNetworkCreate/ },
+  { command: 'net-destroy', args: ['jsonnet'], fails: /Failed to destroy network jsonnet: .*virNetworkDestroy/ },
+  { command: 'net-undefine', args: ['jsonnet'], check: has({ name: 'jsonnet', message: 'Network jsonnet has been undefined' }) },
+  {
+    command: 'iface-list',
+    args: ['--all'],
+    check: (j) =>
+      assert.deepEqual(
+        (j as { name: string }[]).map((i) => i.name),
+        ['vmnic0', 'vmnic1'],
+      ),
+  },
+  { command: 'iface-dumpxml', args: ['vmnic0'], check: xmlStartingWith("<interface type='ethernet' name='vmnic0'>\n") },
+  { command: 'iface-mac', args: ['vmnic0'], check: has({ name: 'vmnic0', mac: '00:0c:29:81:d8:a0' }) },
+  { command: 'iface-name', args: ['00:0c:29:81:d8:a0'], check: has({ name: 'vmnic0', mac: '00:0c:29:81:d8:a0' }) },
 ];
 
 describe('CLI --json: every command prints exactly one JSON document (esx://)', () => {
@@ -187,6 +225,13 @@ describe('CLI --json: every command prints exactly one JSON document (esx://)', 
     it(`${step.offline ? '(offline) ' : ''}${[step.command, ...step.args].join(' ').replace(tmp, '…')}`, async () => {
       await step.setup?.(t);
       const r = step.offline ? await runCli(['--json', step.command, ...step.args]) : await t.cli('--json', step.command, ...step.args);
+      if (step.fails) {
+        assert.notEqual(r.status, 0);
+        assert.equal(r.stdout, '');
+        assert.match(r.stderr, /^error: [^\n]*\n$/);
+        assert.match(r.stderr, step.fails);
+        return;
+      }
       assert.equal(r.status, 0, r.stderr);
       assert.equal(r.stderr, '');
       // one document and nothing else: the output is exactly the pretty-printed form of what it parses to

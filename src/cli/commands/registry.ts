@@ -2,6 +2,8 @@
 import type { Command, CommandTable } from '../command.js';
 import { domainCommands } from './domain/index.js';
 import { hostCommands } from './host/index.js';
+import { interfaceCommands } from './interface/index.js';
+import { networkCommands } from './network/index.js';
 import { snapshotCommands } from './snapshot/index.js';
 import { virshCommands } from './virsh/index.js';
 
@@ -41,4 +43,11 @@ export function buildTable(commands: readonly Command[]): CommandTable {
 }
 
 /** All commands. */
-export const COMMANDS: CommandTable = buildTable([...domainCommands, ...snapshotCommands, ...hostCommands, ...virshCommands]);
+export const COMMANDS: CommandTable = buildTable([
+  ...domainCommands,
+  ...snapshotCommands,
+  ...hostCommands,
+  ...interfaceCommands,
+  ...networkCommands,
+  ...virshCommands,
+]);

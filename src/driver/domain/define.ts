@@ -25,6 +25,7 @@ import {
   type MoRef,
 } from '../../vim25/index.js';
 import type { Connection } from '../connect/connection.js';
+import { checkBridgeNames } from '../network/vm-networks.js';
 import { vsphereNameOf } from '../../escape.js';
 import { DOMAIN_REF_PATHS, domainRefOf, lookupDomain, type DomainRef } from './ref.js';
 import { datastoreFile, domainToNativeVmx } from './xml.js';
@@ -202,6 +203,8 @@ export async function defineDomain(conn: Connection, xml: string | Uint8Array, o
     if (finished !== undefined) return finished;
     throw alreadyExists(def, existing.why);
   }
+  // ESX accepts an unknown network name silently (the NIC ends up on no network): refuse it, and ambiguous ones
+  await checkBridgeNames(conn, def);
   // Fixed here rather than by the converter, so that the result names the UUID the VMX holds.
   def.uuid ??= randomUUID();
   const vmx = await domainToNativeVmx(conn, def, opts);

@@ -43,6 +43,9 @@ export const TASK_METHODS: ReadonlySet<string> = new Set([
   'RemoveSnapshot_Task',
   'AddStandaloneHost_Task',
   'DeleteDatastoreFile_Task',
+  'CreateDVS_Task',
+  'AddDVPortgroup_Task',
+  'ReconfigureDVPortgroup_Task',
 ]);
 
 /** Each task method: the object it runs on (`this`) and its arguments. */
@@ -59,6 +62,9 @@ export interface TaskMethods {
   RemoveSnapshot_Task: { this: T.MoRef<'VirtualMachineSnapshot'>; args: { removeChildren: boolean; consolidate?: boolean } };
   AddStandaloneHost_Task: { this: T.MoRef<'Folder'>; args: { spec: T.HostConnectSpec; addConnected: boolean; license?: string } };
   DeleteDatastoreFile_Task: { this: T.MoRef<'FileManager'>; args: { name: string; datacenter?: T.MoRef<'Datacenter'> } };
+  CreateDVS_Task: { this: T.MoRef<'Folder'>; args: { spec: T.DVSCreateSpec } };
+  AddDVPortgroup_Task: { this: T.MoRef<'DistributedVirtualSwitch'>; args: { spec: T.DVPortgroupConfigSpec[] } };
+  ReconfigureDVPortgroup_Task: { this: T.MoRef<'DistributedVirtualPortgroup'>; args: { spec: T.DVPortgroupConfigSpec } };
 }
 
 /** The name of a method declared `task`. */

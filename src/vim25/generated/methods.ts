@@ -243,3 +243,48 @@ export async function MakeDirectory(soap: SoapCaller, _this: T.MoRef<'FileManage
 export async function DeleteDatastoreFile_Task(soap: SoapCaller, _this: T.MoRef<'FileManager'>, args: { name: string; datacenter?: T.MoRef<'Datacenter'> }): Promise<T.MoRef<'Task'>> {
   return (await soap.invoke('DeleteDatastoreFile_Task', _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Task'>;
 }
+
+/** Calls AddVirtualSwitch on a HostNetworkSystem (no return value). */
+export async function AddVirtualSwitch(soap: SoapCaller, _this: T.MoRef<'HostNetworkSystem'>, args: { vswitchName: string; spec?: T.HostVirtualSwitchSpec }): Promise<void> {
+  await soap.invoke('AddVirtualSwitch', _this, args, undefined);
+}
+
+/** Calls RemoveVirtualSwitch on a HostNetworkSystem (no return value). */
+export async function RemoveVirtualSwitch(soap: SoapCaller, _this: T.MoRef<'HostNetworkSystem'>, args: { vswitchName: string }): Promise<void> {
+  await soap.invoke('RemoveVirtualSwitch', _this, args, undefined);
+}
+
+/** Calls UpdateVirtualSwitch on a HostNetworkSystem (no return value). */
+export async function UpdateVirtualSwitch(soap: SoapCaller, _this: T.MoRef<'HostNetworkSystem'>, args: { vswitchName: string; spec: T.HostVirtualSwitchSpec }): Promise<void> {
+  await soap.invoke('UpdateVirtualSwitch', _this, args, undefined);
+}
+
+/** Calls AddPortGroup on a HostNetworkSystem (no return value). */
+export async function AddPortGroup(soap: SoapCaller, _this: T.MoRef<'HostNetworkSystem'>, args: { portgrp: T.HostPortGroupSpec }): Promise<void> {
+  await soap.invoke('AddPortGroup', _this, args, undefined);
+}
+
+/** Calls RemovePortGroup on a HostNetworkSystem (no return value). */
+export async function RemovePortGroup(soap: SoapCaller, _this: T.MoRef<'HostNetworkSystem'>, args: { pgName: string }): Promise<void> {
+  await soap.invoke('RemovePortGroup', _this, args, undefined);
+}
+
+/** Calls UpdatePortGroup on a HostNetworkSystem (no return value). */
+export async function UpdatePortGroup(soap: SoapCaller, _this: T.MoRef<'HostNetworkSystem'>, args: { pgName: string; portgrp: T.HostPortGroupSpec }): Promise<void> {
+  await soap.invoke('UpdatePortGroup', _this, args, undefined);
+}
+
+/** Calls CreateDVS_Task on a Folder. */
+export async function CreateDVS_Task(soap: SoapCaller, _this: T.MoRef<'Folder'>, args: { spec: T.DVSCreateSpec }): Promise<T.MoRef<'Task'>> {
+  return (await soap.invoke('CreateDVS_Task', _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Task'>;
+}
+
+/** Calls AddDVPortgroup_Task on a DistributedVirtualSwitch. */
+export async function AddDVPortgroup_Task(soap: SoapCaller, _this: T.MoRef<'DistributedVirtualSwitch'>, args: { spec: T.DVPortgroupConfigSpec[] }): Promise<T.MoRef<'Task'>> {
+  return (await soap.invoke('AddDVPortgroup_Task', _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Task'>;
+}
+
+/** Calls ReconfigureDVPortgroup_Task on a DistributedVirtualPortgroup. */
+export async function ReconfigureDVPortgroup_Task(soap: SoapCaller, _this: T.MoRef<'DistributedVirtualPortgroup'>, args: { spec: T.DVPortgroupConfigSpec }): Promise<T.MoRef<'Task'>> {
+  return (await soap.invoke('ReconfigureDVPortgroup_Task', _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Task'>;
+}

@@ -101,6 +101,7 @@ export const VirtualMachineProps = {
   guest: 'guest' as PropPath<T.GuestInfo>,
   summary: 'summary' as PropPath<T.VirtualMachineSummary>,
   datastore: 'datastore' as PropPath<T.MoRef<'Datastore'>[]>,
+  network: 'network' as PropPath<T.MoRef<'Network'>[]>,
   snapshot: 'snapshot' as PropPath<T.VirtualMachineSnapshotInfo>,
   powerState: 'runtime.powerState' as PropPath<T.VirtualMachinePowerState>,
   connectionState: 'runtime.connectionState' as PropPath<T.VirtualMachineConnectionState>,
@@ -155,6 +156,8 @@ export const HostSystemProps = {
   dnsHostName: 'config.network.dnsConfig.hostName' as PropPath<string>,
   dnsDomainName: 'config.network.dnsConfig.domainName' as PropPath<string>,
   autoStartManager: 'configManager.autoStartManager' as PropPath<T.MoRef<'HostAutoStartManager'>>,
+  configNetwork: 'config.network' as PropPath<T.HostNetworkInfo>,
+  networkSystem: 'configManager.networkSystem' as PropPath<T.MoRef<'HostNetworkSystem'>>,
 } as const;
 
 /** Property paths of HostAutoStartManager, each typed with its decoded value: read them with prop(). */
@@ -197,6 +200,8 @@ export const NetworkProps = {
   name: 'name' as PropPath<string>,
   parent: 'parent' as PropPath<T.MoRef<'ManagedEntity'>>,
   recentTask: 'recentTask' as PropPath<T.MoRef<'Task'>[]>,
+  host: 'host' as PropPath<T.MoRef<'HostSystem'>[]>,
+  vm: 'vm' as PropPath<T.MoRef<'VirtualMachine'>[]>,
 } as const;
 
 /** Property paths of DistributedVirtualPortgroup (inherited ones included), each typed with its decoded value: read them with prop(). */
@@ -204,6 +209,10 @@ export const DistributedVirtualPortgroupProps = {
   name: 'name' as PropPath<string>,
   parent: 'parent' as PropPath<T.MoRef<'ManagedEntity'>>,
   recentTask: 'recentTask' as PropPath<T.MoRef<'Task'>[]>,
+  host: 'host' as PropPath<T.MoRef<'HostSystem'>[]>,
+  vm: 'vm' as PropPath<T.MoRef<'VirtualMachine'>[]>,
+  key: 'key' as PropPath<string>,
+  config: 'config' as PropPath<T.DVPortgroupConfigInfo>,
 } as const;
 
 /** Property paths of OpaqueNetwork (inherited ones included), each typed with its decoded value: read them with prop(). */
@@ -211,6 +220,8 @@ export const OpaqueNetworkProps = {
   name: 'name' as PropPath<string>,
   parent: 'parent' as PropPath<T.MoRef<'ManagedEntity'>>,
   recentTask: 'recentTask' as PropPath<T.MoRef<'Task'>[]>,
+  host: 'host' as PropPath<T.MoRef<'HostSystem'>[]>,
+  vm: 'vm' as PropPath<T.MoRef<'VirtualMachine'>[]>,
 } as const;
 
 /** Property paths of DistributedVirtualSwitch (inherited ones included), each typed with its decoded value: read them with prop(). */
@@ -218,6 +229,12 @@ export const DistributedVirtualSwitchProps = {
   name: 'name' as PropPath<string>,
   parent: 'parent' as PropPath<T.MoRef<'ManagedEntity'>>,
   recentTask: 'recentTask' as PropPath<T.MoRef<'Task'>[]>,
+  uuid: 'uuid' as PropPath<string>,
+  summary: 'summary' as PropPath<T.DVSSummary>,
+  config: 'config' as PropPath<T.DVSConfigInfo>,
+  portgroup: 'portgroup' as PropPath<T.MoRef<'DistributedVirtualPortgroup'>[]>,
+  hostMember: 'summary.hostMember' as PropPath<T.MoRef<'HostSystem'>[]>,
+  uplinkPortgroup: 'config.uplinkPortgroup' as PropPath<T.MoRef<'DistributedVirtualPortgroup'>[]>,
 } as const;
 
 /** Property paths of VmwareDistributedVirtualSwitch (inherited ones included), each typed with its decoded value: read them with prop(). */
@@ -225,4 +242,15 @@ export const VmwareDistributedVirtualSwitchProps = {
   name: 'name' as PropPath<string>,
   parent: 'parent' as PropPath<T.MoRef<'ManagedEntity'>>,
   recentTask: 'recentTask' as PropPath<T.MoRef<'Task'>[]>,
+  uuid: 'uuid' as PropPath<string>,
+  summary: 'summary' as PropPath<T.DVSSummary>,
+  config: 'config' as PropPath<T.DVSConfigInfo>,
+  portgroup: 'portgroup' as PropPath<T.MoRef<'DistributedVirtualPortgroup'>[]>,
+  hostMember: 'summary.hostMember' as PropPath<T.MoRef<'HostSystem'>[]>,
+  uplinkPortgroup: 'config.uplinkPortgroup' as PropPath<T.MoRef<'DistributedVirtualPortgroup'>[]>,
+} as const;
+
+/** Property paths of HostNetworkSystem, each typed with its decoded value: read them with prop(). */
+export const HostNetworkSystemProps = {
+  networkInfo: 'networkInfo' as PropPath<T.HostNetworkInfo>,
 } as const;

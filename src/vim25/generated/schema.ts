@@ -827,6 +827,9 @@ export const vim25Schema: Schema = {
       { name: 'searchDomain', type: 'string', list: true, required: false },
     ] },
     HostNetworkInfo: { base: 'DynamicData', members: [
+      { name: 'vswitch', type: 'HostVirtualSwitch', list: true, required: false },
+      { name: 'portgroup', type: 'HostPortGroup', list: true, required: false },
+      { name: 'pnic', type: 'PhysicalNic', list: true, required: false },
       { name: 'dnsConfig', type: 'HostDnsConfig', list: false, required: false },
     ] },
     HostConfigInfo: { base: 'DynamicData', members: [
@@ -835,6 +838,7 @@ export const vim25Schema: Schema = {
       { name: 'network', type: 'HostNetworkInfo', list: false, required: false },
     ] },
     HostConfigManager: { base: 'DynamicData', members: [
+      { name: 'networkSystem', type: 'ManagedObjectReference', list: false, required: false },
       { name: 'autoStartManager', type: 'ManagedObjectReference', list: false, required: false },
     ] },
     AutoStartDefaults: { base: 'DynamicData', members: [
@@ -895,6 +899,195 @@ export const vim25Schema: Schema = {
     DatastoreHostMount: { base: 'DynamicData', members: [
       { name: 'key', type: 'ManagedObjectReference', list: false, required: true },
       { name: 'mountInfo', type: 'HostMountInfo', list: false, required: true },
+    ] },
+    HostNetworkSecurityPolicy: { base: 'DynamicData', members: [
+      { name: 'allowPromiscuous', type: 'boolean', list: false, required: false },
+      { name: 'macChanges', type: 'boolean', list: false, required: false },
+      { name: 'forgedTransmits', type: 'boolean', list: false, required: false },
+    ] },
+    HostNicFailureCriteria: { base: 'DynamicData', members: [
+      { name: 'checkSpeed', type: 'string', list: false, required: false },
+      { name: 'speed', type: 'int', list: false, required: false },
+      { name: 'checkDuplex', type: 'boolean', list: false, required: false },
+      { name: 'fullDuplex', type: 'boolean', list: false, required: false },
+      { name: 'checkErrorPercent', type: 'boolean', list: false, required: false },
+      { name: 'percentage', type: 'int', list: false, required: false },
+      { name: 'checkBeacon', type: 'boolean', list: false, required: false },
+    ] },
+    HostNicOrderPolicy: { base: 'DynamicData', members: [
+      { name: 'activeNic', type: 'string', list: true, required: false },
+      { name: 'standbyNic', type: 'string', list: true, required: false },
+    ] },
+    HostNicTeamingPolicy: { base: 'DynamicData', members: [
+      { name: 'policy', type: 'string', list: false, required: false },
+      { name: 'reversePolicy', type: 'boolean', list: false, required: false },
+      { name: 'notifySwitches', type: 'boolean', list: false, required: false },
+      { name: 'rollingOrder', type: 'boolean', list: false, required: false },
+      { name: 'failureCriteria', type: 'HostNicFailureCriteria', list: false, required: false },
+      { name: 'nicOrder', type: 'HostNicOrderPolicy', list: false, required: false },
+    ] },
+    HostNetOffloadCapabilities: { base: 'DynamicData', members: [
+      { name: 'csumOffload', type: 'boolean', list: false, required: false },
+      { name: 'tcpSegmentation', type: 'boolean', list: false, required: false },
+      { name: 'zeroCopyXmit', type: 'boolean', list: false, required: false },
+    ] },
+    HostNetworkTrafficShapingPolicy: { base: 'DynamicData', members: [
+      { name: 'enabled', type: 'boolean', list: false, required: false },
+      { name: 'averageBandwidth', type: 'long', list: false, required: false },
+      { name: 'peakBandwidth', type: 'long', list: false, required: false },
+      { name: 'burstSize', type: 'long', list: false, required: false },
+    ] },
+    HostNetworkPolicy: { base: 'DynamicData', members: [
+      { name: 'security', type: 'HostNetworkSecurityPolicy', list: false, required: false },
+      { name: 'nicTeaming', type: 'HostNicTeamingPolicy', list: false, required: false },
+      { name: 'offloadPolicy', type: 'HostNetOffloadCapabilities', list: false, required: false },
+      { name: 'shapingPolicy', type: 'HostNetworkTrafficShapingPolicy', list: false, required: false },
+    ] },
+    HostVirtualSwitchBridge: { base: 'DynamicData', members: [] },
+    HostVirtualSwitchBondBridge: { base: 'HostVirtualSwitchBridge', members: [
+      { name: 'nicDevice', type: 'string', list: true, required: true },
+    ] },
+    HostVirtualSwitchSimpleBridge: { base: 'HostVirtualSwitchBridge', members: [
+      { name: 'nicDevice', type: 'string', list: false, required: true },
+    ] },
+    HostVirtualSwitchSpec: { base: 'DynamicData', members: [
+      { name: 'numPorts', type: 'int', list: false, required: true },
+      { name: 'bridge', type: 'HostVirtualSwitchBridge', list: false, required: false },
+      { name: 'policy', type: 'HostNetworkPolicy', list: false, required: false },
+      { name: 'mtu', type: 'int', list: false, required: false },
+    ] },
+    HostVirtualSwitch: { base: 'DynamicData', members: [
+      { name: 'name', type: 'string', list: false, required: true },
+      { name: 'key', type: 'string', list: false, required: true },
+      { name: 'numPorts', type: 'int', list: false, required: true },
+      { name: 'numPortsAvailable', type: 'int', list: false, required: true },
+      { name: 'mtu', type: 'int', list: false, required: false },
+      { name: 'portgroup', type: 'string', list: true, required: false },
+      { name: 'pnic', type: 'string', list: true, required: false },
+      { name: 'spec', type: 'HostVirtualSwitchSpec', list: false, required: true },
+    ] },
+    HostPortGroupSpec: { base: 'DynamicData', members: [
+      { name: 'name', type: 'string', list: false, required: true },
+      { name: 'vlanId', type: 'int', list: false, required: true },
+      { name: 'vswitchName', type: 'string', list: false, required: true },
+      { name: 'policy', type: 'HostNetworkPolicy', list: false, required: true },
+    ] },
+    HostPortGroupPort: { base: 'DynamicData', members: [
+      { name: 'key', type: 'string', list: false, required: false },
+      { name: 'mac', type: 'string', list: true, required: false },
+      { name: 'type', type: 'string', list: false, required: true },
+    ] },
+    HostPortGroup: { base: 'DynamicData', members: [
+      { name: 'key', type: 'string', list: false, required: false },
+      { name: 'port', type: 'HostPortGroupPort', list: true, required: false },
+      { name: 'vswitch', type: 'string', list: false, required: false },
+      { name: 'computedPolicy', type: 'HostNetworkPolicy', list: false, required: true },
+      { name: 'spec', type: 'HostPortGroupSpec', list: false, required: true },
+    ] },
+    PhysicalNicLinkInfo: { base: 'DynamicData', members: [
+      { name: 'speedMb', type: 'int', list: false, required: true },
+      { name: 'duplex', type: 'boolean', list: false, required: true },
+    ] },
+    HostIpConfig: { base: 'DynamicData', members: [
+      { name: 'dhcp', type: 'boolean', list: false, required: true },
+      { name: 'ipAddress', type: 'string', list: false, required: false },
+      { name: 'subnetMask', type: 'string', list: false, required: false },
+    ] },
+    PhysicalNicSpec: { base: 'DynamicData', members: [
+      { name: 'ip', type: 'HostIpConfig', list: false, required: false },
+      { name: 'linkSpeed', type: 'PhysicalNicLinkInfo', list: false, required: false },
+    ] },
+    PhysicalNic: { base: 'DynamicData', members: [
+      { name: 'key', type: 'string', list: false, required: false },
+      { name: 'device', type: 'string', list: false, required: true },
+      { name: 'pci', type: 'string', list: false, required: true },
+      { name: 'driver', type: 'string', list: false, required: false },
+      { name: 'linkSpeed', type: 'PhysicalNicLinkInfo', list: false, required: false },
+      { name: 'spec', type: 'PhysicalNicSpec', list: false, required: true },
+      { name: 'mac', type: 'string', list: false, required: true },
+    ] },
+    ResourceInUse: { base: 'VimFault', members: [
+      { name: 'type', type: 'string', list: false, required: false },
+      { name: 'name', type: 'string', list: false, required: false },
+    ] },
+    HostConfigFault: { base: 'VimFault', members: [] },
+    InheritablePolicy: { base: 'DynamicData', members: [
+      { name: 'inherited', type: 'boolean', list: false, required: true },
+    ] },
+    BoolPolicy: { base: 'InheritablePolicy', members: [
+      { name: 'value', type: 'boolean', list: false, required: false },
+    ] },
+    NumericRange: { base: 'DynamicData', members: [
+      { name: 'start', type: 'int', list: false, required: true },
+      { name: 'end', type: 'int', list: false, required: true },
+    ] },
+    VmwareDistributedVirtualSwitchVlanSpec: { base: 'InheritablePolicy', members: [] },
+    VmwareDistributedVirtualSwitchVlanIdSpec: { base: 'VmwareDistributedVirtualSwitchVlanSpec', members: [
+      { name: 'vlanId', type: 'int', list: false, required: true },
+    ] },
+    VmwareDistributedVirtualSwitchTrunkVlanSpec: { base: 'VmwareDistributedVirtualSwitchVlanSpec', members: [
+      { name: 'vlanId', type: 'NumericRange', list: true, required: true },
+    ] },
+    VmwareDistributedVirtualSwitchPvlanSpec: { base: 'VmwareDistributedVirtualSwitchVlanSpec', members: [
+      { name: 'pvlanId', type: 'int', list: false, required: true },
+    ] },
+    DVSSecurityPolicy: { base: 'InheritablePolicy', members: [
+      { name: 'allowPromiscuous', type: 'BoolPolicy', list: false, required: false },
+      { name: 'macChanges', type: 'BoolPolicy', list: false, required: false },
+      { name: 'forgedTransmits', type: 'BoolPolicy', list: false, required: false },
+    ] },
+    DVPortSetting: { base: 'DynamicData', members: [
+      { name: 'blocked', type: 'BoolPolicy', list: false, required: false },
+    ] },
+    VMwareDVSPortSetting: { base: 'DVPortSetting', members: [
+      { name: 'vlan', type: 'VmwareDistributedVirtualSwitchVlanSpec', list: false, required: false },
+      { name: 'securityPolicy', type: 'DVSSecurityPolicy', list: false, required: false },
+    ] },
+    DVPortgroupConfigInfo: { base: 'DynamicData', members: [
+      { name: 'key', type: 'string', list: false, required: true },
+      { name: 'name', type: 'string', list: false, required: true },
+      { name: 'numPorts', type: 'int', list: false, required: true },
+      { name: 'distributedVirtualSwitch', type: 'ManagedObjectReference', list: false, required: false },
+      { name: 'defaultPortConfig', type: 'DVPortSetting', list: false, required: false },
+      { name: 'description', type: 'string', list: false, required: false },
+      { name: 'type', type: 'string', list: false, required: true },
+      { name: 'configVersion', type: 'string', list: false, required: false },
+      { name: 'uplink', type: 'boolean', list: false, required: false },
+    ] },
+    DVPortgroupConfigSpec: { base: 'DynamicData', members: [
+      { name: 'configVersion', type: 'string', list: false, required: false },
+      { name: 'name', type: 'string', list: false, required: false },
+      { name: 'numPorts', type: 'int', list: false, required: false },
+      { name: 'portNameFormat', type: 'string', list: false, required: false },
+      { name: 'defaultPortConfig', type: 'DVPortSetting', list: false, required: false },
+      { name: 'description', type: 'string', list: false, required: false },
+      { name: 'type', type: 'string', list: false, required: false },
+    ] },
+    DVSSummary: { base: 'DynamicData', members: [
+      { name: 'name', type: 'string', list: false, required: true },
+      { name: 'uuid', type: 'string', list: false, required: true },
+      { name: 'numPorts', type: 'int', list: false, required: true },
+      { name: 'hostMember', type: 'ManagedObjectReference', list: true, required: false },
+      { name: 'vm', type: 'ManagedObjectReference', list: true, required: false },
+      { name: 'host', type: 'ManagedObjectReference', list: true, required: false },
+      { name: 'portgroupName', type: 'string', list: true, required: false },
+      { name: 'description', type: 'string', list: false, required: false },
+    ] },
+    DVSConfigInfo: { base: 'DynamicData', members: [
+      { name: 'uuid', type: 'string', list: false, required: true },
+      { name: 'name', type: 'string', list: false, required: true },
+      { name: 'numStandalonePorts', type: 'int', list: false, required: true },
+      { name: 'numPorts', type: 'int', list: false, required: true },
+      { name: 'maxPorts', type: 'int', list: false, required: true },
+      { name: 'uplinkPortgroup', type: 'ManagedObjectReference', list: true, required: false },
+    ] },
+    DVSConfigSpec: { base: 'DynamicData', members: [
+      { name: 'configVersion', type: 'string', list: false, required: false },
+      { name: 'name', type: 'string', list: false, required: false },
+    ] },
+    VMwareDVSConfigSpec: { base: 'DVSConfigSpec', members: [] },
+    DVSCreateSpec: { base: 'DynamicData', members: [
+      { name: 'configSpec', type: 'DVSConfigSpec', list: false, required: true },
     ] },
   },
   methods: {
@@ -1041,6 +1234,36 @@ export const vim25Schema: Schema = {
     DeleteDatastoreFile_Task: { params: [
       { name: 'name', type: 'string', list: false, required: true },
       { name: 'datacenter', type: 'ManagedObjectReference', list: false, required: false },
+    ], returns: { type: 'ManagedObjectReference', list: false, required: true } },
+    AddVirtualSwitch: { params: [
+      { name: 'vswitchName', type: 'string', list: false, required: true },
+      { name: 'spec', type: 'HostVirtualSwitchSpec', list: false, required: false },
+    ] },
+    RemoveVirtualSwitch: { params: [
+      { name: 'vswitchName', type: 'string', list: false, required: true },
+    ] },
+    UpdateVirtualSwitch: { params: [
+      { name: 'vswitchName', type: 'string', list: false, required: true },
+      { name: 'spec', type: 'HostVirtualSwitchSpec', list: false, required: true },
+    ] },
+    AddPortGroup: { params: [
+      { name: 'portgrp', type: 'HostPortGroupSpec', list: false, required: true },
+    ] },
+    RemovePortGroup: { params: [
+      { name: 'pgName', type: 'string', list: false, required: true },
+    ] },
+    UpdatePortGroup: { params: [
+      { name: 'pgName', type: 'string', list: false, required: true },
+      { name: 'portgrp', type: 'HostPortGroupSpec', list: false, required: true },
+    ] },
+    CreateDVS_Task: { params: [
+      { name: 'spec', type: 'DVSCreateSpec', list: false, required: true },
+    ], returns: { type: 'ManagedObjectReference', list: false, required: true } },
+    AddDVPortgroup_Task: { params: [
+      { name: 'spec', type: 'DVPortgroupConfigSpec', list: true, required: true },
+    ], returns: { type: 'ManagedObjectReference', list: false, required: true } },
+    ReconfigureDVPortgroup_Task: { params: [
+      { name: 'spec', type: 'DVPortgroupConfigSpec', list: false, required: true },
     ], returns: { type: 'ManagedObjectReference', list: false, required: true } },
   },
 };

@@ -91,4 +91,5 @@ func realRef(helper types.ManagedObjectReference, kind string) types.ManagedObje
 func installExtensions() {
 	installPagingCollector()
 	installAutoStart()
+	installNetworkSystems()
 }
