@@ -19,8 +19,12 @@ const dumpxml = defineCommand({
     opt.bool('migratable', 'accepted for virsh compatibility'),
   ],
   connection: 'required',
-  async run({ args, conn, debugging, debug }) {
-    const r = await readDomainXml(conn, args.domain, debugging ? { warn: debug } : {});
+  async run({ args, conn, debugging, debug, warn }) {
+    // What the XML leaves out of the VM is always said; the converter's notes only with --debug.
+    const r = await readDomainXml(conn, args.domain, {
+      ...(debugging ? { warn: debug } : {}),
+      leftOut: (m) => warn(`left out of the domain XML: ${m}`),
+    });
     debug(
       r.source === 'vmx'
         ? `domain XML built from the VMX file ${r.vmxPath ?? ''}`
