@@ -50,6 +50,12 @@ func route(c soapCall) (string, bool) {
 		}
 		ensureHelper(&vmHelper{helperFor(vmHelperType, c.thisValue)})
 		return vmHelperType, true
+	case "VirtualMachineSnapshot":
+		if c.method != "RemoveSnapshot_Task" || !currentRootSnapshot(c.thisValue) {
+			return "", false
+		}
+		ensureHelper(&snapshotHelper{helperFor(snapshotHelperType, c.thisValue)})
+		return snapshotHelperType, true
 	case "Task":
 		if c.method != "CancelTask" || lookupTask(c.thisValue) == nil {
 			return "", false
