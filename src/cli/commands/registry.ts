@@ -2,6 +2,7 @@
 import type { Command, CommandTable } from '../command.js';
 import { domainCommands } from './domain/index.js';
 import { hostCommands } from './host/index.js';
+import { migrateGroupCommands } from './migrate/index.js';
 import { snapshotCommands } from './snapshot/index.js';
 import { virshCommands } from './virsh/index.js';
 
@@ -41,4 +42,10 @@ export function buildTable(commands: readonly Command[]): CommandTable {
 }
 
 /** All commands. */
-export const COMMANDS: CommandTable = buildTable([...domainCommands, ...snapshotCommands, ...hostCommands, ...virshCommands]);
+export const COMMANDS: CommandTable = buildTable([
+  ...domainCommands,
+  ...migrateGroupCommands,
+  ...snapshotCommands,
+  ...hostCommands,
+  ...virshCommands,
+]);

@@ -69,6 +69,14 @@ func init() {
 		"questions":       controlQuestions,
 		"stats":           controlStats,
 		"reset":           controlReset,
+		// migration (migrate_lab.go)
+		"create-vm":          controlCreateVM,
+		"drs":                controlDRS,
+		"host-state":         controlHostState,
+		"migration-speed":    controlMigrationSpeed,
+		"migration-question": controlMigrationQuestion,
+		"migrations":         controlMigrations,
+		"host-facts":         controlHostFacts,
 	}
 }
 
@@ -196,5 +204,8 @@ func controlReset(*http.Request) (interface{}, error) {
 	control.delayLeft = 0
 	control.mu.Unlock()
 	questions.disarmAll()
+	migrations.mu.Lock()
+	migrations.armed = map[string]armSpec{}
+	migrations.mu.Unlock()
 	return map[string]interface{}{"ok": true}, nil
 }

@@ -11,8 +11,9 @@ import (
 // helper (same moid, its own session checks, locking and SOAP encoding), which works on the real
 // object.
 const (
-	vmHelperType   = "EsxvirtVirtualMachine"
-	taskHelperType = "EsxvirtTask"
+	vmHelperType      = "EsxvirtVirtualMachine"
+	taskHelperType    = "EsxvirtTask"
+	clusterHelperType = "EsxvirtClusterComputeResource"
 )
 
 // objHelper is a method-only registry object standing for the real object with the same moid.
@@ -28,12 +29,15 @@ type vmHelper struct{ objHelper }
 // taskHelper implements Task methods vcsim lacks (task_ext.go).
 type taskHelper struct{ objHelper }
 
+// clusterHelper implements ClusterComputeResource methods vcsim lacks (migrate_checks.go).
+type clusterHelper struct{ objHelper }
+
 // route decides whether a call goes to a helper, creating the helper on first use.
 func route(c soapCall) (string, bool) {
 	switch c.thisType {
 	case "VirtualMachine":
 		switch c.method {
-		case "AnswerVM", "RebootGuest":
+		case "AnswerVM", "RebootGuest", "RelocateVM_Task", "MigrateVM_Task":
 		case "PowerOnVM_Task":
 			vm := lookupVM(c.thisValue)
 			if vm == nil || !questions.wouldAsk(vm) {
@@ -53,6 +57,22 @@ func route(c soapCall) (string, bool) {
 		}
 		ensureHelper(&taskHelper{objHelper{types.ManagedObjectReference{Type: taskHelperType, Value: c.thisValue}}})
 		return taskHelperType, true
+	case "ServiceInstance":
+		// Only vCenter answers it: a standalone host cannot vMotion on its own.
+		if c.method != "QueryVMotionCompatibility" || !simulator.Map.IsVPX() {
+			return "", false
+		}
+		ensureHelper(&serviceHelper{objHelper{types.ManagedObjectReference{Type: serviceHelperType, Value: c.thisValue}}})
+		return serviceHelperType, true
+	case "ClusterComputeResource":
+		if c.method != "RecommendHostsForVm" {
+			return "", false
+		}
+		if _, ok := simulator.Map.Get(types.ManagedObjectReference{Type: c.thisType, Value: c.thisValue}).(*simulator.ClusterComputeResource); !ok {
+			return "", false
+		}
+		ensureHelper(&clusterHelper{objHelper{types.ManagedObjectReference{Type: clusterHelperType, Value: c.thisValue}}})
+		return clusterHelperType, true
 	}
 	return "", false
 }
@@ -84,4 +104,7 @@ func realRef(helper types.ManagedObjectReference, kind string) types.ManagedObje
 func installExtensions() {
 	installPagingCollector()
 	installAutoStart()
+	installHostCapabilities()
+	installProvisioningChecker()
+	installDatastoreMounts()
 }
