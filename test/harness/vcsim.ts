@@ -130,8 +130,12 @@ export interface Simulator {
   expireSessions(): Promise<number>;
   /** Lists live sessions. */
   sessions(): Promise<SimulatorSession[]>;
-  /** Makes the next n SOAP requests fail: connection closed (default), reset, or an HTTP status without body. */
-  dropNext(n?: number, how?: { status?: number; reset?: boolean }): Promise<void>;
+  /**
+   * Makes the next n SOAP requests fail: connection closed (default), reset, or an HTTP status without body;
+   * `method` waits for requests of that method, `after` executes the request before dropping its answer,
+   * `expire` expires every session so the request is refused with NotAuthenticated.
+   */
+  dropNext(n?: number, how?: { status?: number; reset?: boolean; method?: string; after?: boolean; expire?: boolean }): Promise<void>;
   /** Delays the next n SOAP requests (n = 0: all of them until delayNext(0)). */
   delayNext(ms: number, n?: number): Promise<void>;
   /** Sets the server-side page cap of RetrievePropertiesEx (0: none). */
@@ -269,7 +273,14 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       return ((await call('sessions')) as { sessions: SimulatorSession[] }).sessions;
     },
     async dropNext(n = 1, how = {}) {
-      await call('drop', { n, status: how.status ?? 0, reset: how.reset ?? false });
+      await call('drop', {
+        n,
+        status: how.status ?? 0,
+        reset: how.reset ?? false,
+        method: how.method ?? '',
+        after: how.after ?? false,
+        expire: how.expire ?? false,
+      });
     },
     async delayNext(ms, n = 1) {
       await call('delay', { ms, n });

@@ -6,7 +6,7 @@
  */
 import { OperationError } from '../../errors.js';
 import { findFault, methods, startTask, waitForTask, type CheckResult, type LocalizedMethodFault, type MoRef } from '../../vim25/index.js';
-import { cacheOf } from './places.js';
+import { cacheOf, connectionLost } from './places.js';
 import { isMissingMethod, type Placement } from './placement.js';
 
 /** What the checks said. */
@@ -72,15 +72,24 @@ async function checkerTask(
   method: 'CheckRelocate_Task' | 'CheckMigrate_Task',
 ): Promise<CheckReport> {
   const { spec } = p.refs;
-  const task =
+  const start = (): Promise<MoRef<'Task'>> =>
     method === 'CheckMigrate_Task'
-      ? await startTask(client.soap, 'CheckMigrate_Task', checker, {
+      ? startTask(client.soap, 'CheckMigrate_Task', checker, {
           vm,
           ...(spec.host !== undefined ? { host: spec.host } : {}),
           ...(spec.pool !== undefined ? { pool: spec.pool } : {}),
           ...(p.requiredState !== undefined ? { state: p.requiredState } : {}),
         })
-      : await startTask(client.soap, 'CheckRelocate_Task', checker, { vm, spec });
+      : startTask(client.soap, 'CheckRelocate_Task', checker, { vm, spec });
+  // A check changes nothing, so unlike the move it may be started again after a lost connection.
+  let task: MoRef<'Task'> | undefined;
+  for (let attempt = 1; task === undefined; attempt++) {
+    try {
+      task = await start();
+    } catch (e) {
+      if (!connectionLost(e) || attempt >= 3) throw e;
+    }
+  }
   let info;
   try {
     info = await waitForTask(client, task, { description: `${method} for domain '${p.domain.name}'` });

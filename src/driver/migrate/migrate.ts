@@ -6,9 +6,8 @@
  * repeat: a task found running is adopted, a VM found moved is done, otherwise the task never started and is
  * started once.
  */
-import { ConnectionError, InvalidStateError, OperationError, QuestionError } from '../../errors.js';
+import { InvalidStateError, OperationError, QuestionError } from '../../errors.js';
 import {
-  isRetryableError,
   precheckVm,
   prop,
   retrieveOne,
@@ -23,7 +22,7 @@ import type { Connection } from '../connect/connection.js';
 import type { DomainArg } from '../domain/resolve.js';
 import { enforceChecks, runChecks, type CheckReport } from './checks.js';
 import { describeLocation, locationOf, readVmFacts, type MigrationLocation } from './facts.js';
-import { cacheOf } from './places.js';
+import { cacheOf, connectionLost } from './places.js';
 import { closePlacement, isMissingMethod, placement, type DrsDecision, type Placement, type PlacementOptions } from './placement.js';
 
 /** Options of migrateDomain (PlacementOptions: --live, --offline, --datastore, --resource-pool, --priority). */
@@ -196,11 +195,6 @@ async function run(
     if (timer !== undefined) clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onSignal);
   }
-}
-
-/** Transient failures after which the request may not have reached the server (or its answer was lost). */
-function connectionLost(e: unknown): boolean {
-  return e instanceof ConnectionError || isRetryableError(e);
 }
 
 /** The task's final info once it stops running (a cancel takes a moment), or undefined after a minute. */

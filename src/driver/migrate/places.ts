@@ -3,13 +3,14 @@
  * datacenter, clusters, datastores and resource pools. Lookups are cached per vCenter session (WeakMap on the
  * client), so migrating many VMs on one connection costs the same few calls each time.
  */
-import { InvalidArgumentError, NotFoundError } from '../../errors.js';
+import { ConnectionError, InvalidArgumentError, NotFoundError } from '../../errors.js';
 import {
   ComputeResourceProps,
   DatacenterProps,
   DatastoreProps,
   HostSystemProps,
   isMoRef,
+  isRetryableError,
   ManagedEntityProps,
   methods,
   prop,
@@ -60,6 +61,11 @@ interface Cache {
 }
 
 const caches = new WeakMap<VimClient, Cache>();
+
+/** Transient failures after which a request may or may not have reached the server (or its answer was lost). */
+export function connectionLost(e: unknown): boolean {
+  return e instanceof ConnectionError || isRetryableError(e);
+}
 
 /** The per-session cache of a vCenter client. */
 export function cacheOf(client: VimClient): Cache {

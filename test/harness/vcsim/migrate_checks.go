@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 
+	"github.com/google/uuid"
 	"github.com/vmware/govmomi/simulator"
 	"github.com/vmware/govmomi/vim25/methods"
 	"github.com/vmware/govmomi/vim25/mo"
@@ -18,10 +19,8 @@ type serviceHelper struct{ objHelper }
 // provisioningChecker is the VirtualMachineProvisioningChecker vcsim 0.24.2 names in the vCenter
 // service content (ProvChecker) but never registers.
 type provisioningChecker struct {
-	Self types.ManagedObjectReference
+	mo.ExtensibleManagedObject // first: see objHelper
 }
-
-func (c *provisioningChecker) Reference() types.ManagedObjectReference { return c.Self }
 
 // installHostCapabilities gives every host the capability property vcsim leaves unset: vMotion,
 // storage vMotion and suspended relocation supported, as on any licensed ESXi host.
@@ -68,6 +67,16 @@ func installDatastoreMounts() {
 	}
 }
 
+// installInstanceUUID gives this vCenter an about.instanceUuid of its own: vcsim's NewServiceInstance
+// draws one but stores it in a copy, so every simulated vCenter reports the model's constant, while the
+// API reference names it the globally unique identifier of the instance (clients tell vCenters apart by it).
+func installInstanceUUID() {
+	si, ok := simulator.Map.Get(types.ManagedObjectReference{Type: "ServiceInstance", Value: "ServiceInstance"}).(*simulator.ServiceInstance)
+	if ok && si.Content.About.ApiType == "VirtualCenter" {
+		si.Content.About.InstanceUuid = uuid.New().String()
+	}
+}
+
 // installProvisioningChecker replaces the method-less placeholder vcsim registers for the checker
 // the service content names (vCenter only).
 func installProvisioningChecker() {
@@ -75,7 +84,7 @@ func installProvisioningChecker() {
 	if !ok || si.Content.VmProvisioningChecker == nil {
 		return
 	}
-	simulator.Map.Put(&provisioningChecker{Self: *si.Content.VmProvisioningChecker})
+	simulator.Map.Put(&provisioningChecker{mo.ExtensibleManagedObject{Self: *si.Content.VmProvisioningChecker}})
 }
 
 // checkResult runs the move rules for a plan and reports them as a CheckResult.
@@ -99,7 +108,7 @@ func runCheck(ctx *simulator.Context, vmRef types.ManagedObjectReference, method
 	vm := lookupVM(vmRef.Value)
 	var t *simulator.Task
 	if vm == nil {
-		t = simulator.CreateTask(&provisioningChecker{Self: vmRef}, "check", nil)
+		t = simulator.CreateTask(vmRef, "check", nil)
 		finishTask(t, nil, &types.ManagedObjectNotFound{Obj: vmRef}, "The virtual machine does not exist.")
 		return t.Self
 	}

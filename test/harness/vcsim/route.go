@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/mo"
 	"github.com/vmware/govmomi/vim25/types"
 )
 
@@ -16,12 +17,16 @@ const (
 	clusterHelperType = "EsxvirtClusterComputeResource"
 )
 
-// objHelper is a method-only registry object standing for the real object with the same moid.
+// objHelper is a method-only registry object standing for the real object with the same moid. Its first
+// field is an mo type: vcsim's searches (FindByUuid, FindByDatastorePath …) reflect over every registered
+// object and panic on one without (getManagedObject), which dropped the connection of unrelated calls.
 type objHelper struct {
-	Self types.ManagedObjectReference
+	mo.ExtensibleManagedObject
 }
 
-func (h *objHelper) Reference() types.ManagedObjectReference { return h.Self }
+func helperOf(kind, value string) objHelper {
+	return objHelper{mo.ExtensibleManagedObject{Self: types.ManagedObjectReference{Type: kind, Value: value}}}
+}
 
 // vmHelper implements VirtualMachine methods vcsim lacks (vm_ext.go).
 type vmHelper struct{ objHelper }
@@ -49,20 +54,20 @@ func route(c soapCall) (string, bool) {
 		if lookupVM(c.thisValue) == nil {
 			return "", false // let vcsim answer ManagedObjectNotFound for the real type
 		}
-		ensureHelper(&vmHelper{objHelper{types.ManagedObjectReference{Type: vmHelperType, Value: c.thisValue}}})
+		ensureHelper(&vmHelper{helperOf(vmHelperType, c.thisValue)})
 		return vmHelperType, true
 	case "Task":
 		if c.method != "CancelTask" || lookupTask(c.thisValue) == nil {
 			return "", false
 		}
-		ensureHelper(&taskHelper{objHelper{types.ManagedObjectReference{Type: taskHelperType, Value: c.thisValue}}})
+		ensureHelper(&taskHelper{helperOf(taskHelperType, c.thisValue)})
 		return taskHelperType, true
 	case "ServiceInstance":
 		// Only vCenter answers it: a standalone host cannot vMotion on its own.
 		if c.method != "QueryVMotionCompatibility" || !simulator.Map.IsVPX() {
 			return "", false
 		}
-		ensureHelper(&serviceHelper{objHelper{types.ManagedObjectReference{Type: serviceHelperType, Value: c.thisValue}}})
+		ensureHelper(&serviceHelper{helperOf(serviceHelperType, c.thisValue)})
 		return serviceHelperType, true
 	case "ClusterComputeResource":
 		if c.method != "RecommendHostsForVm" {
@@ -71,7 +76,7 @@ func route(c soapCall) (string, bool) {
 		if _, ok := simulator.Map.Get(types.ManagedObjectReference{Type: c.thisType, Value: c.thisValue}).(*simulator.ClusterComputeResource); !ok {
 			return "", false
 		}
-		ensureHelper(&clusterHelper{objHelper{types.ManagedObjectReference{Type: clusterHelperType, Value: c.thisValue}}})
+		ensureHelper(&clusterHelper{helperOf(clusterHelperType, c.thisValue)})
 		return clusterHelperType, true
 	}
 	return "", false
@@ -107,4 +112,5 @@ func installExtensions() {
 	installHostCapabilities()
 	installProvisioningChecker()
 	installDatastoreMounts()
+	installInstanceUUID()
 }

@@ -39,9 +39,10 @@ func newSelfSigned(extraIPs ...net.IP) (*selfSigned, error) {
 	now := time.Now()
 	tmpl := &x509.Certificate{
 		SerialNumber: serial,
-		Subject:      pkix.Name{CommonName: "localhost", Organization: []string{"esxvirt vcsim"}},
-		NotBefore:    now.Add(-time.Hour),
-		NotAfter:     now.AddDate(10, 0, 0),
+		// a subject of its own (the serial): a CA file holding several simulators' certificates then finds the right one
+		Subject:   pkix.Name{CommonName: "localhost", Organization: []string{"esxvirt vcsim"}, SerialNumber: serial.String()},
+		NotBefore: now.Add(-time.Hour),
+		NotAfter:  now.AddDate(10, 0, 0),
 		// Self-signed and CA, like an ESX host certificate, so clients can use the PEM as their CA.
 		IsCA:                  true,
 		BasicConstraintsValid: true,
