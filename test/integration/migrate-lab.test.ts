@@ -10,7 +10,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '../../src/driver/connect/connection.js';
 import { abortDomainJob, closePlacement, getDomainJob, migrateDomain, placement } from '../../src/driver/migrate/index.js';
+import { lookupDomain } from '../../src/driver/domain/ref.js';
 import { InvalidArgumentError, InvalidStateError, OperationError, QuestionError } from '../../src/errors.js';
+import { startTask } from '../../src/vim25/index.js';
 import { startMigrationLab, type MigrationLab } from '../harness/migration-lab.js';
 
 describe('migrateDomain on the migration lab (vpx://)', () => {
@@ -287,6 +289,21 @@ describe('migrateDomain on the migration lab (vpx://)', () => {
     } finally {
       await lab.migrationSpeed(200);
     }
+  });
+
+  it('domjobinfo and domjobabort work on any task: a power-on blocked by a question', async () => {
+    await lab.createVm({ name: 'pq1', host: 'DC0_C0_H0', power: 'off' });
+    await lab.sim.armQuestion('pq1', { cancelable: true });
+    const conn = await open('DC0_C0/DC0_C0_H0');
+    const { dom } = await lookupDomain(conn, 'pq1');
+    await startTask(conn.client.soap, 'PowerOnVM_Task', dom.ref, {});
+    const job = await getDomainJob(conn, 'pq1');
+    assert.equal(job.type, 'unbounded');
+    assert.equal(job.operation, 'Start');
+    assert.equal(job.state, 'running');
+    assert.equal((await abortDomainJob(conn, 'pq1')).type, 'cancelled');
+    assert.equal((await lab.sim.questions()).answered.find((q) => q.vmName === 'pq1')?.outcome, 'canceled');
+    assert.equal((await getDomainJob(conn, 'pq1', { completed: true })).type, 'cancelled');
   });
 
   it('a question during the move: answered with auto_answer, else reported and the move cancelled', async () => {

@@ -149,6 +149,9 @@ async function run(
     opts.timeoutMs !== undefined ? setTimeout(() => abort(`--timeout after ${opts.timeoutMs! / 1000} s`), opts.timeoutMs) : undefined;
   let task: TaskHandle | undefined;
   try {
+    if (controller.signal.aborted) {
+      throw new OperationError(`migration of domain '${p.domain.name}' ${reason} before it started: nothing moved`);
+    }
     let started;
     try {
       started = await startVmTask(client, vm, what, converging, opts.autoAnswer !== undefined ? { autoAnswer: opts.autoAnswer } : {});
