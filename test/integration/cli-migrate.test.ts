@@ -97,6 +97,11 @@ describe('CLI migrate, domjobinfo, domjobabort', () => {
       stdout: '',
       stderr: "error: no datastore 'nods' in the destination's datacenter\n",
     });
+    assert.deepEqual(await cli('migrate', 'cnet', lab.vpx('DC0_C0/DC0_C0_H1'), '--resource-pool', 'Nope/Web'), {
+      status: 1,
+      stdout: '',
+      stderr: "error: no resource pool 'Nope/Web' at the destination\n",
+    });
     assert.deepEqual(await cli('migrate', 'cnet'), {
       status: 2,
       stdout: '',
