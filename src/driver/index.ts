@@ -8,3 +8,4 @@ export * from './snapshot/index.js';
 export * from './host/index.js';
 export * from './network/index.js';
 export * from './interface/index.js';
+export * from './migrate/index.js';

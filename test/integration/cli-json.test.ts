@@ -10,7 +10,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMMANDS } from '../../src/cli/commands/registry.js';
-import { uploadDatastoreFile } from '../../src/vim25/index.js';
+import { startTask, uploadDatastoreFile, VimClient, type MoRef } from '../../src/vim25/index.js';
+import { startMigrationLab, type MigrationLab } from '../harness/migration-lab.js';
 import { runCli } from './cli-support.js';
 import { setGuestInfo, startTarget, type CliTarget } from './cli-domain-support.js';
 
@@ -45,10 +46,13 @@ const VMX = file('in.vmx', 'config.version = "8"\nvirtualHW.version = "13"\ndisp
 /** One CLI run: the command, its arguments, and optionally work before it and a check of its JSON. */
 interface Step {
   command: string;
-  args: string[];
+  /** Arguments; a function for lab steps (the destination URI needs the lab's port). */
+  args: string[] | ((lab: MigrationLab) => string[]);
   /** Run without -c (the offline form of a command whose connection is optional). */
   offline?: boolean;
-  setup?(t: CliTarget): Promise<void>;
+  /** Run against the migration lab (a vCenter) as vpx://…/DC0/DC0_C0/DC0_C0_H0: migration needs a vCenter. */
+  lab?: boolean;
+  setup?(t: CliTarget, lab: MigrationLab): Promise<void>;
   check?(json: unknown): void;
   /** A command that refuses by design (as libvirt's ESX driver does): no JSON, one error line matching this. */
   fails?: RegExp;
@@ -219,16 +223,43 @@ const STEPS: Step[] = [
   { command: 'iface-dumpxml', args: ['vmnic0'], check: xmlStartingWith("<interface type='ethernet' name='vmnic0'>\n") },
   { command: 'iface-mac', args: ['vmnic0'], check: has({ name: 'vmnic0', mac: '00:0c:29:81:d8:a0' }) },
   { command: 'iface-name', args: ['00:0c:29:81:d8:a0'], check: has({ name: 'vmnic0', mac: '00:0c:29:81:d8:a0' }) },
+  { command: 'domjobinfo', args: [VM], check: (j) => assert.deepEqual(j, { domain: VM, type: 'none' }) },
+  {
+    command: 'migrate',
+    lab: true,
+    args: (lab) => ['jsonmig', lab.vpx('DC0_C0/DC0_C0_H1')],
+    setup: async (_t, lab) => void (await lab.createVm({ name: 'jsonmig', host: 'DC0_C0_H0' })),
+    check: has({ dryRun: false, method: 'RelocateVM_Task', live: true }),
+  },
+  {
+    command: 'domjobabort',
+    lab: true,
+    args: ['jsonjob'],
+    async setup(_t, lab) {
+      // a slow move started by another client, for domjobabort to cancel
+      const vm = await lab.createVm({ name: 'jsonjob', host: 'DC0_C0_H0' });
+      await lab.migrationSpeed(10_000);
+      const c = await VimClient.connect({ url: lab.sim.url, username: 'user', password: 'pass', thumbprint: lab.sim.thumbprint });
+      try {
+        const host = (await c.inventory.hostContext('DC0/DC0_C0/DC0_C0_H1')).hostSystem;
+        await startTask(c.soap, 'RelocateVM_Task', { type: 'VirtualMachine', value: vm.vm } as MoRef<'VirtualMachine'>, { spec: { host } });
+      } finally {
+        await c.close();
+      }
+    },
+    check: has({ domain: 'jsonjob', type: 'cancelled', operation: 'Outgoing migration', taskName: 'RelocateVM_Task' }),
+  },
 ];
 
 describe('CLI --json: every command prints exactly one JSON document (esx://)', () => {
   let t: CliTarget;
+  let lab: MigrationLab;
 
   before(async () => {
-    t = await startTarget('esx');
+    [t, lab] = await Promise.all([startTarget('esx'), startMigrationLab()]);
   });
   after(async () => {
-    await t?.stop();
+    await Promise.all([t?.stop(), lab?.stop()]);
   });
 
   it('every registered command has a step here, and every step names a registered command', () => {
@@ -239,9 +270,15 @@ describe('CLI --json: every command prints exactly one JSON document (esx://)', 
   });
 
   for (const step of STEPS) {
-    it(`${step.offline ? '(offline) ' : ''}${[step.command, ...step.args].join(' ').replace(tmp, '…')}`, async () => {
-      await step.setup?.(t);
-      const r = step.offline ? await runCli(['--json', step.command, ...step.args]) : await t.cli('--json', step.command, ...step.args);
+    const shown = typeof step.args === 'function' ? ['…'] : step.args;
+    it(`${step.offline ? '(offline) ' : step.lab ? '(vCenter) ' : ''}${[step.command, ...shown].join(' ').replace(tmp, '…')}`, async () => {
+      await step.setup?.(t, lab);
+      const args = typeof step.args === 'function' ? step.args(lab) : step.args;
+      const r = step.offline
+        ? await runCli(['--json', step.command, ...args])
+        : step.lab
+          ? await runCli(['-c', lab.vpx('DC0_C0/DC0_C0_H0'), '--json', step.command, ...args], { authFile: lab.authFile })
+          : await t.cli('--json', step.command, ...args);
       if (step.fails) {
         assert.notEqual(r.status, 0);
         assert.equal(r.stdout, '');

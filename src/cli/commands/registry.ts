@@ -4,6 +4,7 @@ import { domainCommands } from './domain/index.js';
 import { hostCommands } from './host/index.js';
 import { interfaceCommands } from './interface/index.js';
 import { networkCommands } from './network/index.js';
+import { migrateGroupCommands } from './migrate/index.js';
 import { snapshotCommands } from './snapshot/index.js';
 import { virshCommands } from './virsh/index.js';
 
@@ -49,5 +50,6 @@ export const COMMANDS: CommandTable = buildTable([
   ...hostCommands,
   ...interfaceCommands,
   ...networkCommands,
+  ...migrateGroupCommands,
   ...virshCommands,
 ]);

@@ -134,9 +134,24 @@ export async function FindChild(soap: SoapCaller, _this: T.MoRef<'SearchIndex'>,
   return (await soap.invoke('FindChild', _this, args, { type: 'ManagedObjectReference', list: false, required: false })) as T.MoRef<'ManagedEntity'> | undefined;
 }
 
+/** Calls FindByIp on a SearchIndex. */
+export async function FindByIp(soap: SoapCaller, _this: T.MoRef<'SearchIndex'>, args: { datacenter?: T.MoRef<'Datacenter'>; ip: string; vmSearch: boolean }): Promise<T.MoRef<'ManagedEntity'> | undefined> {
+  return (await soap.invoke('FindByIp', _this, args, { type: 'ManagedObjectReference', list: false, required: false })) as T.MoRef<'ManagedEntity'> | undefined;
+}
+
+/** Calls FindByDnsName on a SearchIndex. */
+export async function FindByDnsName(soap: SoapCaller, _this: T.MoRef<'SearchIndex'>, args: { datacenter?: T.MoRef<'Datacenter'>; dnsName: string; vmSearch: boolean }): Promise<T.MoRef<'ManagedEntity'> | undefined> {
+  return (await soap.invoke('FindByDnsName', _this, args, { type: 'ManagedObjectReference', list: false, required: false })) as T.MoRef<'ManagedEntity'> | undefined;
+}
+
 /** Calls FindByDatastorePath on a SearchIndex. */
 export async function FindByDatastorePath(soap: SoapCaller, _this: T.MoRef<'SearchIndex'>, args: { datacenter: T.MoRef<'Datacenter'>; path: string }): Promise<T.MoRef<'VirtualMachine'> | undefined> {
   return (await soap.invoke('FindByDatastorePath', _this, args, { type: 'ManagedObjectReference', list: false, required: false })) as T.MoRef<'VirtualMachine'> | undefined;
+}
+
+/** Calls RecommendHostsForVm on a ClusterComputeResource. */
+export async function RecommendHostsForVm(soap: SoapCaller, _this: T.MoRef<'ClusterComputeResource'>, args: { vm: T.MoRef<'VirtualMachine'>; pool?: T.MoRef<'ResourcePool'> }): Promise<T.ClusterHostRecommendation[]> {
+  return (await soap.invoke('RecommendHostsForVm', _this, args, { type: 'ClusterHostRecommendation', list: true, required: false })) as T.ClusterHostRecommendation[];
 }
 
 /** Calls PowerOnVM_Task on a VirtualMachine. */
@@ -207,6 +222,31 @@ export async function RevertToSnapshot_Task(soap: SoapCaller, _this: T.MoRef<'Vi
 /** Calls RemoveSnapshot_Task on a VirtualMachineSnapshot. */
 export async function RemoveSnapshot_Task(soap: SoapCaller, _this: T.MoRef<'VirtualMachineSnapshot'>, args: { removeChildren: boolean; consolidate?: boolean }): Promise<T.MoRef<'Task'>> {
   return (await soap.invoke('RemoveSnapshot_Task', _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Task'>;
+}
+
+/** Calls RelocateVM_Task on a VirtualMachine. */
+export async function RelocateVM_Task(soap: SoapCaller, _this: T.MoRef<'VirtualMachine'>, args: { spec: T.VirtualMachineRelocateSpec; priority?: T.VirtualMachineMovePriority }): Promise<T.MoRef<'Task'>> {
+  return (await soap.invoke('RelocateVM_Task', _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Task'>;
+}
+
+/** Calls MigrateVM_Task on a VirtualMachine. */
+export async function MigrateVM_Task(soap: SoapCaller, _this: T.MoRef<'VirtualMachine'>, args: { pool?: T.MoRef<'ResourcePool'>; host?: T.MoRef<'HostSystem'>; priority: T.VirtualMachineMovePriority; state?: T.VirtualMachinePowerState }): Promise<T.MoRef<'Task'>> {
+  return (await soap.invoke('MigrateVM_Task', _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Task'>;
+}
+
+/** Calls CheckRelocate_Task on a VirtualMachineProvisioningChecker. */
+export async function CheckRelocate_Task(soap: SoapCaller, _this: T.MoRef<'VirtualMachineProvisioningChecker'>, args: { vm: T.MoRef<'VirtualMachine'>; spec: T.VirtualMachineRelocateSpec; testType?: string[] }): Promise<T.MoRef<'Task'>> {
+  return (await soap.invoke('CheckRelocate_Task', _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Task'>;
+}
+
+/** Calls CheckMigrate_Task on a VirtualMachineProvisioningChecker. */
+export async function CheckMigrate_Task(soap: SoapCaller, _this: T.MoRef<'VirtualMachineProvisioningChecker'>, args: { vm: T.MoRef<'VirtualMachine'>; host?: T.MoRef<'HostSystem'>; pool?: T.MoRef<'ResourcePool'>; state?: T.VirtualMachinePowerState; testType?: string[] }): Promise<T.MoRef<'Task'>> {
+  return (await soap.invoke('CheckMigrate_Task', _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Task'>;
+}
+
+/** Calls QueryVMotionCompatibility on a ServiceInstance. */
+export async function QueryVMotionCompatibility(soap: SoapCaller, _this: T.MoRef<'ServiceInstance'>, args: { vm: T.MoRef<'VirtualMachine'>; host: T.MoRef<'HostSystem'>[]; compatibility?: string[] }): Promise<T.HostVMotionCompatibility[]> {
+  return (await soap.invoke('QueryVMotionCompatibility', _this, args, { type: 'HostVMotionCompatibility', list: true, required: false })) as T.HostVMotionCompatibility[];
 }
 
 /** Calls QueryAvailablePerfMetric on a PerformanceManager. */

@@ -57,6 +57,7 @@ export const ComputeResourceProps = {
   host: 'host' as PropPath<T.MoRef<'HostSystem'>[]>,
   datastore: 'datastore' as PropPath<T.MoRef<'Datastore'>[]>,
   network: 'network' as PropPath<T.MoRef<'Network'>[]>,
+  configurationEx: 'configurationEx' as PropPath<T.AnyComputeResourceConfigInfo>,
 } as const;
 
 /** Property paths of ClusterComputeResource (inherited ones included), each typed with its decoded value: read them with prop(). */
@@ -68,6 +69,7 @@ export const ClusterComputeResourceProps = {
   host: 'host' as PropPath<T.MoRef<'HostSystem'>[]>,
   datastore: 'datastore' as PropPath<T.MoRef<'Datastore'>[]>,
   network: 'network' as PropPath<T.MoRef<'Network'>[]>,
+  configurationEx: 'configurationEx' as PropPath<T.AnyComputeResourceConfigInfo>,
 } as const;
 
 /** Property paths of ResourcePool (inherited ones included), each typed with its decoded value: read them with prop(). */
@@ -145,6 +147,7 @@ export const HostSystemProps = {
   vm: 'vm' as PropPath<T.MoRef<'VirtualMachine'>[]>,
   datastore: 'datastore' as PropPath<T.MoRef<'Datastore'>[]>,
   network: 'network' as PropPath<T.MoRef<'Network'>[]>,
+  capability: 'capability' as PropPath<T.HostCapability>,
   connectionState: 'runtime.connectionState' as PropPath<T.HostSystemConnectionState>,
   powerState: 'runtime.powerState' as PropPath<T.HostSystemPowerState>,
   hardwareSummary: 'summary.hardware' as PropPath<T.HostHardwareSummary>,
@@ -160,6 +163,10 @@ export const HostSystemProps = {
   autoStartManager: 'configManager.autoStartManager' as PropPath<T.MoRef<'HostAutoStartManager'>>,
   configNetwork: 'config.network' as PropPath<T.HostNetworkInfo>,
   networkSystem: 'configManager.networkSystem' as PropPath<T.MoRef<'HostNetworkSystem'>>,
+  hardwareUuid: 'summary.hardware.uuid' as PropPath<string>,
+  managementServerIp: 'summary.managementServerIp' as PropPath<string>,
+  inMaintenanceMode: 'runtime.inMaintenanceMode' as PropPath<boolean>,
+  vmotionSupported: 'capability.vmotionSupported' as PropPath<boolean>,
 } as const;
 
 /** Property paths of HostAutoStartManager, each typed with its decoded value: read them with prop(). */

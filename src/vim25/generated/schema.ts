@@ -11,10 +11,12 @@ export const vim25Schema: Schema = {
     PropertyChangeOp: ['add', 'remove', 'assign', 'indirectRemove'],
     TaskInfoState: ['queued', 'running', 'success', 'error'],
     ManagedEntityStatus: ['gray', 'green', 'yellow', 'red'],
+    DrsBehavior: ['manual', 'partiallyAutomated', 'fullyAutomated'],
     VirtualMachinePowerState: ['poweredOff', 'poweredOn', 'suspended'],
     VirtualMachineConnectionState: ['connected', 'disconnected', 'orphaned', 'inaccessible', 'invalid'],
     VirtualMachineToolsStatus: ['toolsNotInstalled', 'toolsNotRunning', 'toolsOld', 'toolsOk'],
     SharesLevel: ['low', 'normal', 'high', 'custom'],
+    VirtualMachineMovePriority: ['lowPriority', 'highPriority', 'defaultPriority'],
     VirtualSCSISharing: ['noSharing', 'physicalSharing', 'virtualSharing'],
     VirtualDeviceConfigSpecOperation: ['add', 'remove', 'edit'],
     VirtualDeviceConfigSpecFileOperation: ['create', 'destroy', 'replace'],
@@ -64,6 +66,7 @@ export const vim25Schema: Schema = {
       { name: 'searchIndex', type: 'ManagedObjectReference', list: false, required: false },
       { name: 'fileManager', type: 'ManagedObjectReference', list: false, required: false },
       { name: 'virtualDiskManager', type: 'ManagedObjectReference', list: false, required: false },
+      { name: 'vmProvisioningChecker', type: 'ManagedObjectReference', list: false, required: false },
       { name: 'ovfManager', type: 'ManagedObjectReference', list: false, required: false },
       { name: 'dvSwitchManager', type: 'ManagedObjectReference', list: false, required: false },
     ] },
@@ -314,6 +317,23 @@ export const vim25Schema: Schema = {
       { name: 'choice', type: 'ChoiceOption', list: false, required: true },
       { name: 'message', type: 'VirtualMachineMessage', list: true, required: false },
     ] },
+    ComputeResourceConfigInfo: { base: 'DynamicData', members: [
+      { name: 'vmSwapPlacement', type: 'string', list: false, required: true },
+      { name: 'defaultHardwareVersionKey', type: 'string', list: false, required: false },
+    ] },
+    ClusterDrsConfigInfo: { base: 'DynamicData', members: [
+      { name: 'enabled', type: 'boolean', list: false, required: false },
+      { name: 'enableVmBehaviorOverrides', type: 'boolean', list: false, required: false },
+      { name: 'defaultVmBehavior', type: 'DrsBehavior', list: false, required: false },
+      { name: 'vmotionRate', type: 'int', list: false, required: false },
+    ] },
+    ClusterConfigInfoEx: { base: 'ComputeResourceConfigInfo', members: [
+      { name: 'drsConfig', type: 'ClusterDrsConfigInfo', list: false, required: true },
+    ] },
+    ClusterHostRecommendation: { base: 'DynamicData', members: [
+      { name: 'host', type: 'ManagedObjectReference', list: false, required: true },
+      { name: 'rating', type: 'int', list: false, required: true },
+    ] },
     SharesInfo: { base: 'DynamicData', members: [
       { name: 'shares', type: 'int', list: false, required: true },
       { name: 'level', type: 'SharesLevel', list: false, required: true },
@@ -455,6 +475,49 @@ export const vim25Schema: Schema = {
     VirtualMachineSnapshotInfo: { base: 'DynamicData', members: [
       { name: 'currentSnapshot', type: 'ManagedObjectReference', list: false, required: false },
       { name: 'rootSnapshotList', type: 'VirtualMachineSnapshotTree', list: true, required: true },
+    ] },
+    VirtualMachineRelocateSpecDiskLocator: { base: 'DynamicData', members: [
+      { name: 'diskId', type: 'int', list: false, required: true },
+      { name: 'datastore', type: 'ManagedObjectReference', list: false, required: true },
+      { name: 'diskMoveType', type: 'string', list: false, required: false },
+    ] },
+    VirtualMachineRelocateSpec: { base: 'DynamicData', members: [
+      { name: 'folder', type: 'ManagedObjectReference', list: false, required: false },
+      { name: 'datastore', type: 'ManagedObjectReference', list: false, required: false },
+      { name: 'diskMoveType', type: 'string', list: false, required: false },
+      { name: 'pool', type: 'ManagedObjectReference', list: false, required: false },
+      { name: 'host', type: 'ManagedObjectReference', list: false, required: false },
+      { name: 'disk', type: 'VirtualMachineRelocateSpecDiskLocator', list: true, required: false },
+    ] },
+    CheckResult: { base: 'DynamicData', members: [
+      { name: 'vm', type: 'ManagedObjectReference', list: false, required: false },
+      { name: 'host', type: 'ManagedObjectReference', list: false, required: false },
+      { name: 'warning', type: 'LocalizedMethodFault', list: true, required: false },
+      { name: 'error', type: 'LocalizedMethodFault', list: true, required: false },
+    ] },
+    HostVMotionCompatibility: { base: 'DynamicData', members: [
+      { name: 'host', type: 'ManagedObjectReference', list: false, required: true },
+      { name: 'compatibility', type: 'string', list: true, required: false },
+    ] },
+    MigrationFault: { base: 'VimFault', members: [] },
+    VMotionInterfaceIssue: { base: 'MigrationFault', members: [
+      { name: 'atSourceHost', type: 'boolean', list: false, required: true },
+      { name: 'failedHost', type: 'string', list: false, required: true },
+      { name: 'failedHostEntity', type: 'ManagedObjectReference', list: false, required: false },
+    ] },
+    VMotionNotSupported: { base: 'VMotionInterfaceIssue', members: [] },
+    VMotionNotLicensed: { base: 'VMotionInterfaceIssue', members: [] },
+    DatastoreNotWritableOnHost: { base: 'InvalidDatastore', members: [
+      { name: 'host', type: 'ManagedObjectReference', list: false, required: true },
+    ] },
+    CannotAccessVmComponent: { base: 'VmConfigFault', members: [] },
+    CannotAccessVmDevice: { base: 'CannotAccessVmComponent', members: [
+      { name: 'device', type: 'string', list: false, required: true },
+      { name: 'backing', type: 'string', list: false, required: true },
+      { name: 'connected', type: 'boolean', list: false, required: true },
+    ] },
+    CannotAccessNetwork: { base: 'CannotAccessVmDevice', members: [
+      { name: 'network', type: 'ManagedObjectReference', list: false, required: false },
     ] },
     NetIpConfigInfoIpAddress: { base: 'DynamicData', members: [
       { name: 'ipAddress', type: 'string', list: false, required: true },
@@ -718,6 +781,13 @@ export const vim25Schema: Schema = {
       { name: 'overallStatus', type: 'ManagedEntityStatus', list: false, required: true },
       { name: 'rebootRequired', type: 'boolean', list: false, required: true },
       { name: 'managementServerIp', type: 'string', list: false, required: false },
+    ] },
+    HostCapability: { base: 'DynamicData', members: [
+      { name: 'recursiveResourcePoolsSupported', type: 'boolean', list: false, required: true },
+      { name: 'vmotionSupported', type: 'boolean', list: false, required: true },
+      { name: 'suspendedRelocateSupported', type: 'boolean', list: false, required: true },
+      { name: 'storageVMotionSupported', type: 'boolean', list: false, required: false },
+      { name: 'vmotionWithStorageVMotionSupported', type: 'boolean', list: false, required: false },
     ] },
     HostSystemInfo: { base: 'DynamicData', members: [
       { name: 'vendor', type: 'string', list: false, required: true },
@@ -1167,10 +1237,24 @@ export const vim25Schema: Schema = {
       { name: 'entity', type: 'ManagedObjectReference', list: false, required: true },
       { name: 'name', type: 'string', list: false, required: true },
     ], returns: { type: 'ManagedObjectReference', list: false, required: false } },
+    FindByIp: { params: [
+      { name: 'datacenter', type: 'ManagedObjectReference', list: false, required: false },
+      { name: 'ip', type: 'string', list: false, required: true },
+      { name: 'vmSearch', type: 'boolean', list: false, required: true },
+    ], returns: { type: 'ManagedObjectReference', list: false, required: false } },
+    FindByDnsName: { params: [
+      { name: 'datacenter', type: 'ManagedObjectReference', list: false, required: false },
+      { name: 'dnsName', type: 'string', list: false, required: true },
+      { name: 'vmSearch', type: 'boolean', list: false, required: true },
+    ], returns: { type: 'ManagedObjectReference', list: false, required: false } },
     FindByDatastorePath: { params: [
       { name: 'datacenter', type: 'ManagedObjectReference', list: false, required: true },
       { name: 'path', type: 'string', list: false, required: true },
     ], returns: { type: 'ManagedObjectReference', list: false, required: false } },
+    RecommendHostsForVm: { params: [
+      { name: 'vm', type: 'ManagedObjectReference', list: false, required: true },
+      { name: 'pool', type: 'ManagedObjectReference', list: false, required: false },
+    ], returns: { type: 'ClusterHostRecommendation', list: true, required: false } },
     PowerOnVM_Task: { params: [
       { name: 'host', type: 'ManagedObjectReference', list: false, required: false },
     ], returns: { type: 'ManagedObjectReference', list: false, required: true } },
@@ -1206,6 +1290,33 @@ export const vim25Schema: Schema = {
       { name: 'removeChildren', type: 'boolean', list: false, required: true },
       { name: 'consolidate', type: 'boolean', list: false, required: false },
     ], returns: { type: 'ManagedObjectReference', list: false, required: true } },
+    RelocateVM_Task: { params: [
+      { name: 'spec', type: 'VirtualMachineRelocateSpec', list: false, required: true },
+      { name: 'priority', type: 'VirtualMachineMovePriority', list: false, required: false },
+    ], returns: { type: 'ManagedObjectReference', list: false, required: true } },
+    MigrateVM_Task: { params: [
+      { name: 'pool', type: 'ManagedObjectReference', list: false, required: false },
+      { name: 'host', type: 'ManagedObjectReference', list: false, required: false },
+      { name: 'priority', type: 'VirtualMachineMovePriority', list: false, required: true },
+      { name: 'state', type: 'VirtualMachinePowerState', list: false, required: false },
+    ], returns: { type: 'ManagedObjectReference', list: false, required: true } },
+    CheckRelocate_Task: { params: [
+      { name: 'vm', type: 'ManagedObjectReference', list: false, required: true },
+      { name: 'spec', type: 'VirtualMachineRelocateSpec', list: false, required: true },
+      { name: 'testType', type: 'string', list: true, required: false },
+    ], returns: { type: 'ManagedObjectReference', list: false, required: true } },
+    CheckMigrate_Task: { params: [
+      { name: 'vm', type: 'ManagedObjectReference', list: false, required: true },
+      { name: 'host', type: 'ManagedObjectReference', list: false, required: false },
+      { name: 'pool', type: 'ManagedObjectReference', list: false, required: false },
+      { name: 'state', type: 'VirtualMachinePowerState', list: false, required: false },
+      { name: 'testType', type: 'string', list: true, required: false },
+    ], returns: { type: 'ManagedObjectReference', list: false, required: true } },
+    QueryVMotionCompatibility: { params: [
+      { name: 'vm', type: 'ManagedObjectReference', list: false, required: true },
+      { name: 'host', type: 'ManagedObjectReference', list: true, required: true },
+      { name: 'compatibility', type: 'string', list: true, required: false },
+    ], returns: { type: 'HostVMotionCompatibility', list: true, required: false } },
     QueryAvailablePerfMetric: { params: [
       { name: 'entity', type: 'ManagedObjectReference', list: false, required: true },
       { name: 'beginTime', type: 'dateTime', list: false, required: false },

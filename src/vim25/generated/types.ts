@@ -39,6 +39,7 @@ export interface ManagedTypes {
   SearchIndex: 'SearchIndex';
   VirtualMachine: 'VirtualMachine';
   VirtualMachineSnapshot: 'VirtualMachineSnapshot';
+  VirtualMachineProvisioningChecker: 'VirtualMachineProvisioningChecker';
   HostSystem: 'HostSystem';
   HostAutoStartManager: 'HostAutoStartManager';
   PerformanceManager: 'PerformanceManager';
@@ -94,6 +95,7 @@ const MANAGED_TYPES: { readonly [K in ManagedTypeName]: readonly string[] } = {
   SearchIndex: ['SearchIndex'],
   VirtualMachine: ['VirtualMachine'],
   VirtualMachineSnapshot: ['VirtualMachineSnapshot'],
+  VirtualMachineProvisioningChecker: ['VirtualMachineProvisioningChecker'],
   HostSystem: ['HostSystem'],
   HostAutoStartManager: ['HostAutoStartManager'],
   PerformanceManager: ['PerformanceManager'],
@@ -116,7 +118,7 @@ export function isMoRef<T extends ManagedTypeName>(ref: ManagedObjectReference, 
 }
 
 /** The declared fault types (MethodFault and its subtypes). */
-export type FaultTypeName = 'MethodFault' | 'RuntimeFault' | 'VimFault' | 'InvalidProperty' | 'InvalidCollectorVersion' | 'SecurityError' | 'NoPermission' | 'NotAuthenticated' | 'ManagedObjectNotFound' | 'InvalidArgument' | 'InvalidRequest' | 'MethodNotFound' | 'InvalidType' | 'NotSupported' | 'NotImplemented' | 'SystemError' | 'RequestCanceled' | 'MethodDisabled' | 'HostCommunication' | 'HostNotConnected' | 'HostNotReachable' | 'InvalidLogin' | 'InvalidState' | 'InvalidPowerState' | 'TaskInProgress' | 'FileFault' | 'FileNotFound' | 'FileAlreadyExists' | 'FileLocked' | 'CannotAccessFile' | 'DuplicateName' | 'InvalidName' | 'InvalidDatastore' | 'InvalidDatastorePath' | 'AlreadyExists' | 'NotFound' | 'ConcurrentAccess' | 'VmConfigFault' | 'GenericVmConfigFault' | 'ToolsUnavailable' | 'ResourceInUse' | 'HostConfigFault';
+export type FaultTypeName = 'MethodFault' | 'RuntimeFault' | 'VimFault' | 'InvalidProperty' | 'InvalidCollectorVersion' | 'SecurityError' | 'NoPermission' | 'NotAuthenticated' | 'ManagedObjectNotFound' | 'InvalidArgument' | 'InvalidRequest' | 'MethodNotFound' | 'InvalidType' | 'NotSupported' | 'NotImplemented' | 'SystemError' | 'RequestCanceled' | 'MethodDisabled' | 'HostCommunication' | 'HostNotConnected' | 'HostNotReachable' | 'InvalidLogin' | 'InvalidState' | 'InvalidPowerState' | 'TaskInProgress' | 'FileFault' | 'FileNotFound' | 'FileAlreadyExists' | 'FileLocked' | 'CannotAccessFile' | 'DuplicateName' | 'InvalidName' | 'InvalidDatastore' | 'InvalidDatastorePath' | 'AlreadyExists' | 'NotFound' | 'ConcurrentAccess' | 'VmConfigFault' | 'GenericVmConfigFault' | 'ToolsUnavailable' | 'MigrationFault' | 'VMotionInterfaceIssue' | 'VMotionNotSupported' | 'VMotionNotLicensed' | 'DatastoreNotWritableOnHost' | 'CannotAccessVmComponent' | 'CannotAccessVmDevice' | 'CannotAccessNetwork' | 'ResourceInUse' | 'HostConfigFault';
 
 /** Data object DynamicData. */
 export interface DynamicData {
@@ -167,6 +169,7 @@ export interface ServiceContent extends DynamicData {
   searchIndex?: MoRef<'SearchIndex'>;
   fileManager?: MoRef<'FileManager'>;
   virtualDiskManager?: MoRef<'VirtualDiskManager'>;
+  vmProvisioningChecker?: MoRef<'VirtualMachineProvisioningChecker'>;
   ovfManager?: MoRef<'OvfManager'>;
   dvSwitchManager?: MoRef<'DistributedVirtualSwitchManager'>;
 }
@@ -602,6 +605,34 @@ export interface VirtualMachineQuestionInfo extends DynamicData {
 /** Enum ManagedEntityStatus. */
 export type ManagedEntityStatus = 'gray' | 'green' | 'yellow' | 'red';
 
+/** Enum DrsBehavior. */
+export type DrsBehavior = 'manual' | 'partiallyAutomated' | 'fullyAutomated';
+
+/** Data object ComputeResourceConfigInfo (extends DynamicData). */
+export interface ComputeResourceConfigInfo extends DynamicData {
+  vmSwapPlacement: string;
+  defaultHardwareVersionKey?: string;
+}
+
+/** Data object ClusterDrsConfigInfo (extends DynamicData). */
+export interface ClusterDrsConfigInfo extends DynamicData {
+  enabled?: boolean;
+  enableVmBehaviorOverrides?: boolean;
+  defaultVmBehavior?: DrsBehavior;
+  vmotionRate?: number;
+}
+
+/** Data object ClusterConfigInfoEx (extends ComputeResourceConfigInfo). */
+export interface ClusterConfigInfoEx extends ComputeResourceConfigInfo {
+  drsConfig: ClusterDrsConfigInfo;
+}
+
+/** Data object ClusterHostRecommendation (extends DynamicData). */
+export interface ClusterHostRecommendation extends DynamicData {
+  host: MoRef<'HostSystem'>;
+  rating: number;
+}
+
 /** Enum VirtualMachinePowerState. */
 export type VirtualMachinePowerState = 'poweredOff' | 'poweredOn' | 'suspended';
 
@@ -782,6 +813,80 @@ export interface VirtualMachineSnapshotTree extends DynamicData {
 export interface VirtualMachineSnapshotInfo extends DynamicData {
   currentSnapshot?: MoRef<'VirtualMachineSnapshot'>;
   rootSnapshotList: VirtualMachineSnapshotTree[];
+}
+
+/** Enum VirtualMachineMovePriority. */
+export type VirtualMachineMovePriority = 'lowPriority' | 'highPriority' | 'defaultPriority';
+
+/** Data object VirtualMachineRelocateSpecDiskLocator (extends DynamicData). */
+export interface VirtualMachineRelocateSpecDiskLocator extends DynamicData {
+  diskId: number;
+  datastore: MoRef<'Datastore'>;
+  diskMoveType?: string;
+}
+
+/** Data object VirtualMachineRelocateSpec (extends DynamicData). */
+export interface VirtualMachineRelocateSpec extends DynamicData {
+  folder?: MoRef<'Folder'>;
+  datastore?: MoRef<'Datastore'>;
+  diskMoveType?: string;
+  pool?: MoRef<'ResourcePool'>;
+  host?: MoRef<'HostSystem'>;
+  disk?: VirtualMachineRelocateSpecDiskLocator[];
+}
+
+/** Data object CheckResult (extends DynamicData). */
+export interface CheckResult extends DynamicData {
+  vm?: MoRef<'VirtualMachine'>;
+  host?: MoRef<'HostSystem'>;
+  warning?: LocalizedMethodFault[];
+  error?: LocalizedMethodFault[];
+}
+
+/** Data object HostVMotionCompatibility (extends DynamicData). */
+export interface HostVMotionCompatibility extends DynamicData {
+  host: MoRef<'HostSystem'>;
+  compatibility?: string[];
+}
+
+/** Fault MigrationFault (extends VimFault). */
+export interface MigrationFault extends VimFault {
+}
+
+/** Fault VMotionInterfaceIssue (extends MigrationFault). */
+export interface VMotionInterfaceIssue extends MigrationFault {
+  atSourceHost: boolean;
+  failedHost: string;
+  failedHostEntity?: MoRef<'HostSystem'>;
+}
+
+/** Fault VMotionNotSupported (extends VMotionInterfaceIssue). */
+export interface VMotionNotSupported extends VMotionInterfaceIssue {
+}
+
+/** Fault VMotionNotLicensed (extends VMotionInterfaceIssue). */
+export interface VMotionNotLicensed extends VMotionInterfaceIssue {
+}
+
+/** Fault DatastoreNotWritableOnHost (extends InvalidDatastore). */
+export interface DatastoreNotWritableOnHost extends InvalidDatastore {
+  host: MoRef<'HostSystem'>;
+}
+
+/** Fault CannotAccessVmComponent (extends VmConfigFault). */
+export interface CannotAccessVmComponent extends VmConfigFault {
+}
+
+/** Fault CannotAccessVmDevice (extends CannotAccessVmComponent). */
+export interface CannotAccessVmDevice extends CannotAccessVmComponent {
+  device: string;
+  backing: string;
+  connected: boolean;
+}
+
+/** Fault CannotAccessNetwork (extends CannotAccessVmDevice). */
+export interface CannotAccessNetwork extends CannotAccessVmDevice {
+  network?: MoRef<'Network'>;
 }
 
 /** Data object NetIpConfigInfoIpAddress (extends DynamicData). */
@@ -1233,6 +1338,15 @@ export interface HostListSummary extends DynamicData {
   overallStatus: ManagedEntityStatus;
   rebootRequired: boolean;
   managementServerIp?: string;
+}
+
+/** Data object HostCapability (extends DynamicData). */
+export interface HostCapability extends DynamicData {
+  recursiveResourcePoolsSupported: boolean;
+  vmotionSupported: boolean;
+  suspendedRelocateSupported: boolean;
+  storageVMotionSupported?: boolean;
+  vmotionWithStorageVMotionSupported?: boolean;
 }
 
 /** Data object HostSystemInfo (extends DynamicData). */
@@ -1770,10 +1884,13 @@ export interface DVSCreateSpec extends DynamicData {
 export type AnySelectionSpec = SelectionSpec | TraversalSpec;
 
 /** MethodFault or any declared subtype; `_type` tells them apart. */
-export type AnyMethodFault = MethodFault | RuntimeFault | VimFault | InvalidProperty | InvalidCollectorVersion | SecurityError | NoPermission | NotAuthenticated | ManagedObjectNotFound | InvalidArgument | InvalidRequest | MethodNotFound | InvalidType | NotSupported | NotImplemented | SystemError | RequestCanceled | MethodDisabled | HostCommunication | HostNotConnected | HostNotReachable | InvalidLogin | InvalidState | InvalidPowerState | TaskInProgress | FileFault | FileNotFound | FileAlreadyExists | FileLocked | CannotAccessFile | DuplicateName | InvalidName | InvalidDatastore | InvalidDatastorePath | AlreadyExists | NotFound | ConcurrentAccess | VmConfigFault | GenericVmConfigFault | ToolsUnavailable | ResourceInUse | HostConfigFault;
+export type AnyMethodFault = MethodFault | RuntimeFault | VimFault | InvalidProperty | InvalidCollectorVersion | SecurityError | NoPermission | NotAuthenticated | ManagedObjectNotFound | InvalidArgument | InvalidRequest | MethodNotFound | InvalidType | NotSupported | NotImplemented | SystemError | RequestCanceled | MethodDisabled | HostCommunication | HostNotConnected | HostNotReachable | InvalidLogin | InvalidState | InvalidPowerState | TaskInProgress | FileFault | FileNotFound | FileAlreadyExists | FileLocked | CannotAccessFile | DuplicateName | InvalidName | InvalidDatastore | InvalidDatastorePath | AlreadyExists | NotFound | ConcurrentAccess | VmConfigFault | GenericVmConfigFault | ToolsUnavailable | MigrationFault | VMotionInterfaceIssue | VMotionNotSupported | VMotionNotLicensed | DatastoreNotWritableOnHost | CannotAccessVmComponent | CannotAccessVmDevice | CannotAccessNetwork | ResourceInUse | HostConfigFault;
 
 /** TaskReason or any declared subtype; `_type` tells them apart. */
 export type AnyTaskReason = TaskReason | TaskReasonSystem | TaskReasonUser | TaskReasonAlarm | TaskReasonSchedule;
+
+/** ComputeResourceConfigInfo or any declared subtype; `_type` tells them apart. */
+export type AnyComputeResourceConfigInfo = ComputeResourceConfigInfo | ClusterConfigInfoEx;
 
 /** Description or any declared subtype; `_type` tells them apart. */
 export type AnyDescription = Description | ElementDescription;

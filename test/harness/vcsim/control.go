@@ -11,14 +11,16 @@ import (
 	"time"
 )
 
-// injectedFault is one armed failure for a future SOAP request: status 0 drops the connection. With method set it
-// waits for a request of that method; with after set the request is executed first and only its answer is lost
-// (the client cannot tell whether the server did the work: the case that tests convergence).
+// injectedFault is one armed failure for a future SOAP request: status 0 drops the connection. With
+// method set it waits for a request of that method; after executes the request first (the answer is
+// lost, as when a connection breaks on the way back); expire terminates every session instead, so the
+// request is refused with NotAuthenticated like one arriving after its session expired.
 type injectedFault struct {
 	status int
 	reset  bool
 	method string
 	after  bool
+	expire bool
 }
 
 // controlState holds what the control endpoints arm; every field is safe for concurrent use.
@@ -34,7 +36,7 @@ type controlState struct {
 
 var control controlState
 
-// takeFault returns the first armed fault that applies to a request of `method` and disarms it.
+// takeFault takes the first armed fault for a request of `method` (faults without a method match any).
 func (c *controlState) takeFault(method string) (injectedFault, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -75,6 +77,14 @@ func init() {
 		"questions":       controlQuestions,
 		"stats":           controlStats,
 		"reset":           controlReset,
+		// migration (migrate_lab.go)
+		"create-vm":          controlCreateVM,
+		"drs":                controlDRS,
+		"host-state":         controlHostState,
+		"migration-speed":    controlMigrationSpeed,
+		"migration-question": controlMigrationQuestion,
+		"migrations":         controlMigrations,
+		"host-facts":         controlHostFacts,
 	}
 }
 
@@ -128,7 +138,8 @@ func controlIndex(*http.Request) (interface{}, error) {
 }
 
 // controlDrop arms the next n SOAP requests to fail: connection closed (default), reset (reset=1),
-// or answered with an HTTP status and no SOAP body (status=503).
+// or answered with an HTTP status and no SOAP body (status=503); method=X waits for requests of
+// method X, after=1 executes the request before dropping its answer, expire=1 expires the sessions.
 func controlDrop(r *http.Request) (interface{}, error) {
 	n, err := intParam(r, "n", 1)
 	if err != nil {
@@ -141,7 +152,8 @@ func controlDrop(r *http.Request) (interface{}, error) {
 	if n < 0 || (status != 0 && (status < 100 || status > 599)) {
 		return nil, fmt.Errorf("want n >= 0 and status 100..599")
 	}
-	f := injectedFault{status: status, reset: boolParam(r, "reset"), method: r.URL.Query().Get("method"), after: boolParam(r, "after")}
+	f := injectedFault{status: status, reset: boolParam(r, "reset"), method: r.URL.Query().Get("method"),
+		after: boolParam(r, "after"), expire: boolParam(r, "expire")}
 	control.mu.Lock()
 	for i := 0; i < n; i++ {
 		control.faults = append(control.faults, f)
@@ -202,5 +214,8 @@ func controlReset(*http.Request) (interface{}, error) {
 	control.delayLeft = 0
 	control.mu.Unlock()
 	questions.disarmAll()
+	migrations.mu.Lock()
+	migrations.armed = map[string]armSpec{}
+	migrations.mu.Unlock()
 	return map[string]interface{}{"ok": true}, nil
 }

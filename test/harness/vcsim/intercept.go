@@ -44,29 +44,40 @@ func (h *interceptor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	control.requests.Add(1)
 
 	call, sniffed := sniffCall(body)
-	f, drop := control.takeFault(call.method)
-	if drop && !f.after {
+	if f, drop := control.takeFault(call.method); drop {
 		control.dropped.Add(1)
-		failRequest(w, f)
+		switch {
+		case f.expire:
+			expireSessions()
+			h.serve(w, r, body, call, sniffed)
+			return
+		case f.after:
+			// executed, but the answer never arrives
+			h.serve(httptest.NewRecorder(), r, body, call, sniffed)
+			abortConnection(w, f.reset)
+			return
+		case f.status == 0:
+			abortConnection(w, f.reset)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain")
+		w.Header().Set("Connection", "close")
+		w.WriteHeader(f.status)
+		_, _ = io.WriteString(w, "esxvirt-test: injected HTTP "+strconv.Itoa(f.status)+"\n")
 		return
 	}
 	if d := control.takeDelay(); d > 0 {
 		time.Sleep(d)
 	}
+	h.serve(w, r, body, call, sniffed)
+}
 
+// serve hands the request to vcsim, routed to our helper types where we implement the method.
+func (h *interceptor) serve(w http.ResponseWriter, r *http.Request, body []byte, call soapCall, sniffed bool) {
 	if sniffed {
 		if helperType, ok := route(call); ok {
 			body = retarget(body, call, helperType)
 		}
-	}
-	if drop {
-		// executed, answer lost
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		r.ContentLength = int64(len(body))
-		h.next.ServeHTTP(httptest.NewRecorder(), r)
-		control.dropped.Add(1)
-		failRequest(w, f)
-		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	r.ContentLength = int64(len(body))
@@ -80,18 +91,6 @@ func isSDKPath(p string) bool {
 // abortConnection closes the client's connection without writing a response, as a crashed or
 // restarted server would; the request has been read but is never executed.
 // With reset the TCP connection is reset (RST) instead of closed in order (FIN).
-// failRequest answers with the armed fault: a closed or reset connection, or an HTTP status without SOAP.
-func failRequest(w http.ResponseWriter, f injectedFault) {
-	if f.status == 0 {
-		abortConnection(w, f.reset)
-		return
-	}
-	w.Header().Set("Content-Type", "text/plain")
-	w.Header().Set("Connection", "close")
-	w.WriteHeader(f.status)
-	_, _ = io.WriteString(w, "esxvirt-test: injected HTTP "+strconv.Itoa(f.status)+"\n")
-}
-
 func abortConnection(w http.ResponseWriter, reset bool) {
 	if hj, ok := w.(http.Hijacker); ok {
 		if conn, _, err := hj.Hijack(); err == nil {

@@ -94,6 +94,17 @@ func (h *vmHelper) AnswerVM(ctx *simulator.Context, req *types.AnswerVM) soap.Ha
 			MessageID: p.kind.messageID, Choice: c.key, Label: c.label, Default: idx == p.kind.defaultIndex,
 			Time: time.Now(),
 		}
+		if p.onAnswer != nil {
+			// a move waits for this answer (migrate_run.go): it goes on or fails by itself
+			rec.Outcome = "migrating"
+			if c.effect == abort {
+				rec.Outcome = "aborted"
+			}
+			questions.resolve(p, rec)
+			p.onAnswer <- c.key
+			body.Res = &types.AnswerVMResponse{}
+			return
+		}
 		switch c.effect {
 		case abort:
 			rec.Outcome = "aborted"

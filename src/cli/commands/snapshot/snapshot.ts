@@ -12,7 +12,7 @@ import {
   type DomainSnapshot,
 } from '../../../driver/snapshot/index.js';
 import { formatSnapshotXml, parseSnapshotXml } from '../../../conf/index.js';
-import { InvalidArgumentError, NotFoundError, UnsupportedError } from '../../../errors.js';
+import { NotFoundError, UnsupportedError } from '../../../errors.js';
 import { UsageError } from '../../exit-codes.js';
 import { readInput } from '../../io.js';
 import { defineCommand, unlessQuiet, type Command } from '../../command.js';
