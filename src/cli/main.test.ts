@@ -41,7 +41,10 @@ test('help: every command grouped; help GROUP; help CMD equals CMD --help; --qui
   assert.deepEqual([...names].sort(), COMMANDS.commands.map((c) => c.name).sort());
   assert.equal((await run(['-q', 'help'])).out, all.out.slice(0, -1));
   const snap = await run(['help', 'snapshot']);
-  assert.match(snap.out, /^ Snapshot \(help keyword 'snapshot'\):\n {4}snapshot-create {16}Create a snapshot from XML\n {4}snapshot-create-as /);
+  assert.match(
+    snap.out,
+    /^ Snapshot \(help keyword 'snapshot'\):\n {4}snapshot-create {16}Create a snapshot from XML\n {4}snapshot-create-as /,
+  );
   assert.doesNotMatch(snap.out, /dominfo/);
   const page = await run(['help', 'setmem']);
   assert.equal(page.code, 0);
