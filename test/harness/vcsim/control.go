@@ -196,5 +196,6 @@ func controlReset(*http.Request) (interface{}, error) {
 	control.delayLeft = 0
 	control.mu.Unlock()
 	questions.disarmAll()
+	resetStorage()
 	return map[string]interface{}{"ok": true}, nil
 }

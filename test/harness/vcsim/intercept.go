@@ -29,6 +29,10 @@ func (h *interceptor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		serveControl(w, r)
 		return
 	}
+	if strings.HasPrefix(r.URL.Path, folderPrefix) {
+		serveFolder(w, r, h.next)
+		return
+	}
 	if r.Method != http.MethodPost || !isSDKPath(r.URL.Path) {
 		h.next.ServeHTTP(w, r)
 		return

@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -39,6 +40,8 @@ type options struct {
 	watchStdin     bool
 	quiet          bool
 	trace          bool
+	datastoreKinds []string
+	iscsi          bool
 }
 
 // startup is the one JSON line printed on stdout once the server accepts connections.
@@ -70,7 +73,12 @@ func parseFlags() options {
 	flag.BoolVar(&o.watchStdin, "watch-stdin", true, "exit when stdin reaches EOF (the parent died or closed the pipe)")
 	flag.BoolVar(&o.quiet, "quiet", false, "discard the simulator's log output")
 	flag.BoolVar(&o.trace, "trace", false, "write SOAP traffic to stderr")
+	kinds := flag.String("datastore-kinds", "", "comma-separated kind of each datastore in name order: local (default), vmfs or nfs")
+	flag.BoolVar(&o.iscsi, "iscsi", false, "give each host a software iSCSI adapter with a static target and two LUNs")
 	flag.Parse()
+	if *kinds != "" {
+		o.datastoreKinds = strings.Split(*kinds, ",")
+	}
 	return o
 }
 
@@ -133,7 +141,9 @@ func run(o options) error {
 			model.Remove()
 		}
 	}()
-	installExtensions()
+	if err := installExtensions(o); err != nil {
+		return err
+	}
 
 	listen, err := url.Parse("//" + o.listen)
 	if err != nil {

@@ -47,6 +47,10 @@ func route(c soapCall) (string, bool) {
 		}
 		ensureHelper(&vmHelper{objHelper{types.ManagedObjectReference{Type: vmHelperType, Value: c.thisValue}}})
 		return vmHelperType, true
+	case "FileManager":
+		return routeFileManager(c)
+	case "HostStorageSystem":
+		return routeStorageSystem(c)
 	case "Task":
 		if c.method != "CancelTask" || lookupTask(c.thisValue) == nil {
 			return "", false
@@ -81,7 +85,11 @@ func realRef(helper types.ManagedObjectReference, kind string) types.ManagedObje
 }
 
 // installExtensions wires every extension into the registry once the model exists.
-func installExtensions() {
+func installExtensions(o options) error {
 	installPagingCollector()
 	installAutoStart()
+	if o.iscsi {
+		installIscsi()
+	}
+	return installStorage(o.datastoreKinds)
 }
