@@ -6,4 +6,6 @@ export * from './domain/index.js';
 export * from './snapshot/index.js';
 export * from './capabilities/index.js';
 export * from './sysinfo/index.js';
+export * from './pool/index.js';
+export * from './volume/index.js';
 export { parseUInt, parseInt10, parseMemoryKiB, parseCpuset, normalizeUuid } from './units.js';
