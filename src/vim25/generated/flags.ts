@@ -27,6 +27,8 @@ export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
   'FindAllByUuid',
   'FindChild',
   'FindByDatastorePath',
+  'RefreshDatastore',
+  'QueryVirtualDiskUuid',
 ]);
 
 /** Methods declared `task`: each starts a vSphere task and returns its reference; never repeated blindly. */
@@ -43,6 +45,14 @@ export const TASK_METHODS: ReadonlySet<string> = new Set([
   'RemoveSnapshot_Task',
   'AddStandaloneHost_Task',
   'DeleteDatastoreFile_Task',
+  'SearchDatastore_Task',
+  'SearchDatastoreSubFolders_Task',
+  'MoveDatastoreFile_Task',
+  'CreateVirtualDisk_Task',
+  'DeleteVirtualDisk_Task',
+  'CopyVirtualDisk_Task',
+  'ExtendVirtualDisk_Task',
+  'ZeroFillVirtualDisk_Task',
 ]);
 
 /** Each task method: the object it runs on (`this`) and its arguments. */
@@ -59,6 +69,14 @@ export interface TaskMethods {
   RemoveSnapshot_Task: { this: T.MoRef<'VirtualMachineSnapshot'>; args: { removeChildren: boolean; consolidate?: boolean } };
   AddStandaloneHost_Task: { this: T.MoRef<'Folder'>; args: { spec: T.HostConnectSpec; addConnected: boolean; license?: string } };
   DeleteDatastoreFile_Task: { this: T.MoRef<'FileManager'>; args: { name: string; datacenter?: T.MoRef<'Datacenter'> } };
+  SearchDatastore_Task: { this: T.MoRef<'HostDatastoreBrowser'>; args: { datastorePath: string; searchSpec?: T.HostDatastoreBrowserSearchSpec } };
+  SearchDatastoreSubFolders_Task: { this: T.MoRef<'HostDatastoreBrowser'>; args: { datastorePath: string; searchSpec?: T.HostDatastoreBrowserSearchSpec } };
+  MoveDatastoreFile_Task: { this: T.MoRef<'FileManager'>; args: { sourceName: string; sourceDatacenter?: T.MoRef<'Datacenter'>; destinationName: string; destinationDatacenter?: T.MoRef<'Datacenter'>; force?: boolean } };
+  CreateVirtualDisk_Task: { this: T.MoRef<'VirtualDiskManager'>; args: { name: string; datacenter?: T.MoRef<'Datacenter'>; spec: T.AnyVirtualDiskSpec } };
+  DeleteVirtualDisk_Task: { this: T.MoRef<'VirtualDiskManager'>; args: { name: string; datacenter?: T.MoRef<'Datacenter'> } };
+  CopyVirtualDisk_Task: { this: T.MoRef<'VirtualDiskManager'>; args: { sourceName: string; sourceDatacenter?: T.MoRef<'Datacenter'>; destName: string; destDatacenter?: T.MoRef<'Datacenter'>; destSpec?: T.AnyVirtualDiskSpec; force?: boolean } };
+  ExtendVirtualDisk_Task: { this: T.MoRef<'VirtualDiskManager'>; args: { name: string; datacenter?: T.MoRef<'Datacenter'>; newCapacityKb: number; eagerZero?: boolean } };
+  ZeroFillVirtualDisk_Task: { this: T.MoRef<'VirtualDiskManager'>; args: { name: string; datacenter?: T.MoRef<'Datacenter'> } };
 }
 
 /** The name of a method declared `task`. */

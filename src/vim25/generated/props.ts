@@ -155,6 +155,8 @@ export const HostSystemProps = {
   dnsHostName: 'config.network.dnsConfig.hostName' as PropPath<string>,
   dnsDomainName: 'config.network.dnsConfig.domainName' as PropPath<string>,
   autoStartManager: 'configManager.autoStartManager' as PropPath<T.MoRef<'HostAutoStartManager'>>,
+  storageDevice: 'config.storageDevice' as PropPath<T.HostStorageDeviceInfo>,
+  storageSystem: 'configManager.storageSystem' as PropPath<T.MoRef<'HostStorageSystem'>>,
 } as const;
 
 /** Property paths of HostAutoStartManager, each typed with its decoded value: read them with prop(). */
@@ -176,11 +178,13 @@ export const DatastoreProps = {
   summary: 'summary' as PropPath<T.DatastoreSummary>,
   host: 'host' as PropPath<T.DatastoreHostMount[]>,
   vm: 'vm' as PropPath<T.MoRef<'VirtualMachine'>[]>,
+  browser: 'browser' as PropPath<T.MoRef<'HostDatastoreBrowser'>>,
   url: 'summary.url' as PropPath<string>,
   accessible: 'summary.accessible' as PropPath<boolean>,
   capacity: 'summary.capacity' as PropPath<number>,
   freeSpace: 'summary.freeSpace' as PropPath<number>,
   type: 'summary.type' as PropPath<string>,
+  maintenanceMode: 'summary.maintenanceMode' as PropPath<string>,
 } as const;
 
 /** Property paths of StoragePod (inherited ones included), each typed with its decoded value: read them with prop(). */
