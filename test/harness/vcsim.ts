@@ -42,6 +42,10 @@ export interface SimulatorOptions {
   startTimeoutMs?: number;
   /** Parent of the launcher's TMPDIR (default /dev/shm when usable, else the OS temp dir). */
   tmpDir?: string;
+  /** Kind of each datastore in name order (-datastore-kinds): local (default), vmfs or nfs. */
+  datastoreKinds?: readonly ('local' | 'vmfs' | 'nfs')[];
+  /** Give each host a software iSCSI adapter with a static target and two LUNs (-iscsi). */
+  iscsi?: boolean;
 }
 
 /** The launcher's startup line, as printed on its stdout. */
@@ -191,6 +195,8 @@ function flagsFor(o: SimulatorOptions): string[] {
     args.push(flag, String(v));
   }
   if (o.sessionTimeoutMs !== undefined) args.push('-session-timeout', `${o.sessionTimeoutMs}ms`);
+  if (o.datastoreKinds !== undefined && o.datastoreKinds.length > 0) args.push('-datastore-kinds', o.datastoreKinds.join(','));
+  if (o.iscsi) args.push('-iscsi');
   args.push(`-tls=${o.tls ?? true}`);
   if (o.quiet) args.push('-quiet');
   if (o.trace) args.push('-trace');

@@ -2,8 +2,10 @@
 import type { Command, CommandTable } from '../command.js';
 import { domainCommands } from './domain/index.js';
 import { hostCommands } from './host/index.js';
+import { poolCommands } from './pool/index.js';
 import { snapshotCommands } from './snapshot/index.js';
 import { virshCommands } from './virsh/index.js';
+import { volumeCommands } from './volume/index.js';
 
 /** Throws when a command's options cannot be parsed unambiguously. */
 function checkOptions(cmd: Command): void {
@@ -41,4 +43,11 @@ export function buildTable(commands: readonly Command[]): CommandTable {
 }
 
 /** All commands. */
-export const COMMANDS: CommandTable = buildTable([...domainCommands, ...snapshotCommands, ...hostCommands, ...virshCommands]);
+export const COMMANDS: CommandTable = buildTable([
+  ...domainCommands,
+  ...snapshotCommands,
+  ...hostCommands,
+  ...poolCommands,
+  ...volumeCommands,
+  ...virshCommands,
+]);

@@ -135,7 +135,7 @@ export async function createVolume(conn: Connection, poolName: string, def: Volu
   const vol = await createdVolume(conn, pool, name);
   if (vol.capacity < def.capacity)
     opts.warn?.(
-      `the server created '${vol.path}' with a capacity of ${vol.capacity} bytes, not ${def.capacity}: it ignores the size (govmomi's simulator does)`,
+      `the server created '${vol.path}' with a capacity of ${vol.capacity} bytes, not ${def.capacity}: it ignored the requested size`,
     );
   return vol;
 }
@@ -192,6 +192,9 @@ export async function cloneVolume(
     what: `clone volume '${src.name}' to '${target.name}'`,
     volume: target.name,
     pool: pool.name,
+    ...(conn.isVCenter && sendSpec
+      ? { unimplemented: 'vCenter copies disks as they are (no destSpec): connect to the ESX host to change the type or adapter' }
+      : {}),
   };
   const dc = conn.host.datacenter.ref;
   const vdm = new VirtualDiskManagerHandle(conn.client);

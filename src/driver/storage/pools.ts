@@ -5,7 +5,7 @@
  * simulator) gets the path from the datastore URL instead, which real hosts make the same. Pools are always active,
  * persistent and autostarted.
  */
-import { InternalError, InvalidArgumentError, NotFoundError } from '../../errors.js';
+import { EsxError, InternalError, InvalidArgumentError, NotFoundError, OperationError } from '../../errors.js';
 import type { PoolDef, PoolType } from '../../conf/pool/index.js';
 import {
   DatastoreProps,
@@ -22,6 +22,7 @@ import {
 import type { Connection } from '../connect/connection.js';
 import { iscsiPools, refreshIscsiPool, type IscsiTarget } from './iscsi.js';
 import { md5Uuid } from './names.js';
+import { storageError } from './storage-errors.js';
 
 /** libvirt's pool states as virsh prints them ('running' when accessible). */
 export type PoolState = 'running' | 'inaccessible';
@@ -164,8 +165,16 @@ export async function lookupPool(conn: Connection, nameOrUuid: string): Promise<
 /** pool-refresh: the server rereads a datastore's capacity (RefreshDatastore) or rescans the iSCSI adapter. */
 export async function refreshPool(conn: Connection, nameOrUuid: string): Promise<StoragePool> {
   const pool = await lookupPool(conn, nameOrUuid);
-  if (pool.datastore !== undefined) await refreshDatastore(conn.client, pool.datastore);
-  else await refreshIscsiPool(conn, pool);
+  try {
+    if (pool.datastore !== undefined) await refreshDatastore(conn.client, pool.datastore);
+    else await refreshIscsiPool(conn, pool);
+  } catch (e) {
+    if (e instanceof EsxError && /malformed SOAP response/.test(e.message))
+      throw new OperationError(`cannot refresh pool '${pool.name}': the server's answer to RefreshDatastore is not a SOAP response`, {
+        cause: e,
+      });
+    throw storageError(e, { method: pool.datastore ? 'RefreshDatastore' : 'RescanHba', what: `refresh pool '${pool.name}'` });
+  }
   return pool;
 }
 

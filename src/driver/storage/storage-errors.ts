@@ -12,6 +12,8 @@ export interface StorageAction {
   /** The volume's name, for "already exists" and "locked". */
   volume?: string;
   pool?: string;
+  /** Why the server would not implement the call here (e.g. vCenter and CopyVirtualDisk_Task's destSpec). */
+  unimplemented?: string;
 }
 
 /** Maps a failure of a storage call to a clear one-line error; anything unrecognised is returned as it is. */
@@ -27,7 +29,7 @@ export function storageError(e: unknown, a: StorageAction): unknown {
       cause,
     );
   else if (isVimFault(e, 'MethodNotFound') || t === 'NotImplemented' || /does not implement/i.test(fault.faultString))
-    out = new UnsupportedError(`cannot ${a.what}: the server does not implement ${a.method}`, cause);
+    out = new UnsupportedError(`cannot ${a.what}: ${a.unimplemented ?? `the server does not implement ${a.method}`}`, cause);
   else if (isVimFault(e, 'FileLocked'))
     out = new InvalidStateError(
       `cannot ${a.what}: ${a.volume !== undefined ? `volume '${a.volume}'` : 'the file'} is locked (in use by a running VM)`,

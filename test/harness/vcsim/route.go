@@ -51,6 +51,8 @@ func route(c soapCall) (string, bool) {
 		return routeFileManager(c)
 	case "HostStorageSystem":
 		return routeStorageSystem(c)
+	case "Datastore":
+		return routeDatastore(c)
 	case "Task":
 		if c.method != "CancelTask" || lookupTask(c.thisValue) == nil {
 			return "", false

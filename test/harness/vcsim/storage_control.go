@@ -192,3 +192,33 @@ func (h *fileManagerHelper) CopyDatastoreFileTask(ctx *simulator.Context, req *t
 	req.This = h.fm().Self
 	return h.fm().CopyDatastoreFileTask(req)
 }
+
+// datastoreHelper answers RefreshDatastore, which vcsim 0.24.2 answers with an empty SOAP body (its response
+// object is left unset): the datastore's free space is reread and RefreshDatastoreResponse returned.
+type datastoreHelper struct{ objHelper }
+
+const datastoreHelperType = "EsxvirtDatastore"
+
+func routeDatastore(c soapCall) (string, bool) {
+	if c.method != "RefreshDatastore" {
+		return "", false
+	}
+	if _, ok := simulator.Map.Get(types.ManagedObjectReference{Type: "Datastore", Value: c.thisValue}).(*simulator.Datastore); !ok {
+		return "", false
+	}
+	ensureHelper(&datastoreHelper{objHelper{types.ManagedObjectReference{Type: datastoreHelperType, Value: c.thisValue}}})
+	return datastoreHelperType, true
+}
+
+func (h *datastoreHelper) RefreshDatastore(ctx *simulator.Context, req *types.RefreshDatastore) soap.HasFault {
+	ds, ok := simulator.Map.Get(types.ManagedObjectReference{Type: "Datastore", Value: h.Self.Value}).(*simulator.Datastore)
+	if !ok {
+		return &methods.RefreshDatastoreBody{Fault_: simulator.Fault("", &types.ManagedObjectNotFound{Obj: realRef(h.Self, "Datastore")})}
+	}
+	var res soap.HasFault
+	simulator.Map.WithLock(ds, func() { res = ds.RefreshDatastore(req) })
+	if res.Fault() != nil {
+		return res
+	}
+	return &methods.RefreshDatastoreBody{Res: &types.RefreshDatastoreResponse{}}
+}
