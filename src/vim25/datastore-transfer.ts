@@ -183,6 +183,7 @@ export function createDatastoreReadStream(ctx: VimContext, file: DatastoreFile, 
         resolveSize(total);
         // A server that ignores Range sends the whole file again: skip what was delivered (a restart, not a resume).
         let skip = res.status === 200 ? pos : 0;
+        if (skip > 0) opts.onEvent?.({ type: 'restart', at: pos, error: undefined });
         if (res.status === 206) {
           const m = /bytes\s+(\d+)-/.exec(String(res.headers['content-range'] ?? ''));
           if (m === null || Number(m[1]) !== pos)
@@ -219,7 +220,7 @@ export function createDatastoreReadStream(ctx: VimContext, file: DatastoreFile, 
         } catch (e) {
           res.body.destroy();
           if (++failures > retries || !isRetryableError(e)) throw e;
-          opts.onEvent?.({ type: res.status === 206 || pos === 0 ? 'resume' : 'restart', at: pos, error: e });
+          opts.onEvent?.({ type: 'resume', at: pos, error: e });
           await sleep(backoffDelay(failures, opts.retryDelayMs ?? 200, 5000), opts.signal);
         }
       }

@@ -50,3 +50,8 @@ export async function restrictLicence(sim: Simulator, restricted: boolean): Prom
 export async function hostDisk(sim: Simulator, path: string): Promise<HostDisk> {
   return (await sim.control('disk', { path })) as HostDisk;
 }
+
+/** Makes the next `n` calls of `method` run and then lose their answer (the connection closes before it). */
+export async function loseAnswers(sim: Simulator, method: string, n = 1): Promise<void> {
+  await sim.control('lose-answer', { method, n });
+}

@@ -89,9 +89,13 @@ function requireDatastore(pool: StoragePool, what: 'creation' | 'deletion' | 'wi
 export async function ensureDirectory(conn: Connection, pool: string, name: string): Promise<void> {
   const { dir } = splitName(name);
   if (dir === '') return;
-  if ((await statDatastoreFile(conn.client, datastoreFile(conn, pool, dir))).exists) return;
+  const exists = async (): Promise<boolean> => (await statDatastoreFile(conn.client, datastoreFile(conn, pool, dir))).exists;
+  if (await exists()) return;
   try {
-    await makeDirectory(conn.client, volumePathText(pool, dir), { datacenter: conn.host.datacenter.ref, createParents: true });
+    await converge(
+      () => makeDirectory(conn.client, volumePathText(pool, dir), { datacenter: conn.host.datacenter.ref, createParents: true }),
+      exists,
+    );
   } catch (e) {
     if (!isVimFault(e, 'FileAlreadyExists')) throw e;
   }

@@ -11,6 +11,7 @@ import { descriptorCapacity, detectVmdkKind, decodeSparseHeader, parseVmdkDescri
 import {
   DatastoreBrowserHandle,
   createDatastoreReadStream,
+  isRetryableError,
   isVimFault,
   statDatastoreFile,
   VirtualDiskManagerHandle,
@@ -21,6 +22,7 @@ import {
   type VmDiskFileInfo,
 } from '../../vim25/index.js';
 import { readBody } from '../../soap/transport.js';
+import { withRetry } from '../../soap/retry.js';
 import type { Connection } from '../connect/connection.js';
 import { iscsiLuns, type IscsiLun } from './iscsi.js';
 import { checkVolumeName, diskKey, escapedVolumeName, isDiskName, splitName } from './names.js';
@@ -132,8 +134,14 @@ async function search(conn: Connection, pool: StoragePool, folder: string, spec:
   const browser = new DatastoreBrowserHandle(conn.client, pool.browser);
   const datastorePath = formatDatastorePath({ datastore: pool.name, path: folder });
   const args = { datastorePath, searchSpec: spec };
-  const task = recurse ? await browser.searchSubFolders(args) : await browser.search(args);
-  const info = await task.wait({ description: `searching ${datastorePath}` });
+  // A search changes nothing: after a broken connection it is simply started again.
+  const info = await withRetry(
+    async () => {
+      const task = recurse ? await browser.searchSubFolders(args) : await browser.search(args);
+      return task.wait({ description: `searching ${datastorePath}` });
+    },
+    { isRetryable: isRetryableError, retries: 5, baseDelayMs: 200 },
+  );
   const result = info.result as HostDatastoreBrowserSearchResults | HostDatastoreBrowserSearchResults[] | undefined;
   return result === undefined ? [] : Array.isArray(result) ? result : [result];
 }

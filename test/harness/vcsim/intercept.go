@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"time"
@@ -62,13 +63,22 @@ func (h *interceptor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		time.Sleep(d)
 	}
 
+	lose := false
 	if call, ok := sniffCall(body); ok {
+		lose = answers.lose(call.method)
 		if helperType, ok := route(call); ok {
 			body = retarget(body, call, helperType)
 		}
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	r.ContentLength = int64(len(body))
+	if lose {
+		// The call runs, then the connection breaks before the answer: the client cannot tell whether it ran.
+		h.next.ServeHTTP(httptest.NewRecorder(), r)
+		control.dropped.Add(1)
+		abortConnection(w, false)
+		return
+	}
 	h.next.ServeHTTP(w, r)
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/mo"
 	"github.com/vmware/govmomi/vim25/types"
 )
 
@@ -15,12 +16,17 @@ const (
 	taskHelperType = "EsxvirtTask"
 )
 
-// objHelper is a method-only registry object standing for the real object with the same moid.
+// objHelper is a method-only registry object standing for the real object with the same moid. It
+// embeds an mo type because vcsim digs one out of every registry object (FindByDatastorePath walks
+// them all and panics on an object without one).
 type objHelper struct {
-	Self types.ManagedObjectReference
+	mo.ExtensibleManagedObject
 }
 
-func (h *objHelper) Reference() types.ManagedObjectReference { return h.Self }
+// helperRef makes the objHelper of a helper type standing for the object with moid `value`.
+func helperRef(helperType, value string) objHelper {
+	return objHelper{mo.ExtensibleManagedObject{Self: types.ManagedObjectReference{Type: helperType, Value: value}}}
+}
 
 // vmHelper implements VirtualMachine methods vcsim lacks (vm_ext.go).
 type vmHelper struct{ objHelper }
@@ -45,7 +51,7 @@ func route(c soapCall) (string, bool) {
 		if lookupVM(c.thisValue) == nil {
 			return "", false // let vcsim answer ManagedObjectNotFound for the real type
 		}
-		ensureHelper(&vmHelper{objHelper{types.ManagedObjectReference{Type: vmHelperType, Value: c.thisValue}}})
+		ensureHelper(&vmHelper{helperRef(vmHelperType, c.thisValue)})
 		return vmHelperType, true
 	case "FileManager":
 		return routeFileManager(c)
@@ -57,7 +63,7 @@ func route(c soapCall) (string, bool) {
 		if c.method != "CancelTask" || lookupTask(c.thisValue) == nil {
 			return "", false
 		}
-		ensureHelper(&taskHelper{objHelper{types.ManagedObjectReference{Type: taskHelperType, Value: c.thisValue}}})
+		ensureHelper(&taskHelper{helperRef(taskHelperType, c.thisValue)})
 		return taskHelperType, true
 	}
 	return "", false

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/vmware/govmomi/simulator"
 	"github.com/vmware/govmomi/vim25/methods"
@@ -18,10 +19,46 @@ func init() {
 	controlRoutes["transfers"] = controlTransfers
 	controlRoutes["license"] = controlLicense
 	controlRoutes["disk"] = controlDisk
+	controlRoutes["lose-answer"] = controlLoseAnswer
 }
 
-// controlTransferFault arms the next n /folder requests to be cut after `after` body bytes;
-// expire=1 also terminates every session at that moment.
+// lostAnswers arms calls of a method to be executed with their answer lost (the connection closed
+// before it is sent), as when a network fails at the worst moment.
+type lostAnswers struct {
+	mu      sync.Mutex
+	pending map[string]int
+}
+
+var answers = lostAnswers{pending: map[string]int{}}
+
+func (a *lostAnswers) lose(method string) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.pending[method] > 0 {
+		a.pending[method]--
+		return true
+	}
+	return false
+}
+
+// controlLoseAnswer arms the next n calls of `method` to run and then lose their answer.
+func controlLoseAnswer(r *http.Request) (interface{}, error) {
+	method := r.URL.Query().Get("method")
+	n, err := intParam(r, "n", 1)
+	if err != nil {
+		return nil, err
+	}
+	if method == "" || n < 0 {
+		return nil, fmt.Errorf("want method and n >= 0")
+	}
+	answers.mu.Lock()
+	answers.pending[method] += n
+	answers.mu.Unlock()
+	return map[string]interface{}{"ok": true}, nil
+}
+
+// controlTransferFault arms the next n /folder transfers whose body reaches `after` bytes to be cut
+// there; expire=1 also terminates every session at that moment.
 func controlTransferFault(r *http.Request) (interface{}, error) {
 	after, err := intParam(r, "after", 0)
 	if err != nil {
@@ -112,6 +149,9 @@ func controlDisk(r *http.Request) (interface{}, error) {
 
 func resetStorage() {
 	folder.reset()
+	answers.mu.Lock()
+	answers.pending = map[string]int{}
+	answers.mu.Unlock()
 	storage.mu.Lock()
 	storage.restricted = false
 	storage.mu.Unlock()
@@ -130,7 +170,7 @@ func routeFileManager(c soapCall) (string, bool) {
 	default:
 		return "", false
 	}
-	ensureHelper(&fileManagerHelper{objHelper{types.ManagedObjectReference{Type: fileManagerHelperType, Value: c.thisValue}}})
+	ensureHelper(&fileManagerHelper{helperRef(fileManagerHelperType, c.thisValue)})
 	return fileManagerHelperType, true
 }
 
@@ -206,7 +246,7 @@ func routeDatastore(c soapCall) (string, bool) {
 	if _, ok := simulator.Map.Get(types.ManagedObjectReference{Type: "Datastore", Value: c.thisValue}).(*simulator.Datastore); !ok {
 		return "", false
 	}
-	ensureHelper(&datastoreHelper{objHelper{types.ManagedObjectReference{Type: datastoreHelperType, Value: c.thisValue}}})
+	ensureHelper(&datastoreHelper{helperRef(datastoreHelperType, c.thisValue)})
 	return datastoreHelperType, true
 }
 

@@ -21,7 +21,8 @@ import (
 // request needs a live session cookie (or HTTP Basic credentials), else 401, so a session that
 // expired during a long transfer shows on the next request; PUT answers 201 for a new file and 200
 // for a replaced one. For tests, a transfer can be cut after a number of body bytes (optionally
-// expiring every session at that moment) and throttled.
+// expiring every session at that moment) and throttled. A fault waits for the first body that reaches
+// its byte count, so small requests (probes, descriptors) pass.
 
 // transferFault is one armed failure of a future /folder request.
 type transferFault struct {
@@ -42,10 +43,12 @@ type folderState struct {
 
 var folder folderState
 
-func (s *folderState) take() (transferFault, bool) {
+// cutAt reports whether a body that reached `n` bytes is cut now: the first armed fault whose byte count it
+// reached is used up (requests with shorter bodies, such as one-byte probes, leave it armed).
+func (s *folderState) cutAt(n int64) (transferFault, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.faults) == 0 {
+	if len(s.faults) == 0 || n < s.faults[0].after {
 		return transferFault{}, false
 	}
 	f := s.faults[0]
@@ -94,31 +97,33 @@ func serveFolder(w http.ResponseWriter, r *http.Request, next http.Handler) {
 		http.Error(w, "Unauthorized", http.StatusUnauthorized)
 		return
 	}
-	fault, armed := folder.take()
-	cut := func() {
-		folder.cuts.Add(1)
-		if fault.expire {
-			expireSessions()
-		}
-	}
 	switch r.Method {
 	case http.MethodPut:
 		folder.puts.Add(1)
-		servePut(w, r, fault, armed, cut)
+		servePut(w, r)
 	case http.MethodGet, http.MethodHead:
 		folder.gets.Add(1)
 		if r.Header.Get("Range") != "" {
 			folder.ranges.Add(1)
 		}
-		cw := &cuttingWriter{ResponseWriter: w, fault: fault, armed: armed, onCut: cut, rate: folder.bytesPerSecond()}
+		cw := &cuttingWriter{ResponseWriter: w, rate: folder.bytesPerSecond()}
 		next.ServeHTTP(cw, r)
 	default:
 		next.ServeHTTP(w, r)
 	}
 }
 
+// cut ends a transfer as a broken connection would, expiring the sessions first when the fault says so.
+func cut(w http.ResponseWriter, f transferFault) {
+	folder.cuts.Add(1)
+	if f.expire {
+		expireSessions()
+	}
+	abortConnection(w, false)
+}
+
 // servePut writes the body to the datastore file, creating parent directories as vcsim does.
-func servePut(w http.ResponseWriter, r *http.Request, fault transferFault, armed bool, cut func()) {
+func servePut(w http.ResponseWriter, r *http.Request) {
 	ds := datastoreByName(r.URL.Query().Get("dsName"))
 	if ds == nil {
 		http.Error(w, "no such datastore", http.StatusNotFound)
@@ -138,20 +143,32 @@ func servePut(w http.ResponseWriter, r *http.Request, fault transferFault, armed
 		return
 	}
 	defer f.Close()
-	var src io.Reader = r.Body
-	if armed {
-		src = io.LimitReader(r.Body, fault.after)
-	}
-	src = throttle(src, folder.bytesPerSecond())
-	n, err := io.Copy(f, src)
-	if armed && n >= fault.after {
-		cut()
-		abortConnection(w, false)
-		return
-	}
-	if err != nil {
-		// The client went away: a real host keeps what arrived; so do we.
-		return
+	src := throttle(r.Body, folder.bytesPerSecond())
+	buf := make([]byte, 256*1024)
+	var n int64
+	for {
+		k, err := src.Read(buf)
+		if k > 0 {
+			if fault, ok := folder.cutAt(n + int64(k)); ok {
+				if m := fault.after - n; m > 0 {
+					_, _ = f.Write(buf[:m])
+				}
+				cut(w, fault)
+				return
+			}
+			if _, werr := f.Write(buf[:k]); werr != nil {
+				http.Error(w, werr.Error(), http.StatusInternalServerError)
+				return
+			}
+			n += int64(k)
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			// The client went away: a real host keeps what arrived; so do we.
+			return
+		}
 	}
 	if existed {
 		w.WriteHeader(http.StatusOK)
@@ -160,13 +177,10 @@ func servePut(w http.ResponseWriter, r *http.Request, fault transferFault, armed
 	}
 }
 
-// cuttingWriter passes a response through, throttled, and cuts the connection once `after` body
-// bytes went out when armed.
+// cuttingWriter passes a response through, throttled, and cuts the connection once an armed
+// transfer fault's byte count went out.
 type cuttingWriter struct {
 	http.ResponseWriter
-	fault   transferFault
-	armed   bool
-	onCut   func()
 	rate    int64
 	written int64
 	done    bool
@@ -176,14 +190,17 @@ func (c *cuttingWriter) Write(p []byte) (int, error) {
 	if c.done {
 		return 0, errors.New("connection cut")
 	}
-	if c.armed && c.written+int64(len(p)) >= c.fault.after {
-		k := c.fault.after - c.written
+	if fault, ok := folder.cutAt(c.written + int64(len(p))); ok {
+		k := fault.after - c.written
 		if k > 0 {
 			_, _ = c.ResponseWriter.Write(p[:k])
 		}
 		c.written += k
 		c.done = true
-		c.onCut()
+		folder.cuts.Add(1)
+		if fault.expire {
+			expireSessions()
+		}
 		c.abort()
 		return int(k), errors.New("connection cut")
 	}

@@ -87,7 +87,7 @@ func routeStorageSystem(c soapCall) (string, bool) {
 	if c.method != "RescanHba" {
 		return "", false
 	}
-	ensureHelper(&storageSystemHelper{objHelper{types.ManagedObjectReference{Type: storageSystemHelperType, Value: c.thisValue}}})
+	ensureHelper(&storageSystemHelper{helperRef(storageSystemHelperType, c.thisValue)})
 	return storageSystemHelperType, true
 }
 
