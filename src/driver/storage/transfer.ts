@@ -346,7 +346,9 @@ export async function downloadVolume(
   const signal = opts.signal ? { signal: opts.signal } : {};
   try {
     if (typeof dest === 'string') {
-      await writeLocalFile(dest, opts.force === true, (partial) => pipeline(stream, createWriteStream(partial), signal));
+      await writeLocalFile(dest, opts.force === true, (partial) =>
+        pipeline(stream, createWriteStream(partial, { highWaterMark: 1024 * 1024 }), signal),
+      );
     } else {
       await pipeline(stream, dest, signal);
     }
