@@ -100,7 +100,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
       const r = { upOurs: [] as number[], upCurl: [] as number[], downOurs: [] as number[], downCurl: [] as number[] };
       const lib = { up: [] as number[], down: [] as number[] };
       let rss = 0;
-      const idle = process.memoryUsage().rss;
+      let idle = process.memoryUsage().rss;
       const rounds = size >= 512 * MiB ? 3 : 5;
       for (let round = 0; round <= rounds; round++) {
         const a = await timed(
@@ -125,9 +125,13 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
           idle,
           opts.sampleRss,
         );
+        // The first round warms up (page cache, JIT, the connection pool, buffers); it is not counted, and the
+        // idle level is taken after it.
+        if (round === 0) {
+          idle = process.memoryUsage().rss;
+          continue;
+        }
         rss = Math.max(rss, a.rss, c.rss, e.rss, f.rss);
-        // The first round warms up (page cache, JIT, the connection pool); it is not counted.
-        if (round === 0) continue;
         r.upOurs.push(a.ms);
         r.upCurl.push(b);
         r.downOurs.push(c.ms);

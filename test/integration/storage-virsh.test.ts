@@ -144,7 +144,10 @@ describe('pool and volume commands byte for byte against virsh 9.0', virsh.optio
     const outputs: Record<'ours' | 'theirs', string[]> = { ours: [], theirs: [] };
     for (const tool of ['theirs', 'ours'] as const) {
       const d = `w-${tool}`;
-      writeFileSync(xml, `<volume><name>${d}/fromxml.vmdk</name><capacity unit='M'>8</capacity><allocation>0</allocation><target><format type='vmdk'/></target></volume>`);
+      writeFileSync(
+        xml,
+        `<volume><name>${d}/fromxml.vmdk</name><capacity unit='M'>8</capacity><allocation>0</allocation><target><format type='vmdk'/></target></volume>`,
+      );
       const steps: string[][] = [
         ['vol-create-as', 'LocalDS_0', `${d}/a.vmdk`, '8M', '--format', 'vmdk', '--allocation', '0'],
         ['vol-create', 'LocalDS_0', xml],
