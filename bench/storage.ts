@@ -110,7 +110,11 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         );
         const b = await curl(['-T', src, '-b', cookie, url]);
         const c = await timed(
-          () => pipeline(createDatastoreReadStream(conn.client, file).stream, createWriteStream(join(local, 'down-ours.bin'))),
+          () =>
+            pipeline(
+              createDatastoreReadStream(conn.client, file).stream,
+              createWriteStream(join(local, 'down-ours.bin'), { highWaterMark: MiB }),
+            ),
           idle,
           opts.sampleRss,
         );

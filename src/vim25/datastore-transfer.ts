@@ -65,9 +65,6 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Bytes handed on at once by read streams: large enough to amortise per-chunk costs, small enough to stay bounded. */
-const BATCH = 256 * 1024;
-
 function what(method: string, file: DatastoreFile): string {
   return `${method} ${formatDatastorePath(file)} (datacenter '${file.dcPath}')`;
 }
@@ -141,113 +138,177 @@ export async function statDatastoreFile(ctx: VimContext, file: DatastoreFile, op
 }
 
 /**
+ * A datastore file as a Readable that resumes: each attempt is one GET (ranged after the first byte), whose body's
+ * chunks are pushed as they arrive, the body paused while the consumer is behind. A transient failure opens a new
+ * request at the next byte after a backoff; a server that ignores Range is read from the start, skipping what was
+ * delivered.
+ */
+class ResumingReader extends Readable {
+  readonly #ctx: VimContext;
+  readonly #file: DatastoreFile;
+  readonly #url: string;
+  readonly #opts: ReadStreamOptions;
+  readonly #start: number;
+  readonly #end: number | undefined;
+  readonly #retries: number;
+  readonly #onSize: (n: number | undefined) => void;
+  #pos: number;
+  #failures = 0;
+  #total: number | undefined;
+  #body: Readable | undefined;
+  #opening = false;
+  #attempt = 0;
+
+  constructor(ctx: VimContext, file: DatastoreFile, opts: ReadStreamOptions, onSize: (n: number | undefined) => void) {
+    super({ highWaterMark: 1024 * 1024 });
+    this.#ctx = ctx;
+    this.#file = file;
+    this.#url = datastoreFileUrl(file, file.dcPath);
+    this.#opts = opts;
+    this.#start = opts.offset ?? 0;
+    this.#end = opts.length === undefined ? undefined : this.#start + opts.length;
+    this.#retries = opts.retries ?? 5;
+    this.#onSize = onSize;
+    this.#pos = this.#start;
+  }
+
+  override _read(): void {
+    if (this.#body !== undefined) this.#body.resume();
+    else if (!this.#opening) void this.#open();
+  }
+
+  override _destroy(err: Error | null, cb: (e?: Error | null) => void): void {
+    this.#attempt++;
+    this.#body?.destroy();
+    this.#body = undefined;
+    this.#onSize(this.#total);
+    cb(err);
+  }
+
+  #finish(): void {
+    this.#attempt++;
+    this.#body = undefined;
+    this.#onSize(this.#total);
+    this.push(null);
+  }
+
+  async #open(): Promise<void> {
+    this.#opening = true;
+    const attempt = ++this.#attempt;
+    const headers: Record<string, string> = {};
+    const pos = this.#pos;
+    if (pos > 0 || this.#end !== undefined) headers.range = `bytes=${pos}-${this.#end === undefined ? '' : this.#end - 1}`;
+    let res: TransportResponse;
+    try {
+      res = await withSession(
+        this.#ctx,
+        'GET',
+        () => this.#ctx.transport.get(this.#url, { headers, ...(this.#opts.signal ? { signal: this.#opts.signal } : {}) }),
+        this.#opts.onEvent,
+      );
+      if (attempt !== this.#attempt || this.destroyed) {
+        res.body.destroy();
+        return;
+      }
+      if (res.status === 416) {
+        // Asked past the end: the file ends here (an empty file, or an offset beyond its size).
+        res.body.resume();
+        this.#total ??= rangeTotal(res) ?? pos;
+        this.#opening = false;
+        this.#finish();
+        return;
+      }
+      if (res.status !== 200 && res.status !== 206) await failStatus(res, 'GET', this.#file);
+      if (res.status === 206) {
+        const m = /bytes\s+(\d+)-/.exec(String(res.headers['content-range'] ?? ''));
+        if (m === null || Number(m[1]) !== pos)
+          throw new OperationError(`${what('GET', this.#file)}: the server answered a range starting at ${m?.[1] ?? '?'}, not ${pos}`);
+      }
+    } catch (e) {
+      this.#opening = false;
+      this.#failed(e, attempt);
+      return;
+    }
+    this.#opening = false;
+    this.#total ??= rangeTotal(res);
+    this.#onSize(this.#total);
+    this.#attach(res, attempt);
+  }
+
+  #attach(res: TransportResponse, attempt: number): void {
+    const body = res.body;
+    this.#body = body;
+    // A server that ignores Range sends the whole file again: skip what was delivered (a restart, not a resume).
+    let skip = res.status === 200 ? this.#pos : 0;
+    if (skip > 0) this.#opts.onEvent?.({ type: 'restart', at: this.#pos, error: undefined });
+    const expected = Number(res.headers['content-length']);
+    let received = 0;
+    const end = this.#end;
+    body.on('data', (raw: Buffer) => {
+      if (attempt !== this.#attempt) return;
+      received += raw.length;
+      let chunk = raw;
+      if (skip > 0) {
+        const k = Math.min(skip, chunk.length);
+        skip -= k;
+        chunk = chunk.subarray(k);
+      }
+      if (end !== undefined && this.#pos + chunk.length > end) chunk = chunk.subarray(0, end - this.#pos);
+      if (chunk.length === 0) return;
+      this.#pos += chunk.length;
+      this.#failures = 0;
+      const want = end ?? this.#total;
+      this.#opts.onProgress?.({ done: this.#pos - this.#start, total: want === undefined ? undefined : want - this.#start });
+      const more = this.push(chunk);
+      if (end !== undefined && this.#pos >= end) {
+        body.destroy();
+        this.#finish();
+      } else if (!more) body.pause();
+    });
+    body.on('end', () => {
+      if (attempt !== this.#attempt) return;
+      if (Number.isSafeInteger(expected) && received < expected) {
+        const err = new ConnectionError(`${what('GET', this.#file)}: the connection closed after ${received} of ${expected} bytes`, {
+          cause: Object.assign(new Error('short body'), { code: 'ECONNRESET' }),
+        });
+        this.#failed(err, attempt);
+        return;
+      }
+      this.#finish();
+    });
+    body.on('error', (e: unknown) => this.#failed(e, attempt));
+  }
+
+  #failed(e: unknown, attempt: number): void {
+    if (attempt !== this.#attempt || this.destroyed) return;
+    this.#attempt++;
+    this.#body?.destroy();
+    this.#body = undefined;
+    if (++this.#failures > this.#retries || !isRetryableError(e) || this.#opts.signal?.aborted === true) {
+      this.destroy(e instanceof Error ? e : new OperationError(String(e)));
+      return;
+    }
+    this.#opts.onEvent?.({ type: 'resume', at: this.#pos, error: e });
+    this.#opening = true;
+    sleep(backoffDelay(this.#failures, this.#opts.retryDelayMs ?? 200, 5000), this.#opts.signal).then(
+      () => {
+        this.#opening = false;
+        if (!this.destroyed) void this.#open();
+      },
+      (err: unknown) => this.destroy(err instanceof Error ? err : new OperationError(String(err))),
+    );
+  }
+}
+
+/**
  * Opens a datastore file for reading from `offset` for `length` bytes. A broken connection resumes at the next
  * byte with a Range request; an expired session is renewed first. The stream errors with NotFoundError when the
  * file does not exist, and with the last error after `retries` failures in a row.
  */
 export function createDatastoreReadStream(ctx: VimContext, file: DatastoreFile, opts: ReadStreamOptions = {}): DatastoreReadStream {
-  const url = datastoreFileUrl(file, file.dcPath);
-  const start = opts.offset ?? 0;
-  const end = opts.length === undefined ? undefined : start + opts.length;
-  const retries = opts.retries ?? 5;
   let resolveSize: (n: number | undefined) => void = () => undefined;
   const size = new Promise<number | undefined>((r) => (resolveSize = r));
-  // Rejections surface through the stream; the promise resolves undefined then.
-  const body = async function* (): AsyncGenerator<Buffer> {
-    let pos = start;
-    let failures = 0;
-    let total: number | undefined;
-    // TLS delivers 16 KiB records; handing them on in batches saves a write (and a stream hop) per record.
-    let batch: Buffer[] = [];
-    let batched = 0;
-    const flush = (): Buffer => {
-      const out = batch.length === 1 ? (batch[0] as Buffer) : Buffer.concat(batch, batched);
-      batch = [];
-      batched = 0;
-      const want = end ?? total;
-      opts.onProgress?.({ done: pos - start, total: want === undefined ? undefined : want - start });
-      return out;
-    };
-    try {
-      while (end === undefined || pos < end) {
-        const headers: Record<string, string> = {};
-        if (pos > 0 || end !== undefined) headers.range = `bytes=${pos}-${end === undefined ? '' : end - 1}`;
-        let res: TransportResponse;
-        try {
-          res = await withSession(
-            ctx,
-            'GET',
-            () => ctx.transport.get(url, { headers, ...(opts.signal ? { signal: opts.signal } : {}) }),
-            opts.onEvent,
-          );
-        } catch (e) {
-          if (++failures > retries || !isRetryableError(e)) throw e;
-          await sleep(backoffDelay(failures, opts.retryDelayMs ?? 200, 5000), opts.signal);
-          continue;
-        }
-        if (res.status === 416) {
-          // Asked past the end: the file ends here (an empty file, or an offset beyond its size).
-          res.body.resume();
-          total ??= rangeTotal(res) ?? pos;
-          resolveSize(total);
-          return;
-        }
-        if (res.status !== 200 && res.status !== 206) await failStatus(res, 'GET', file);
-        total ??= rangeTotal(res);
-        resolveSize(total);
-        // A server that ignores Range sends the whole file again: skip what was delivered (a restart, not a resume).
-        let skip = res.status === 200 ? pos : 0;
-        if (skip > 0) opts.onEvent?.({ type: 'restart', at: pos, error: undefined });
-        if (res.status === 206) {
-          const m = /bytes\s+(\d+)-/.exec(String(res.headers['content-range'] ?? ''));
-          if (m === null || Number(m[1]) !== pos)
-            throw new OperationError(`${what('GET', file)}: the server answered a range starting at ${m?.[1] ?? '?'}, not ${pos}`);
-        }
-        const expected = Number(res.headers['content-length']);
-        let received = 0;
-        try {
-          for await (const raw of res.body as AsyncIterable<Buffer>) {
-            received += raw.length;
-            let chunk = raw;
-            if (skip > 0) {
-              const k = Math.min(skip, chunk.length);
-              skip -= k;
-              chunk = chunk.subarray(k);
-            }
-            if (end !== undefined && pos + chunk.length > end) chunk = chunk.subarray(0, end - pos);
-            if (chunk.length === 0) continue;
-            pos += chunk.length;
-            failures = 0;
-            batch.push(chunk);
-            batched += chunk.length;
-            if (batched >= BATCH) yield flush();
-            if (end !== undefined && pos >= end) {
-              res.body.destroy();
-              if (batched > 0) yield flush();
-              return;
-            }
-          }
-          if (Number.isSafeInteger(expected) && received < expected)
-            throw new ConnectionError(`${what('GET', file)}: the connection closed after ${received} of ${expected} bytes`, {
-              cause: Object.assign(new Error('short body'), { code: 'ECONNRESET' }),
-            });
-          if (batched > 0) yield flush();
-          return;
-        } catch (e) {
-          res.body.destroy();
-          // What arrived before the break is good: it goes out before the rest is asked for.
-          if (batched > 0) yield flush();
-          if (++failures > retries || !isRetryableError(e)) throw e;
-          opts.onEvent?.({ type: 'resume', at: pos, error: e });
-          await sleep(backoffDelay(failures, opts.retryDelayMs ?? 200, 5000), opts.signal);
-        }
-      }
-    } finally {
-      resolveSize(total);
-    }
-  };
-  const stream = Readable.from(body(), { objectMode: false, highWaterMark: 1024 * 1024 });
-  return { stream, size };
+  return { stream: new ResumingReader(ctx, file, opts, (n) => resolveSize(n)), size };
 }
 
 /** A source of upload bytes: a fresh stream per attempt (so a failed upload can start over), and its size. */
