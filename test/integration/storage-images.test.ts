@@ -140,3 +140,29 @@ describe('VMDK images in and out (qemu-img as the reference)', qemu.options, () 
     assert.match(dumped, /<disk type='file' device='cdrom'>\n\s+<source file='\[LocalDS_0\] iso\/boot\.iso'\/>/);
   });
 });
+
+describe('VMDK images and transfers through a vCenter', qemu.options, () => {
+  let t: StorageTarget;
+  const tmp = mkdtempSync(join(tmpdir(), 'esxvirt-img-vpx-'));
+  before(async () => {
+    qemu.value();
+    t = await startStorageTarget({ model: 'vpx' });
+  });
+  after(async () => t?.stop());
+
+  it('imports a streamOptimized image, exports it back, uploads and downloads through the datacenter DC0', async () => {
+    const raw = rawDisk(tmp);
+    const image = join(tmp, 'so.vmdk');
+    qemuImg('convert', '-f', 'raw', '-O', 'vmdk', '-o', 'subformat=streamOptimized', raw, image);
+    await t.ok('vol-import', 'LocalDS_0', image, 'vc/so.vmdk');
+    const out = join(tmp, 'back.vmdk');
+    await t.ok('vol-export', '--pool', 'LocalDS_0', 'vc/so.vmdk', out, '--subformat', 'monolithicSparse');
+    qemuImg('compare', '-f', 'raw', '-F', 'vmdk', raw, out);
+    const flat = join(tmp, 'so.flat');
+    await t.ok('vol-download', '[LocalDS_0] vc/so-flat.vmdk', flat);
+    assert.equal(await sha256File(flat), await sha256File(raw));
+    await t.ok('vol-upload', '--pool', 'LocalDS_0', 'vc/raw.img', raw);
+    assert.match(await t.ok('vol-info', '--pool', 'LocalDS_0', 'vc/raw.img'), /Capacity: {7}64\.00 MiB\n/);
+    assert.deepEqual(partialFiles(await t.poolDir('LocalDS_0')), []);
+  });
+});
