@@ -14,10 +14,12 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { downloadVolume, openVolume, uploadVolume } from '../../src/driver/storage/index.js';
 import { readBody } from '../../src/soap/transport.js';
+import { external, runnable } from '../support/external.js';
 import { cutTransfers, throttleTransfers, transferCounts } from '../harness/storage-control.js';
 import { partialFiles, sha256File, startStorageTarget, writeRandomFile, type StorageTarget } from './storage-support.js';
 
 const MiB = 1024 * 1024;
+const scriptTool = external('script (util-linux)', () => runnable('script', ['--version']), 'apt-get install util-linux');
 const tmp = mkdtempSync(join(tmpdir(), 'esxvirt-xfer-'));
 const big = join(tmp, 'big.bin');
 const bigSum = writeRandomFile(big, 64 * MiB);
@@ -172,6 +174,26 @@ describe('transfers on an ESX host', () => {
     const r = await t.fails('vol-upload', '--pool', 'LocalDS_0', 'data/huge.img', huge);
     assert.match(r.message, /^not enough free space on pool 'LocalDS_0': the upload needs 4398046511104 bytes, \d+ are available$/);
     assert.equal((await transferCounts(t.sim)).puts, puts);
+  });
+
+  it('progress on a terminal: one line rewritten in place, none when standard error is not a terminal', scriptTool.options, async () => {
+    const cmd = [join(process.cwd(), 'bin/esxvirt'), '-c', t.uri, 'vol-upload', '--pool', 'LocalDS_0', 'data/progress.bin', big]
+      .map((a) => `'${a.replace(/'/g, "'\\''")}'`)
+      .join(' ');
+    const out = await new Promise<string>((resolve, reject) => {
+      // script(1) runs the command on a pseudo-terminal and copies what it shows.
+      const child = spawn(scriptTool.value(), ['-qec', cmd, '/dev/null'], {
+        env: { ...process.env, LIBVIRT_AUTH_FILE: t.authFile, ESXVIRT_NODE: process.execPath },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let text = '';
+      child.stdout.setEncoding('utf8').on('data', (x: string) => (text += x));
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`exit ${code}: ${text}`))));
+    });
+    assert.match(out, new RegExp(`\\ruploading ${big.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: 64\\.00 MiB of 64\\.00 MiB \\(100%\\)`));
+    const plain = await t.cli('vol-upload', '--pool', 'LocalDS_0', 'data/progress.bin', big, '--force');
+    assert.equal(plain.stderr, '');
   });
 
   it('library: uploads a stream and reads a volume as a stream', async () => {
