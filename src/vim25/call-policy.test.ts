@@ -45,10 +45,10 @@ test('the declared idempotent set is the one the retry policy always had; tasks 
     'FindByUuid',
     'FindChild',
     'Login',
-    // reads added for migration: host lookups, vMotion compatibility, DRS's ranking
+    // reads added for migration (vMotion compatibility, DRS's ranking) and storage (a disk's UUID, free space)
     'QueryVMotionCompatibility',
-    'RecommendHostsForVm',
     'QueryVirtualDiskUuid',
+    'RecommendHostsForVm',
     'RefreshDatastore',
     'RetrieveProperties',
     'RetrievePropertiesEx',

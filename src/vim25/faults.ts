@@ -96,8 +96,12 @@ const FAULT_WORDS: ReadonlyMap<string, (d: Detail) => string> = new Map<string, 
   ],
   [
     'InvalidPowerState',
-    (d) =>
-      `the VM is ${str(d, 'existingState') ?? 'in another power state'}${str(d, 'requestedState') ? `; the operation needs it ${str(d, 'requestedState')}` : ''}`,
+    (d) => {
+      const existing = str(d, 'existingState');
+      const requested = str(d, 'requestedState');
+      const needs = requested !== undefined && requested !== existing ? `; the operation needs it ${requested}` : '';
+      return `the VM is ${existing ?? 'in another power state'}${needs}`;
+    },
   ],
   ['TaskInProgress', () => 'another task is running on the object; wait for it or cancel it (domjobabort)'],
   ['InvalidState', () => 'the object is not in a state that allows the operation'],

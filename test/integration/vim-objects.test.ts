@@ -61,7 +61,7 @@ describe('vim25 object handles (vCenter simulator)', () => {
     const again = await new VirtualMachineHandle(c, b).powerOn();
     const err = await again.wait().catch((e: unknown) => e);
     assert.ok(err instanceof InvalidStateError, String(err));
-    assert.match(err.message, /^PowerOnVM_Task on VM 'DC0_C0_RP0_VM1': InvalidPowerState/);
+    assert.match(err.message, /^PowerOnVM_Task on VM 'DC0_C0_RP0_VM1': the VM is poweredOn \(InvalidPowerState\)$/);
   });
 
   it('one task per VM and connection until its wait ends; questions answered per auto_answer', async () => {

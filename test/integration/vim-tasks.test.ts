@@ -53,7 +53,7 @@ describe('vim25 tasks and questions (vCenter simulator)', () => {
     const err = await runVmTask(c, vm, 'PowerOnVM_Task', () => PowerOnVM_Task(c.soap, vm, {})).catch((e: unknown) => e);
     assert.ok(err instanceof InvalidStateError, String(err));
     assert.equal(vimFaultType(err), 'InvalidPowerState');
-    assert.match(err.message, /^PowerOnVM_Task on VM 'DC0_C0_RP0_VM0': InvalidPowerState/);
+    assert.match(err.message, /^PowerOnVM_Task on VM 'DC0_C0_RP0_VM0': the VM is poweredOn \(InvalidPowerState\)$/);
   });
 
   it('auto_answer: a question raised by the task is answered with the default choice and the task completes', async () => {
