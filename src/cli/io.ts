@@ -1,19 +1,41 @@
 /** Input and output helpers for commands: `-` is stdin; stdout carries data only. */
-import { readFile } from 'node:fs/promises';
-import { NotFoundError, OperationError } from '../errors.js';
+import { open } from 'node:fs/promises';
+import { ConfigError, NotFoundError, OperationError } from '../errors.js';
+import { describeBytes, XML_LIMITS } from '../limits.js';
 
 const REASONS: Record<string, string> = { ENOENT: 'No such file or directory', EACCES: 'Permission denied', EISDIR: 'Is a directory' };
 
-/** Reads a file, or standard input for '-', as bytes; failures name the file and the reason. */
-export async function readInput(path: string): Promise<Buffer> {
+/**
+ * Reads a document (XML, VMX) from a file, or standard input for '-', as bytes, refusing one larger than `maxBytes`
+ * (default the XML documents' limit) before reading it whole; failures name the file and the reason.
+ */
+export async function readInput(path: string, maxBytes: number = XML_LIMITS.maxBytes): Promise<Buffer> {
+  const tooLarge = (size: number | string): ConfigError =>
+    new ConfigError(`'${path === '-' ? 'standard input' : path}' is ${size} bytes, more than the limit of ${describeBytes(maxBytes)}`);
   if (path === '-') {
     const chunks: Buffer[] = [];
-    for await (const c of process.stdin) chunks.push(c as Buffer);
+    let size = 0;
+    for await (const c of process.stdin) {
+      size += (c as Buffer).length;
+      if (size > maxBytes) {
+        process.stdin.destroy();
+        throw tooLarge(`over ${maxBytes}`);
+      }
+      chunks.push(c as Buffer);
+    }
     return Buffer.concat(chunks);
   }
   try {
-    return await readFile(path);
+    const file = await open(path, 'r');
+    try {
+      const { size } = await file.stat();
+      if (size > maxBytes) throw tooLarge(size);
+      return await file.readFile();
+    } finally {
+      await file.close();
+    }
   } catch (e) {
+    if (e instanceof ConfigError) throw e;
     const code = (e as NodeJS.ErrnoException).code ?? '';
     const msg = `cannot read '${path}': ${REASONS[code] ?? (e as Error).message}`;
     throw code === 'ENOENT' ? new NotFoundError(msg) : new OperationError(msg);
