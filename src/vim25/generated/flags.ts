@@ -27,6 +27,8 @@ export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
   'FindAllByUuid',
   'FindChild',
   'FindByDatastorePath',
+  'QueryConfigOption',
+  'QueryConfigOptionEx',
 ]);
 
 /** Methods declared `task`: each starts a vSphere task and returns its reference; never repeated blindly. */
@@ -41,6 +43,7 @@ export const TASK_METHODS: ReadonlySet<string> = new Set([
   'CreateSnapshot_Task',
   'RevertToSnapshot_Task',
   'RemoveSnapshot_Task',
+  'CreateScreenshot_Task',
   'AddStandaloneHost_Task',
   'DeleteDatastoreFile_Task',
 ]);
@@ -57,6 +60,7 @@ export interface TaskMethods {
   CreateSnapshot_Task: { this: T.MoRef<'VirtualMachine'>; args: { name: string; description?: string; memory: boolean; quiesce: boolean } };
   RevertToSnapshot_Task: { this: T.MoRef<'VirtualMachineSnapshot'>; args: { host?: T.MoRef<'HostSystem'>; suppressPowerOn?: boolean } };
   RemoveSnapshot_Task: { this: T.MoRef<'VirtualMachineSnapshot'>; args: { removeChildren: boolean; consolidate?: boolean } };
+  CreateScreenshot_Task: { this: T.MoRef<'VirtualMachine'>; args: Record<string, never> };
   AddStandaloneHost_Task: { this: T.MoRef<'Folder'>; args: { spec: T.HostConnectSpec; addConnected: boolean; license?: string } };
   DeleteDatastoreFile_Task: { this: T.MoRef<'FileManager'>; args: { name: string; datacenter?: T.MoRef<'Datacenter'> } };
 }

@@ -54,6 +54,7 @@ export const ComputeResourceProps = {
   parent: 'parent' as PropPath<T.MoRef<'ManagedEntity'>>,
   recentTask: 'recentTask' as PropPath<T.MoRef<'Task'>[]>,
   resourcePool: 'resourcePool' as PropPath<T.MoRef<'ResourcePool'>>,
+  environmentBrowser: 'environmentBrowser' as PropPath<T.MoRef<'EnvironmentBrowser'>>,
   host: 'host' as PropPath<T.MoRef<'HostSystem'>[]>,
   datastore: 'datastore' as PropPath<T.MoRef<'Datastore'>[]>,
   network: 'network' as PropPath<T.MoRef<'Network'>[]>,
@@ -65,6 +66,7 @@ export const ClusterComputeResourceProps = {
   parent: 'parent' as PropPath<T.MoRef<'ManagedEntity'>>,
   recentTask: 'recentTask' as PropPath<T.MoRef<'Task'>[]>,
   resourcePool: 'resourcePool' as PropPath<T.MoRef<'ResourcePool'>>,
+  environmentBrowser: 'environmentBrowser' as PropPath<T.MoRef<'EnvironmentBrowser'>>,
   host: 'host' as PropPath<T.MoRef<'HostSystem'>[]>,
   datastore: 'datastore' as PropPath<T.MoRef<'Datastore'>[]>,
   network: 'network' as PropPath<T.MoRef<'Network'>[]>,
@@ -102,6 +104,7 @@ export const VirtualMachineProps = {
   summary: 'summary' as PropPath<T.VirtualMachineSummary>,
   datastore: 'datastore' as PropPath<T.MoRef<'Datastore'>[]>,
   snapshot: 'snapshot' as PropPath<T.VirtualMachineSnapshotInfo>,
+  layoutEx: 'layoutEx' as PropPath<T.VirtualMachineFileLayoutEx>,
   powerState: 'runtime.powerState' as PropPath<T.VirtualMachinePowerState>,
   connectionState: 'runtime.connectionState' as PropPath<T.VirtualMachineConnectionState>,
   question: 'runtime.question' as PropPath<T.VirtualMachineQuestionInfo>,
@@ -127,6 +130,13 @@ export const VirtualMachineProps = {
   guestId: 'config.guestId' as PropPath<string>,
   firmware: 'config.firmware' as PropPath<string>,
   hardware: 'config.hardware' as PropPath<T.VirtualHardware>,
+  changeVersion: 'config.changeVersion' as PropPath<string>,
+  extraConfig: 'config.extraConfig' as PropPath<T.OptionValue[]>,
+  devices: 'config.hardware.device' as PropPath<T.AnyVirtualDevice[]>,
+  quickStats: 'summary.quickStats' as PropPath<T.VirtualMachineQuickStats>,
+  maxCpuUsage: 'runtime.maxCpuUsage' as PropPath<number>,
+  maxMemoryUsage: 'runtime.maxMemoryUsage' as PropPath<number>,
+  bootTime: 'runtime.bootTime' as PropPath<Date>,
 } as const;
 
 /** Property paths of HostSystem (inherited ones included), each typed with its decoded value: read them with prop(). */
@@ -139,6 +149,7 @@ export const HostSystemProps = {
   hardware: 'hardware' as PropPath<T.HostHardwareInfo>,
   config: 'config' as PropPath<T.HostConfigInfo>,
   configManager: 'configManager' as PropPath<T.HostConfigManager>,
+  capability: 'capability' as PropPath<T.HostCapability>,
   vm: 'vm' as PropPath<T.MoRef<'VirtualMachine'>[]>,
   datastore: 'datastore' as PropPath<T.MoRef<'Datastore'>[]>,
   network: 'network' as PropPath<T.MoRef<'Network'>[]>,
@@ -155,6 +166,7 @@ export const HostSystemProps = {
   dnsHostName: 'config.network.dnsConfig.hostName' as PropPath<string>,
   dnsDomainName: 'config.network.dnsConfig.domainName' as PropPath<string>,
   autoStartManager: 'configManager.autoStartManager' as PropPath<T.MoRef<'HostAutoStartManager'>>,
+  screenshotSupported: 'capability.screenshotSupported' as PropPath<boolean>,
 } as const;
 
 /** Property paths of HostAutoStartManager, each typed with its decoded value: read them with prop(). */

@@ -410,10 +410,26 @@ export const vim25Schema: Schema = {
     VirtualMachineQuickStats: { base: 'DynamicData', members: [
       { name: 'overallCpuUsage', type: 'int', list: false, required: false },
       { name: 'overallCpuDemand', type: 'int', list: false, required: false },
+      { name: 'overallCpuReadiness', type: 'int', list: false, required: false },
       { name: 'guestMemoryUsage', type: 'int', list: false, required: false },
       { name: 'hostMemoryUsage', type: 'int', list: false, required: false },
       { name: 'guestHeartbeatStatus', type: 'ManagedEntityStatus', list: false, required: true },
+      { name: 'distributedCpuEntitlement', type: 'int', list: false, required: false },
+      { name: 'distributedMemoryEntitlement', type: 'int', list: false, required: false },
+      { name: 'staticCpuEntitlement', type: 'int', list: false, required: false },
+      { name: 'staticMemoryEntitlement', type: 'int', list: false, required: false },
+      { name: 'grantedMemory', type: 'int', list: false, required: false },
+      { name: 'privateMemory', type: 'int', list: false, required: false },
+      { name: 'sharedMemory', type: 'int', list: false, required: false },
+      { name: 'swappedMemory', type: 'int', list: false, required: false },
+      { name: 'balloonedMemory', type: 'int', list: false, required: false },
+      { name: 'consumedOverheadMemory', type: 'int', list: false, required: false },
+      { name: 'ftLogBandwidth', type: 'int', list: false, required: false },
+      { name: 'ftSecondaryLatency', type: 'int', list: false, required: false },
+      { name: 'ftLatencyStatus', type: 'ManagedEntityStatus', list: false, required: false },
+      { name: 'compressedMemory', type: 'long', list: false, required: false },
       { name: 'uptimeSeconds', type: 'int', list: false, required: false },
+      { name: 'ssdSwappedMemory', type: 'long', list: false, required: false },
     ] },
     VirtualMachineSummary: { base: 'DynamicData', members: [
       { name: 'vm', type: 'ManagedObjectReference', list: false, required: false },
@@ -674,6 +690,44 @@ export const vim25Schema: Schema = {
     VirtualPCIController: { base: 'VirtualController', members: [] },
     VirtualSIOController: { base: 'VirtualController', members: [] },
     VirtualPS2Controller: { base: 'VirtualController', members: [] },
+    VirtualMachineFileLayoutExFileInfo: { base: 'DynamicData', members: [
+      { name: 'key', type: 'int', list: false, required: true },
+      { name: 'name', type: 'string', list: false, required: true },
+      { name: 'type', type: 'string', list: false, required: true },
+      { name: 'size', type: 'long', list: false, required: false },
+      { name: 'uniqueSize', type: 'long', list: false, required: false },
+    ] },
+    VirtualMachineFileLayoutExDiskUnit: { base: 'DynamicData', members: [
+      { name: 'fileKey', type: 'int', list: true, required: true },
+    ] },
+    VirtualMachineFileLayoutExDiskLayout: { base: 'DynamicData', members: [
+      { name: 'key', type: 'int', list: false, required: true },
+      { name: 'chain', type: 'VirtualMachineFileLayoutExDiskUnit', list: true, required: false },
+    ] },
+    VirtualMachineFileLayoutEx: { base: 'DynamicData', members: [
+      { name: 'file', type: 'VirtualMachineFileLayoutExFileInfo', list: true, required: false },
+      { name: 'disk', type: 'VirtualMachineFileLayoutExDiskLayout', list: true, required: false },
+      { name: 'timestamp', type: 'dateTime', list: false, required: true },
+    ] },
+    GuestOsDescriptor: { base: 'DynamicData', members: [
+      { name: 'id', type: 'string', list: false, required: true },
+      { name: 'family', type: 'string', list: false, required: true },
+      { name: 'fullName', type: 'string', list: false, required: true },
+      { name: 'recommendedSCSIController', type: 'string', list: false, required: false },
+      { name: 'recommendedEthernetCard', type: 'string', list: false, required: false },
+    ] },
+    VirtualMachineConfigOption: { base: 'DynamicData', members: [
+      { name: 'version', type: 'string', list: false, required: true },
+      { name: 'description', type: 'string', list: false, required: true },
+      { name: 'guestOSDescriptor', type: 'GuestOsDescriptor', list: true, required: true },
+      { name: 'guestOSDefaultIndex', type: 'int', list: false, required: true },
+      { name: 'defaultDevice', type: 'VirtualDevice', list: true, required: false },
+    ] },
+    EnvironmentBrowserConfigOptionQuerySpec: { base: 'DynamicData', members: [
+      { name: 'key', type: 'string', list: false, required: false },
+      { name: 'host', type: 'ManagedObjectReference', list: false, required: false },
+      { name: 'guestId', type: 'string', list: true, required: false },
+    ] },
     HostHardwareSummary: { base: 'DynamicData', members: [
       { name: 'vendor', type: 'string', list: false, required: true },
       { name: 'model', type: 'string', list: false, required: true },
@@ -718,6 +772,9 @@ export const vim25Schema: Schema = {
       { name: 'overallStatus', type: 'ManagedEntityStatus', list: false, required: true },
       { name: 'rebootRequired', type: 'boolean', list: false, required: true },
       { name: 'managementServerIp', type: 'string', list: false, required: false },
+    ] },
+    HostCapability: { base: 'DynamicData', members: [
+      { name: 'screenshotSupported', type: 'boolean', list: false, required: false },
     ] },
     HostSystemInfo: { base: 'DynamicData', members: [
       { name: 'vendor', type: 'string', list: false, required: true },
@@ -1013,6 +1070,14 @@ export const vim25Schema: Schema = {
       { name: 'removeChildren', type: 'boolean', list: false, required: true },
       { name: 'consolidate', type: 'boolean', list: false, required: false },
     ], returns: { type: 'ManagedObjectReference', list: false, required: true } },
+    CreateScreenshot_Task: { params: [], returns: { type: 'ManagedObjectReference', list: false, required: true } },
+    QueryConfigOption: { params: [
+      { name: 'key', type: 'string', list: false, required: false },
+      { name: 'host', type: 'ManagedObjectReference', list: false, required: false },
+    ], returns: { type: 'VirtualMachineConfigOption', list: false, required: false } },
+    QueryConfigOptionEx: { params: [
+      { name: 'spec', type: 'EnvironmentBrowserConfigOptionQuerySpec', list: false, required: false },
+    ], returns: { type: 'VirtualMachineConfigOption', list: false, required: false } },
     QueryAvailablePerfMetric: { params: [
       { name: 'entity', type: 'ManagedObjectReference', list: false, required: true },
       { name: 'beginTime', type: 'dateTime', list: false, required: false },
