@@ -6,3 +6,4 @@ export * from './connect/index.js';
 export * from './domain/index.js';
 export * from './snapshot/index.js';
 export * from './host/index.js';
+export * from './stats/index.js';
