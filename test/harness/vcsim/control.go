@@ -15,6 +15,8 @@ import (
 type injectedFault struct {
 	status int
 	reset  bool
+	// after: the request is executed first and only its answer is lost
+	after bool
 }
 
 // controlState holds what the control endpoints arm; every field is safe for concurrent use.
@@ -122,7 +124,8 @@ func controlIndex(*http.Request) (interface{}, error) {
 }
 
 // controlDrop arms the next n SOAP requests to fail: connection closed (default), reset (reset=1),
-// or answered with an HTTP status and no SOAP body (status=503).
+// or answered with an HTTP status and no SOAP body (status=503); with after=1 the request is
+// executed first and only its answer is lost.
 func controlDrop(r *http.Request) (interface{}, error) {
 	n, err := intParam(r, "n", 1)
 	if err != nil {
@@ -135,7 +138,7 @@ func controlDrop(r *http.Request) (interface{}, error) {
 	if n < 0 || (status != 0 && (status < 100 || status > 599)) {
 		return nil, fmt.Errorf("want n >= 0 and status 100..599")
 	}
-	f := injectedFault{status: status, reset: boolParam(r, "reset")}
+	f := injectedFault{status: status, reset: boolParam(r, "reset"), after: boolParam(r, "after")}
 	control.mu.Lock()
 	for i := 0; i < n; i++ {
 		control.faults = append(control.faults, f)

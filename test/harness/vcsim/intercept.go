@@ -42,31 +42,70 @@ func (h *interceptor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	control.requests.Add(1)
 
-	if f, drop := control.takeFault(); drop {
+	f, drop := control.takeFault()
+	if drop && !f.after {
 		control.dropped.Add(1)
 		if f.status == 0 {
 			abortConnection(w, f.reset)
 			return
 		}
-		w.Header().Set("Content-Type", "text/plain")
-		w.Header().Set("Connection", "close")
-		w.WriteHeader(f.status)
-		_, _ = io.WriteString(w, "esxvirt-test: injected HTTP "+strconv.Itoa(f.status)+"\n")
+		writeStatus(w, f.status)
 		return
 	}
 	if d := control.takeDelay(); d > 0 {
 		time.Sleep(d)
 	}
 
-	if call, ok := sniffCall(body); ok {
+	call, sniffed := sniffCall(body)
+	if sniffed {
 		if helperType, ok := route(call); ok {
 			body = retarget(body, call, helperType)
 		}
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	r.ContentLength = int64(len(body))
+	if drop {
+		// executed, but the client never hears the answer
+		h.next.ServeHTTP(&discardWriter{header: http.Header{}}, r)
+		control.dropped.Add(1)
+		afterCall(call, sniffed)
+		if f.status == 0 {
+			abortConnection(w, f.reset)
+		} else {
+			writeStatus(w, f.status)
+		}
+		return
+	}
 	h.next.ServeHTTP(w, r)
+	afterCall(call, sniffed)
 }
+
+func writeStatus(w http.ResponseWriter, status int) {
+	w.Header().Set("Content-Type", "text/plain")
+	w.Header().Set("Connection", "close")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, "esxvirt-test: injected HTTP "+strconv.Itoa(status)+"\n")
+}
+
+// afterCall runs what ESX does besides a call vcsim handled: devices connect at power-on.
+func afterCall(c soapCall, ok bool) {
+	if !ok || c.thisType != "VirtualMachine" {
+		return
+	}
+	switch c.method {
+	case "PowerOnVM_Task", "PowerOffVM_Task", "ResetVM_Task", "SuspendVM_Task", "AnswerVM":
+		afterPowerChange(c.thisValue)
+	}
+}
+
+// discardWriter takes a response nobody will read.
+type discardWriter struct {
+	header http.Header
+}
+
+func (d *discardWriter) Header() http.Header         { return d.header }
+func (d *discardWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (d *discardWriter) WriteHeader(int)             {}
 
 func isSDKPath(p string) bool {
 	return p == "/sdk" || p == "/sdk/vimService"

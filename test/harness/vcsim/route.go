@@ -33,7 +33,7 @@ func route(c soapCall) (string, bool) {
 	switch c.thisType {
 	case "VirtualMachine":
 		switch c.method {
-		case "AnswerVM", "RebootGuest":
+		case "AnswerVM", "RebootGuest", "ReconfigVM_Task", "CreateScreenshot_Task":
 		case "PowerOnVM_Task":
 			vm := lookupVM(c.thisValue)
 			if vm == nil || !questions.wouldAsk(vm) {
@@ -47,6 +47,12 @@ func route(c soapCall) (string, bool) {
 		}
 		ensureHelper(&vmHelper{objHelper{types.ManagedObjectReference{Type: vmHelperType, Value: c.thisValue}}})
 		return vmHelperType, true
+	case "PerformanceManager":
+		if c.method != "QueryPerf" {
+			return "", false
+		}
+		ensureHelper(&perfHelper{objHelper{types.ManagedObjectReference{Type: perfHelperType, Value: c.thisValue}}})
+		return perfHelperType, true
 	case "Task":
 		if c.method != "CancelTask" || lookupTask(c.thisValue) == nil {
 			return "", false
@@ -84,4 +90,7 @@ func realRef(helper types.ManagedObjectReference, kind string) types.ManagedObje
 func installExtensions() {
 	installPagingCollector()
 	installAutoStart()
+	installReconfig()
+	installScreenshots()
+	installStats()
 }

@@ -1,0 +1,394 @@
+package main
+
+import (
+	"os"
+	"path"
+	"reflect"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/vmware/govmomi/object"
+	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/methods"
+	"github.com/vmware/govmomi/vim25/soap"
+	"github.com/vmware/govmomi/vim25/types"
+)
+
+// ReconfigVM_Task as ESX documents it (README.md, "Reconfiguration"): the whole spec is checked
+// before anything changes (vcsim applies the settings first and may then fail on a device,
+// leaving the VM half-changed), a powered-on VM takes only what ESX hot-plugs, a suspended one no
+// device or hardware change, config.changeVersion guards against concurrent changes, a new disk
+// without a unit number gets the first free one, and a resource allocation is merged into the
+// VM's (vcsim replaces it wholesale).
+func (h *vmHelper) ReconfigVMTask(ctx *simulator.Context, req *types.ReconfigVM_Task) soap.HasFault {
+	vm := lookupVM(h.Self.Value)
+	if vm == nil {
+		return &methods.ReconfigVM_TaskBody{Fault_: faultBody("", &types.ManagedObjectNotFound{Obj: realRef(h.Self, "VirtualMachine")})}
+	}
+	req.This = vm.Self
+	var res soap.HasFault
+	ctx.WithLock(vm, func() {
+		if f := checkReconfig(vm, &req.Spec); f != nil {
+			res = &methods.ReconfigVM_TaskBody{Res: &types.ReconfigVM_TaskResponse{Returnval: failedTask(vm, "reconfigVm", f)}}
+			return
+		}
+		mergeAllocation(&req.Spec.CpuAllocation, vm.Config.CpuAllocation)
+		mergeAllocation(&req.Spec.MemoryAllocation, vm.Config.MemoryAllocation)
+		res = vm.ReconfigVMTask(ctx, req)
+		body, ok := res.(*methods.ReconfigVM_TaskBody)
+		if ok && body.Res != nil {
+			if t := lookupTask(body.Res.Returnval.Value); t != nil && t.Info.Error == nil {
+				bumpChangeVersion(vm)
+				syncConnected(vm, false)
+			}
+		}
+	})
+	return res
+}
+
+// failedTask is a task that ended in `fault`, with the message ESX gives for it.
+func failedTask(vm *simulator.VirtualMachine, name string, fault types.BaseMethodFault) types.ManagedObjectReference {
+	t := simulator.CreateTask(vm, name, nil)
+	startTask(t, vm, false)
+	finishTask(t, nil, fault, faultMessage(fault))
+	return t.Self
+}
+
+// faultMessage is ESX's localized message for the faults the extensions raise.
+func faultMessage(f types.BaseMethodFault) string {
+	switch x := f.(type) {
+	case *types.InvalidPowerState:
+		return "The attempted operation cannot be performed in the current state (" + string(x.ExistingState) + ")."
+	case *types.DeviceHotPlugNotSupported:
+		return "The device or operation specified at index '" + strconv.Itoa(int(x.DeviceIndex)) + "' is not supported for the current virtual machine power state."
+	case *types.InvalidDeviceSpec:
+		return "Invalid configuration for device '" + strconv.Itoa(int(x.DeviceIndex)) + "'."
+	case *types.ConcurrentAccess:
+		return "Cannot complete operation due to concurrent modification by another operation."
+	case *types.CpuHotPlugNotSupported:
+		return "CPU hot plug is not supported for this virtual machine."
+	case *types.MemoryHotPlugNotSupported:
+		return "Memory hot plug is not supported for this virtual machine."
+	case *types.FileAlreadyExists:
+		return "Cannot complete the operation because the file or folder " + x.File + " already exists"
+	case *types.FileNotFound:
+		return "File " + x.File + " was not found"
+	case *types.InvalidArgument:
+		return "A specified parameter was not correct: " + x.InvalidProperty
+	case *types.InvalidDatastore:
+		return "Invalid datastore: " + x.Name
+	}
+	return ""
+}
+
+var changeCounter atomic.Int64
+
+// bumpChangeVersion gives the VM a new config.changeVersion (ESX uses a timestamp).
+func bumpChangeVersion(vm *simulator.VirtualMachine) {
+	v := time.Now().UTC().Format("2006-01-02T15:04:05.000000Z") + "-" + strconv.FormatInt(changeCounter.Add(1), 10)
+	simulator.Map.Update(vm, []types.PropertyChange{{Name: "config.changeVersion", Val: v}})
+}
+
+// mergeAllocation fills the fields the spec leaves out from the VM's current allocation.
+func mergeAllocation(spec **types.ResourceAllocationInfo, cur *types.ResourceAllocationInfo) {
+	if *spec == nil || cur == nil {
+		return
+	}
+	m := *cur
+	s := *spec
+	if s.Reservation != nil {
+		m.Reservation = s.Reservation
+	}
+	if s.ExpandableReservation != nil {
+		m.ExpandableReservation = s.ExpandableReservation
+	}
+	if s.Limit != nil {
+		m.Limit = s.Limit
+	}
+	if s.Shares != nil {
+		m.Shares = s.Shares
+	}
+	*spec = &m
+}
+
+func powerOff(vm *simulator.VirtualMachine) types.BaseMethodFault {
+	return &types.InvalidPowerState{RequestedState: types.VirtualMachinePowerStatePoweredOff, ExistingState: vm.Runtime.PowerState}
+}
+
+// checkReconfig returns the fault ESX gives for the spec, or nil when it can be applied whole.
+func checkReconfig(vm *simulator.VirtualMachine, spec *types.VirtualMachineConfigSpec) types.BaseMethodFault {
+	if spec.ChangeVersion != "" && spec.ChangeVersion != vm.Config.ChangeVersion {
+		return &types.ConcurrentAccess{}
+	}
+	if spec.GuestId != "" && !knownGuest(spec.GuestId) {
+		return &types.InvalidArgument{InvalidProperty: "configSpec.guestId"}
+	}
+	state := vm.Runtime.PowerState
+	if state != types.VirtualMachinePowerStatePoweredOff {
+		if spec.GuestId != "" || spec.Firmware != "" || spec.NumCoresPerSocket != 0 || spec.Version != "" || spec.Uuid != "" {
+			return powerOff(vm)
+		}
+		hw := vm.Config.Hardware
+		if spec.NumCPUs != 0 && spec.NumCPUs != hw.NumCPU {
+			if state == types.VirtualMachinePowerStateSuspended {
+				return powerOff(vm)
+			}
+			grow := spec.NumCPUs > hw.NumCPU
+			if (grow && !isTrue(vm.Config.CpuHotAddEnabled)) || (!grow && !isTrue(vm.Config.CpuHotRemoveEnabled)) {
+				return &types.CpuHotPlugNotSupported{}
+			}
+		}
+		if spec.MemoryMB != 0 && int32(spec.MemoryMB) != hw.MemoryMB {
+			if state == types.VirtualMachinePowerStateSuspended {
+				return powerOff(vm)
+			}
+			if int32(spec.MemoryMB) < hw.MemoryMB || !isTrue(vm.Config.MemoryHotAddEnabled) {
+				return &types.MemoryHotPlugNotSupported{}
+			}
+		}
+		if len(spec.DeviceChange) > 0 && state == types.VirtualMachinePowerStateSuspended {
+			return powerOff(vm)
+		}
+	}
+	return checkDevices(vm, spec, state == types.VirtualMachinePowerStatePoweredOn)
+}
+
+func isTrue(b *bool) bool { return b != nil && *b }
+
+func knownGuest(id string) bool {
+	for _, g := range simulator.GuestID {
+		if string(g) == id {
+			return true
+		}
+	}
+	return false
+}
+
+func invalidDevice(i int) types.BaseMethodFault {
+	return &types.InvalidDeviceSpec{DeviceIndex: int32(i)}
+}
+
+// checkDevices walks the device changes over a copy of the VM's device list: keys, controllers
+// and units must exist or be free, files must exist (or not, for a disk to create), and a
+// powered-on VM takes only the hot-pluggable changes.
+func checkDevices(vm *simulator.VirtualMachine, spec *types.VirtualMachineConfigSpec, on bool) types.BaseMethodFault {
+	devices := object.VirtualDeviceList(append([]types.BaseVirtualDevice{}, vm.Config.Hardware.Device...))
+	for i, change := range spec.DeviceChange {
+		c := change.GetVirtualDeviceConfigSpec()
+		d := c.Device.GetVirtualDevice()
+		old := devices.FindByKey(d.Key)
+		switch c.Operation {
+		case types.VirtualDeviceConfigSpecOperationEdit, types.VirtualDeviceConfigSpecOperationRemove:
+			if old == nil {
+				return invalidDevice(i)
+			}
+		case types.VirtualDeviceConfigSpecOperationAdd:
+			if f := checkAdd(vm, devices, c, i); f != nil {
+				return f
+			}
+		}
+		if on {
+			if f := hotPlug(devices, c, old, i); f != nil {
+				return f
+			}
+		}
+		switch c.Operation {
+		case types.VirtualDeviceConfigSpecOperationRemove:
+			devices = removeKey(devices, d.Key)
+		case types.VirtualDeviceConfigSpecOperationEdit:
+			devices = append(removeKey(devices, d.Key), c.Device)
+		default:
+			devices = append(devices, c.Device)
+		}
+	}
+	return nil
+}
+
+func removeKey(devices object.VirtualDeviceList, key int32) object.VirtualDeviceList {
+	out := object.VirtualDeviceList{}
+	for _, d := range devices {
+		if d.GetVirtualDevice().Key != key {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// checkAdd checks an added device's controller, unit and file, and gives a new disk without a
+// unit number the first free unit of its controller (ESX places it; vcsim wants one).
+func checkAdd(vm *simulator.VirtualMachine, devices object.VirtualDeviceList, c *types.VirtualDeviceConfigSpec, i int) types.BaseMethodFault {
+	d := c.Device.GetVirtualDevice()
+	if d.ControllerKey != 0 {
+		ctl := devices.FindByKey(d.ControllerKey)
+		if ctl == nil {
+			return invalidDevice(i)
+		}
+		own := int32(-1)
+		if scsi, ok := ctl.(types.BaseVirtualSCSIController); ok {
+			own = scsi.GetVirtualSCSIController().ScsiCtlrUnitNumber
+			if own == 0 {
+				own = 7
+			}
+		}
+		if d.UnitNumber == nil {
+			if _, isDisk := c.Device.(*types.VirtualDisk); isDisk {
+				for u := int32(0); u < 16; u++ {
+					if u != own && occupant(devices, d.ControllerKey, u) == nil {
+						unit := u
+						d.UnitNumber = &unit
+						break
+					}
+				}
+			}
+		}
+		if d.UnitNumber != nil && (*d.UnitNumber == own || occupant(devices, d.ControllerKey, *d.UnitNumber) != nil) {
+			return invalidDevice(i)
+		}
+	}
+	disk, ok := c.Device.(*types.VirtualDisk)
+	if !ok {
+		return nil
+	}
+	b, ok := disk.Backing.(types.BaseVirtualDeviceFileBackingInfo)
+	if !ok {
+		return nil
+	}
+	name := b.GetVirtualDeviceFileBackingInfo().FileName
+	local, f := localPath(name)
+	if f != nil {
+		return f
+	}
+	_, err := os.Stat(local)
+	switch {
+	case c.FileOperation == types.VirtualDeviceConfigSpecFileOperationCreate && err == nil && path.Ext(local) == ".vmdk":
+		return &types.FileAlreadyExists{FileFault: types.FileFault{File: name}}
+	case c.FileOperation == "" && err != nil:
+		return &types.FileNotFound{FileFault: types.FileFault{File: name}}
+	}
+	return nil
+}
+
+func occupant(devices object.VirtualDeviceList, controller, unit int32) types.BaseVirtualDevice {
+	for _, x := range devices {
+		v := x.GetVirtualDevice()
+		if v.ControllerKey == controller && v.UnitNumber != nil && *v.UnitNumber == unit {
+			return x
+		}
+	}
+	return nil
+}
+
+// localPath maps '[ds] path' to the simulator's file; a datastore path naming only the datastore
+// (the server names the file) maps to an empty string.
+func localPath(name string) (string, types.BaseMethodFault) {
+	var p object.DatastorePath
+	if !p.FromString(name) {
+		return "", &types.InvalidDatastorePath{DatastorePath: name}
+	}
+	for _, obj := range simulator.Map.All("Datastore") {
+		ds, ok := obj.(*simulator.Datastore)
+		if ok && ds.Name == p.Datastore {
+			if p.Path == "" {
+				return "", nil
+			}
+			return path.Join(ds.Info.GetDatastoreInfo().Url, p.Path), nil
+		}
+	}
+	return "", &types.InvalidDatastore{Name: p.Datastore}
+}
+
+// hotPlug applies ESX's hot-plug rules to one change of a powered-on VM.
+func hotPlug(devices object.VirtualDeviceList, c *types.VirtualDeviceConfigSpec, old types.BaseVirtualDevice, i int) types.BaseMethodFault {
+	no := &types.DeviceHotPlugNotSupported{InvalidDeviceSpec: types.InvalidDeviceSpec{DeviceIndex: int32(i)}}
+	edit := c.Operation == types.VirtualDeviceConfigSpecOperationEdit
+	switch dev := c.Device.(type) {
+	case types.BaseVirtualEthernetCard:
+		return nil
+	case *types.VirtualCdrom:
+		if edit {
+			return nil // a medium change
+		}
+		if onIDE(devices, dev.ControllerKey) {
+			return no
+		}
+		return nil
+	case *types.VirtualDisk:
+		if edit {
+			if o, ok := old.(*types.VirtualDisk); ok && sameDiskBacking(o, dev) {
+				return nil
+			}
+			return no
+		}
+		if onIDE(devices, dev.ControllerKey) {
+			return no
+		}
+		return nil
+	case *types.VirtualFloppy:
+		if edit {
+			return nil
+		}
+		return no
+	default:
+		return no
+	}
+}
+
+func onIDE(devices object.VirtualDeviceList, key int32) bool {
+	_, ok := devices.FindByKey(key).(*types.VirtualIDEController)
+	return ok
+}
+
+func sameDiskBacking(a, b *types.VirtualDisk) bool {
+	x, ok1 := a.Backing.(*types.VirtualDiskFlatVer2BackingInfo)
+	y, ok2 := b.Backing.(*types.VirtualDiskFlatVer2BackingInfo)
+	if !ok1 || !ok2 {
+		return reflect.DeepEqual(a.Backing, b.Backing)
+	}
+	return x.FileName == y.FileName && x.DiskMode == y.DiskMode && isTrue(x.WriteThrough) == isTrue(y.WriteThrough)
+}
+
+// syncConnected sets connectable.connected as ESX reports it: a powered-off VM's devices are not
+// connected; at power-on those that start connected are (vcsim leaves them as created).
+func syncConnected(vm *simulator.VirtualMachine, powerChange bool) {
+	on := vm.Runtime.PowerState == types.VirtualMachinePowerStatePoweredOn
+	changed := false
+	for _, d := range vm.Config.Hardware.Device {
+		c := d.GetVirtualDevice().Connectable
+		if c == nil {
+			continue
+		}
+		want := c.Connected
+		if !on {
+			want = false
+		} else if powerChange {
+			want = c.StartConnected
+		}
+		if c.Connected != want {
+			c.Connected = want
+			changed = true
+		}
+	}
+	if changed {
+		simulator.Map.Update(vm, []types.PropertyChange{{Name: "config.hardware.device", Val: vm.Config.Hardware.Device}})
+	}
+}
+
+// installReconfig gives every VM a changeVersion and ESX's connection state of its devices.
+func installReconfig() {
+	for _, obj := range simulator.Map.All("VirtualMachine") {
+		if vm, ok := obj.(*simulator.VirtualMachine); ok {
+			simulator.Map.WithLock(vm, func() {
+				bumpChangeVersion(vm)
+				syncConnected(vm, true)
+			})
+		}
+	}
+}
+
+// afterPowerChange runs once vcsim has changed a VM's power state.
+func afterPowerChange(moid string) {
+	if vm := lookupVM(moid); vm != nil {
+		simulator.Map.WithLock(vm, func() { syncConnected(vm, true) })
+	}
+}
