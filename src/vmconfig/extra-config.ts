@@ -20,7 +20,8 @@ function text(v: unknown): string {
 export function extraConfigOf(def: DomainDef): OptionValue[] {
   const out: OptionValue[] = [];
   if (def.pciBridges !== undefined)
-    for (const [key, value] of pciBridgeEntries(def.pciBridges)) out.push({ _type: 'OptionValue', key, value: value === 'true' ? 'TRUE' : value });
+    for (const [key, value] of pciBridgeEntries(def.pciBridges))
+      out.push({ _type: 'OptionValue', key, value: value === 'true' ? 'TRUE' : value });
   for (const e of def.vmxEntries ?? []) {
     const at = out.findIndex((o) => o.key.toLowerCase() === e.name.toLowerCase());
     if (at >= 0) out.splice(at, 1);

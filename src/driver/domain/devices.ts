@@ -433,7 +433,10 @@ export async function setInterfaceLink(
 
 /** The NIC device with MAC `iface` (or, as virsh takes it, the target name 'ethernetN'). */
 function nicDevice(cfg: VmConfig, iface: string): AnyVirtualDevice {
-  const nics = (cfg.view.hardware?.device ?? []).filter((d) => typeof (d as { macAddress?: unknown }).macAddress === 'string');
+  // in domiflist's order (by device key), so 'ethernetN' is its N-th row
+  const nics = (cfg.view.hardware?.device ?? [])
+    .filter((d) => typeof (d as { macAddress?: unknown }).macAddress === 'string')
+    .sort((a, b) => a.key - b.key);
   const byMac = nics.find((d) => (d as { macAddress?: string }).macAddress?.toLowerCase() === iface.toLowerCase());
   if (byMac) return byMac;
   const m = /^ethernet(\d+)$/.exec(iface);

@@ -73,7 +73,8 @@ const BUS_PREFIXES: [string, string][] = [
 export function statDevices(devices: readonly AnyVirtualDevice[]): { nics: StatDevice[]; disks: (StatDevice & { capacity: number })[] } {
   const nics: StatDevice[] = [];
   const disks: (StatDevice & { capacity: number })[] = [];
-  for (const d of devices) {
+  // by device key: domiflist's order, so 'ethernetN' and net.N agree with it
+  for (const d of [...devices].sort((a, b) => a.key - b.key)) {
     if (isA(d, 'VirtualEthernetCard'))
       nics.push({ key: d.key, instance: String(d.key), name: (d as { macAddress?: string }).macAddress?.toLowerCase() ?? '' });
     if (!isA(d, 'VirtualDisk')) continue;

@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/mo"
 	"github.com/vmware/govmomi/vim25/types"
 )
 
@@ -15,9 +16,15 @@ const (
 	taskHelperType = "EsxvirtTask"
 )
 
-// objHelper is a method-only registry object standing for the real object with the same moid.
+// objHelper is a method-only registry object standing for the real object with the same moid. It
+// embeds a managed object type first because vcsim digs one out of every registry object it walks
+// (FindByDatastorePath, the property collector) and panics on objects without one.
 type objHelper struct {
-	Self types.ManagedObjectReference
+	mo.ExtensibleManagedObject
+}
+
+func newObjHelper(ref types.ManagedObjectReference) objHelper {
+	return objHelper{mo.ExtensibleManagedObject{Self: ref}}
 }
 
 func (h *objHelper) Reference() types.ManagedObjectReference { return h.Self }
@@ -45,19 +52,19 @@ func route(c soapCall) (string, bool) {
 		if lookupVM(c.thisValue) == nil {
 			return "", false // let vcsim answer ManagedObjectNotFound for the real type
 		}
-		ensureHelper(&vmHelper{objHelper{types.ManagedObjectReference{Type: vmHelperType, Value: c.thisValue}}})
+		ensureHelper(&vmHelper{newObjHelper(types.ManagedObjectReference{Type: vmHelperType, Value: c.thisValue})})
 		return vmHelperType, true
 	case "PerformanceManager":
 		if c.method != "QueryPerf" {
 			return "", false
 		}
-		ensureHelper(&perfHelper{objHelper{types.ManagedObjectReference{Type: perfHelperType, Value: c.thisValue}}})
+		ensureHelper(&perfHelper{newObjHelper(types.ManagedObjectReference{Type: perfHelperType, Value: c.thisValue})})
 		return perfHelperType, true
 	case "Task":
 		if c.method != "CancelTask" || lookupTask(c.thisValue) == nil {
 			return "", false
 		}
-		ensureHelper(&taskHelper{objHelper{types.ManagedObjectReference{Type: taskHelperType, Value: c.thisValue}}})
+		ensureHelper(&taskHelper{newObjHelper(types.ManagedObjectReference{Type: taskHelperType, Value: c.thisValue})})
 		return taskHelperType, true
 	}
 	return "", false

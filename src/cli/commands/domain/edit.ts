@@ -45,8 +45,9 @@ const edit = defineCommand({
     'Edit the XML configuration for a domain: the changes are applied to the VM as one reconfiguration (settings and devices together); a refused change leaves the VM as it was and keeps the edited file.',
   options: [opt.domain(), opt.bool('skip-validate', 'accepted for virsh compatibility: the XML is always checked')],
   connection: 'required',
-  async run({ args, conn, warn }) {
-    const session = await beginEdit(conn, args.domain, { warn });
+  async run({ args, conn, warn, debugging, debug }) {
+    // what dumpxml would only say with --debug stays there
+    const session = await beginEdit(conn, args.domain, debugging ? { warn: debug } : {});
     const dir = mkdtempSync(join(tmpdir(), 'esxvirt-edit-'));
     const file = join(dir, `${session.dom.name.replace(/[^A-Za-z0-9._-]/g, '_')}.xml`);
     writeFileSync(file, session.xml);
