@@ -45,7 +45,8 @@ export interface VncInfo {
 }
 
 function extra(list: readonly OptionValue[] | undefined, key: string): string | undefined {
-  const v = list?.find((o) => o.key.toLowerCase() === key.toLowerCase())?.value;
+  // the last one: vcsim 0.24.2 appends a key set again instead of replacing it
+  const v = list?.findLast((o) => o.key.toLowerCase() === key.toLowerCase())?.value;
   return v === undefined || v === null ? undefined : String(v);
 }
 

@@ -56,7 +56,9 @@ const kbps2bytes = (kbps: number, interval: number): number => Math.round(kbps *
 /** The memory figures of dommemstat / domstats --balloon (KiB), from quick stats and the sample. */
 export function memoryStats(d: VmStatsData): [string, number][] {
   const max = d.memoryMB * 1024;
-  const current = Math.max(0, usedMemoryKiB(max, d.limitMB) - (d.quick?.balloonedMemory ?? 0) * 1024);
+  // a VM that does not run has no balloon (quick stats may lag behind a power change)
+  const ballooned = d.dom.state === 'running' ? (d.quick?.balloonedMemory ?? 0) * 1024 : 0;
+  const current = Math.max(0, usedMemoryKiB(max, d.limitMB) - ballooned);
   const out: [string, number][] = [['actual', current]];
   const swapIn = sampled(d, C.memSwapIn);
   const swapOut = sampled(d, C.memSwapOut);

@@ -125,8 +125,18 @@ var summed = map[string]bool{
 	"net.bytesRx": true, "net.bytesTx": true, "net.usage": true, "virtualDisk.read": true, "virtualDisk.write": true,
 }
 
-// perfValue is a counter's value for one instance and interval.
+// perfValue is a counter's value for one instance and interval; never 0, because govmomi's
+// PerfMetricIntSeries marshals its values with omitempty and would drop a 0 from the list (ESX
+// sends it), shifting the values that follow onto the wrong samples.
 func perfValue(vm *simulator.VirtualMachine, name, instance string, tick int64) int64 {
+	v := rawPerfValue(vm, name, instance, tick)
+	if v < 1 {
+		return 1
+	}
+	return v
+}
+
+func rawPerfValue(vm *simulator.VirtualMachine, name, instance string, tick int64) int64 {
 	if instance == "" && summed[name] {
 		var sum int64
 		for _, i := range vmInstances(vm, name) {
@@ -262,29 +272,26 @@ func quickStats(vm *simulator.VirtualMachine, hostMhz int32) types.VirtualMachin
 	return q
 }
 
-// refreshQuickStats updates summary.quickStats of every VM whose values changed.
-func refreshQuickStats() {
-	mhz := map[string]int32{}
-	for _, obj := range simulator.Map.All("HostSystem") {
-		if h, ok := obj.(*simulator.HostSystem); ok && h.Summary.Hardware != nil {
-			mhz[h.Self.Value] = h.Summary.Hardware.CpuMhz
+// refreshVMQuickStats updates one VM's summary.quickStats (the caller holds its lock).
+func refreshVMQuickStats(vm *simulator.VirtualMachine) {
+	host := int32(2000)
+	if vm.Runtime.Host != nil {
+		if h, ok := simulator.Map.Get(*vm.Runtime.Host).(*simulator.HostSystem); ok && h.Summary.Hardware != nil && h.Summary.Hardware.CpuMhz > 0 {
+			host = h.Summary.Hardware.CpuMhz
 		}
 	}
+	q := quickStats(vm, host)
+	if q != vm.Summary.QuickStats {
+		simulator.Map.Update(vm, []types.PropertyChange{{Name: "summary.quickStats", Val: q}})
+	}
+}
+
+// refreshQuickStats updates summary.quickStats of every VM whose values changed.
+func refreshQuickStats() {
 	for _, obj := range simulator.Map.All("VirtualMachine") {
-		vm, ok := obj.(*simulator.VirtualMachine)
-		if !ok {
-			continue
+		if vm, ok := obj.(*simulator.VirtualMachine); ok {
+			simulator.Map.WithLock(vm, func() { refreshVMQuickStats(vm) })
 		}
-		simulator.Map.WithLock(vm, func() {
-			host := int32(2000)
-			if vm.Runtime.Host != nil && mhz[vm.Runtime.Host.Value] > 0 {
-				host = mhz[vm.Runtime.Host.Value]
-			}
-			q := quickStats(vm, host)
-			if q != vm.Summary.QuickStats {
-				simulator.Map.Update(vm, []types.PropertyChange{{Name: "summary.quickStats", Val: q}})
-			}
-		})
 	}
 }
 

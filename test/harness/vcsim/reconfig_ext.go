@@ -5,6 +5,8 @@ import (
 	"path"
 	"reflect"
 	"strconv"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -35,6 +37,7 @@ func (h *vmHelper) ReconfigVMTask(ctx *simulator.Context, req *types.ReconfigVM_
 		}
 		mergeAllocation(&req.Spec.CpuAllocation, vm.Config.CpuAllocation)
 		mergeAllocation(&req.Spec.MemoryAllocation, vm.Config.MemoryAllocation)
+		mergeExtraConfig(vm, &req.Spec)
 		res = vm.ReconfigVMTask(ctx, req)
 		body, ok := res.(*methods.ReconfigVM_TaskBody)
 		if ok && body.Res != nil {
@@ -82,11 +85,14 @@ func faultMessage(f types.BaseMethodFault) string {
 	return ""
 }
 
-var changeCounter atomic.Int64
+var changeCounts sync.Map // moid → *atomic.Int64
 
-// bumpChangeVersion gives the VM a new config.changeVersion (ESX uses a timestamp).
+// bumpChangeVersion gives the VM a new config.changeVersion: ESX uses a timestamp; the harness adds
+// '-<n>', n counting the VM's configurations (0 at start), so tests can count reconfigurations.
 func bumpChangeVersion(vm *simulator.VirtualMachine) {
-	v := time.Now().UTC().Format("2006-01-02T15:04:05.000000Z") + "-" + strconv.FormatInt(changeCounter.Add(1), 10)
+	c, _ := changeCounts.LoadOrStore(vm.Self.Value, new(atomic.Int64))
+	n := c.(*atomic.Int64).Add(1) - 1
+	v := time.Now().UTC().Format("2006-01-02T15:04:05.000000Z") + "-" + strconv.FormatInt(n, 10)
 	simulator.Map.Update(vm, []types.PropertyChange{{Name: "config.changeVersion", Val: v}})
 }
 
@@ -110,6 +116,32 @@ func mergeAllocation(spec **types.ResourceAllocationInfo, cur *types.ResourceAll
 		m.Shares = s.Shares
 	}
 	*spec = &m
+}
+
+// mergeExtraConfig makes vcsim's append a replacement, as on ESX: a key set again replaces the
+// VM's (any case), and a key set to an empty value is removed. vcsim's own 'SET.' keys pass through.
+func mergeExtraConfig(vm *simulator.VirtualMachine, spec *types.VirtualMachineConfigSpec) {
+	if len(spec.ExtraConfig) == 0 {
+		return
+	}
+	set := map[string]bool{}
+	var keep []types.BaseOptionValue
+	for _, o := range spec.ExtraConfig {
+		v := o.GetOptionValue()
+		set[strings.ToLower(v.Key)] = true
+		if s, ok := v.Value.(string); ok && s == "" && !strings.HasPrefix(v.Key, "SET.") {
+			continue
+		}
+		keep = append(keep, o)
+	}
+	var cur []types.BaseOptionValue
+	for _, o := range vm.Config.ExtraConfig {
+		if !set[strings.ToLower(o.GetOptionValue().Key)] {
+			cur = append(cur, o)
+		}
+	}
+	vm.Config.ExtraConfig = cur
+	spec.ExtraConfig = keep
 }
 
 func powerOff(vm *simulator.VirtualMachine) types.BaseMethodFault {
@@ -389,6 +421,9 @@ func installReconfig() {
 // afterPowerChange runs once vcsim has changed a VM's power state.
 func afterPowerChange(moid string) {
 	if vm := lookupVM(moid); vm != nil {
-		simulator.Map.WithLock(vm, func() { syncConnected(vm, true) })
+		simulator.Map.WithLock(vm, func() {
+			syncConnected(vm, true)
+			refreshVMQuickStats(vm)
+		})
 	}
 }
