@@ -120,8 +120,11 @@ export interface Simulator {
   expireSessions(): Promise<number>;
   /** Lists live sessions. */
   sessions(): Promise<SimulatorSession[]>;
-  /** Makes the next n SOAP requests fail: connection closed (default), reset, or an HTTP status without body. */
-  dropNext(n?: number, how?: { status?: number; reset?: boolean }): Promise<void>;
+  /**
+   * Makes the next n SOAP requests fail: connection closed (default), reset, or an HTTP status without body; `after`:
+   * executed first, only the answer lost; `method`: only calls of that method.
+   */
+  dropNext(n?: number, how?: { status?: number; reset?: boolean; after?: boolean; method?: string }): Promise<void>;
   /** Delays the next n SOAP requests (n = 0: all of them until delayNext(0)). */
   delayNext(ms: number, n?: number): Promise<void>;
   /** Sets the server-side page cap of RetrievePropertiesEx (0: none). */
@@ -254,7 +257,13 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       return ((await call('sessions')) as { sessions: SimulatorSession[] }).sessions;
     },
     async dropNext(n = 1, how = {}) {
-      await call('drop', { n, status: how.status ?? 0, reset: how.reset ?? false });
+      await call('drop', {
+        n,
+        status: how.status ?? 0,
+        reset: how.reset ?? false,
+        after: how.after ?? false,
+        ...(how.method !== undefined ? { method: how.method } : {}),
+      });
     },
     async delayNext(ms, n = 1) {
       await call('delay', { ms, n });

@@ -17,6 +17,8 @@ type injectedFault struct {
 	reset  bool
 	// after: the request is executed first and only its answer is lost
 	after bool
+	// method: only a request calling this method takes the fault ('' any)
+	method string
 }
 
 // controlState holds what the control endpoints arm; every field is safe for concurrent use.
@@ -32,15 +34,17 @@ type controlState struct {
 
 var control controlState
 
-func (c *controlState) takeFault() (injectedFault, bool) {
+// takeFault takes the first armed fault that applies to a call of `method`.
+func (c *controlState) takeFault(method string) (injectedFault, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.faults) == 0 {
-		return injectedFault{}, false
+	for i, f := range c.faults {
+		if f.method == "" || f.method == method {
+			c.faults = append(c.faults[:i:i], c.faults[i+1:]...)
+			return f, true
+		}
 	}
-	f := c.faults[0]
-	c.faults = c.faults[1:]
-	return f, true
+	return injectedFault{}, false
 }
 
 func (c *controlState) takeDelay() time.Duration {
@@ -125,7 +129,7 @@ func controlIndex(*http.Request) (interface{}, error) {
 
 // controlDrop arms the next n SOAP requests to fail: connection closed (default), reset (reset=1),
 // or answered with an HTTP status and no SOAP body (status=503); with after=1 the request is
-// executed first and only its answer is lost.
+// executed first and only its answer is lost; with method=M only calls of M take the fault.
 func controlDrop(r *http.Request) (interface{}, error) {
 	n, err := intParam(r, "n", 1)
 	if err != nil {
@@ -138,7 +142,7 @@ func controlDrop(r *http.Request) (interface{}, error) {
 	if n < 0 || (status != 0 && (status < 100 || status > 599)) {
 		return nil, fmt.Errorf("want n >= 0 and status 100..599")
 	}
-	f := injectedFault{status: status, reset: boolParam(r, "reset"), after: boolParam(r, "after")}
+	f := injectedFault{status: status, reset: boolParam(r, "reset"), after: boolParam(r, "after"), method: r.URL.Query().Get("method")}
 	control.mu.Lock()
 	for i := 0; i < n; i++ {
 		control.faults = append(control.faults, f)

@@ -42,7 +42,8 @@ func (h *interceptor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	control.requests.Add(1)
 
-	f, drop := control.takeFault()
+	call, sniffed := sniffCall(body)
+	f, drop := control.takeFault(call.method)
 	if drop && !f.after {
 		control.dropped.Add(1)
 		if f.status == 0 {
@@ -56,7 +57,6 @@ func (h *interceptor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		time.Sleep(d)
 	}
 
-	call, sniffed := sniffCall(body)
 	if sniffed {
 		if helperType, ok := route(call); ok {
 			body = retarget(body, call, helperType)
