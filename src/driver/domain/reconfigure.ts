@@ -16,8 +16,8 @@ import { isEmptySpec, liveChangeProblems, specOutcome } from '../../vmconfig/ind
 import type { Connection } from '../connect/connection.js';
 import { rereadVmConfig, type VmConfig } from './vm-config.js';
 
-/** How often a reconfiguration whose answer was lost is sent again before giving up. */
-const MAX_SENDS = 3;
+/** How often a reconfiguration whose answer was lost is sent at most. */
+const MAX_SENDS = 4;
 
 /** Options of applyConfigSpec. */
 export interface ApplyOptions {
@@ -70,7 +70,10 @@ export async function applyConfigSpec(
       if (!refused && !(e instanceof EsxError && ['ConnectionError', 'HttpError'].includes(e.code))) throw e;
       lost = e;
     }
-    const after = await rereadVmConfig(conn, cfg.dom);
+    // Attempt n reads the VM n + 2 times and judges the last read: a request whose answer was lost may still be
+    // running on the server, and a fault that strikes every k-th call cannot keep landing on the resend.
+    let after = await rereadVmConfig(conn, cfg.dom);
+    for (let r = 0; r <= n; r++) after = await rereadVmConfig(conn, cfg.dom);
     const outcome = specOutcome(send, cfg.view, after.view);
     if (outcome === 'all') return after;
     if (outcome === 'partial')
