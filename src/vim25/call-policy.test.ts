@@ -43,6 +43,8 @@ test('the declared idempotent set is the one the retry policy always had; tasks 
     'FindByUuid',
     'FindChild',
     'Login',
+    'QueryConfigOption',
+    'QueryConfigOptionEx',
     'RetrieveProperties',
     'RetrievePropertiesEx',
     'RetrieveServiceContent',
