@@ -160,10 +160,9 @@ for (const model of ['esx', 'vpx'] as const) {
       assert.equal((await t.cli('domdisplay', vm, '--include-password')).stdout, `vnc://:secret1@${host}:90\n`);
     });
 
-    it(
-      'two VMs of one host never share a port',
-      { skip: model === 'vpx' ? 'the vCenter host of the CLI has one VM' : undefined },
-      async () => {
+    // the ESX model's host has two VMs (the vCenter host the CLI uses has one)
+    if (model === 'esx')
+      it('two VMs of one host never share a port', async () => {
         const [a, b] = t.vms as [string, string];
         assert.equal((await t.cli('vnc-enable', a, '--port', '5900')).status, 0);
         assert.equal((await t.cli('vnc-enable', b)).stdout, 'vnc://localhost.localdomain:1\n');
@@ -173,8 +172,7 @@ for (const model of ['esx', 'vpx'] as const) {
           stderr: `error: VNC port 5901 is taken by domain '${b}' on the same host\n`,
         });
         assert.equal((await t.cli('vnc-enable', b, '--auto')).stdout, 'vnc://localhost.localdomain:1\n');
-      },
-    );
+      });
 
     it('screenshot: a PNG of the running domain; the copy in its folder is gone; a stopped domain is refused', async () => {
       const vm = t.vms[0] as string;
