@@ -125,6 +125,24 @@ for (const model of ['esx', 'vpx'] as const) {
       assert.equal((await t.cli('destroy', vm)).status, 0);
     });
 
+    it("domxml-to-native (connected): the vmware namespace into the VMX, the guest OS checked against the host's list", async () => {
+      const xml = (guest: string): string => {
+        const p = join(tmp, `native-${guest}.xml`);
+        writeFileSync(
+          p,
+          `<domain type='vmware' xmlns:vmware='http://libvirt.org/schemas/domain/vmware/1.0'><name>n</name><memory unit='MiB'>64</memory><os><type>hvm</type></os><uuid>564d9bef-acd9-b4e0-c8f0-aeb1a7e7a5b9</uuid><vmware:guestos>${guest}</vmware:guestos><vmware:pcibridges>1</vmware:pcibridges><vmware:vmx><vmware:entry name='a.b' value='c'/></vmware:vmx></domain>`,
+        );
+        return p;
+      };
+      const r = await t.cli('domxml-to-native', 'vmware-vmx', xml('ubuntu64Guest'), '--hw-version', '7');
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /^guestOS = "ubuntu-64"$/m);
+      assert.match(r.stdout, /\npciBridge0\.present = "true"\nvmci0\.present = "true"\na\.b = "c"\n/);
+      const bad = await t.cli('domxml-to-native', 'vmware-vmx', xml('nosuchGuest'));
+      assert.equal(bad.status, 1);
+      assert.match(bad.stderr, /^error: guest OS 'nosuchGuest' is not supported by this host \(\d+ are\)/);
+    });
+
     it('malformed XML is refused before anything is sent, and kept', async () => {
       const r = await runEdit(t, vm, editor('bad', 's|</domain>|<domain>|'));
       assert.equal(r.status, 1);
