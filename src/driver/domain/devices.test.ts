@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import { EsxError } from '../../errors.js';
-import { diskFromOptions, diskSource, formatDeviceXml, interfaceFromOptions, parseDeviceXml } from './devices.js';
+import { formatDeviceXml, parseDeviceXml } from './devices.js';
+import { diskFromOptions, diskSource, interfaceFromOptions } from './disks-nics.js';
 
 test('a disk fragment parses to one disk and formats back as libvirt writes it', () => {
   const xml =

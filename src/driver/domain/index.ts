@@ -49,6 +49,14 @@ export {
   attachDevice,
   detachDevice,
   updateDevice,
+  applyDeviceChange,
+  parseDeviceXml,
+  formatDeviceXml,
+  type Change,
+  type DeviceChangeResult,
+  type DeviceFlags,
+} from './devices.js';
+export {
   attachDisk,
   detachDisk,
   attachInterface,
@@ -56,17 +64,13 @@ export {
   changeMedia,
   setInterfaceLink,
   getInterfaceLink,
-  parseDeviceXml,
-  formatDeviceXml,
   diskFromOptions,
   diskSource,
   interfaceFromOptions,
   type AttachDiskOptions,
   type AttachInterfaceOptions,
-  type DeviceChangeResult,
-  type DeviceFlags,
   type MediaAction,
-} from './devices.js';
+} from './disks-nics.js';
 export {
   listBlockDevices,
   listInterfaces,

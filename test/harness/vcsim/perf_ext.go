@@ -67,7 +67,7 @@ func counterNames(pm *simulator.PerformanceManager) map[int32]string {
 	return out
 }
 
-// vmInstances lists the instances a counter has on a VM, besides ''.
+// vmInstances lists the instances a counter has on a VM, besides ”.
 func vmInstances(vm *simulator.VirtualMachine, name string) []string {
 	var out []string
 	switch {
