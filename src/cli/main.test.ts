@@ -35,7 +35,11 @@ test('-h/--help: usage with global options and every group; no command: the same
 test('help: every command grouped; help GROUP; help CMD equals CMD --help; --quiet drops the empty line after it', async () => {
   const all = await run(['help']);
   assert.equal(all.code, 0);
-  assert.match(all.out, /^Grouped commands:\n\n Domain Management \(help keyword 'domain'\):\n {4}autostart {22}autostart a domain\n/);
+  assert.match(
+    all.out,
+    /^Grouped commands:\n\n Domain Management \(help keyword 'domain'\):\n {4}attach-device {18}attach device from an XML file\n/,
+  );
+  assert.match(all.out, /\n {4}autostart {22}autostart a domain\n/);
   assert.match(all.out, /\n {4}help {27}print help\n\n\n$/);
   const names = [...all.out.matchAll(/^ {4}(\S+) /gm)].map((m) => m[1]);
   assert.deepEqual([...names].sort(), COMMANDS.commands.map((c) => c.name).sort());

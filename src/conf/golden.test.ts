@@ -116,7 +116,23 @@ const ERRORS: [string, string, RegExp][] = [
   ['volume', '<volume><name>x</name><capacity>-5</capacity></volume>', /invalid value '-5' for <capacity>/],
   ['volume', "<volume><name>x</name><allocation unit='E'>99999</allocation></volume>", /too large/],
   ['volume', '<volume><name>x</name><target><format/></target></volume>', /missing attribute 'type' of <target><format>/],
+  ['domain', vmwareDomain('<vmware:guestos>other guest</vmware:guestos>'), /invalid guest OS identifier 'other guest' in <vmware:guestos>/],
+  ['domain', vmwareDomain('<vmware:pcibridges>9</vmware:pcibridges>'), /<vmware:pcibridges> must be a number from 0 to 8 but found '9'/],
+  ['domain', vmwareDomain("<vmware:vmx><vmware:entry name='a b' value='1'/></vmware:vmx>"), /invalid VMX key 'a b' in <vmware:entry/],
+  ['domain', vmwareDomain("<vmware:vmx><vmware:entry name='a'/></vmware:vmx>"), /missing attribute 'value' of <vmware:entry name='a'>/],
+  ['domain', vmwareDomain("<vmware:vmx><vmware:entry name='a' value='1&#10;b = \"2\"'/></vmware:vmx>"), /spans lines/],
+  [
+    'domain',
+    vmwareDomain("<vmware:vmx><vmware:entry name='A' value='1'/><vmware:entry name='a' value='2'/></vmware:vmx>"),
+    /VMX key 'a' is given twice/,
+  ],
+  ['domain', vmwareDomain('<vmware:vmx><vmware:key/></vmware:vmx>'), /unexpected element <vmware:key> in <vmware:vmx>/],
 ];
+
+/** A minimal domain with `extra` in libvirt's vmware namespace. */
+function vmwareDomain(extra: string): string {
+  return `<domain type='vmware' xmlns:vmware='http://libvirt.org/schemas/domain/vmware/1.0'><name>x</name><memory>1024</memory><os><type>hvm</type></os>${extra}</domain>`;
+}
 
 for (const [doc, xml, message] of ERRORS) {
   test(`${doc} refuses ${xml.slice(0, 60)} with one clear line`, () => {

@@ -10,3 +10,4 @@ export * from './network/index.js';
 export * from './interface/index.js';
 export * from './migrate/index.js';
 export * from './storage/index.js';
+export * from './stats/index.js';

@@ -50,6 +50,8 @@ test('the declared idempotent set is the one the retry policy always had; tasks 
     'QueryVirtualDiskUuid',
     'RecommendHostsForVm',
     'RefreshDatastore',
+    'QueryConfigOption',
+    'QueryConfigOptionEx',
     'RetrieveProperties',
     'RetrievePropertiesEx',
     'RetrieveServiceContent',

@@ -5,6 +5,7 @@
  */
 import {
   AuthError,
+  ConfigError,
   EsxError,
   FaultError,
   InvalidArgumentError,
@@ -33,6 +34,11 @@ const FAULT_CLASSES: ReadonlyMap<string, ErrorCtor> = new Map<string, ErrorCtor>
   ['InvalidDatastoreState', InvalidStateError],
   ['ToolsUnavailable', InvalidStateError],
   ['ConcurrentAccess', InvalidStateError],
+  ['DeviceHotPlugNotSupported', InvalidStateError],
+  ['CpuHotPlugNotSupported', InvalidStateError],
+  ['MemoryHotPlugNotSupported', InvalidStateError],
+  ['InvalidDeviceSpec', ConfigError],
+  ['InvalidVmConfig', ConfigError],
   ['NotSupported', UnsupportedError],
   ['NotImplemented', UnsupportedError],
   ['MethodNotFound', UnsupportedError],

@@ -57,6 +57,16 @@ export function applySpec(cfg: VmConfigView, spec: VirtualMachineConfigSpec): Vm
   if (spec.numCPUs !== undefined) hw.numCPU = spec.numCPUs;
   if (spec.numCoresPerSocket !== undefined) hw.numCoresPerSocket = spec.numCoresPerSocket;
   if (spec.memoryMB !== undefined) hw.memoryMB = spec.memoryMB;
+  if (spec.extraConfig !== undefined) {
+    // vSphere's rule: a key set to an empty value is removed
+    const extra = [...(out.extraConfig ?? [])];
+    for (const o of spec.extraConfig) {
+      const at = extra.findIndex((x) => x.key.toLowerCase() === o.key.toLowerCase());
+      if (at >= 0) extra.splice(at, 1);
+      if (o.value !== '' && o.value !== undefined) extra.push(structuredClone(o));
+    }
+    out.extraConfig = extra;
+  }
   out.cpuAllocation = merge(out.cpuAllocation, spec.cpuAllocation);
   out.memoryAllocation = merge(out.memoryAllocation, spec.memoryAllocation);
 

@@ -15,7 +15,7 @@ import { newDomain } from '../conf/domain/domain-def.js';
 import { diskName } from '../conf/domain/disk-names.js';
 import { normalizeUuid } from '../conf/units.js';
 import { parseVmwareUuid } from '../vmx/vmx-values.js';
-import type { ResourceAllocationInfo, VirtualDevice, VirtualHardware } from '../vim25/generated/types.js';
+import type { OptionValue, ResourceAllocationInfo, VirtualDevice, VirtualHardware } from '../vim25/generated/types.js';
 import { domainNameOf } from '../escape.js';
 import { isA, modelOf, NIC_TYPES, SCSI_TYPES } from './wire-types.js';
 import { targetIndex } from './device-slots.js';
@@ -30,6 +30,8 @@ export interface VmConfigView {
   hardware?: VirtualHardware;
   cpuAllocation?: ResourceAllocationInfo;
   memoryAllocation?: ResourceAllocationInfo;
+  /** config.extraConfig (not mapped to the domain; applySpec keeps it for the vmware namespace). */
+  extraConfig?: OptionValue[];
 }
 
 /** Options of configToDomain. */

@@ -8,17 +8,22 @@
  */
 import type { ChrDef, DiskDef, DomainDef, InterfaceDef } from '../conf/domain/domain-def.js';
 import { vsphereNameOf } from '../escape.js';
-import type { AnyVirtualDevice, VirtualMachineConfigSpec } from '../vim25/generated/types.js';
+import type { AnyVirtualDevice, OptionValue, VirtualMachineConfigSpec } from '../vim25/generated/types.js';
 import { apiFileName, nicTypeOf } from './device-backings.js';
 import type { VmConfigContext } from './device-context.js';
 import { driveTypeOf, requestedAddress, type DomainDevice } from './device-match.js';
 import { DevicePlan } from './device-plan.js';
 import { coresPerSocketOf, cpuAllocationOf, defaultGuestId, memoryLimitsOf, memoryMBOf, resolveScsiModels } from './domain-to-config.js';
+import { extraConfigDiff } from './extra-config.js';
 
 /** Options of editVmSpec. */
 export interface EditVmOptions {
   /** The guest OS identifier to set when the domain's arch changes (default: otherGuest64 or otherGuest). */
   guestId?: string;
+  /** The VM's config.guestId: `<vmware:guestos>` is sent only when it differs. */
+  currentGuestId?: string;
+  /** The VM's config.extraConfig: `<vmware:vmx>` and `<vmware:pcibridges>` are sent only where they differ. */
+  currentExtraConfig?: readonly OptionValue[];
 }
 
 function slotKey(d: DiskDef): string {
@@ -37,7 +42,9 @@ export function settingsDiff(cur: DomainDef, next: DomainDef, opts: EditVmOption
   const spec: VirtualMachineConfigSpec = { _type: 'VirtualMachineConfigSpec' };
   if (next.name !== cur.name) spec.name = vsphereNameOf(next.name);
   if (next.uuid !== undefined && next.uuid !== cur.uuid) spec.uuid = next.uuid;
-  if ((next.os.arch ?? 'i686') !== (cur.os.arch ?? 'i686')) spec.guestId = opts.guestId ?? defaultGuestId(next);
+  if (next.guestOs !== undefined) {
+    if (next.guestOs !== (opts.currentGuestId ?? cur.guestOs)) spec.guestId = next.guestOs;
+  } else if ((next.os.arch ?? 'i686') !== (cur.os.arch ?? 'i686')) spec.guestId = opts.guestId ?? defaultGuestId(next);
   if ((next.description ?? '') !== (cur.description ?? '')) spec.annotation = next.description ?? '';
   if (next.vcpus !== cur.vcpus) spec.numCPUs = next.vcpus;
   const cores = coresPerSocketOf(next);
@@ -58,6 +65,8 @@ export function settingsDiff(cur: DomainDef, next: DomainDef, opts: EditVmOption
     spec.memoryAllocation = { _type: 'ResourceAllocationInfo', reservation: b.reservation, limit: b.limit };
   }
   if ((next.os.firmware === 'efi') !== (cur.os.firmware === 'efi')) spec.firmware = next.os.firmware ?? 'bios';
+  const extra = extraConfigDiff(cur, next, opts.currentExtraConfig);
+  if (extra.length > 0) spec.extraConfig = extra;
   return spec;
 }
 

@@ -2,7 +2,8 @@
  * libvirt domain → VirtualMachineConfigSpec for CreateVM_Task: the inverse of config-to-domain.ts, and the API-side
  * twin of src/vmx/domain-to-vmx.ts (same checks, same messages). Settings:
  *   name → name (vsphereNameOf: %, / and \ percent-escaped)    uuid → uuid    description → annotation
- *   os/type@arch x86_64 → guestId otherGuest64, else otherGuest (unless the caller knows better)
+ *   <vmware:guestos> → guestId, else os/type@arch x86_64 → otherGuest64, else otherGuest (unless the caller knows better)
+ *   <vmware:vmx> entries and <vmware:pcibridges> → extraConfig (extra-config.ts)
  *   os@firmware → firmware           memory → memoryMB (rounded up to 4 MiB, as ESX wants)
  *   currentMemory < memory → memoryAllocation.limit (MiB)   memtune/min_guarantee → memoryAllocation.reservation
  *   vcpu → numCPUs; cpu/topology cores → numCoresPerSocket (dies and threads must be 1)
@@ -41,6 +42,7 @@ import type { AnyVirtualDevice, ResourceAllocationInfo, VirtualMachineConfigSpec
 import { apiFileName } from './device-backings.js';
 import type { VmConfigContext } from './device-context.js';
 import { DevicePlan } from './device-plan.js';
+import { extraConfigOf } from './extra-config.js';
 import { SCSI_TYPES, typeOf } from './wire-types.js';
 
 /** Options of createVmSpec. */
@@ -187,7 +189,7 @@ export function createVmSpec(def: DomainDef, ctx: VmConfigContext = {}, opts: Cr
     name: vsphereNameOf(def.name),
     ...(opts.hardwareVersion !== undefined ? { version: `vmx-${String(opts.hardwareVersion).padStart(2, '0')}` } : {}),
     ...(def.uuid !== undefined ? { uuid: def.uuid } : {}),
-    guestId: opts.guestId ?? defaultGuestId(def),
+    guestId: opts.guestId ?? def.guestOs ?? defaultGuestId(def),
     ...(def.description ? { annotation: def.description } : {}),
     files: { _type: 'VirtualMachineFileInfo', vmPathName: vmPathNameOf(def, opts) },
     numCPUs: def.vcpus,
@@ -206,5 +208,7 @@ export function createVmSpec(def: DomainDef, ctx: VmConfigContext = {}, opts: Cr
       : {}),
     ...(def.os.firmware !== undefined ? { firmware: def.os.firmware } : {}),
   };
+  const extra = extraConfigOf(def);
+  if (extra.length > 0) spec.extraConfig = extra;
   return spec;
 }

@@ -5,6 +5,9 @@ export type { NetworkInfo, NewDiskOptions, VmConfigContext } from './device-cont
 export { apiFileName, resolveNetwork } from './device-backings.js';
 export { requestedAddress, type DomainDevice } from './device-match.js';
 export { DevicePlan, deviceSpecs, type DeviceChange, type PlanOptions } from './device-plan.js';
-export { createVmSpec, type CreateVmOptions } from './domain-to-config.js';
+export { createVmSpec, resolveScsiModels, type CreateVmOptions } from './domain-to-config.js';
 export { editVmSpec, isEmptySpec, settingsDiff, type EditVmOptions } from './domain-diff.js';
 export { applySpec } from './apply-spec.js';
+export { extraConfigDiff, extraConfigOf } from './extra-config.js';
+export { liveChangeProblems, type LiveVmState } from './hot-plug.js';
+export { specOutcome, type SpecOutcome } from './spec-outcome.js';

@@ -10,6 +10,7 @@ import type { VmxContext } from './context.js';
 import { escapePercent } from '../escape.js';
 import { formatDisks } from './format-disks.js';
 import { formatChrDevices, formatEthernets, formatGraphics, formatSharedFolders, formatVideo } from './format-devices.js';
+import { vmxGuestOsOf } from './guest-os.js';
 import { formatVmx } from './vmx-text.js';
 import { formatVmwareUuid } from './vmx-values.js';
 
@@ -37,7 +38,7 @@ export function domainToVmxLines(def: DomainDef, ctx: VmxContext, opts: VmxWrite
   add('.encoding', 'UTF-8');
   add('config.version', '8');
   add('virtualHW.version', hw);
-  add('guestOS', def.os.arch === 'x86_64' ? 'other-64' : 'other');
+  add('guestOS', def.guestOs !== undefined ? vmxGuestOsOf(def.guestOs) : def.os.arch === 'x86_64' ? 'other-64' : 'other');
   if (def.os.firmware === 'efi') add('firmware', 'efi');
   if (def.os.smbiosMode !== undefined) {
     if (def.os.smbiosMode !== 'host') throw new UnsupportedError(`unsupported SMBIOS mode '${def.os.smbiosMode}': only 'host'`);
@@ -56,8 +57,10 @@ export function domainToVmxLines(def: DomainDef, ctx: VmxContext, opts: VmxWrite
   formatChrDevices(def, ctx, add);
   formatVideo(def, add);
   // As libvirt 9.0 writes them: the VMCI device from hardware version 7 on, the PCIe root
-  // ports that VMware's own VMs carry from version 8 on.
-  if (hw >= 8) {
+  // ports that VMware's own VMs carry from version 8 on; <vmware:pcibridges> replaces those.
+  if (def.pciBridges !== undefined) {
+    for (const [k, v] of pciBridgeEntries(def.pciBridges)) add(k, v);
+  } else if (hw >= 8) {
     add('pciBridge0.present', 'true');
     for (let i = 4; i <= 7; i++) {
       add(`pciBridge${i}.present`, 'true');
@@ -66,7 +69,31 @@ export function domainToVmxLines(def: DomainDef, ctx: VmxContext, opts: VmxWrite
     }
   }
   if (hw >= 7) add('vmci0.present', 'true');
+  addVmxEntries(def, out);
   return out;
+}
+
+/**
+ * The VMX entries of `count` PCI bridges, IDs 0 to count-1 (OpenNebula's PCIBRIDGE): bridge 0 is a PCI bridge, IDs 4
+ * and up are PCIe root ports with 8 functions, as VMware's own VMs have them.
+ */
+export function pciBridgeEntries(count: number): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i < count; i++) {
+    out.push([`pciBridge${i}.present`, 'true']);
+    if (i >= 4) out.push([`pciBridge${i}.virtualDev`, 'pcieRootPort'], [`pciBridge${i}.functions`, '8']);
+  }
+  return out;
+}
+
+/** `<vmware:vmx>` entries: one the converter wrote already gets the given value in place, others go last. */
+function addVmxEntries(def: DomainDef, out: VmxLines): void {
+  for (const e of def.vmxEntries ?? []) {
+    const key = e.name.toLowerCase();
+    const at = out.findIndex(([k]) => k.toLowerCase() === key);
+    if (at >= 0) out[at] = [out[at]?.[0] ?? e.name, e.value];
+    else out.push([e.name, e.value]);
+  }
 }
 
 function formatMemory(def: DomainDef, add: (k: string, v: string | number) => void): void {

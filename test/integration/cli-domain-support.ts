@@ -15,6 +15,8 @@ export interface CliTarget {
   model: 'esx' | 'vpx';
   sim: Simulator;
   uri: string;
+  /** The auth.conf the CLI runs with (LIBVIRT_AUTH_FILE). */
+  authFile: string;
   /** The VMs on the connection's host (ESX: ha-host_VM0, ha-host_VM1; VPX host DC0_C0_H0: DC0_C0_RP0_VM1). */
   vms: string[];
   cli(...args: string[]): Promise<CliResult>;
@@ -32,6 +34,7 @@ export async function startTarget(model: 'esx' | 'vpx'): Promise<CliTarget> {
     model,
     sim,
     uri,
+    authFile,
     vms: model === 'esx' ? ['ha-host_VM0', 'ha-host_VM1'] : ['DC0_C0_RP0_VM1'],
     cli: (...args) => runCli(['-c', uri, ...args], { authFile }),
     open: (params) => Connection.open(params ? simulatorUri(sim, { params }) : uri, { env }),

@@ -47,6 +47,14 @@ const VOLXML2 = file('vol2.xml', "<volume><name>json/from.vmdk</name><capacity u
 const ISO = file('x.iso', 'an ISO image');
 const FLAT = file('img.vmdk', 'version=1\nCID=fffffffe\nparentCID=ffffffff\ncreateType="monolithicFlat"\nRW 2048 FLAT "img-flat.vmdk" 0\n');
 file('img-flat.vmdk', '\0'.repeat(1024 * 1024));
+const CONTROLLER = file('controller.xml', "<controller type='scsi' index='1' model='lsilogic'/>\n");
+const CDROM = file(
+  'cdrom.xml',
+  "<disk type='file' device='cdrom'><source file='[LocalDS_0] iso/b.iso'/><target dev='hdc' bus='ide'/></disk>\n",
+);
+const PNG = join(tmp, 'shot.png');
+// edit runs $VISUAL: 'true' leaves the file as it was
+process.env.VISUAL = 'true';
 const VMX = file('in.vmx', 'config.version = "8"\nvirtualHW.version = "13"\ndisplayName = "in"\nmemsize = "64"\nguestOS = "other-64"\n');
 
 /** One CLI run: the command, its arguments, and optionally work before it and a check of its JSON. */
@@ -188,7 +196,52 @@ const STEPS: Step[] = [
   },
   { command: 'shutdown', args: [VM], check: has({ result: 'shutdown requested', message: `Domain '${VM}' is being shutdown` }) },
   { command: 'start', args: [VM], check: has({ result: 'started' }) },
+  { command: 'screenshot', args: [VM, PNG], check: has({ name: VM, file: PNG, mime: 'image/png' }) },
+  { command: 'domstats', args: [VM], check: (j) => assert.equal((j as { stats: Record<string, number> }[])[0]?.stats['state.state'], 1) },
+  { command: 'dommemstat', args: [VM], check: (j) => assert.ok((j as { stats: { actual: number } }).stats.actual > 0) },
+  { command: 'domblkstat', args: [VM, 'sda'], check: has({ name: VM, device: 'sda' }) },
+  { command: 'domifstat', args: [VM, 'ethernet0'], check: has({ name: VM, interface: 'ethernet0' }) },
+  { command: 'cpu-stats', args: [VM], check: has({ name: VM, interval: 20 }) },
+  { command: 'poll', args: [VM], check: (j) => assert.equal((j as { state: string }[])[0]?.state, 'a') },
+  { command: 'vnc-enable', args: [VM], check: has({ name: VM, port: 5900, display: ':0' }) },
+  { command: 'vncdisplay', args: [VM], check: has({ name: VM, port: 5900, display: ':0' }) },
+  { command: 'domdisplay', args: [VM], check: has({ name: VM, uri: 'vnc://localhost.localdomain:0' }) },
+  { command: 'domif-getlink', args: [VM, 'ethernet0'], check: has({ state: 'up' }) },
+  { command: 'domblklist', args: [VM], check: (j) => assert.equal((j as { disks: { target: string }[] }).disks[0]?.target, 'sda') },
+  { command: 'domiflist', args: [VM], check: (j) => assert.equal((j as { interfaces: unknown[] }).interfaces.length, 1) },
+  {
+    command: 'domblkinfo',
+    args: [VM, '--all'],
+    check: (j) => assert.equal((j as { disks: { capacity: number }[] }).disks[0]?.capacity, 1 << 20),
+  },
+  { command: 'edit', args: [VM], check: has({ name: VM, changed: false, message: `Domain '${VM}' XML configuration not changed.` }) },
   { command: 'destroy', args: [VM], check: has({ result: 'destroyed' }) },
+  {
+    command: 'attach-disk',
+    args: [VM, 'json.vmdk', 'sdb', '--size', '1M'],
+    check: has({ name: VM, device: 'disk', message: 'Disk attached successfully' }),
+  },
+  { command: 'detach-disk', args: [VM, 'sdb'], check: has({ message: 'Disk detached successfully' }) },
+  {
+    command: 'attach-interface',
+    args: [VM, 'bridge', 'VM Network', '--mac', '00:50:56:00:00:42'],
+    check: has({ device: 'interface', message: 'Interface attached successfully' }),
+  },
+  {
+    command: 'detach-interface',
+    args: [VM, 'bridge', '--mac', '00:50:56:00:00:42'],
+    check: has({ device: 'interface', message: 'Interface detached successfully' }),
+  },
+  { command: 'attach-device', args: [VM, CONTROLLER], check: has({ device: 'controller', message: 'Device attached successfully' }) },
+  { command: 'detach-device', args: [VM, CONTROLLER], check: has({ device: 'controller', message: 'Device detached successfully' }) },
+  {
+    command: 'change-media',
+    args: [VM, 'hdc', '--eject'],
+    setup: (t) => attachCdrom(t),
+    check: has({ message: 'Successfully ejected media.' }),
+  },
+  { command: 'update-device', args: [VM, CDROM], check: has({ device: 'disk', message: 'Device updated successfully' }) },
+  { command: 'domif-setlink', args: [VM, 'ethernet0', 'down'], check: has({ state: 'down', message: 'Device updated successfully' }) },
   { command: 'setmaxmem', args: [VM, '256M'], check: has({ name: VM, maxMemoryKiB: 262144 }) },
   { command: 'setmem', args: [VM, '128M'], check: has({ name: VM, memoryKiB: 131072 }) },
   { command: 'setvcpus', args: [VM, '2'], check: has({ vcpus: 2, warnings: [] }) },
@@ -301,6 +354,12 @@ const STEPS: Step[] = [
   },
   { command: 'vol-delete', args: ['--pool', 'LocalDS_0', 'json/c.vmdk'], check: has({ name: 'json/c.vmdk', result: 'deleted' }) },
 ];
+
+/** A CD-ROM with a medium on hdc, for change-media (the CLI's own attach-disk). */
+async function attachCdrom(t: CliTarget): Promise<void> {
+  const r = await t.cli('attach-disk', VM, '[LocalDS_0] iso/a.iso', 'hdc', '--type', 'cdrom');
+  assert.equal(r.status, 0, r.stderr);
+}
 
 describe('CLI --json: every command prints exactly one JSON document (esx://)', () => {
   let t: CliTarget;

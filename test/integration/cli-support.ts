@@ -46,6 +46,10 @@ export function runCli(args: string[], opts: { authFile?: string; input?: string
     child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
     child.on('error', reject);
     child.on('close', (status) => resolve({ status, stdout, stderr }));
+    // a CLI that exits before reading its (empty) stdin closes the pipe first: EPIPE is no failure of the test
+    child.stdin.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') reject(e);
+    });
     child.stdin.end(opts.input ?? '');
   });
 }

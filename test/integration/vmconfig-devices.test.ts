@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { DomainDef } from '../../src/conf/domain/domain-def.js';
 import { formatDomain } from '../../src/conf/domain/format-domain.js';
 import type { VimClient } from '../../src/vim25/client.js';
-import { ReconfigVM_Task } from '../../src/vim25/generated/methods.js';
+import { PowerOffVM_Task, ReconfigVM_Task } from '../../src/vim25/generated/methods.js';
 import type { AnyVirtualDevice, MoRef, VirtualMachineConfigSpec } from '../../src/vim25/generated/types.js';
 import { ManagedEntityProps, NetworkProps, VirtualMachineProps as V } from '../../src/vim25/generated/props.js';
 import { listObjects, prop, retrieveOne } from '../../src/vim25/property.js';
@@ -31,6 +31,8 @@ describe('vmconfig device changes on the ESX simulator', () => {
     const nets = await listObjects(c, { type: 'Network', paths: [NetworkProps.name] });
     const networks: NetworkInfo[] = nets.map((n) => ({ kind: 'standard', name: prop(n, NetworkProps.name) ?? '', ref: n.ref }));
     ctx = { networks, newDisk: () => ({ capacityKiB: 2048 }) };
+    // controllers and serial ports go on while the VM is off (the simulator keeps ESX's hot-plug rules)
+    await runVmTask(c, vm, 'PowerOffVM_Task', () => PowerOffVM_Task(c.soap, vm));
   });
   after(async () => {
     await c?.close();

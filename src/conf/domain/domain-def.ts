@@ -140,6 +140,23 @@ export interface DomainDef {
   memballoon?: string;
   /** `<vmware:datacenterpath>`. */
   datacenterPath?: string;
+  /** `<vmware:guestos>`: the vSphere guest OS identifier (GuestOsDescriptor id, e.g. 'ubuntu64Guest'). */
+  guestOs?: string;
+  /** `<vmware:pcibridges>`: the number of PCI bridges, IDs 0 to n-1 (OpenNebula's PCIBRIDGE). */
+  pciBridges?: number;
+  /** `<vmware:vmx><vmware:entry name value/>…`: extra VMX entries (extraConfig), in document order. */
+  vmxEntries?: VmxEntryDef[];
+}
+
+/** One custom VMX entry (`<vmware:entry name='key' value='value'/>`). */
+export interface VmxEntryDef {
+  name: string;
+  value: string;
+}
+
+/** True when the domain carries anything in libvirt's vmware namespace (so the namespace is declared). */
+export function hasVmwareData(def: DomainDef): boolean {
+  return def.datacenterPath !== undefined || def.guestOs !== undefined || def.pciBridges !== undefined || def.vmxEntries !== undefined;
 }
 
 /** An empty domain with libvirt's defaults. */

@@ -3,7 +3,7 @@
  * output is byte-identical to `virsh domxml-from-native` where possible.
  */
 import { XmlWriter, type Attrs } from '../xml/xml-writer.js';
-import { VMWARE_NS, type ChrDef, type DiskDef, type DomainDef, type InterfaceDef } from './domain-def.js';
+import { hasVmwareData, VMWARE_NS, type ChrDef, type DiskDef, type DomainDef, type InterfaceDef } from './domain-def.js';
 
 /** Formats a cpuset as libvirt does: ascending, ranges of 3+ as a-b ("0,3-5"). */
 export function formatCpuset(cpus: readonly number[]): string {
@@ -23,7 +23,7 @@ export function formatDomain(def: DomainDef): string {
   const w = new XmlWriter();
   w.open('domain', [
     ['type', def.type],
-    ['xmlns:vmware', def.datacenterPath !== undefined ? VMWARE_NS : undefined],
+    ['xmlns:vmware', hasVmwareData(def) ? VMWARE_NS : undefined],
   ]);
   w.text('name', def.name);
   w.text('uuid', def.uuid ?? '00000000-0000-0000-0000-000000000000');
@@ -64,6 +64,20 @@ export function formatDomain(def: DomainDef): string {
   w.text('on_crash', 'destroy');
   formatDevices(w, def);
   if (def.datacenterPath !== undefined) w.text('vmware:datacenterpath', def.datacenterPath);
+  if (def.guestOs !== undefined) w.text('vmware:guestos', def.guestOs);
+  if (def.pciBridges !== undefined) w.text('vmware:pcibridges', def.pciBridges);
+  if (def.vmxEntries !== undefined) {
+    if (def.vmxEntries.length === 0) w.empty('vmware:vmx');
+    else {
+      w.open('vmware:vmx');
+      for (const e of def.vmxEntries)
+        w.empty('vmware:entry', [
+          ['name', e.name],
+          ['value', e.value],
+        ]);
+      w.close('vmware:vmx');
+    }
+  }
   w.close('domain');
   return w.toString();
 }

@@ -67,7 +67,48 @@ export function domainFromElement(root: XmlElement): DomainDef {
   for (const c of root.children) {
     if (c.uri === VMWARE_NS && c.local === 'datacenterpath') def.datacenterPath = c.text;
   }
+  parseVmwareExtras(root, def);
   return def;
+}
+
+/** VMX keys: letters, digits and `._:-`, starting with a letter or digit (what the VMX reader takes as a key). */
+const VMX_KEY = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+/** The guest OS identifiers vSphere uses (GuestOsDescriptor ids: 'otherGuest64', 'windows9_64Guest'). */
+const GUEST_ID = /^[A-Za-z][A-Za-z0-9_]*$/;
+/** VMware VMs have PCI bridges 0 to 7. */
+export const MAX_PCI_BRIDGES = 8;
+
+// <vmware:guestos>, <vmware:pcibridges>, <vmware:vmx> (docs/devices.md): esxvirt's additions to libvirt's namespace.
+function parseVmwareExtras(root: XmlElement, def: DomainDef): void {
+  for (const c of root.children) {
+    if (c.uri !== VMWARE_NS) continue;
+    if (c.local === 'guestos') {
+      const id = c.text.trim();
+      if (!GUEST_ID.test(id))
+        throw new ConfigError(`invalid guest OS identifier '${id}' in <vmware:guestos>: expecting an id such as 'otherGuest64'`);
+      def.guestOs = id;
+    } else if (c.local === 'pcibridges') {
+      const n = parseUInt(c.text.trim(), '<vmware:pcibridges>');
+      if (n === undefined || n > MAX_PCI_BRIDGES)
+        throw new ConfigError(`<vmware:pcibridges> must be a number from 0 to ${MAX_PCI_BRIDGES} but found '${c.text.trim()}'`);
+      def.pciBridges = n;
+    } else if (c.local === 'vmx') {
+      const entries = (def.vmxEntries ??= []);
+      for (const e of c.children) {
+        if (e.uri !== VMWARE_NS || e.local !== 'entry')
+          throw new ConfigError(`unexpected element <${e.name}> in <vmware:vmx>: expecting <vmware:entry>`);
+        const name = e.attrs.name;
+        const value = e.attrs.value;
+        if (name === undefined || !VMX_KEY.test(name))
+          throw new ConfigError(`invalid VMX key '${name ?? ''}' in <vmware:entry name=…>: expecting letters, digits and . _ : -`);
+        if (value === undefined) throw new ConfigError(`missing attribute 'value' of <vmware:entry name='${name}'>`);
+        if (/[\r\n]/.test(value)) throw new ConfigError(`value of <vmware:entry name='${name}'> spans lines: a VMX value is one line`);
+        const dup = entries.find((x) => x.name.toLowerCase() === name.toLowerCase());
+        if (dup) throw new ConfigError(`VMX key '${name}' is given twice in <vmware:vmx>`);
+        entries.push({ name, value });
+      }
+    }
+  }
 }
 
 function parseVcpu(root: XmlElement, def: DomainDef): void {

@@ -1,8 +1,8 @@
-/** Domains: lookup, listing, information, lifecycle, tuning, guest information, XML, define and undefine. */
+/** Domains: lookup, listing, information, lifecycle, tuning, guest information, XML, define and undefine, devices, edit, consoles. */
 export { lookupDomain, listDomainRefs, domainRefOf, stateOf, DOMAIN_REF_PATHS, type DomainRef, type DomainState } from './ref.js';
 export { resolveDomain, isActiveState, type DomainArg } from './resolve.js';
 export { listDomains, compareDomains, type ListFilter } from './list.js';
-export { getDomainInfo, getDomainState, stateReason, type DomainInfo, type DomainStateInfo } from './info.js';
+export { getDomainInfo, getDomainState, stateReason, usedMemoryKiB, type DomainInfo, type DomainStateInfo } from './info.js';
 export {
   startDomain,
   shutdownDomain,
@@ -56,3 +56,54 @@ export {
   type VcpuCount,
   type MemoryTune,
 } from './settings.js';
+export {
+  attachDevice,
+  detachDevice,
+  updateDevice,
+  applyDeviceChange,
+  parseDeviceXml,
+  formatDeviceXml,
+  type Change,
+  type DeviceChangeResult,
+  type DeviceFlags,
+} from './devices.js';
+export {
+  attachDisk,
+  detachDisk,
+  attachInterface,
+  detachInterface,
+  changeMedia,
+  setInterfaceLink,
+  getInterfaceLink,
+  diskFromOptions,
+  diskSource,
+  interfaceFromOptions,
+  type AttachDiskOptions,
+  type AttachInterfaceOptions,
+  type MediaAction,
+} from './disks-nics.js';
+export {
+  listBlockDevices,
+  listDomainInterfaces,
+  getBlockInfo,
+  type BlockInfo,
+  type BlockListEntry,
+  type InterfaceListEntry,
+} from './device-lists.js';
+export { beginEdit, finishEdit, type EditResult, type EditSession } from './edit.js';
+export {
+  getVncInfo,
+  enableVnc,
+  usedVncPorts,
+  vncOfExtraConfig,
+  takeScreenshot,
+  defaultScreenshotName,
+  VNC_PORT_MIN,
+  VNC_PORT_MAX,
+  type ScreenshotResult,
+  type VncEnableOptions,
+  type VncInfo,
+} from './consoles.js';
+export { checkGuestId, guestDescriptor, guestDescriptors } from './guest-os.js';
+export { applyConfigSpec, checkLiveChange, type ApplyOptions } from './reconfigure.js';
+export { readVmConfig, rereadVmConfig, VM_CONFIG_VIEW_PATHS, type VmConfig } from './vm-config.js';

@@ -25,6 +25,7 @@ import { configToDomain } from '../../vmconfig/config-to-domain.js';
 import type { Connection } from '../connect/connection.js';
 import { lookupDomain, type DomainRef } from './ref.js';
 import { descriptorOfVmdkHead, scsiModelOfDescriptor } from '../../vmdk/index.js';
+import { checkGuestId } from './guest-os.js';
 import { connectedContext, type DatastoreRef } from './vmx-callbacks.js';
 
 /** Bytes of a .vmdk read to find its descriptor (a sparse disk embeds it within the first sectors). */
@@ -163,6 +164,8 @@ export async function domainToNativeVmx(
   def: DomainDef,
   opts: ConvertOptions & { hwVersion?: number } = {},
 ): Promise<string> {
+  // <vmware:guestos> must be one the host supports, as Nova checks vmware_ostype
+  if (def.guestOs !== undefined) await checkGuestId(conn, def.guestOs, opts.warn);
   const ctx = await contextFor(conn, { ...opts, def });
   return domainToVmx(def, ctx, { virtualHwVersion: opts.hwVersion ?? defaultVirtualHwVersion(conn.product.version) });
 }

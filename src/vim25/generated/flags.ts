@@ -31,6 +31,8 @@ export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
   'FindByDatastorePath',
   'RecommendHostsForVm',
   'QueryVMotionCompatibility',
+  'QueryConfigOption',
+  'QueryConfigOptionEx',
   'RefreshDatastore',
   'QueryVirtualDiskUuid',
 ]);
@@ -51,6 +53,7 @@ export const TASK_METHODS: ReadonlySet<string> = new Set([
   'MigrateVM_Task',
   'CheckRelocate_Task',
   'CheckMigrate_Task',
+  'CreateScreenshot_Task',
   'AddStandaloneHost_Task',
   'DeleteDatastoreFile_Task',
   'SearchDatastore_Task',
@@ -82,6 +85,7 @@ export interface TaskMethods {
   MigrateVM_Task: { this: T.MoRef<'VirtualMachine'>; args: { pool?: T.MoRef<'ResourcePool'>; host?: T.MoRef<'HostSystem'>; priority: T.VirtualMachineMovePriority; state?: T.VirtualMachinePowerState } };
   CheckRelocate_Task: { this: T.MoRef<'VirtualMachineProvisioningChecker'>; args: { vm: T.MoRef<'VirtualMachine'>; spec: T.VirtualMachineRelocateSpec; testType?: string[] } };
   CheckMigrate_Task: { this: T.MoRef<'VirtualMachineProvisioningChecker'>; args: { vm: T.MoRef<'VirtualMachine'>; host?: T.MoRef<'HostSystem'>; pool?: T.MoRef<'ResourcePool'>; state?: T.VirtualMachinePowerState; testType?: string[] } };
+  CreateScreenshot_Task: { this: T.MoRef<'VirtualMachine'>; args: Record<string, never> };
   AddStandaloneHost_Task: { this: T.MoRef<'Folder'>; args: { spec: T.HostConnectSpec; addConnected: boolean; license?: string } };
   DeleteDatastoreFile_Task: { this: T.MoRef<'FileManager'>; args: { name: string; datacenter?: T.MoRef<'Datacenter'> } };
   SearchDatastore_Task: { this: T.MoRef<'HostDatastoreBrowser'>; args: { datastorePath: string; searchSpec?: T.HostDatastoreBrowserSearchSpec } };

@@ -249,6 +249,21 @@ export async function QueryVMotionCompatibility(soap: SoapCaller, _this: T.MoRef
   return (await soap.invoke('QueryVMotionCompatibility', _this, args, { type: 'HostVMotionCompatibility', list: true, required: false })) as T.HostVMotionCompatibility[];
 }
 
+/** Calls CreateScreenshot_Task on a VirtualMachine. */
+export async function CreateScreenshot_Task(soap: SoapCaller, _this: T.MoRef<'VirtualMachine'>): Promise<T.MoRef<'Task'>> {
+  return (await soap.invoke('CreateScreenshot_Task', _this, {}, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Task'>;
+}
+
+/** Calls QueryConfigOption on a EnvironmentBrowser. */
+export async function QueryConfigOption(soap: SoapCaller, _this: T.MoRef<'EnvironmentBrowser'>, args: { key?: string; host?: T.MoRef<'HostSystem'> } = {}): Promise<T.VirtualMachineConfigOption | undefined> {
+  return (await soap.invoke('QueryConfigOption', _this, args, { type: 'VirtualMachineConfigOption', list: false, required: false })) as T.VirtualMachineConfigOption | undefined;
+}
+
+/** Calls QueryConfigOptionEx on a EnvironmentBrowser. */
+export async function QueryConfigOptionEx(soap: SoapCaller, _this: T.MoRef<'EnvironmentBrowser'>, args: { spec?: T.EnvironmentBrowserConfigOptionQuerySpec } = {}): Promise<T.VirtualMachineConfigOption | undefined> {
+  return (await soap.invoke('QueryConfigOptionEx', _this, args, { type: 'VirtualMachineConfigOption', list: false, required: false })) as T.VirtualMachineConfigOption | undefined;
+}
+
 /** Calls QueryAvailablePerfMetric on a PerformanceManager. */
 export async function QueryAvailablePerfMetric(soap: SoapCaller, _this: T.MoRef<'PerformanceManager'>, args: { entity: T.ManagedObjectReference; beginTime?: Date; endTime?: Date; intervalId?: number }): Promise<T.PerfMetricId[]> {
   return (await soap.invoke('QueryAvailablePerfMetric', _this, args, { type: 'PerfMetricId', list: true, required: false })) as T.PerfMetricId[];

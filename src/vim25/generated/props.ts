@@ -54,6 +54,7 @@ export const ComputeResourceProps = {
   parent: 'parent' as PropPath<T.MoRef<'ManagedEntity'>>,
   recentTask: 'recentTask' as PropPath<T.MoRef<'Task'>[]>,
   resourcePool: 'resourcePool' as PropPath<T.MoRef<'ResourcePool'>>,
+  environmentBrowser: 'environmentBrowser' as PropPath<T.MoRef<'EnvironmentBrowser'>>,
   host: 'host' as PropPath<T.MoRef<'HostSystem'>[]>,
   datastore: 'datastore' as PropPath<T.MoRef<'Datastore'>[]>,
   network: 'network' as PropPath<T.MoRef<'Network'>[]>,
@@ -66,6 +67,7 @@ export const ClusterComputeResourceProps = {
   parent: 'parent' as PropPath<T.MoRef<'ManagedEntity'>>,
   recentTask: 'recentTask' as PropPath<T.MoRef<'Task'>[]>,
   resourcePool: 'resourcePool' as PropPath<T.MoRef<'ResourcePool'>>,
+  environmentBrowser: 'environmentBrowser' as PropPath<T.MoRef<'EnvironmentBrowser'>>,
   host: 'host' as PropPath<T.MoRef<'HostSystem'>[]>,
   datastore: 'datastore' as PropPath<T.MoRef<'Datastore'>[]>,
   network: 'network' as PropPath<T.MoRef<'Network'>[]>,
@@ -106,6 +108,7 @@ export const VirtualMachineProps = {
   network: 'network' as PropPath<T.MoRef<'Network'>[]>,
   snapshot: 'snapshot' as PropPath<T.VirtualMachineSnapshotInfo>,
   rootSnapshot: 'rootSnapshot' as PropPath<T.MoRef<'VirtualMachineSnapshot'>[]>,
+  layoutEx: 'layoutEx' as PropPath<T.VirtualMachineFileLayoutEx>,
   powerState: 'runtime.powerState' as PropPath<T.VirtualMachinePowerState>,
   connectionState: 'runtime.connectionState' as PropPath<T.VirtualMachineConnectionState>,
   question: 'runtime.question' as PropPath<T.VirtualMachineQuestionInfo>,
@@ -132,6 +135,13 @@ export const VirtualMachineProps = {
   guestId: 'config.guestId' as PropPath<string>,
   firmware: 'config.firmware' as PropPath<string>,
   hardware: 'config.hardware' as PropPath<T.VirtualHardware>,
+  changeVersion: 'config.changeVersion' as PropPath<string>,
+  extraConfig: 'config.extraConfig' as PropPath<T.OptionValue[]>,
+  devices: 'config.hardware.device' as PropPath<T.AnyVirtualDevice[]>,
+  quickStats: 'summary.quickStats' as PropPath<T.VirtualMachineQuickStats>,
+  maxCpuUsage: 'runtime.maxCpuUsage' as PropPath<number>,
+  maxMemoryUsage: 'runtime.maxMemoryUsage' as PropPath<number>,
+  bootTime: 'runtime.bootTime' as PropPath<Date>,
 } as const;
 
 /** Property paths of HostSystem (inherited ones included), each typed with its decoded value: read them with prop(). */
@@ -144,10 +154,10 @@ export const HostSystemProps = {
   hardware: 'hardware' as PropPath<T.HostHardwareInfo>,
   config: 'config' as PropPath<T.HostConfigInfo>,
   configManager: 'configManager' as PropPath<T.HostConfigManager>,
+  capability: 'capability' as PropPath<T.HostCapability>,
   vm: 'vm' as PropPath<T.MoRef<'VirtualMachine'>[]>,
   datastore: 'datastore' as PropPath<T.MoRef<'Datastore'>[]>,
   network: 'network' as PropPath<T.MoRef<'Network'>[]>,
-  capability: 'capability' as PropPath<T.HostCapability>,
   connectionState: 'runtime.connectionState' as PropPath<T.HostSystemConnectionState>,
   powerState: 'runtime.powerState' as PropPath<T.HostSystemPowerState>,
   hardwareSummary: 'summary.hardware' as PropPath<T.HostHardwareSummary>,
@@ -169,6 +179,7 @@ export const HostSystemProps = {
   vmotionSupported: 'capability.vmotionSupported' as PropPath<boolean>,
   storageDevice: 'config.storageDevice' as PropPath<T.HostStorageDeviceInfo>,
   storageSystem: 'configManager.storageSystem' as PropPath<T.MoRef<'HostStorageSystem'>>,
+  screenshotSupported: 'capability.screenshotSupported' as PropPath<boolean>,
 } as const;
 
 /** Property paths of HostAutoStartManager, each typed with its decoded value: read them with prop(). */

@@ -40,6 +40,7 @@ export interface ManagedTypes {
   VirtualMachine: 'VirtualMachine';
   VirtualMachineSnapshot: 'VirtualMachineSnapshot';
   VirtualMachineProvisioningChecker: 'VirtualMachineProvisioningChecker';
+  EnvironmentBrowser: 'EnvironmentBrowser';
   HostSystem: 'HostSystem';
   HostAutoStartManager: 'HostAutoStartManager';
   PerformanceManager: 'PerformanceManager';
@@ -98,6 +99,7 @@ const MANAGED_TYPES: { readonly [K in ManagedTypeName]: readonly string[] } = {
   VirtualMachine: ['VirtualMachine'],
   VirtualMachineSnapshot: ['VirtualMachineSnapshot'],
   VirtualMachineProvisioningChecker: ['VirtualMachineProvisioningChecker'],
+  EnvironmentBrowser: ['EnvironmentBrowser'],
   HostSystem: ['HostSystem'],
   HostAutoStartManager: ['HostAutoStartManager'],
   PerformanceManager: ['PerformanceManager'],
@@ -764,10 +766,26 @@ export interface VirtualMachineStorageSummary extends DynamicData {
 export interface VirtualMachineQuickStats extends DynamicData {
   overallCpuUsage?: number;
   overallCpuDemand?: number;
+  overallCpuReadiness?: number;
   guestMemoryUsage?: number;
   hostMemoryUsage?: number;
   guestHeartbeatStatus: ManagedEntityStatus;
+  distributedCpuEntitlement?: number;
+  distributedMemoryEntitlement?: number;
+  staticCpuEntitlement?: number;
+  staticMemoryEntitlement?: number;
+  grantedMemory?: number;
+  privateMemory?: number;
+  sharedMemory?: number;
+  swappedMemory?: number;
+  balloonedMemory?: number;
+  consumedOverheadMemory?: number;
+  ftLogBandwidth?: number;
+  ftSecondaryLatency?: number;
+  ftLatencyStatus?: ManagedEntityStatus;
+  compressedMemory?: number;
   uptimeSeconds?: number;
+  ssdSwappedMemory?: number;
 }
 
 /** Data object VirtualMachineSummary (extends DynamicData). */
@@ -1283,6 +1301,58 @@ export interface VirtualSIOController extends VirtualController {
 export interface VirtualPS2Controller extends VirtualController {
 }
 
+/** Data object VirtualMachineFileLayoutExFileInfo (extends DynamicData). */
+export interface VirtualMachineFileLayoutExFileInfo extends DynamicData {
+  key: number;
+  name: string;
+  type: string;
+  size?: number;
+  uniqueSize?: number;
+}
+
+/** Data object VirtualMachineFileLayoutExDiskUnit (extends DynamicData). */
+export interface VirtualMachineFileLayoutExDiskUnit extends DynamicData {
+  fileKey: number[];
+}
+
+/** Data object VirtualMachineFileLayoutExDiskLayout (extends DynamicData). */
+export interface VirtualMachineFileLayoutExDiskLayout extends DynamicData {
+  key: number;
+  chain?: VirtualMachineFileLayoutExDiskUnit[];
+}
+
+/** Data object VirtualMachineFileLayoutEx (extends DynamicData). */
+export interface VirtualMachineFileLayoutEx extends DynamicData {
+  file?: VirtualMachineFileLayoutExFileInfo[];
+  disk?: VirtualMachineFileLayoutExDiskLayout[];
+  timestamp: Date;
+}
+
+/** Data object GuestOsDescriptor (extends DynamicData). */
+export interface GuestOsDescriptor extends DynamicData {
+  id: string;
+  family: string;
+  fullName: string;
+  recommendedSCSIController?: string;
+  recommendedEthernetCard?: string;
+}
+
+/** Data object VirtualMachineConfigOption (extends DynamicData). */
+export interface VirtualMachineConfigOption extends DynamicData {
+  version: string;
+  description: string;
+  guestOSDescriptor: GuestOsDescriptor[];
+  guestOSDefaultIndex: number;
+  defaultDevice?: AnyVirtualDevice[];
+}
+
+/** Data object EnvironmentBrowserConfigOptionQuerySpec (extends DynamicData). */
+export interface EnvironmentBrowserConfigOptionQuerySpec extends DynamicData {
+  key?: string;
+  host?: MoRef<'HostSystem'>;
+  guestId?: string[];
+}
+
 /** Enum HostSystemConnectionState. */
 export type HostSystemConnectionState = 'connected' | 'notResponding' | 'disconnected';
 
@@ -1349,6 +1419,7 @@ export interface HostCapability extends DynamicData {
   recursiveResourcePoolsSupported: boolean;
   vmotionSupported: boolean;
   suspendedRelocateSupported: boolean;
+  screenshotSupported?: boolean;
   storageVMotionSupported?: boolean;
   vmotionWithStorageVMotionSupported?: boolean;
 }

@@ -68,6 +68,11 @@ export class VirtualMachineHandle {
     return startVmTaskHandle(this.#ctx, this.ref, 'MigrateVM_Task', this.ref, args, opts);
   }
 
+  /** CreateScreenshot_Task; the task's result is the datastore path of the PNG it wrote. */
+  createScreenshot(opts?: VmTaskOptions): Promise<TaskHandle> {
+    return startVmTaskHandle(this.#ctx, this.ref, 'CreateScreenshot_Task', this.ref, {}, opts);
+  }
+
   /** A snapshot of this VM, for revert and remove. */
   snapshot(ref: MoRef<'VirtualMachineSnapshot'>): SnapshotHandle {
     return new SnapshotHandle(this.#ctx, ref, this.ref);

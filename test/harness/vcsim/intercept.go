@@ -58,16 +58,17 @@ func (h *interceptor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case f.after:
 			// executed, but the answer never arrives
 			h.serve(httptest.NewRecorder(), r, body, call, sniffed)
-			abortConnection(w, f.reset)
+			if f.status != 0 {
+				writeStatus(w, f.status)
+			} else {
+				abortConnection(w, f.reset)
+			}
 			return
 		case f.status == 0:
 			abortConnection(w, f.reset)
 			return
 		}
-		w.Header().Set("Content-Type", "text/plain")
-		w.Header().Set("Connection", "close")
-		w.WriteHeader(f.status)
-		_, _ = io.WriteString(w, "esxvirt-test: injected HTTP "+strconv.Itoa(f.status)+"\n")
+		writeStatus(w, f.status)
 		return
 	}
 	if d := control.takeDelay(); d > 0 {
@@ -91,10 +92,31 @@ func (h *interceptor) serve(w http.ResponseWriter, r *http.Request, body []byte,
 		// The call runs, then the connection breaks before the answer: the client cannot tell whether it ran.
 		h.next.ServeHTTP(httptest.NewRecorder(), r)
 		control.dropped.Add(1)
+		afterCall(call, sniffed)
 		abortConnection(w, false)
 		return
 	}
 	h.next.ServeHTTP(w, r)
+	afterCall(call, sniffed)
+}
+
+// afterCall runs what ESX does besides a call vcsim handled: devices connect at power-on.
+func afterCall(c soapCall, ok bool) {
+	if !ok || c.thisType != "VirtualMachine" {
+		return
+	}
+	switch c.method {
+	case "PowerOnVM_Task", "PowerOffVM_Task", "ResetVM_Task", "SuspendVM_Task", "AnswerVM":
+		afterPowerChange(c.thisValue)
+	}
+}
+
+// writeStatus answers with an HTTP status and a text body, no SOAP (a proxy or a restarting server).
+func writeStatus(w http.ResponseWriter, status int) {
+	w.Header().Set("Content-Type", "text/plain")
+	w.Header().Set("Connection", "close")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, "esxvirt-test: injected HTTP "+strconv.Itoa(status)+"\n")
 }
 
 func isSDKPath(p string) bool {

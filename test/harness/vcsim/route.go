@@ -42,7 +42,8 @@ func route(c soapCall) (string, bool) {
 	switch c.thisType {
 	case "VirtualMachine":
 		switch c.method {
-		case "AnswerVM", "RebootGuest", "ShutdownGuest", "RelocateVM_Task", "MigrateVM_Task":
+		case "AnswerVM", "RebootGuest", "ShutdownGuest", "RelocateVM_Task", "MigrateVM_Task",
+			"ReconfigVM_Task", "CreateScreenshot_Task":
 		case "PowerOnVM_Task":
 			vm := lookupVM(c.thisValue)
 			if vm == nil || !questions.wouldAsk(vm) {
@@ -68,6 +69,12 @@ func route(c soapCall) (string, bool) {
 		return routeStorageSystem(c)
 	case "Datastore":
 		return routeDatastore(c)
+	case "PerformanceManager":
+		if c.method != "QueryPerf" {
+			return "", false
+		}
+		ensureHelper(&perfHelper{helperOf(perfHelperType, c.thisValue)})
+		return perfHelperType, true
 	case "Task":
 		if c.method != "CancelTask" || lookupTask(c.thisValue) == nil {
 			return "", false
@@ -126,6 +133,9 @@ func installExtensions(o options) error {
 	installProvisioningChecker()
 	installDatastoreMounts()
 	installInstanceUUID()
+	installReconfig()
+	installScreenshots()
+	installStats()
 	if o.iscsi {
 		installIscsi()
 	}
