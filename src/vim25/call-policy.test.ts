@@ -45,13 +45,13 @@ test('the declared idempotent set is the one the retry policy always had; tasks 
     'FindByUuid',
     'FindChild',
     'Login',
-    // reads added for migration (vMotion compatibility, DRS's ranking) and storage (a disk's UUID, free space)
+    // reads added for devices (the guest OS list), migration (vMotion compatibility, DRS's ranking) and storage (a disk's UUID, free space)
+    'QueryConfigOption',
+    'QueryConfigOptionEx',
     'QueryVMotionCompatibility',
     'QueryVirtualDiskUuid',
     'RecommendHostsForVm',
     'RefreshDatastore',
-    'QueryConfigOption',
-    'QueryConfigOptionEx',
     'RetrieveProperties',
     'RetrievePropertiesEx',
     'RetrieveServiceContent',

@@ -67,7 +67,7 @@ for (const model of ['esx', 'vpx'] as const) {
       // the file stayed: attaching it as it is works, creating it again is refused by the server
       assert.deepEqual(await t.cli('attach-disk', vm, 'data.vmdk', 'sdc', '--size', '1M'), {
         status: 1,
-        stdout: '',
+        stdout: '\n',
         stderr: `error: cannot attach disk 'sdc' on domain '${vm}': FileAlreadyExists: Cannot complete the operation because the file or folder ${dir}/data.vmdk already exists\n`,
       });
       await ok('attach-disk', vm, `${dir}/data.vmdk`, 'sdc');
@@ -92,7 +92,7 @@ for (const model of ['esx', 'vpx'] as const) {
       const before = await targets();
       assert.deepEqual(await t.cli('attach-disk', vm, 'ide2.vmdk', 'hdd', '--size', '1M'), {
         status: 1,
-        stdout: '',
+        stdout: '\n',
         stderr: `error: Requested operation is not valid: cannot attach disk 'hdd' on running domain '${vm}': adding a disk on the IDE bus needs the domain shut off\n`,
       });
       const detach = await t.cli('detach-device', vm, ctl);
@@ -135,7 +135,7 @@ for (const model of ['esx', 'vpx'] as const) {
     it('interfaces: an unknown network, a second NIC without --mac, a bad type: one line each', async () => {
       assert.deepEqual(await t.cli('attach-interface', vm, 'bridge', 'nonet'), {
         status: 1,
-        stdout: '',
+        stdout: '\n',
         stderr: `error: no network named 'nonet': expecting one of ${model === 'esx' ? "'VM Network'" : "'VM Network'"}\n`,
       });
       const before = await macs();
@@ -196,7 +196,7 @@ for (const model of ['esx', 'vpx'] as const) {
       assert.equal(await ok('domif-getlink', vm, mac), `${mac} up\n`);
       assert.deepEqual(await t.cli('domif-getlink', vm, '00:11:22:33:44:55'), {
         status: 1,
-        stdout: '',
+        stdout: '\n',
         stderr: 'error: Interface (mac: 00:11:22:33:44:55) not found.\n',
       });
     });
@@ -205,7 +205,7 @@ for (const model of ['esx', 'vpx'] as const) {
       await state('shut off');
       assert.deepEqual(await t.cli('attach-disk', vm, 'x.vmdk', 'sdb', '--size', '1M', '--live'), {
         status: 1,
-        stdout: '',
+        stdout: '\n',
         stderr: 'error: Requested operation is not valid: domain is not running\n',
       });
       assert.equal((await t.cli('attach-disk', vm, 'x.vmdk', 'sdb', '--live', '--current')).status, 2);

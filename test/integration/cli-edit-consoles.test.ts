@@ -186,7 +186,7 @@ for (const model of ['esx', 'vpx'] as const) {
         assert.equal((await t.cli('vnc-enable', b)).stdout, 'vnc://localhost.localdomain:1\n');
         assert.deepEqual(await t.cli('vnc-enable', a, '--port', '5901'), {
           status: 1,
-          stdout: '',
+          stdout: '\n',
           stderr: `error: VNC port 5901 is taken by domain '${b}' on the same host\n`,
         });
         assert.equal((await t.cli('vnc-enable', b, '--auto')).stdout, 'vnc://localhost.localdomain:1\n');

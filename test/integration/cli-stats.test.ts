@@ -63,12 +63,12 @@ for (const model of ['esx', 'vpx'] as const) {
       assert.deepEqual(j, [{ name: vm, interval: null, timestamp: null, stats: { 'balloon.current': 32768, 'balloon.maximum': 32768 } }]);
       assert.deepEqual(await t.cli('dommemstat', vm), {
         status: 1,
-        stdout: '',
+        stdout: '\n',
         stderr: 'error: Requested operation is not valid: domain is not running\n',
       });
       assert.deepEqual(await t.cli('domstats', 'nosuch'), {
         status: 1,
-        stdout: '',
+        stdout: '\n',
         stderr: "error: Domain not found: no domain with matching name 'nosuch'\n",
       });
       assert.equal((await t.cli('start', vm)).status, 0);

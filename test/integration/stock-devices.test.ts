@@ -52,7 +52,7 @@ describe('device, console and statistics commands on the stock simulator', stock
     assert.match(await ok(sim, 'domblkinfo', VM, 'sda'), /^Capacity: +1048576\n/);
     // vcsim never connects a device at power-on
     assert.equal(await ok(sim, 'domif-getlink', VM, 'ethernet0'), 'ethernet0 down\n');
-    assert.match(await ok(sim, 'domstats', VM), /^Domain: 'ha-host_VM0'\n {2}state\.state=1\n {2}state\.reason=1\n {2}cpu\.time=\d+\n/);
+    assert.match(await ok(sim, 'domstats', VM), /^Domain: 'ha-host_VM0'\n {2}state\.state=1\n {2}state\.reason=0\n {2}cpu\.time=\d+\n/);
     assert.match(await ok(sim, 'dommemstat', VM), /^actual 32768\nlast_update \d+\n\n$/);
     assert.match(await ok(sim, 'cpu-stats', VM), /^Total:\n\tcpu_time +\d+\.\d{9} seconds\n/);
     assert.match(await ok(sim, 'domifstat', VM, 'ethernet0'), /^ethernet0 rx_bytes \d+\n/);
@@ -62,7 +62,7 @@ describe('device, console and statistics commands on the stock simulator', stock
   it('screenshot: refused in one line, as the host reports no screenshot support', async () => {
     assert.deepEqual(await cli(sim, 'screenshot', VM, join(tmp, 'x.png')), {
       status: 1,
-      stdout: '',
+      stdout: '\n',
       stderr:
         'error: unsupported configuration: Screenshot feature is unsupported: the host does not report capability.screenshotSupported\n',
     });

@@ -56,7 +56,7 @@ const domdisplay = defineCommand({
     const v = await getVncInfo(conn, args.domain);
     return { name: v.dom.name, uri: vncUri(v, args['include-password']) };
   },
-  text: (d) => `${d.uri}\n`,
+  text: (d) => d.uri,
 });
 
 const vncEnable = defineCommand({
@@ -88,7 +88,7 @@ const vncEnable = defineCommand({
     });
     return { name: v.dom.name, port: v.port, display: vncDisplayLine(v), uri: vncUri(v) };
   },
-  text: (d) => `${d.uri}\n`,
+  text: (d) => d.uri,
 });
 
 const screenshot = defineCommand({
@@ -106,7 +106,7 @@ const screenshot = defineCommand({
     const r = await takeScreenshot(conn, args.domain, args.file, { warn });
     return { name: r.dom.name, file: r.file, mime: r.mime, bytes: r.bytes };
   },
-  text: (d) => `Screenshot saved to ${d.file}, with type of ${d.mime}\n`,
+  text: (d) => `Screenshot saved to ${d.file}, with type of ${d.mime}`,
 });
 
 /** The console commands. */

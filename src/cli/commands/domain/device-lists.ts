@@ -111,7 +111,7 @@ const domifGetlink = defineCommand({
     const r = await getInterfaceLink(conn, args.domain, args.interface);
     return { name: r.dom.name, interface: args.interface, state: r.state };
   },
-  text: (d) => `${d.interface} ${d.state}\n`,
+  text: (d) => `${d.interface} ${d.state}`,
 });
 
 /** The device listing commands. */

@@ -172,8 +172,8 @@ const poll = defineCommand({
   run: ({ args, conn }) => pollDomains(conn, args.domains.length > 0 ? args.domains : undefined),
   text: (list) =>
     list
-      .map((p) => `${pollName(p.name)} STATE=${p.state} CPU=${p.cpu.toFixed(2)} MEMORY=${p.memory} NETRX=${p.netrx} NETTX=${p.nettx}\n`)
-      .join(''),
+      .map((p) => `${pollName(p.name)} STATE=${p.state} CPU=${p.cpu.toFixed(2)} MEMORY=${p.memory} NETRX=${p.netrx} NETTX=${p.nettx}`)
+      .join('\n'),
 });
 
 /** The statistics commands. */
