@@ -35,7 +35,12 @@ function xmlServer(n: number, limit: number, delayMs = 5) {
     }${objects.join('')}</returnval></RetrievePropertiesExResponse></soapenv:Body></soapenv:Envelope>`;
   };
   const soap: SoapCaller = {
-    async invoke(method: string, _this: ManagedObjectReference, params: Readonly<Record<string, unknown>>, returns: ReturnSpec | undefined) {
+    async invoke(
+      method: string,
+      _this: ManagedObjectReference,
+      params: Readonly<Record<string, unknown>>,
+      returns: ReturnSpec | undefined,
+    ) {
       let xml: string;
       if (method === 'RetrievePropertiesEx') {
         log.push(method);
@@ -108,7 +113,10 @@ test('a reader that throws stops the retrieval; the page requested ahead is canc
 });
 
 test('a SoapCaller that does not stream returns objects and token in the result: handed over all the same', async () => {
-  const all = Array.from({ length: 25 }, (_, i) => ({ obj: { type: 'VirtualMachine', value: `vm-${i}` }, propSet: [{ name: 'name', val: `VM${i}` }] }));
+  const all = Array.from({ length: 25 }, (_, i) => ({
+    obj: { type: 'VirtualMachine', value: `vm-${i}` },
+    propSet: [{ name: 'name', val: `VM${i}` }],
+  }));
   const ctx = fakeContext(
     {
       RetrievePropertiesEx: () => ({ objects: all.slice(0, 10), token: 'a' }),

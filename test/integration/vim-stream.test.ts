@@ -3,7 +3,6 @@
 // connections (a repeated first page; a lost continuation is one error, not a hang or a crash).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { EsxError } from '../../src/errors.js';
 import type { VimClient } from '../../src/vim25/client.js';
 import { VirtualMachineProps } from '../../src/vim25/generated/props.js';
 import type { ObjectContent } from '../../src/vim25/generated/types.js';

@@ -48,6 +48,9 @@ test('domainRefOfContent reads name, state and UUID straight from an ObjectConte
     id: 42,
     state: 'running',
   });
-  const off = domainRefOfContent({ obj: { type: 'VirtualMachine', value: '7' }, propSet: [{ name: 'runtime.powerState', val: 'poweredOff' }] }, false);
+  const off = domainRefOfContent(
+    { obj: { type: 'VirtualMachine', value: '7' }, propSet: [{ name: 'runtime.powerState', val: 'poweredOff' }] },
+    false,
+  );
   assert.deepEqual(off, { ref: { type: 'VirtualMachine', value: '7' }, name: '7', uuid: '', id: -1, state: 'shut off' });
 });
