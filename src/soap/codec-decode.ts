@@ -7,13 +7,14 @@
  * (ESX binds `xsi`, vcsim `XMLSchema-instance`). ArrayOfX items need no xsi:type of
  * their own. Decoded data objects carry `_type`; references are {type, value}.
  */
+import { Readable } from 'node:stream';
 import { EsxError, HttpError, OperationError } from '../errors.js';
 import { compileSchema, MOR_TYPE, PRIMITIVES, type CompiledObject, type CompiledSchema } from './codec-schema.js';
 import { parsePrimitive, XSD_ALIASES } from './codec-primitives.js';
 import { SOAP_ENV_NS, XSD_NS, XSI_NS } from './envelope.js';
 import { faultToError, faultTypeOf, type SoapFaultParts } from './fault.js';
 import type { MemberSchema, ReturnSpec, Schema } from './schema-types.js';
-import { ownString, XmlLimitError, XmlTokenizer, type XmlTag } from './xml-tokenizer.js';
+import { ownString, XmlLimitError, XmlTokenizer, type XmlHandlers, type XmlTag } from './xml-tokenizer.js';
 
 /** A response body: whole text, whole bytes, or a stream of chunks (e.g. a Node Readable). */
 export type SoapSource = string | Uint8Array | AsyncIterable<Uint8Array | string>;
@@ -100,6 +101,53 @@ interface ValueAttrs {
   xsiType: string | undefined;
   /** xsi:type's name when it is not an XSD type (a vim25 type, perhaps newer than our declaration). */
   wire: string | undefined;
+  /** How to decode a value of xsiType. */
+  plan: Plan | undefined;
+}
+
+const SKIP = -1;
+
+/** How to decode a value of one type: the frame kind and what it needs. Made once per type name and schema. */
+interface Plan {
+  /** TEXT, MOR, OBJECT, ARRAY, or SKIP for a type the schema does not know. */
+  readonly kind: number;
+  /** TEXT: the primitive to parse as (enums as 'string'); ARRAY: the item type. */
+  readonly prim: string;
+  readonly obj: CompiledObject | undefined;
+}
+
+const plans = new WeakMap<CompiledSchema, Map<string, Plan>>();
+
+/** The plans of a schema by type name (shared by every decoder of that schema). */
+function plansOf(cs: CompiledSchema): Map<string, Plan> {
+  let byType = plans.get(cs);
+  if (byType === undefined) plans.set(cs, (byType = new Map()));
+  return byType;
+}
+
+function planOf(cs: CompiledSchema, type: string, byType = plansOf(cs)): Plan {
+  let plan = byType.get(type);
+  if (plan === undefined) {
+    switch (cs.kindOf(type)) {
+      case 'primitive':
+        plan = type === MOR_TYPE ? { kind: MOR, prim: '', obj: undefined } : { kind: TEXT, prim: type, obj: undefined };
+        break;
+      case 'enum':
+        plan = { kind: TEXT, prim: 'string', obj: undefined };
+        break;
+      case 'object':
+        plan = { kind: OBJECT, prim: '', obj: cs.objects.get(type) };
+        break;
+      case 'array':
+        plan = { kind: ARRAY, prim: cs.arrayItem(type) ?? 'anyType', obj: undefined };
+        break;
+      default:
+        plan = { kind: SKIP, prim: '', obj: undefined };
+    }
+    // Bounded: type names come from the schema or from xsi:type values, which repeat.
+    if (byType.size < 10_000) byType.set(type, plan);
+  }
+  return plan;
 }
 
 /** An exception thrown by a ReturnSpec.each callback, carried out of the parser unchanged. */
@@ -165,21 +213,25 @@ export async function decodeResponse(
     held = [];
     heldBytes = 0;
   };
-  try {
-    for await (const chunk of source) {
-      if (typeof chunk === 'string') {
-        flush(false);
-        total += chunk.length;
-        if (total > maxBytes) throw new XmlLimitError(`the response is larger than the limit of ${maxBytes} bytes`);
-        d.write(chunk);
-        continue;
-      }
-      held.push(chunk);
-      heldBytes += chunk.byteLength;
-      total += chunk.byteLength;
+  const take = (chunk: Uint8Array | string): void => {
+    if (typeof chunk === 'string') {
+      flush(false);
+      total += chunk.length;
       if (total > maxBytes) throw new XmlLimitError(`the response is larger than the limit of ${maxBytes} bytes`);
-      if (heldBytes >= SLICE) flush(false);
+      d.write(chunk);
+      return;
     }
+    held.push(chunk);
+    heldBytes += chunk.byteLength;
+    total += chunk.byteLength;
+    if (total > maxBytes) throw new XmlLimitError(`the response is larger than the limit of ${maxBytes} bytes`);
+    if (heldBytes >= SLICE) flush(false);
+  };
+  try {
+    // A Node stream is read by its events: its async iterator costs a promise per chunk (a 10,000-VM listing is
+    // ~250 chunks of 16 KiB).
+    if (source instanceof Readable) await readEvents(source, take);
+    else for await (const chunk of source) take(chunk);
     flush(true);
     d.close();
   } catch (e) {
@@ -188,7 +240,37 @@ export async function decodeResponse(
   return d.finish();
 }
 
-class ResponseDecoder {
+/** Feeds every chunk of `stream` to `take` until the end; a throw from `take` destroys the stream and rejects. */
+function readEvents(stream: Readable, take: (chunk: Uint8Array | string) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const done = (e?: unknown): void => {
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+      stream.off('close', onClose);
+      if (e === undefined) resolve();
+      else reject(e);
+    };
+    const onData = (chunk: Uint8Array | string): void => {
+      try {
+        take(chunk);
+      } catch (e) {
+        done(e);
+        stream.destroy();
+      }
+    };
+    const onEnd = (): void => done();
+    const onError = (e: unknown): void => done(e);
+    // Destroyed without an error and before the end: the body is incomplete (as the stream's own iterator reports it).
+    const onClose = (): void => done(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    stream.on('data', onData);
+    stream.once('end', onEnd);
+    stream.once('error', onError);
+    stream.once('close', onClose);
+  });
+}
+
+class ResponseDecoder implements XmlHandlers {
   private readonly parser: XmlTokenizer;
   /** Frames by depth, reused; frames[depth - 1] is the innermost open value. */
   private readonly frames: Frame[] = [new Frame()];
@@ -198,6 +280,7 @@ class ResponseDecoder {
   private head = '';
   private fault: SoapFaultParts | undefined;
   private readonly results: unknown[] = [];
+  private readonly plans: Map<string, Plan>;
 
   constructor(
     private readonly cs: CompiledSchema,
@@ -206,10 +289,9 @@ class ResponseDecoder {
   ) {
     const limits = options.limits ?? SOAP_LIMITS;
     this.maxText = limits.maxTokenChars;
-    this.parser = new XmlTokenizer(
-      { opentag: (tag) => this.open(tag), closetag: () => this.close1(), text: (t) => this.text(t) },
-      { maxDepth: limits.maxDepth, maxTokenChars: limits.maxTokenChars },
-    );
+    this.plans = plansOf(cs);
+    // The decoder is the handler object itself: one call per event, not two.
+    this.parser = new XmlTokenizer(this, { maxDepth: limits.maxDepth, maxTokenChars: limits.maxTokenChars });
   }
 
   private readonly maxText: number;
@@ -247,7 +329,8 @@ class ResponseDecoder {
     return this.results[0];
   }
 
-  private open(tag: XmlTag): void {
+  /** Tokenizer event: a start tag. */
+  opentag(tag: XmlTag): void {
     if (this.skip > 0) {
       this.skip++;
       return;
@@ -323,7 +406,7 @@ class ResponseDecoder {
 
   /** Starts a value of declared type `declType`, or skips it when neither it nor its xsi:type is known. */
   private openValue(declType: string, member: MemberSchema | undefined, tag: XmlTag): void {
-    let type = declType;
+    let plan: Plan | undefined;
     let morType = '';
     let wire: string | undefined;
     if (tag.hasAttributes) {
@@ -333,27 +416,26 @@ class ResponseDecoder {
         return;
       }
       morType = a.morType;
-      if (a.xsiType !== undefined) type = a.xsiType;
+      plan = a.plan;
       wire = a.wire;
     }
-    const cs = this.cs;
-    switch (cs.kindOf(type)) {
-      case 'primitive':
-        if (type === MOR_TYPE) this.push(MOR, tag.local, member, '', undefined, undefined, morType);
-        else this.push(TEXT, tag.local, member, type);
+    plan ??= this.plans.get(declType) ?? planOf(this.cs, declType, this.plans);
+    switch (plan.kind) {
+      case TEXT:
+        this.push(TEXT, tag.local, member, plan.prim);
         return;
-      case 'enum':
-        this.push(TEXT, tag.local, member, 'string');
+      case MOR:
+        this.push(MOR, tag.local, member, '', undefined, undefined, morType);
         return;
-      case 'object':
-        this.push(OBJECT, tag.local, member, '', cs.objects.get(type), { _type: type });
+      case OBJECT:
+        this.push(OBJECT, tag.local, member, '', plan.obj, { _type: (plan.obj as CompiledObject).name });
         return;
-      case 'array':
-        this.push(ARRAY, tag.local, member, cs.arrayItem(type) ?? 'anyType', undefined, []);
+      case ARRAY:
+        this.push(ARRAY, tag.local, member, plan.prim, undefined, []);
         return;
       default: {
         // A subtype newer than our declaration: keep what the declared base type knows, and the true name.
-        const base = wire !== undefined ? cs.objects.get(declType) : undefined;
+        const base = wire !== undefined ? this.cs.objects.get(declType) : undefined;
         if (base) this.push(OBJECT, tag.local, member, '', base, { _type: wire });
         else this.skip = 1;
       }
@@ -362,7 +444,7 @@ class ResponseDecoder {
 
   /** Reads xsi:type, xsi:nil and a reference's `type` from a value element's attributes. */
   private valueAttrs(tag: XmlTag): ValueAttrs {
-    const out: ValueAttrs = { nil: false, morType: '', xsiType: undefined, wire: undefined };
+    const out: ValueAttrs = { nil: false, morType: '', xsiType: undefined, wire: undefined, plan: undefined };
     const attrs = tag.attributes;
     for (const key in attrs) {
       const a = attrs[key];
@@ -372,6 +454,7 @@ class ResponseDecoder {
           const q = this.resolveQName(a.value);
           if (q.uri === XSD_NS) out.xsiType = XSD_ALIASES[q.local] ?? (PRIMITIVES.has(q.local) ? q.local : 'string');
           else out.xsiType = out.wire = q.local;
+          out.plan = planOf(this.cs, out.xsiType);
         } else if (a.local === 'nil' && (a.value === 'true' || a.value === '1')) out.nil = true;
       } else if (a.uri === '' && a.local === 'type') {
         out.morType = a.value;
@@ -380,7 +463,8 @@ class ResponseDecoder {
     return out;
   }
 
-  private close1(): void {
+  /** Tokenizer event: an end tag. */
+  closetag(): void {
     if (this.skip > 0) {
       this.skip--;
       return;
@@ -456,7 +540,8 @@ class ResponseDecoder {
     }
   }
 
-  private text(t: string): void {
+  /** Tokenizer event: text. */
+  text(t: string): void {
     if (this.skip > 0) return;
     const top = this.top();
     if (top.kind === TEXT || top.kind === MOR) {

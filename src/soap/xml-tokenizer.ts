@@ -65,8 +65,11 @@ const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 
 // `<name attrs… /?>` with quoted attribute values that may hold '>'.
-// A leaf element (start tag, text, its end tag) is matched whole: most elements of a SOAP response are leaves.
-const START_TAG = /<([^\s/>!?]+)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(?:(\/)>|>(?:([^<]*)<\/\1\s*>)?)/y;
+// A start tag `<name attrs… /?>` in three steps, with test() (no match array per element): the name; the attributes
+// (quoted values may hold '>'); the end. Most elements have no attribute: `<name>` takes the first step only.
+const TAG_NAME = /[^\s/>!?]+/y;
+const TAG_ATTRS = /(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*/y;
+const TAG_END = /\s*\/?>/y;
 const END_TAG = /<\/([^\s>]+)\s*>/y;
 const ATTR = /([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 const ENTITY = /&(?:(lt|gt|amp|quot|apos)|#(\d{1,7})|#x([0-9a-fA-F]{1,6}));|&/g;
@@ -111,9 +114,10 @@ class Scope {
   readonly children = new Map<string, Scope>();
   /** Parsed attributes by raw attribute text, for elements in this scope. */
   readonly attrs = new Map<string, AttributeSet>();
-  // One-entry caches in front of the maps: sibling elements mostly repeat the previous one's attributes.
-  lastChildRaw = '';
-  lastChild: Scope | undefined;
+  // Small caches in front of the maps (compared by content, no hashing): sibling elements repeat a few attribute
+  // texts, e.g. vcsim's name and power state values alternate.
+  readonly recentChildRaw = ['', '', '', ''];
+  readonly recentChild: (Scope | undefined)[] = [undefined, undefined, undefined, undefined];
   lastAttrsRaw = '';
   lastAttrs: AttributeSet | undefined;
 
@@ -121,9 +125,16 @@ class Scope {
     readonly parent: Scope | undefined,
     readonly prefixes: string[],
     readonly uris: string[],
-  ) {}
+  ) {
+    const i = prefixes.lastIndexOf('');
+    this.defaultUri = i >= 0 ? uris[i] : parent?.defaultUri;
+  }
+
+  /** The default namespace (prefix ''), resolved once: most element names have no prefix. */
+  readonly defaultUri: string | undefined;
 
   get(prefix: string): string | undefined {
+    if (prefix === '') return this.defaultUri;
     const i = this.prefixes.lastIndexOf(prefix);
     if (i >= 0) return this.uris[i];
     return this.parent?.get(prefix);
@@ -148,6 +159,7 @@ class Tag implements XmlTag {
   prefix = '';
   local = '';
   uri = '';
+  hasAttributes = false;
   raw = '';
   scope: Scope;
   #set: AttributeSet | undefined;
@@ -170,12 +182,9 @@ class Tag implements XmlTag {
     this.uri = uri ?? '';
     this.name = name;
     this.raw = raw;
+    this.hasAttributes = raw !== '';
     this.scope = scope;
     this.#set = raw === '' ? NO_ATTRIBUTES : undefined;
-  }
-
-  get hasAttributes(): boolean {
-    return this.raw !== '';
   }
 
   get attributes(): Readonly<Record<string, XmlAttribute>> {
@@ -224,28 +233,31 @@ function parseAttributes(raw: string, scope: Scope, element: string): Record<str
 // Namespace declarations change the scope for the element and its children.
 function scopeFor(raw: string, parent: Scope): Scope {
   if (raw === '' || !raw.includes('xmlns')) return parent;
-  if (raw === parent.lastChildRaw && parent.lastChild !== undefined) return parent.lastChild;
-  const known = parent.children.get(raw);
-  if (known) {
-    parent.lastChildRaw = raw;
-    parent.lastChild = known;
-    return known;
-  }
-  let scope: Scope | undefined;
+  const recentRaw = parent.recentChildRaw;
+  for (let i = 0; i < 4; i++) if (recentRaw[i] === raw) return parent.recentChild[i] as Scope;
+  const known = parent.children.get(raw) ?? newScope(raw, parent);
+  if (known === parent) return parent;
+  recentRaw.copyWithin(1, 0, 3);
+  parent.recentChild.copyWithin(1, 0, 3);
+  recentRaw[0] = raw;
+  parent.recentChild[0] = known;
+  return known;
+}
+
+function newScope(raw: string, parent: Scope): Scope {
+  const prefixes: string[] = [];
+  const uris: string[] = [];
   ATTR.lastIndex = 0;
   for (let m = ATTR.exec(raw); m; m = ATTR.exec(raw)) {
     const name = m[1] as string;
     if (name !== 'xmlns' && !name.startsWith('xmlns:')) continue;
-    scope ??= new Scope(parent, [], []);
-    scope.prefixes.push(name === 'xmlns' ? '' : name.slice(6));
-    scope.uris.push(decodeEntities((m[2] ?? m[3]) as string));
+    prefixes.push(ownString(name === 'xmlns' ? '' : name.slice(6)));
+    uris.push(ownString(decodeEntities((m[2] ?? m[3]) as string)));
   }
-  if (scope && parent.children.size < 256) parent.children.set(raw, scope);
-  if (scope) {
-    parent.lastChildRaw = raw;
-    parent.lastChild = scope;
-  }
-  return scope ?? parent;
+  if (prefixes.length === 0) return parent;
+  const scope = new Scope(parent, prefixes, uris);
+  if (parent.children.size < 256) parent.children.set(raw, scope);
+  return scope;
 }
 
 /** Parses XML pushed in chunks; call close() at the end. */
@@ -368,34 +380,41 @@ export class XmlTokenizer {
         }
         pos = end + 2;
       } else {
-        START_TAG.lastIndex = lt;
-        const m = START_TAG.exec(buf);
-        if (!m) {
-          // incomplete (its '>' may still come, even after a '>' inside a quoted value)
-          if (!final) break;
-          throw new XmlSyntaxError(`malformed start tag at offset ${lt}`);
+        TAG_NAME.lastIndex = lt + 1;
+        const nameEnd = TAG_NAME.test(buf) ? TAG_NAME.lastIndex : -1;
+        let end: number;
+        let raw = '';
+        if (nameEnd > 0 && buf.charCodeAt(nameEnd) === 0x3e /* > */) end = nameEnd + 1;
+        else {
+          TAG_ATTRS.lastIndex = nameEnd;
+          TAG_ATTRS.test(buf);
+          const attrsEnd = TAG_ATTRS.lastIndex;
+          TAG_END.lastIndex = attrsEnd;
+          if (nameEnd < 0 || !TAG_END.test(buf)) {
+            // incomplete (its '>' may still come, even after a '>' inside a quoted value)
+            if (!final) break;
+            throw new XmlSyntaxError(`malformed start tag at offset ${lt}`);
+          }
+          end = TAG_END.lastIndex;
+          if (attrsEnd > nameEnd) raw = buf.slice(nameEnd, attrsEnd);
         }
         if (this.names.length === 0) {
           if (this.sawRoot) throw new XmlSyntaxError('more than one root element');
           this.sawRoot = true;
         }
-        const name = m[1] as string;
-        const raw = m[2] as string;
+        const name = buf.slice(lt + 1, nameEnd);
         if (this.names.length >= this.maxDepth) throw new XmlLimitError(`elements nest deeper than the limit of ${this.maxDepth}`);
         const scope = scopeFor(raw, this.scopes[this.scopes.length - 1] as Scope);
-        const leaf = m[4];
+        this.names.push(name);
         this.scopes.push(scope);
         this.tag.fill(name, raw, scope);
-        if (leaf !== undefined || m[3] === '/') {
-          this.h.opentag(this.tag);
-          if (leaf !== undefined && leaf !== '') this.h.text(decodeEntities(leaf));
+        this.h.opentag(this.tag);
+        if (buf.charCodeAt(end - 2) === 0x2f /* / */) {
+          this.names.pop();
           this.scopes.pop();
           this.h.closetag(name);
-        } else {
-          this.names.push(name);
-          this.h.opentag(this.tag);
         }
-        pos = START_TAG.lastIndex;
+        pos = end;
       }
     }
     this.pos = pos;

@@ -40,8 +40,11 @@ export interface LookupScope {
 
 /** The number in a VM's MOR value (vm-42 → 42 on vCenter, 42 on ESX); undefined when there is none. */
 export function vmIdOf(ref: ManagedObjectReference): number | undefined {
-  const m = /(\d+)$/.exec(ref.value);
-  return m === null ? undefined : Number(m[1]);
+  // Scanned, not matched: listings call this for every running VM.
+  const v = ref.value;
+  let i = v.length;
+  while (i > 0 && v.charCodeAt(i - 1) >= 0x30 && v.charCodeAt(i - 1) <= 0x39) i--;
+  return i === v.length ? undefined : Number(v.slice(i));
 }
 
 /** The MOR values a VM id may have, the likelier first: vCenter writes vm-N, ESX the number itself. */
