@@ -207,11 +207,31 @@ export async function decodeResponse(
   let held: Uint8Array[] = [];
   let heldBytes = 0;
   const flush = (final: boolean): void => {
-    if (heldBytes > 0)
-      d.write(utf8.decode(held.length === 1 ? (held[0] as Uint8Array) : Buffer.concat(held, heldBytes), { stream: !final }));
-    else if (final) d.write(utf8.decode());
+    if (heldBytes === 0) {
+      if (final) d.write(utf8.decode());
+      return;
+    }
+    const first = held[0] as Uint8Array;
+    let bytes = held.length === 1 ? Buffer.from(first.buffer, first.byteOffset, first.byteLength) : Buffer.concat(held, heldBytes);
     held = [];
     heldBytes = 0;
+    if (!final) {
+      // Cut after the last '>' and keep the rest for the next slice: the tokenizer then gets whole tags, so it has
+      // no unfinished token to join with the next text (a joined string costs a copy and slows every scan).
+      const cut = bytes.lastIndexOf(0x3e);
+      if (cut < 0 && bytes.length < SLICE * 16) {
+        held.push(bytes);
+        heldBytes = bytes.length;
+        return;
+      }
+      if (cut >= 0 && cut + 1 < bytes.length) {
+        const rest = bytes.subarray(cut + 1);
+        held.push(rest);
+        heldBytes = rest.length;
+        bytes = bytes.subarray(0, cut + 1);
+      }
+    }
+    d.write(utf8.decode(bytes, { stream: !final }));
   };
   const take = (chunk: Uint8Array | string): void => {
     if (typeof chunk === 'string') {

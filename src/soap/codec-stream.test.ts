@@ -120,3 +120,29 @@ test('decoded strings are equal to the text whatever the chunking (long values a
     );
   }
 });
+
+test('a response larger than the read slices decodes the same whatever the chunking (raw > and UTF-8 in values)', async () => {
+  const n = 3000;
+  const xml = responseEnvelope(
+    `<RetrievePropertiesExResponse xmlns="urn:vim25"><returnval>${Array.from(
+      { length: n },
+      (_, i) =>
+        `<objects><obj type="VirtualMachine">vm-${i}</obj><propSet><name>name</name><val xsi:type="xsd:string">é > ü &amp; ${'x'.repeat(i % 97)} #${i}</val></propSet></objects>`,
+    ).join('')}</returnval></RetrievePropertiesExResponse>`,
+  );
+  assert.ok(Buffer.byteLength(xml) > 4 * 65536);
+  for (const size of [997, 16384, 65536, 200_000]) {
+    const names: string[] = [];
+    await decodeResponse(
+      testSchema,
+      streaming({ objects: (oc) => names.push((oc as { propSet: { val: string }[] }).propSet[0]?.val ?? '') }),
+      chunked(xml, size),
+      { status: 200 },
+    );
+    assert.equal(names.length, n);
+    assert.ok(
+      names.every((v, i) => v === `é > ü & ${'x'.repeat(i % 97)} #${i}`),
+      `chunks of ${size}`,
+    );
+  }
+});

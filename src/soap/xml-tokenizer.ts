@@ -288,7 +288,8 @@ export class XmlTokenizer {
   /** Feeds more text. */
   write(chunk: string): this {
     if (this.closed) throw new XmlSyntaxError('write after close');
-    this.buf = this.pos > 0 ? this.buf.slice(this.pos) + chunk : this.buf + chunk;
+    // Nothing left over (the usual case when chunks end after a tag): the chunk is used as it is, not joined.
+    this.buf = this.pos >= this.buf.length ? chunk : this.pos > 0 ? this.buf.slice(this.pos) + chunk : this.buf + chunk;
     this.pos = 0;
     this.run(false);
     // What is left is one incomplete token; an endless one (a tag or text without end) must not grow for ever.
