@@ -9,7 +9,9 @@
  * simulator). Both tools' listings are checked to hold the same VMs.
  *
  * Run: `node dist/bench/run.js cli-list`, or alone `node dist/bench/cli-list.js` (after `npm run build`, which
- * also writes the bundle bin/esxvirt starts from). ESXVIRT_BENCH_RUNS sets the runs per median (default 11).
+ * also writes the bundle bin/esxvirt starts from). ESXVIRT_BENCH_RUNS sets the runs per median (default 11);
+ * ESXVIRT_BENCH_BASELINE=/path/to/other/bin/esxvirt adds another build (e.g. an earlier commit's) to the same
+ * interleaved runs, for before/after figures measured side by side.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -29,6 +31,7 @@ const REPO = join(HERE, import.meta.url.endsWith('.ts') ? '..' : '../..');
 const BIN = join(REPO, 'bin/esxvirt');
 const PY_SCRIPT = join(REPO, 'bench/cli_list_pyvmomi.py');
 const STATS_SCRIPT = join(REPO, 'bench/proc_stats.py');
+const BASELINE = process.env.ESXVIRT_BENCH_BASELINE;
 
 /** The goals of issue 8: wall time ≤ 0.5 × pyvmomi's, peak RSS ≤ 70 MiB. */
 const WALL_RATIO_GOAL = 0.5;
@@ -189,6 +192,7 @@ export async function run(options: Partial<BenchOptions> = {}): Promise<BenchRes
         const text: Run[] = [];
         const asJson: Run[] = [];
         const py: Run[] = [];
+        const base: Run[] = [];
         const pyArgs = [PY_SCRIPT, '127.0.0.1', String(t.sim.port), 'root', 'bench', ...(t.pyPath ? [t.pyPath] : [])];
         // Interleaved, after one untimed round (which also checks that both tools list the same VMs).
         for (let i = 0; i <= runs; i++) {
@@ -198,6 +202,12 @@ export async function run(options: Partial<BenchOptions> = {}): Promise<BenchRes
           if (b.status !== 0) throw new Error(`esxvirt --json list failed (${b.status}): ${b.stderr.trim()}`);
           if (i > 0) text.push(a);
           if (i > 0) asJson.push(b);
+          if (BASELINE !== undefined) {
+            const c = await runMeasured(dir, BASELINE, esxvirtArgs(t, false), env);
+            if (c.status !== 0) throw new Error(`baseline esxvirt list failed (${c.status}): ${c.stderr.trim()}`);
+            if (c.stdout !== a.stdout) throw new Error('the baseline build prints another listing');
+            if (i > 0) base.push(c);
+          }
           if (pyMissing !== undefined) continue;
           const p = await runMeasured(dir, PYTHON, pyArgs, env);
           if (p.status === 3) pyMissing = `pyVmomi not importable for ${PYTHON}`;
@@ -220,6 +230,17 @@ export async function run(options: Partial<BenchOptions> = {}): Promise<BenchRes
           [`${key}_rss_mib`]: round1(rss),
           [`${key}_json_rss_mib`]: round1(rssJson),
         });
+        if (base.length > 0) {
+          const baseWall = median(base.map((r) => r.wallMs));
+          const baseRss = median(base.map((r) => r.maxRssKiB)) / 1024;
+          metrics.push({ label: `${label}: baseline build list --all (median wall)`, value: baseWall, unit: 'ms' });
+          metrics.push({ label: `${label}: baseline build peak RSS`, value: baseRss, unit: 'MiB' });
+          Object.assign(json, {
+            [`baseline_${key}_ms`]: round1(baseWall),
+            [`baseline_${key}_cpu_ms`]: round1(median(base.map((r) => r.cpuMs))),
+            [`baseline_${key}_rss_mib`]: round1(baseRss),
+          });
+        }
         const havePy = pyMissing === undefined && py.length > 0;
         const pyWall = havePy ? median(py.map((r) => r.wallMs)) : NaN;
         const pyRss = havePy ? median(py.map((r) => r.maxRssKiB)) / 1024 : NaN;
@@ -253,6 +274,7 @@ export async function run(options: Partial<BenchOptions> = {}): Promise<BenchRes
           [`${key}_json_ratio`]: round3(wallJson / pyWall),
           [`${key}_rss_ratio`]: round3(rss / pyRss),
         });
+        if (base.length > 0) json[`baseline_${key}_ratio`] = round3(median(base.map((r) => r.wallMs)) / pyWall);
       } finally {
         await t.sim.stop();
       }
