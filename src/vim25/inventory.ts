@@ -7,7 +7,7 @@
 import { InvalidArgumentError, NotFoundError } from '../errors.js';
 import type { ManagedObjectReference } from '../soap/codec.js';
 import type { VimContext } from './context.js';
-import { vmsFromRootSpec, vmsOfHostSpec } from './inventory-traversal.js';
+import { vmsOfHostSpec, vmsOfHostsFromRootSpec } from './inventory-traversal.js';
 import { isVimFault } from './faults.js';
 import { FindByInventoryPath, FindByUuid } from './generated/methods.js';
 import { isMoRef, type MoRef, type ObjectContent } from './generated/types.js';
@@ -148,7 +148,8 @@ export class Inventory {
    * VM over twice).
    */
   forEachVm(paths: readonly AnyPropPath[], scope: LookupScope, onVm: (oc: ObjectContent) => void): Promise<void> {
-    if (scope.container === undefined && !this.#ctx.isVCenter) return forEachObject(this.#ctx, [vmsFromRootSpec(this.#ctx, paths)], onVm);
+    if (scope.container === undefined && !this.#ctx.isVCenter)
+      return forEachObject(this.#ctx, [vmsOfHostsFromRootSpec(this.#ctx, paths)], onVm);
     if (scope.container?.type === 'HostSystem') return forEachObject(this.#ctx, [vmsOfHostSpec(scope.container, paths)], onVm);
     const o: { type: string; paths: readonly AnyPropPath[]; container?: MoRef<'ManagedEntity'> } = { type: 'VirtualMachine', paths };
     if (scope.container !== undefined) o.container = scope.container;
@@ -158,7 +159,7 @@ export class Inventory {
   /** Every VM under the scope with the given properties (constant number of calls per page). */
   listVms(paths: readonly AnyPropPath[], scope: LookupScope = {}): Promise<ObjectRecord[]> {
     // On a single host a traversal from the root folder is one call instead of a view's three.
-    if (scope.container === undefined && !this.#ctx.isVCenter) return retrieveAll(this.#ctx, [vmsFromRootSpec(this.#ctx, paths)]);
+    if (scope.container === undefined && !this.#ctx.isVCenter) return retrieveAll(this.#ctx, [vmsOfHostsFromRootSpec(this.#ctx, paths)]);
     if (scope.container?.type === 'HostSystem') return retrieveAll(this.#ctx, [vmsOfHostSpec(scope.container, paths)]);
     const o: { type: string; paths: readonly AnyPropPath[]; container?: MoRef<'ManagedEntity'> } = { type: 'VirtualMachine', paths };
     if (scope.container !== undefined) o.container = scope.container;
