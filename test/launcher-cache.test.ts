@@ -1,5 +1,5 @@
 /**
- * bin/esxvirt.mjs's code cache: made by the first run, grown by the first run of each other command (so `list` does
+ * bin/esxvirt.cjs's code cache: made by the first run, grown by the first run of each other command (so `list` does
  * not compile its code at every run because `help` happened to run first), left alone by repeated commands, and
  * dropped when the bundle is rebuilt. Runs a copy of bin/ and the bundle in a temporary directory (npm test builds
  * the bundle first).
@@ -23,7 +23,7 @@ describe('the launcher keeps a V8 code cache that covers the commands in use', (
     dir = mkdtempSync(join(tmpdir(), 'esxvirt-launcher-'));
     mkdirSync(join(dir, 'bin'));
     mkdirSync(join(dir, 'dist'));
-    for (const f of ['bin/esxvirt', 'bin/esxvirt.mjs', 'dist/esxvirt.cjs']) copyFileSync(join(ROOT, f), join(dir, f));
+    for (const f of ['bin/esxvirt', 'bin/esxvirt.cjs', 'dist/esxvirt.cjs']) copyFileSync(join(ROOT, f), join(dir, f));
     // beside the bundle first; the user's cache directory only when dist/ is read-only
     env.XDG_CACHE_HOME = join(dir, 'user-cache');
   });
