@@ -102,14 +102,14 @@ describe('the published package, installed offline into an empty prefix', () => 
   it('ships the library, the bundle and the launcher, and no test, fixture or benchmark', (t) => {
     const paths = packed.files.map((f) => f.path).sort();
     const bad = paths.filter((p) => {
-      if (['package.json', 'README.md', 'COPYING', 'bin/esxvirt', 'bin/esxvirt.mjs', 'dist/esxvirt.cjs'].includes(p)) return false;
+      if (['package.json', 'README.md', 'COPYING', 'bin/esxvirt', 'bin/esxvirt.cjs', 'dist/esxvirt.cjs'].includes(p)) return false;
       const m = /^dist\/lib\/(.+)\.(js|d\.ts)$/.exec(p);
       // Each library file is the output of a source file that is not a test.
       return !m || m[1]!.endsWith('.test') || !existsSync(join(ROOT, 'src', `${m[1]}.ts`));
     });
     assert.deepEqual(bad, [], `files npm pack should not ship:\n${bad.join('\n')}`);
     assert.ok(!paths.some((p) => /(^|\/)(test|tests|fixtures|bench|harness|cli)\/|\.test\.|\.cache$/.test(p)), paths.join('\n'));
-    for (const p of ['dist/esxvirt.cjs', 'bin/esxvirt', 'bin/esxvirt.mjs']) assert.ok(paths.includes(p), `${p} missing from the package`);
+    for (const p of ['dist/esxvirt.cjs', 'bin/esxvirt', 'bin/esxvirt.cjs']) assert.ok(paths.includes(p), `${p} missing from the package`);
     t.diagnostic(`npm pack: ${packed.entryCount} files, ${packed.size} bytes (${packed.unpackedSize} unpacked)`);
   });
 

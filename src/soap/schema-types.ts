@@ -44,6 +44,20 @@ export interface ReturnSpec {
   readonly type: string;
   readonly list: boolean;
   readonly required: boolean;
+  /**
+   * Members of the returned data object to hand over as each is decoded instead of keeping them (a list member item
+   * by item), so that a response of any size is held one item at a time; e.g. `{ objects: (oc) => … }` for a
+   * RetrieveResult. The result then lacks them (a required list is []). Callers must also accept them in the result:
+   * a SoapCaller that does not stream (a test double) returns them there. An exception thrown by a callback ends the
+   * call with that exception.
+   */
+  readonly each?: Readonly<Record<string, (value: unknown) => void>>;
+  /**
+   * Reading of the response body waits until this settles (the body stays in the socket meanwhile): a request sent
+   * ahead of time (the next page of a listing) is then decoded, and its `each` callbacks run, only after the one
+   * before it.
+   */
+  readonly after?: Promise<unknown>;
 }
 
 /** A wire method: its parameters after `_this`, in order, and its return value (none for void). */

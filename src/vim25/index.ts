@@ -7,6 +7,8 @@ export { faultChain, findFault, isVimFault, mapCallError, mapFault, taskFaultErr
 export * from './generated/props.js';
 export type { AnyPropPath, PropPath } from './prop-path.js';
 export {
+  forEachListed,
+  forEachObject,
   listObjects,
   prop,
   propertySpec,

@@ -7,10 +7,10 @@
 import { InvalidArgumentError, NotFoundError } from '../errors.js';
 import type { ManagedObjectReference } from '../soap/codec.js';
 import type { VimContext } from './context.js';
-import { vmsFromRootSpec, vmsOfHostSpec } from './inventory-traversal.js';
+import { vmsOfHostSpec, vmsOfHostsFromRootSpec } from './inventory-traversal.js';
 import { isVimFault } from './faults.js';
 import { FindByDatastorePath, FindByInventoryPath, FindByUuid } from './generated/methods.js';
-import { isMoRef, type MoRef } from './generated/types.js';
+import { isMoRef, type MoRef, type ObjectContent } from './generated/types.js';
 import {
   datacenterInfo,
   resolveHostPath,
@@ -22,7 +22,7 @@ import {
 } from './inventory-path.js';
 import { DatastoreProps, VirtualMachineProps } from './generated/props.js';
 import type { AnyPropPath } from './prop-path.js';
-import { listObjects, prop, retrieveAll, retrieveOne, type ObjectRecord } from './property.js';
+import { forEachListed, forEachObject, listObjects, prop, retrieveAll, retrieveOne, type ObjectRecord } from './property.js';
 
 /** A datastore as lookups return it. */
 export interface DatastoreEntry {
@@ -40,8 +40,11 @@ export interface LookupScope {
 
 /** The number in a VM's MOR value (vm-42 → 42 on vCenter, 42 on ESX); undefined when there is none. */
 export function vmIdOf(ref: ManagedObjectReference): number | undefined {
-  const m = /(\d+)$/.exec(ref.value);
-  return m === null ? undefined : Number(m[1]);
+  // Scanned, not matched: listings call this for every running VM.
+  const v = ref.value;
+  let i = v.length;
+  while (i > 0 && v.charCodeAt(i - 1) >= 0x30 && v.charCodeAt(i - 1) <= 0x39) i--;
+  return i === v.length ? undefined : Number(v.slice(i));
 }
 
 /** The MOR values a VM id may have, the likelier first: vCenter writes vm-N, ESX the number itself. */
@@ -99,10 +102,15 @@ export class Inventory {
       const ref = await FindByInventoryPath(this.#ctx.soap, si, { inventoryPath: `${scope.datacenterPath}/vm/${name}` });
       if (ref !== undefined && isMoRef(ref, 'VirtualMachine')) return ref;
     }
-    const matches = (await this.listVms([VirtualMachineProps.name], scope)).filter((r) => prop(r, VirtualMachineProps.name) === name);
-    if (matches.length > 1)
-      throw new InvalidArgumentError(`${matches.length} VMs are named '${name}': ${matches.map((m) => m.ref.value).join(', ')}`);
-    return matches[0]?.ref as MoRef<'VirtualMachine'> | undefined;
+    // Streamed: only the matches are kept, whatever the number of VMs (a repeated page may repeat one: keyed by id).
+    const matches = new Map<string, MoRef<'VirtualMachine'>>();
+    await this.forEachVm([VirtualMachineProps.name], scope, (oc) => {
+      const p = oc.propSet?.[0];
+      if (p !== undefined && p.name === VirtualMachineProps.name && p.val === name)
+        matches.set(oc.obj.value, oc.obj as MoRef<'VirtualMachine'>);
+    });
+    if (matches.size > 1) throw new InvalidArgumentError(`${matches.size} VMs are named '${name}': ${[...matches.keys()].join(', ')}`);
+    return matches.values().next().value;
   }
 
   /** The VM with BIOS UUID `uuid` (config.uuid), searched by the server's SearchIndex. */
@@ -142,10 +150,24 @@ export class Inventory {
     return undefined;
   }
 
+  /**
+   * Every VM under the scope with the given properties, each handed to `onVm` as it is decoded and not kept
+   * (forEachObject: the same calls as listVms, in flat memory; a page read again after a dropped connection may hand a
+   * VM over twice).
+   */
+  forEachVm(paths: readonly AnyPropPath[], scope: LookupScope, onVm: (oc: ObjectContent) => void): Promise<void> {
+    if (scope.container === undefined && !this.#ctx.isVCenter)
+      return forEachObject(this.#ctx, [vmsOfHostsFromRootSpec(this.#ctx, paths)], onVm);
+    if (scope.container?.type === 'HostSystem') return forEachObject(this.#ctx, [vmsOfHostSpec(scope.container, paths)], onVm);
+    const o: { type: string; paths: readonly AnyPropPath[]; container?: MoRef<'ManagedEntity'> } = { type: 'VirtualMachine', paths };
+    if (scope.container !== undefined) o.container = scope.container;
+    return forEachListed(this.#ctx, o, onVm);
+  }
+
   /** Every VM under the scope with the given properties (constant number of calls per page). */
   listVms(paths: readonly AnyPropPath[], scope: LookupScope = {}): Promise<ObjectRecord[]> {
     // On a single host a traversal from the root folder is one call instead of a view's three.
-    if (scope.container === undefined && !this.#ctx.isVCenter) return retrieveAll(this.#ctx, [vmsFromRootSpec(this.#ctx, paths)]);
+    if (scope.container === undefined && !this.#ctx.isVCenter) return retrieveAll(this.#ctx, [vmsOfHostsFromRootSpec(this.#ctx, paths)]);
     if (scope.container?.type === 'HostSystem') return retrieveAll(this.#ctx, [vmsOfHostSpec(scope.container, paths)]);
     const o: { type: string; paths: readonly AnyPropPath[]; container?: MoRef<'ManagedEntity'> } = { type: 'VirtualMachine', paths };
     if (scope.container !== undefined) o.container = scope.container;

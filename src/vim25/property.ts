@@ -1,9 +1,10 @@
 /**
  * Property retrieval: RetrievePropertiesEx with ContinueRetrievePropertiesEx paging (page size = the
  * connection's maxObjects), single objects, and container views. Listing N objects of a type costs
- * CreateContainerView + one call per page + DestroyView, never a call per object.
+ * CreateContainerView + one call per page + DestroyView, never a call per object. forEachObject hands
+ * each object over as it is decoded, so a listing of any size runs in flat memory.
  */
-import type { ManagedObjectReference } from '../soap/codec.js';
+import type { ManagedObjectReference, ReturnSpec } from '../soap/codec.js';
 import { NotFoundError } from '../errors.js';
 import type { VimContext } from './context.js';
 import { isVimFault } from './faults.js';
@@ -21,6 +22,7 @@ import type {
   ObjectSpec,
   PropertyFilterSpec,
   PropertySpec,
+  RetrieveResult,
   TraversalSpec,
 } from './generated/types.js';
 import type { AnyPropPath, PropPath } from './prop-path.js';
@@ -85,6 +87,125 @@ export async function* retrievePages(
   } finally {
     if (token !== undefined) await CancelRetrievePropertiesEx(ctx.soap, pc, { token }).catch(() => undefined);
   }
+}
+
+/**
+ * Hands every object of the result to `onObject` as soon as it is decoded, page after page, keeping none: a
+ * listing of 10,000 VMs then holds one object at a time instead of all of them. Each page names the token of the
+ * next one before its objects (WSDL order), so the next page is requested as soon as the token is read, and the
+ * server prepares it while this one is decoded; objects are still handed over in order. When the connection fails
+ * while a page is read, the call is repeated (these calls are idempotent), so objects of that page may be handed
+ * over again: key what you keep by `oc.obj`. An exception thrown by `onObject` ends the retrieval, and the rest is
+ * cancelled on the server.
+ */
+export async function forEachObject(
+  ctx: VimContext,
+  specSet: PropertyFilterSpec[],
+  onObject: (oc: ObjectContent) => void,
+  opts: RetrieveOptions = {},
+): Promise<void> {
+  const pc = ctx.serviceContent.propertyCollector;
+  const pageSize = opts.pageSize ?? ctx.pageSize;
+  let page = requestPage(ctx, 'RetrievePropertiesEx', { specSet, options: pageSize > 0 ? { maxObjects: pageSize } : {} }, onObject);
+  try {
+    for (;;) {
+      await page.done;
+      let next = page.next;
+      // This page's call was repeated after a failure: the page requested ahead belongs to the abandoned token.
+      if (next !== undefined && next.sentToken !== page.token) {
+        abandon(ctx, next);
+        next = undefined;
+      }
+      if (next === undefined && page.token !== undefined)
+        next = requestPage(ctx, 'ContinueRetrievePropertiesEx', { token: page.token }, onObject);
+      if (next === undefined) return;
+      page = next;
+    }
+  } catch (e) {
+    // This page failed (or onObject threw): the rest, if known, is cancelled; a page requested ahead is read only
+    // as far as its token, which is then cancelled in turn.
+    if (page.next !== undefined) abandon(ctx, page.next);
+    else if (page.token !== undefined) await CancelRetrievePropertiesEx(ctx.soap, pc, { token: page.token }).catch(() => undefined);
+    throw e;
+  }
+}
+
+/** One page of a streamed retrieval. */
+interface Page {
+  /** The token this page was asked for with (ContinueRetrievePropertiesEx), if any. */
+  readonly sentToken: string | undefined;
+  /** Settles when the page is decoded; rejects with its failure. */
+  done: Promise<void>;
+  /** The token of the page after this one, once read. */
+  token: string | undefined;
+  /** That next page, requested as soon as its token was read. */
+  next: Page | undefined;
+  /** Abandoned: hand nothing over; stop reading once the token is known. */
+  abandoned: boolean;
+}
+
+class StopReading extends Error {}
+
+function requestPage(
+  ctx: VimContext,
+  method: 'RetrievePropertiesEx' | 'ContinueRetrievePropertiesEx',
+  params: Record<string, unknown>,
+  onObject: (oc: ObjectContent) => void,
+  after?: Promise<unknown>,
+): Page {
+  const pc = ctx.serviceContent.propertyCollector;
+  const page: Page = {
+    sentToken: params.token as string | undefined,
+    done: Promise.resolve(),
+    token: undefined,
+    next: undefined,
+    abandoned: false,
+  };
+  const sawToken = (t: string | undefined): void => {
+    page.token = tokenOf(t);
+    if (page.abandoned) throw new StopReading();
+    // The generated method functions keep whole results; the same calls with ReturnSpec.each stream them, and
+    // ReturnSpec.after keeps the next page's objects behind this page's.
+    if (page.token !== undefined && page.next === undefined)
+      page.next = requestPage(ctx, 'ContinueRetrievePropertiesEx', { token: page.token }, onObject, page.done);
+  };
+  const returns: ReturnSpec = {
+    type: 'RetrieveResult',
+    list: false,
+    required: method === 'ContinueRetrievePropertiesEx',
+    each: {
+      token: (t) => sawToken(t as string),
+      objects: (oc) => {
+        if (!page.abandoned) onObject(oc as ObjectContent);
+      },
+    },
+    ...(after !== undefined ? { after } : {}),
+  };
+  page.done = (async () => {
+    const result = (await ctx.soap.invoke(method, pc, params, returns)) as RetrieveResult | undefined;
+    // A caller that does not stream (a test double) returns the objects and the token in the result instead.
+    if (!page.abandoned) for (const oc of result?.objects ?? []) onObject(oc);
+    if (result?.token !== undefined && page.token === undefined) page.token = tokenOf(result.token);
+  })();
+  // A page requested ahead may fail before anyone waits for it: that is not an unhandled rejection (it is awaited
+  // in turn, or abandoned).
+  page.done.catch(() => undefined);
+  return page;
+}
+
+/** Stops using a page requested ahead: its token, once read, is cancelled (the page itself is not read). */
+function abandon(ctx: VimContext, page: Page): void {
+  page.abandoned = true;
+  const pc = ctx.serviceContent.propertyCollector;
+  void page.done
+    .then(
+      () => undefined,
+      () => undefined,
+    )
+    .then(async () => {
+      if (page.next !== undefined) abandon(ctx, page.next);
+      else if (page.token !== undefined) await CancelRetrievePropertiesEx(ctx.soap, pc, { token: page.token }).catch(() => undefined);
+    });
 }
 
 /** Retrieves every page and returns all objects as records. */
@@ -185,6 +306,16 @@ export function listObjects(ctx: VimContext, opts: ListOptions): Promise<ObjectR
   if (opts.recursive !== undefined) viewOpts.recursive = opts.recursive;
   return withContainerView(ctx, viewOpts, (view) =>
     retrieveAll(ctx, [{ propSet: [propertySpec(opts.type, opts.paths)], objectSet: [viewObjectSpec(view)] }], opts),
+  );
+}
+
+/** Like listObjects, handing each object to `onObject` as it is decoded (see forEachObject) instead of returning records. */
+export function forEachListed(ctx: VimContext, opts: ListOptions, onObject: (oc: ObjectContent) => void): Promise<void> {
+  const viewOpts: ContainerViewOptions = { types: [opts.type] };
+  if (opts.container !== undefined) viewOpts.container = opts.container;
+  if (opts.recursive !== undefined) viewOpts.recursive = opts.recursive;
+  return withContainerView(ctx, viewOpts, (view) =>
+    forEachObject(ctx, [{ propSet: [propertySpec(opts.type, opts.paths)], objectSet: [viewObjectSpec(view)] }], onObject, opts),
   );
 }
 

@@ -1,7 +1,16 @@
 /** Domains: lookup, listing, information, lifecycle, tuning, guest information, XML, define and undefine, devices, edit, consoles. */
-export { lookupDomain, listDomainRefs, domainRefOf, stateOf, DOMAIN_REF_PATHS, type DomainRef, type DomainState } from './ref.js';
+export {
+  lookupDomain,
+  listDomainRefs,
+  domainRefOf,
+  domainRefOfContent,
+  stateOf,
+  DOMAIN_REF_PATHS,
+  type DomainRef,
+  type DomainState,
+} from './ref.js';
 export { resolveDomain, isActiveState, type DomainArg } from './resolve.js';
-export { listDomains, compareDomains, type ListFilter } from './list.js';
+export { listDomains, compareDomains, strcasecmp, type ListFilter } from './list.js';
 export { getDomainInfo, getDomainState, stateReason, usedMemoryKiB, type DomainInfo, type DomainStateInfo } from './info.js';
 export {
   startDomain,

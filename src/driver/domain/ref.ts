@@ -6,7 +6,17 @@
 import { NotFoundError } from '../../errors.js';
 import { domainNameOf, vsphereNameOf } from '../../escape.js';
 import { normalizeUuid } from '../../conf/units.js';
-import { prop, retrieveOne, vmIdOf, VirtualMachineProps, type AnyPropPath, type MoRef, type ObjectRecord } from '../../vim25/index.js';
+import {
+  prop,
+  retrieveOne,
+  vmIdOf,
+  VirtualMachineProps,
+  type AnyPropPath,
+  type MoRef,
+  type ObjectContent,
+  type ObjectRecord,
+  type VirtualMachinePowerState,
+} from '../../vim25/index.js';
 import type { Connection } from '../connect/connection.js';
 
 /** libvirt's domain states, as virsh prints them. */
@@ -46,21 +56,54 @@ export function stateOf(powerState: string | undefined): DomainState {
 
 /** Builds a DomainRef from a record holding DOMAIN_REF_PATHS. */
 export function domainRefOf(rec: ObjectRecord): DomainRef {
-  const state = stateOf(prop(rec, VirtualMachineProps.powerState));
-  const rawUuid = prop(rec, VirtualMachineProps.uuid);
-  let uuid = '00000000-0000-0000-0000-000000000000';
-  try {
-    if (rawUuid) uuid = normalizeUuid(rawUuid);
-  } catch {
-    // a VM without a valid BIOS UUID (rare, hand-made VMX) keeps the null UUID
+  return makeDomainRef(
+    rec.ref as MoRef<'VirtualMachine'>,
+    prop(rec, VirtualMachineProps.name),
+    prop(rec, VirtualMachineProps.powerState),
+    domainUuidOf(prop(rec, VirtualMachineProps.uuid)),
+  );
+}
+
+/** Builds a DomainRef straight from a property collector result (no record in between), as listings stream them. */
+export function domainRefOfContent(oc: ObjectContent, withUuid = true): DomainRef {
+  let name: string | undefined;
+  let powerState: VirtualMachinePowerState | undefined;
+  let uuid: string | undefined;
+  for (const p of oc.propSet ?? []) {
+    if (p.name === VirtualMachineProps.name) name = p.val as string;
+    else if (p.name === VirtualMachineProps.powerState) powerState = p.val as VirtualMachinePowerState;
+    else if (p.name === VirtualMachineProps.uuid) uuid = p.val as string;
   }
+  return makeDomainRef(oc.obj as MoRef<'VirtualMachine'>, name, powerState, withUuid ? domainUuidOf(uuid) : '');
+}
+
+function makeDomainRef(
+  ref: MoRef<'VirtualMachine'>,
+  vsphereName: string | undefined,
+  powerState: string | undefined,
+  uuid: string,
+): DomainRef {
+  const state = stateOf(powerState);
+  const raw = vsphereName ?? ref.value;
   return {
-    ref: rec.ref as MoRef<'VirtualMachine'>,
-    name: domainNameOf(prop(rec, VirtualMachineProps.name) ?? rec.ref.value),
+    ref,
+    name: raw.includes('%') ? domainNameOf(raw) : raw,
     uuid,
-    id: state === 'running' || state === 'paused' ? (vmIdOf(rec.ref) ?? -1) : -1,
+    id: state === 'running' || state === 'paused' ? (vmIdOf(ref) ?? -1) : -1,
     state,
   };
+}
+
+/** config.uuid as libvirt prints it; the null UUID for a VM without a valid one (rare, hand-made VMX). */
+function domainUuidOf(rawUuid: string | undefined): string {
+  try {
+    // Joined into one flat string: normalizeUuid's template literal is a tree of concatenations over slices
+    // (~350 bytes a UUID instead of ~60), which a listing of 10,000 VMs would keep.
+    if (rawUuid) return normalizeUuid(rawUuid).split('-').join('-');
+  } catch {
+    // keeps the null UUID
+  }
+  return '00000000-0000-0000-0000-000000000000';
 }
 
 /**

@@ -1,0 +1,71 @@
+/**
+ * bin/esxvirt.cjs's code cache: made by the first run, grown by the first run of each other command (so `list` does
+ * not compile its code at every run because `help` happened to run first), left alone by repeated commands, and
+ * dropped when the bundle is rebuilt. Runs a copy of bin/ and the bundle in a temporary directory (npm test builds
+ * the bundle first).
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+const ROOT = process.cwd();
+
+describe('the launcher keeps a V8 code cache that covers the commands in use', () => {
+  let dir: string;
+  const env: NodeJS.ProcessEnv = { ...process.env, ESXVIRT_NODE: process.execPath };
+  delete env.ESXVIRT_DEFAULT_URI;
+  delete env.LIBVIRT_DEFAULT_URI;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'esxvirt-launcher-'));
+    mkdirSync(join(dir, 'bin'));
+    mkdirSync(join(dir, 'dist'));
+    for (const f of ['bin/esxvirt', 'bin/esxvirt.cjs', 'dist/esxvirt.cjs']) copyFileSync(join(ROOT, f), join(dir, f));
+    // beside the bundle first; the user's cache directory only when dist/ is read-only
+    env.XDG_CACHE_HOME = join(dir, 'user-cache');
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const cli = (...args: string[]): string => {
+    const r = spawnSync(join(dir, 'bin/esxvirt'), args, { env, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout;
+  };
+  const cacheFile = (): string => {
+    const files = readdirSync(join(dir, 'dist')).filter((f) => f.endsWith('.cache'));
+    assert.equal(files.length, 1, files.join(', '));
+    return join(dir, 'dist', files[0] as string);
+  };
+  const meta = (): { bundle: string; commands: string[] } => {
+    const lines = readFileSync(cacheFile(), 'latin1').split('\n', 2);
+    assert.equal(lines[0], 'esxvirt code cache 2');
+    return JSON.parse(lines[1] as string) as { bundle: string; commands: string[] };
+  };
+
+  it('the first run makes it; a new command adds its code; a repeated one leaves it as it is', () => {
+    assert.match(cli('--version'), /^esxvirt /);
+    assert.deepEqual(meta().commands, ['']);
+    const first = readFileSync(cacheFile());
+    assert.match(cli('help', 'list'), /list/);
+    assert.deepEqual(meta().commands, ['', 'help']);
+    const grown = readFileSync(cacheFile());
+    assert.ok(grown.length > first.length, `${grown.length} > ${first.length}`);
+    // -c takes a value: the command is the word after it
+    cli('-c', 'esx://unused.example', 'help', 'version');
+    cli('--version');
+    assert.deepEqual(meta().commands, ['', 'help']);
+    assert.ok(readFileSync(cacheFile()).equals(grown));
+  });
+
+  it('a rebuilt bundle (another size or time) is not run with the old cache, which is replaced', () => {
+    const old = meta().bundle;
+    const when = new Date(Date.now() + 5_000);
+    utimesSync(join(dir, 'dist/esxvirt.cjs'), when, when);
+    cli('help', 'list');
+    assert.notEqual(meta().bundle, old);
+    assert.deepEqual(meta().commands, ['help']);
+  });
+});
