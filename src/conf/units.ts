@@ -63,11 +63,21 @@ export function parseCpuset(value: string, what: string): number[] {
   return [...set].sort((x, y) => x - y);
 }
 
-/** Canonical lower-case UUID with dashes, from any of libvirt's accepted spellings. */
-export function normalizeUuid(value: string, what = 'uuid'): string {
-  const hex = value.trim().replace(/[-\s]/g, '');
-  if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new ConfigError(`malformed ${what} '${value}'`);
-  const h = hex.toLowerCase();
+/**
+ * Parses a UUID as libvirt does (virUUIDParse): leading white space, then 16 pairs of hex digits,
+ * each pair possibly preceded by '-' or ' ' separators, then only white space. Undefined when
+ * malformed; otherwise the canonical lower-case form with dashes.
+ */
+export function parseUuidText(value: string): string | undefined {
+  const m = /^[ \t\n\v\f\r]*((?:[- ]*[0-9a-fA-F]{2}){16})[ \t\n\v\f\r]*$/.exec(value);
+  if (!m) return undefined;
+  const h = (m[1] as string).replace(/[- ]/g, '').toLowerCase();
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+/** Canonical lower-case UUID with dashes, from any of libvirt's accepted spellings. */
+export function normalizeUuid(value: string, what = 'uuid'): string {
+  const uuid = parseUuidText(value);
+  if (uuid === undefined) throw new ConfigError(`malformed ${what} '${value}'`);
+  return uuid;
+}

@@ -7,11 +7,13 @@ import { ConfigError, UnsupportedError } from '../errors.js';
 import type { DomainDef } from '../conf/domain/domain-def.js';
 import { formatCpuset } from '../conf/domain/format-domain.js';
 import type { VmxContext } from './context.js';
-import { escapePercent } from '../escape.js';
+import { escapePercent, escapeVmxPipe } from '../escape.js';
 import { formatDisks } from './format-disks.js';
 import { formatChrDevices, formatEthernets, formatGraphics, formatSharedFolders, formatVideo } from './format-devices.js';
 import { formatVmx } from './vmx-text.js';
 import { formatVmwareUuid } from './vmx-values.js';
+
+const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 
 /** Options of the VMX writer. */
 export interface VmxWriteOptions {
@@ -43,21 +45,24 @@ export function domainToVmxLines(def: DomainDef, ctx: VmxContext, opts: VmxWrite
     if (def.os.smbiosMode !== 'host') throw new UnsupportedError(`unsupported SMBIOS mode '${def.os.smbiosMode}': only 'host'`);
     add('smbios.reflecthost', 'true');
   }
-  add('uuid.bios', formatVmwareUuid(def.uuid ?? randomUUID()));
-  add('displayName', escapePercent(def.name));
-  if (def.description !== undefined && def.description !== '') add('annotation', def.description);
+  // libvirt takes the all-zero UUID for "none yet": VMware then makes one when it registers the VM
+  if (def.uuid === ZERO_UUID) add('uuid.action', 'create');
+  else add('uuid.bios', formatVmwareUuid(def.uuid ?? randomUUID()));
+  // libvirt percent-escapes the name (as the vSphere API does), then pipe-escapes it and the annotation
+  if (def.name !== undefined) add('displayName', escapeVmxPipe(escapePercent(def.name)));
+  if (def.description !== undefined && def.description !== '') add('annotation', escapeVmxPipe(def.description));
 
   formatMemory(def, add);
   formatCpus(def, add);
   formatGraphics(def, add);
-  formatDisks(def, ctx, add);
+  const scsi = formatDisks(def, ctx, add);
   formatSharedFolders(def, add);
   formatEthernets(def, add);
-  formatChrDevices(def, ctx, add);
   formatVideo(def, add);
-  // As libvirt 9.0 writes them: the VMCI device from hardware version 7 on, the PCIe root
-  // ports that VMware's own VMs carry from version 8 on.
-  if (hw >= 8) {
+  formatChrDevices(def, ctx, add);
+  // As libvirt 9.0 writes them: from hardware version 7 on, the PCIe root ports that VMware's
+  // own VMs carry (with a SCSI controller only) and the VMCI device.
+  if (hw >= 7 && scsi) {
     add('pciBridge0.present', 'true');
     for (let i = 4; i <= 7; i++) {
       add(`pciBridge${i}.present`, 'true');

@@ -186,6 +186,6 @@ export function formatVideo(def: DomainDef, add: Add): void {
   const v = def.videos[0];
   if (!v) return;
   if (v.model !== 'vmvga') throw new UnsupportedError(`unsupported video model '${v.model}': only 'vmvga'`);
+  if (v.heads !== undefined && v.heads > 1) throw new UnsupportedError('multi-head video devices are not supported (libvirt writes no svga.numDisplays)');
   add('svga.vramSize', (v.vramKiB ?? 4096) * 1024);
-  if (v.heads !== undefined && v.heads > 1) add('svga.numDisplays', v.heads);
 }

@@ -34,7 +34,7 @@ function scsiModels(def: DomainDef, ctx: VmxContext): { present: boolean[]; mode
   for (const c of def.controllers) {
     if (c.type !== 'scsi') continue;
     if (c.index > 3) throw new ConfigError(`SCSI controller index ${c.index} out of range 0..3`);
-    present[c.index] = true;
+    // as libvirt: a controller without disks is not written
     if (c.model !== undefined) {
       if (c.model !== 'auto' && !SCSI_VMX[c.model]) {
         throw new UnsupportedError(`unsupported SCSI controller model '${c.model}': expecting auto, buslogic, lsilogic, lsisas1068 or vmpvscsi`);
@@ -74,8 +74,11 @@ function scsiModels(def: DomainDef, ctx: VmxContext): { present: boolean[]; mode
   return { present, model };
 }
 
-/** Writes controllers, disks and the `floppyN.present = "false"` of unused floppy drives. */
-export function formatDisks(def: DomainDef, ctx: VmxContext, add: Add): void {
+/**
+ * Writes controllers, disks and the `floppyN.present = "false"` of unused floppy drives; true
+ * when a SCSI controller was written.
+ */
+export function formatDisks(def: DomainDef, ctx: VmxContext, add: Add): boolean {
   const { present, model } = scsiModels(def, ctx);
   for (let i = 0; i < 4; i++) {
     if (!present[i]) continue;
@@ -102,6 +105,7 @@ export function formatDisks(def: DomainDef, ctx: VmxContext, add: Add): void {
     }
   }
   for (let u = 0; u < 2; u++) if (!floppies[u]) add(`floppy${u}.present`, 'false');
+  return present.some((p) => p);
 }
 
 function formatHardDisk(d: DiskDef, p: string, ctx: VmxContext, add: Add): void {

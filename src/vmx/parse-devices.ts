@@ -192,13 +192,22 @@ export function parseDisplay(conf: VmxConfig, def: DomainDef): void {
     if (pw !== undefined) g.passwd = pw;
     def.graphics.push(g);
   }
-  const vram = vmxLong(conf, 'svga.vramSize', 4096 * 1024);
-  if (vram < 0) throw new ConfigError(`VMX entry 'svga.vramSize' must be a positive number of bytes but found ${vram}`);
-  const video: DomainDef['videos'][number] = { model: 'vmvga', vramKiB: Math.floor(vram / 1024), primary: true };
-  const heads = vmxLong(conf, 'svga.numDisplays', undefined);
-  if (heads !== undefined) {
-    if (heads < 1 || heads > 16) throw new ConfigError(`VMX entry 'svga.numDisplays' must be between 1 and 16 but found ${heads}`);
-    if (heads > 1) video.heads = heads;
-  }
+  // libvirt: bytes → KiB rounded up (in 64-bit then 32-bit C arithmetic), 0 → the default
+  // 4096 KiB, else rounded up to a power of two; svga.numDisplays is not read
+  const vram = vmxLong(conf, 'svga.vramSize', 0);
+  const kib = vram > 0 ? Number(BigInt.asUintN(32, BigInt.asIntN(64, BigInt(vramBytes(conf)) + 1023n) / 1024n)) : 0;
+  const video: DomainDef['videos'][number] = { model: 'vmvga', vramKiB: kib === 0 ? 4096 : roundVram(kib), primary: true };
   def.videos.push(video);
+}
+
+// The exact value of svga.vramSize (a Number loses digits beyond 2^53).
+function vramBytes(conf: VmxConfig): bigint {
+  return BigInt((conf.get('svga.vramSize') as string).trim());
+}
+
+// A video RAM size in KiB rounded up to a power of two, as libvirt's post-parse does (32-bit).
+function roundVram(kib: number): number {
+  let p = 1;
+  while (p < kib && p < 2 ** 32) p *= 2;
+  return p >= 2 ** 32 ? 0 : p;
 }

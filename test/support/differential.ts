@@ -169,7 +169,7 @@ export function judge(c: DiffCase, ours: OurResult, oracle: OracleResult): Verdi
   if (oracle.status === 'ok' && ours.status === 'ok') {
     const a = c.direction === 'xml2vmx' ? maskInvented(ours.output, c.input) : ours.output;
     const b = c.direction === 'xml2vmx' ? maskInvented(oracle.stdout, c.input) : oracle.stdout;
-    if (a === b) return { kind: 'agree' };
+    if (a === b && oracle.utf8) return { kind: 'agree' };
     if (known) return { kind: 'known', difference: known };
     return { kind: 'disagree', why: `outputs differ: ${firstDifference(a, b)}` };
   }

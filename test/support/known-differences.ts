@@ -26,6 +26,11 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     reason: 'for a huge count (<vcpu> of 2^31, …) libvirt 9.0 allocates per-item structures: it aborts (GLib out of memory) or runs for minutes; esxvirt refuses counts beyond what VMware allows',
     applies: (_c, ours, oracle) => ours.status === 'refused' && (oracle.status === 'timeout' || (oracle.status === 'crash' && /SIG/.test(oracle.error))),
   },
+  {
+    id: 'invalid-utf8-copied',
+    reason: 'a VMX with bytes that are not UTF-8 (and no .encoding): libvirt copies them into its XML, which is then not well-formed; esxvirt reads them as U+FFFD (with a warning)',
+    applies: (_c, _ours, oracle) => oracle.status === 'ok' && !oracle.utf8,
+  },
 ];
 
 /** The id of the class a differing case belongs to, if any. */

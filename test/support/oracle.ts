@@ -17,6 +17,8 @@ import { fileURLToPath } from 'node:url';
 export interface OracleResult {
   status: 'ok' | 'refused' | 'crash' | 'timeout';
   stdout: string;
+  /** False when stdout is not valid UTF-8 (libvirt copies undecodable VMX bytes into its XML). */
+  utf8: boolean;
   /** libvirt's message (the `error: …` line, without the prefix) for refusals and crashes. */
   error: string;
 }
@@ -119,15 +121,17 @@ export class Oracle {
       child.on('error', reject);
       child.on('close', (code, signal) => {
         clearTimeout(timer);
-        const stdout = Buffer.concat(out).toString('utf8');
+        const bytes = Buffer.concat(out);
+        const stdout = bytes.toString('utf8');
+        const utf8 = Buffer.from(stdout, 'utf8').equals(bytes);
         const stderr = Buffer.concat(err).toString('utf8');
         const error = stderr.trim().split('\n').filter((l) => l.startsWith('error: ')).map((l) => l.slice(7)).join(' / ');
-        if (timedOut) resolvePromise({ status: 'timeout', stdout, error: `still running after ${this.timeoutMs} ms` });
-        else if (code === 0) resolvePromise({ status: 'ok', stdout, error: '' });
-        else if (code === 1) resolvePromise({ status: 'refused', stdout, error });
-        else if (code === 3) resolvePromise({ status: 'crash', stdout, error });
+        if (timedOut) resolvePromise({ status: 'timeout', stdout, utf8, error: `still running after ${this.timeoutMs} ms` });
+        else if (code === 0) resolvePromise({ status: 'ok', stdout, utf8, error: '' });
+        else if (code === 1) resolvePromise({ status: 'refused', stdout, utf8, error });
+        else if (code === 3) resolvePromise({ status: 'crash', stdout, utf8, error });
         // libvirt aborts on a failed allocation (GLib's g_malloc), e.g. for a huge count in the input
-        else if (signal !== null) resolvePromise({ status: 'crash', stdout, error: `${signal}: ${stderr.trim().split('\n').pop() ?? ''}` });
+        else if (signal !== null) resolvePromise({ status: 'crash', stdout, utf8, error: `${signal}: ${stderr.trim().split('\n').pop() ?? ''}` });
         else reject(new Error(`vmxoracle ${args.join(' ')} failed (${signal ?? `exit ${code}`}): ${stderr.trim()}`));
       });
     });

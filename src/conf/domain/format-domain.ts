@@ -22,7 +22,7 @@ export function formatCpuset(cpus: readonly number[]): string {
 export function formatDomain(def: DomainDef): string {
   const w = new XmlWriter();
   w.open('domain', [['type', def.type], ['xmlns:vmware', def.datacenterPath !== undefined ? VMWARE_NS : undefined]]);
-  w.text('name', def.name);
+  if (def.name !== undefined) w.text('name', def.name);
   w.text('uuid', def.uuid ?? '00000000-0000-0000-0000-000000000000');
   if (def.genid !== undefined) w.text('genid', def.genid);
   if (def.title !== undefined) w.text('title', def.title);
@@ -78,19 +78,11 @@ function formatDevices(w: XmlWriter, def: DomainDef): void {
   for (const s of d.serials) formatChr(w, 'serial', s, [['port', s.port]]);
   for (const p of d.parallels) formatChr(w, 'parallel', p, [['port', p.port]]);
   for (const c of d.consoles) formatChr(w, 'console', c, [['type', 'serial'], ['port', c.port]]);
-  if (d.graphics.length > 0) {
-    // libvirt adds the implicit PS/2 mouse and keyboard of a VM with a graphical console
-    w.empty('input', [['type', 'mouse'], ['bus', 'ps2']]);
-    w.empty('input', [['type', 'keyboard'], ['bus', 'ps2']]);
-  }
   for (const g of d.graphics) {
     const attrs: Attrs = [['type', g.type], ['port', g.port], ['autoport', g.autoport ? 'yes' : 'no'], ['listen', g.listen],
       ['keymap', g.keymap], ['passwd', g.passwd]];
-    if (g.listen !== undefined) {
-      w.open('graphics', attrs).empty('listen', [['type', 'address'], ['address', g.listen]]).close('graphics');
-    } else {
-      w.empty('graphics', attrs);
-    }
+    // libvirt 9.0 always writes the listen element of a VNC display, with an address when it has one
+    w.open('graphics', attrs).empty('listen', [['type', 'address'], ['address', g.listen]]).close('graphics');
   }
   for (const v of d.videos) {
     w.open('video').empty('model', [['type', v.model], ['vram', v.vramKiB], ['heads', v.heads], ['primary', v.primary ? 'yes' : undefined]]).close('video');

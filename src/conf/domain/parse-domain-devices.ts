@@ -250,17 +250,22 @@ function parseGraphics(el: XmlElement): DomainDef['graphics'][number] {
   return g;
 }
 
+/** A video RAM size in KiB rounded up to a power of two, as libvirt's post-parse does. */
+export function roundVramKiB(kib: number): number {
+  let p = 1;
+  while (p < kib) p *= 2;
+  return p;
+}
+
 function parseVideo(el: XmlElement): VideoDef {
   const model = child(el, 'model');
   const type = model?.attrs.type ?? 'vmvga';
   const v: VideoDef = { model: type };
   const vram = parseUInt(model?.attrs.vram, "attribute 'vram' of <video><model>");
-  if (vram !== undefined) v.vramKiB = vram;
+  // libvirt rounds video RAM up to a power of two
+  if (vram !== undefined && vram > 0) v.vramKiB = roundVramKiB(vram);
   const heads = parseUInt(model?.attrs.heads, "attribute 'heads' of <video><model>");
-  if (heads !== undefined) {
-    if (heads < 1 || heads > 16) throw new UnsupportedError(`attribute 'heads' of <video><model> must be between 1 and 16 for VMware but found ${heads}`);
-    v.heads = heads;
-  }
+  if (heads !== undefined) v.heads = heads;
   if (model?.attrs.primary === 'yes') v.primary = true;
   return v;
 }

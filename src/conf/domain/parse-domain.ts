@@ -20,7 +20,7 @@ export function domainFromElement(root: XmlElement): DomainDef {
   const type = root.attrs.type;
   if (type === undefined) throw new ConfigError("missing attribute 'type' of element <domain>");
   const nameEl = child(root, 'name');
-  const name = nameEl?.text.trim();
+  const name = nameEl?.text;
   if (!name) throw new ConfigError('missing element <name> of <domain>');
   const def = newDomain(name);
   def.type = type;

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConfigError, InvalidArgumentError, InvalidStateError, NotFoundError, OperationError } from '../../errors.js';
 import { type DatastorePath, formatDatastorePath, parseDatastorePath } from '../../datastore-path.js';
-import type { DiskDef, DomainDef } from '../../conf/domain/domain-def.js';
+import { requireName, type DiskDef, type DomainDef } from '../../conf/domain/domain-def.js';
 import { parseDomainXml } from '../../conf/domain/parse-domain.js';
 import { escapeDatastoreItem } from '../../escape.js';
 import {
@@ -55,7 +55,7 @@ export function vmxLocation(def: DomainDef): { datastore: string; directory: str
   }
   if (!/\.vmdk$/i.test(p.path)) throw new ConfigError(`Expecting source '${disk.src}' of first file-based harddisk to be a VMDK image`);
   const directory = p.path.split('/').slice(0, -1).join('/');
-  const file = `${escapeDatastoreItem(def.name)}.vmx`;
+  const file = `${escapeDatastoreItem(requireName(def))}.vmx`;
   return { datastore: p.datastore, directory, vmxPath: formatDatastorePath({ datastore: p.datastore, path: directory ? `${directory}/${file}` : file }) };
 }
 
@@ -71,7 +71,7 @@ async function checkNotDefined(conn: Connection, def: DomainDef): Promise<void> 
   }
   let named: MoRef<'VirtualMachine'> | undefined;
   try {
-    named = await inv.findVmByName(vsphereNameOf(def.name), { container: conn.host.datacenter.ref });
+    named = await inv.findVmByName(vsphereNameOf(requireName(def)), { container: conn.host.datacenter.ref });
   } catch (e) {
     if (!(e instanceof InvalidArgumentError)) throw e;
     throw alreadyExists(def, 'several VMs have that name');
@@ -140,7 +140,7 @@ export async function defineDomain(conn: Connection, xml: string, opts: DefineOp
     registering = true;
     const task = await methods.RegisterVM_Task(conn.client.soap, dc.vmFolder, {
       path: loc.vmxPath,
-      name: vsphereNameOf(def.name),
+      name: vsphereNameOf(requireName(def)),
       asTemplate: false,
       pool: conn.host.resourcePool,
       host: conn.host.hostSystem,
