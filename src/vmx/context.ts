@@ -5,7 +5,7 @@
  */
 import { ConfigError, InvalidArgumentError } from '../errors.js';
 import type { DiskDef, ScsiModel } from '../conf/domain/domain-def.js';
-import { formatDatastorePath, isVmfsPath, parseVmfsPath, tryParseDatastorePath, vmfsPathOf, type DatastorePath } from '../datastore-path.js';
+import { formatDatastorePath, isVmfsPath, tryParseDatastorePath, vmfsPathOf, type DatastorePath } from '../datastore-path.js';
 
 /** Callbacks and settings for one conversion. */
 export interface VmxContext {
@@ -32,8 +32,11 @@ export interface VmxContext {
  */
 export function mapVmxFileName(fileName: string, volume: (id: string) => string | undefined, bare: (name: string) => string): string | undefined {
   if (isVmfsPath(fileName)) {
-    const p = parseVmfsPath(fileName, volume);
-    return p === undefined ? undefined : formatDatastorePath(p);
+    // as libvirt splits it: '/'s before the datastore skipped, the path after it kept as it is
+    const m = /^\/vmfs\/volumes\/+([^/]+)\/(.+)$/s.exec(fileName);
+    if (!m) throw new ConfigError(`file name '${fileName}' names no file on a datastore; expecting '/vmfs/volumes/<datastore>/<path>'`);
+    const datastore = volume(m[1] as string);
+    return datastore === undefined ? undefined : formatDatastorePath({ datastore, path: m[2] as string });
   }
   if (fileName.startsWith('/')) return fileName;
   if (fileName.includes('/')) {

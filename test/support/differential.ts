@@ -69,12 +69,8 @@ export function oracleConventionsContext(datacenterPath?: string): VmxContext {
   return {
     ...base,
     parseFileName(fileName) {
-      const m = /^\/vmfs\/volumes\/+([^/]+)\/(.*)$/s.exec(fileName);
-      if (m && (m[1] === 'missing' || (m[2] as string).startsWith('missing'))) {
-        // the test callback still refuses what it cannot map at all
-        if (m[2] === '') return base.parseFileName(fileName);
-        return undefined;
-      }
+      const m = /^\/vmfs\/volumes\/+([^/]+)\/(.+)$/s.exec(fileName);
+      if (m && (m[1] === 'missing' || (m[2] as string).startsWith('missing'))) return undefined;
       return base.parseFileName(fileName);
     },
   };

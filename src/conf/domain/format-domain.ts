@@ -107,7 +107,7 @@ function formatDisk(w: XmlWriter, disk: DiskDef): void {
 
 function formatInterface(w: XmlWriter, net: InterfaceDef): void {
   w.open('interface', [['type', net.type]]);
-  if (net.mac) w.empty('mac', [['address', net.mac], ['type', net.macType], ['check', net.macCheck === false ? 'no' : undefined]]);
+  if (net.mac) w.empty('mac', [['address', net.mac], ['type', net.macType], ['check', net.macCheck === undefined ? undefined : net.macCheck ? 'yes' : 'no']]);
   if (net.type === 'bridge' && net.bridge !== undefined) w.empty('source', [['bridge', net.bridge]]);
   if (net.type === 'network' && net.bridge !== undefined) w.empty('source', [['network', net.bridge]]);
   if (net.type === 'vds' && net.vds) {
