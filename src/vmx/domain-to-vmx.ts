@@ -40,7 +40,6 @@ export function domainToVmxLines(def: DomainDef, ctx: VmxContext, opts: VmxWrite
   add('config.version', '8');
   add('virtualHW.version', hw);
   add('guestOS', def.os.arch === 'x86_64' ? 'other-64' : 'other');
-  if (def.os.firmware === 'efi') add('firmware', 'efi');
   if (def.os.smbiosMode !== undefined) {
     if (def.os.smbiosMode !== 'host') throw new UnsupportedError(`unsupported SMBIOS mode '${def.os.smbiosMode}': only 'host'`);
     add('smbios.reflecthost', 'true');
@@ -60,6 +59,7 @@ export function domainToVmxLines(def: DomainDef, ctx: VmxContext, opts: VmxWrite
   formatEthernets(def, add);
   formatVideo(def, add);
   formatChrDevices(def, ctx, add);
+  if (def.os.firmware === 'efi') add('firmware', 'efi');
   // As libvirt 9.0 writes them: from hardware version 7 on, the PCIe root ports that VMware's
   // own VMs carry (with a SCSI controller only) and the VMCI device.
   if (hw >= 7 && scsi) {

@@ -69,9 +69,7 @@ function formatEthernet(net: InterfaceDef, p: string, add: Add): void {
       add(`${p}.connectionType`, 'nat');
       break;
     case 'network':
-      add(`${p}.networkName`, net.bridge ?? '');
-      add(`${p}.connectionType`, 'hostonly');
-      break;
+      throw new UnsupportedError("unsupported interface type 'network': libvirt writes bridge, user, vds and null interfaces to VMX");
     case 'vds': {
       const v = net.vds;
       if (!v) throw new ConfigError("<interface type='vds'> lacks its <source>");
@@ -187,5 +185,6 @@ export function formatVideo(def: DomainDef, add: Add): void {
   if (!v) return;
   if (v.model !== 'vmvga') throw new UnsupportedError(`unsupported video model '${v.model}': only 'vmvga'`);
   if (v.heads !== undefined && v.heads > 1) throw new UnsupportedError('multi-head video devices are not supported (libvirt writes no svga.numDisplays)');
-  add('svga.vramSize', (v.vramKiB ?? 4096) * 1024);
+  // libvirt writes video RAM in whole 64 KiB
+  add('svga.vramSize', Math.ceil((v.vramKiB ?? 4096) / 64) * 64 * 1024);
 }

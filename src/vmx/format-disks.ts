@@ -19,8 +19,8 @@ function prefixOf(disk: DiskDef): string {
       if (a.controller !== 0 || a.bus > 1 || a.unit > 1) throw new ConfigError(`IDE address of disk '${disk.targetDev}' out of range`);
       return `ide${a.bus}:${a.unit}`;
     case 'sata':
-      if (a.controller > 3 || a.unit > 29) throw new ConfigError(`SATA address of disk '${disk.targetDev}' out of range`);
-      return `sata${a.controller}:${a.unit}`;
+      // libvirt 9.0 reads SATA disks from VMX but does not write them
+      throw new UnsupportedError(`unsupported bus type 'sata' of disk '${disk.targetDev}': libvirt writes SCSI, IDE and floppy disks to VMX`);
     case 'fdc':
       if (a.controller !== 0 || a.unit > 1) throw new ConfigError(`floppy address of disk '${disk.targetDev}' out of range`);
       return `floppy${a.unit}`;
@@ -126,31 +126,32 @@ function formatHardDisk(d: DiskDef, p: string, ctx: VmxContext, add: Add): void 
 
 function formatCdrom(d: DiskDef, p: string, ctx: VmxContext, add: Add): void {
   if (d.bus === 'fdc') throw new UnsupportedError(`CD-ROM '${d.targetDev}' cannot sit on bus 'fdc'`);
+  if (d.device === 'lun' && d.type !== 'block') throw new UnsupportedError(`disk '${d.targetDev}' of device 'lun' must be of type 'block'`);
   add(`${p}.present`, 'true');
-  if (d.type === 'file') {
-    if (d.device === 'lun') throw new UnsupportedError(`disk '${d.targetDev}' of device 'lun' must be of type 'block'`);
+  const autodetect = d.type === 'block' && d.src === undefined && d.startupPolicy === 'optional';
+  if (d.type === 'file' || (d.src === undefined && !autodetect)) {
+    // an image, or no medium at all: what ESX itself writes for a drive without one
     add(`${p}.deviceType`, 'cdrom-image');
-    if (d.src !== undefined) {
+    if (d.type === 'file' && d.src !== undefined) {
       if (!/\.iso$/i.test(d.src)) throw new UnsupportedError(`image '${d.src}' of CD-ROM '${d.targetDev}' has an unsupported type: expecting '.iso'`);
       add(`${p}.fileName`, ctx.formatFileName(d.src));
     } else {
-      // what ESX itself writes for a CD-ROM drive with no medium
       add(`${p}.fileName`, 'emptyBackingString');
     }
     return;
   }
-  // ESX names generic SCSI devices under /vmfs/devices; other device paths are raw CD-ROM drives.
-  if (d.device === 'lun' && d.src !== undefined && d.src.startsWith('/vmfs/devices/') && d.bus === 'scsi') {
+  // ESX names passthrough CD-ROM drives under /vmfs/devices/cdrom; other device paths are raw drives.
+  if (d.device === 'lun' && d.src !== undefined && d.src.startsWith('/vmfs/devices/cdrom/') && d.bus === 'scsi') {
     add(`${p}.deviceType`, 'scsi-passthru');
     add(`${p}.fileName`, d.src);
     return;
   }
   add(`${p}.deviceType`, d.device === 'lun' ? 'cdrom-raw' : 'atapi-cdrom');
-  if (d.src !== undefined) {
-    add(`${p}.fileName`, d.src);
-  } else if (d.startupPolicy === 'optional') {
+  if (autodetect) {
     add(`${p}.autodetect`, 'true');
     add(`${p}.fileName`, 'auto detect');
+  } else {
+    add(`${p}.fileName`, d.src as string);
   }
 }
 

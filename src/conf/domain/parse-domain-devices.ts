@@ -98,6 +98,8 @@ function parseDisk(el: XmlElement): DiskDef {
   if (driver?.attrs.name !== undefined) disk.driverName = driver.attrs.name;
   if (driver?.attrs.cache !== undefined) disk.cache = driver.attrs.cache;
   const source = child(el, 'source');
+  // libvirt takes a block disk without <source> for an empty file-backed one
+  if (!source && type === 'block') disk.type = 'file';
   if (source) {
     const src = type === 'file' ? source.attrs.file : source.attrs.dev;
     if (src !== undefined && src !== '') disk.src = src;
@@ -115,10 +117,7 @@ function parseDisk(el: XmlElement): DiskDef {
     if (addr.attrs.type !== 'drive') throw new UnsupportedError(`unsupported address type '${addr.attrs.type ?? ''}' for disk '${dev}'`);
     const num = (a: string): number => parseUInt(addr.attrs[a], `attribute '${a}' of <address> of disk '${dev}'`) ?? 0;
     const got: DriveAddress = { controller: num('controller'), bus: num('bus'), target: num('target'), unit: num('unit') };
-    // PVSCSI has units up to 63; the VMX side names them on from the controller's 15 (unit 16 = sdp)
-    const wideMatch = bus === 'scsi' && got.bus === 0 && got.unit > 15 && got.unit <= 63 && got.controller <= 3
-      && got.controller * 15 + got.unit - 1 === index;
-    if (!wideMatch && (got.controller !== expected.controller || got.bus !== expected.bus || got.unit !== expected.unit)) {
+    if (got.controller !== expected.controller || got.bus !== expected.bus || got.unit !== expected.unit) {
       throw new ConfigError(`disk address ${got.controller}:${got.bus}:${got.unit} doesn't match target device '${dev}'`);
     }
     disk.address = got;
@@ -190,12 +189,16 @@ function parseInterface(el: XmlElement): InterfaceDef {
   } else if (type === 'vds') {
     const sw = source?.attrs.switchid;
     if (!source || !sw) throw new ConfigError("missing <source switchid=…> in <interface type='vds'>");
-    net.vds = { switchId: normalizeUuid(sw, "switchid of <interface type='vds'>") };
-    const portId = parseInt10(source.attrs.portid, "attribute 'portid' of <interface><source>");
-    if (portId !== undefined) net.vds.portId = portId;
-    if (source.attrs.portgroupid !== undefined) net.vds.portgroupId = source.attrs.portgroupid;
-    const cid = parseInt10(source.attrs.connectionid, "attribute 'connectionid' of <interface><source>");
-    if (cid !== undefined) net.vds.connectionId = cid;
+    // libvirt requires all four attributes
+    for (const a of ['portid', 'portgroupid', 'connectionid']) {
+      if (source.attrs[a] === undefined) throw new ConfigError(`missing attribute '${a}' of <interface type='vds'><source>`);
+    }
+    net.vds = {
+      switchId: normalizeUuid(sw, "switchid of <interface type='vds'>"),
+      portId: parseInt10(source.attrs.portid, "attribute 'portid' of <interface><source>") as number,
+      portgroupId: source.attrs.portgroupid as string,
+      connectionId: parseInt10(source.attrs.connectionid, "attribute 'connectionid' of <interface><source>") as number,
+    };
   }
   const target = child(el, 'target')?.attrs.dev;
   if (target !== undefined) net.targetDev = target;

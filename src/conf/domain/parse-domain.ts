@@ -49,6 +49,7 @@ export function domainFromElement(root: XmlElement): DomainDef {
 
   parseVcpu(root, def);
   parseOs(root, def);
+  checkLifecycle(root);
 
   const cpu = child(root, 'cpu');
   const topo = cpu && child(cpu, 'topology');
@@ -85,7 +86,13 @@ function parseVcpu(root: XmlElement, def: DomainDef): void {
   if (vcpu.attrs.cpuset !== undefined) def.cpuset = parseCpuset(vcpu.attrs.cpuset, "attribute 'cpuset' of <vcpu>");
   const cputune = child(root, 'cputune');
   const shares = cputune && child(cputune, 'shares');
-  if (shares) def.cpuShares = parseUInt(shares.text, '<cputune><shares>');
+  if (shares) {
+    def.cpuShares = parseUInt(shares.text, '<cputune><shares>');
+    // libvirt's range for shares (0 means "not set" to its check)
+    if (def.cpuShares !== undefined && def.cpuShares !== 0 && (def.cpuShares < 2 || def.cpuShares > 262144)) {
+      throw new ConfigError(`value of <cputune><shares> must be in range [2, 262144] but found ${def.cpuShares}`);
+    }
+  }
   void parseInt10;
 }
 
@@ -115,4 +122,21 @@ function parseOs(root: XmlElement, def: DomainDef): void {
     }
     def.os.smbiosMode = mode;
   }
+}
+
+const LIFECYCLE: Record<string, readonly string[]> = {
+  on_poweroff: ['destroy', 'restart', 'preserve', 'rename-restart'],
+  on_reboot: ['destroy', 'restart', 'preserve', 'rename-restart'],
+  on_crash: ['destroy', 'restart', 'preserve', 'rename-restart', 'coredump-destroy', 'coredump-restart'],
+};
+const CLOCK_OFFSETS = ['utc', 'localtime', 'timezone', 'variable', 'absolute'];
+
+// VMware VMs have no such settings, but libvirt refuses unknown values of them all the same.
+function checkLifecycle(root: XmlElement): void {
+  for (const [name, allowed] of Object.entries(LIFECYCLE)) {
+    const el = child(root, name);
+    if (el && !allowed.includes(el.text)) throw new ConfigError(`unknown <${name}> action '${el.text}'`);
+  }
+  const offset = child(root, 'clock')?.attrs.offset;
+  if (offset !== undefined && !CLOCK_OFFSETS.includes(offset)) throw new ConfigError(`unknown clock offset '${offset}'`);
 }
