@@ -31,6 +31,8 @@ const UNIT_FACTORS: Record<string, number> = {
 
 /** A memory size with libvirt's `unit` attribute (default KiB), in KiB rounded up. */
 export function parseMemoryKiB(value: string, unit: string | undefined, what: string): number {
+  // decimal only, as libvirt reads sizes
+  if (!/^\s*\d+\s*$/.test(value)) throw new ConfigError(`invalid value '${value}' for ${what}: expecting a non-negative integer`);
   const n = parseUInt(value, what) as number;
   const factor = UNIT_FACTORS[(unit ?? 'KiB').toLowerCase()];
   if (factor === undefined) throw new ConfigError(`unknown unit '${unit}' for ${what}`);

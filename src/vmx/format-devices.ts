@@ -10,14 +10,14 @@ const NIC_MODELS = new Set(['vlance', 'vmxnet', 'vmxnet2', 'vmxnet3', 'e1000', '
 
 /** `<graphics type='vnc'>` → RemoteDisplay.vnc.*. */
 export function formatGraphics(def: DomainDef, add: Add): void {
-  if (def.graphics.length > 1) throw new UnsupportedError('VMware VMs have at most one <graphics> device');
-  const g = def.graphics[0];
-  if (!g) return;
-  add('RemoteDisplay.vnc.enabled', 'true');
-  if (!g.autoport && g.port >= 0) add('RemoteDisplay.vnc.port', g.port);
-  if (g.listen !== undefined) add('RemoteDisplay.vnc.ip', g.listen);
-  if (g.keymap !== undefined) add('RemoteDisplay.vnc.keymap', g.keymap);
-  if (g.passwd !== undefined) add('RemoteDisplay.vnc.password', g.passwd);
+  // as libvirt: each display in turn (a second one repeats the keys, and VMware takes the first)
+  for (const g of def.graphics) {
+    add('RemoteDisplay.vnc.enabled', 'true');
+    if (!g.autoport && g.port >= 0) add('RemoteDisplay.vnc.port', g.port);
+    if (g.listen !== undefined) add('RemoteDisplay.vnc.ip', g.listen);
+    if (g.keymap !== undefined) add('RemoteDisplay.vnc.keymap', g.keymap);
+    if (g.passwd !== undefined) add('RemoteDisplay.vnc.password', g.passwd);
+  }
 }
 
 /** `<filesystem type='mount'>` → sharedFolderN.*. */
@@ -101,7 +101,7 @@ function formatMac(net: InterfaceDef, p: string, add: Add): void {
     if (generatedRange || vpxRange) type = 'generated';
     else type = 'static';
     if (!generatedRange && !vpxRange && !staticRange) check ??= false;
-  } else if (check === undefined && type === 'static' && !staticRange) {
+  } else if (check === undefined && type === 'static' && !staticRange && !generatedRange && !vpxRange) {
     check = false;
   }
   if (type === 'generated') {

@@ -32,9 +32,8 @@ function scsiModels(def: DomainDef, ctx: VmxContext): { present: boolean[]; mode
   const present = [false, false, false, false];
   const model: (string | undefined)[] = [];
   for (const c of def.controllers) {
-    if (c.type !== 'scsi') continue;
-    if (c.index > 3) throw new ConfigError(`SCSI controller index ${c.index} out of range 0..3`);
-    // as libvirt: a controller without disks is not written
+    // as libvirt: a controller without disks is not written, so neither its index nor its model matter
+    if (c.type !== 'scsi' || c.index > 3 || !def.disks.some((d) => d.bus === 'scsi' && d.address?.controller === c.index)) continue;
     if (c.model !== undefined) {
       if (c.model !== 'auto' && !SCSI_VMX[c.model]) {
         throw new UnsupportedError(`unsupported SCSI controller model '${c.model}': expecting auto, buslogic, lsilogic, lsisas1068 or vmpvscsi`);
@@ -61,7 +60,8 @@ function scsiModels(def: DomainDef, ctx: VmxContext): { present: boolean[]; mode
     if (model[i] !== 'auto') continue;
     let detected: string | undefined;
     for (const d of def.disks) {
-      if (d.bus !== 'scsi' || d.address?.controller !== i || d.device !== 'disk') continue;
+      // as libvirt, every disk on the controller is offered to the callback, CD-ROMs too
+      if (d.bus !== 'scsi' || d.address?.controller !== i) continue;
       const m = ctx.autodetectScsiModel?.(d);
       if (m === undefined || m === 'auto') continue;
       if (detected !== undefined && detected !== m) {

@@ -122,6 +122,7 @@ function parseSlot(conf: VmxConfig, ctx: VmxContext, def: DomainDef, s: Slot, wi
   };
   const diskType = s.bus === 'scsi' ? 'scsi-harddisk' : s.bus === 'ide' ? 'ata-harddisk' : undefined;
   const passthruCdrom = t === 'scsi-passthru' && fileName !== undefined && fileName.startsWith('/vmfs/devices/cdrom/');
+  if (s.bus === 'scsi' && t === 'scsi-passthru' && fileName === undefined) return; // neither pass takes it
 
   // Read as a hard disk (libvirt's first pass over the slot).
   if (t === undefined || !CDROM_TYPES.has(t)) {

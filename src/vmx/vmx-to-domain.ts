@@ -105,12 +105,18 @@ function parseCpus(conf: VmxConfig, def: DomainDef): void {
 
   const shares = vmxString(conf, 'sched.cpu.shares');
   if (shares !== undefined) {
-    const s = shares.trim().toLowerCase();
+    const s = shares.toLowerCase();
     if (s === 'low') def.cpuShares = numvcpus * 500;
     else if (s === 'normal') def.cpuShares = numvcpus * 1000;
     else if (s === 'high') def.cpuShares = numvcpus * 2000;
-    else if (/^\d{1,9}$/.test(s)) def.cpuShares = Number(s);
-    else throw new ConfigError(`expecting VMX entry 'sched.cpu.shares' to be a number or 'low', 'normal' or 'high' but found '${shares}'`);
+    else {
+      // libvirt reads an unsigned 64-bit number (strtoull: a '-' wraps around); esxvirt takes up to 2^53
+      const m = /^[ \t\n\v\f\r]*\+?(\d+)$/.exec(shares);
+      if (!m) throw new ConfigError(`expecting VMX entry 'sched.cpu.shares' to be a number or 'low', 'normal' or 'high' but found '${shares}'`);
+      const n = Number(m[1]);
+      if (!Number.isSafeInteger(n)) throw new ConfigError(`VMX entry 'sched.cpu.shares' is too large: '${shares}'`);
+      def.cpuShares = n;
+    }
   }
 
   // libvirt: a topology only for more than one core per socket; sockets rounded down

@@ -145,7 +145,7 @@ function attempt(fn: () => string): OurResult {
 /** esxvirt's conversion of a case, through the library as the offline CLI does it. */
 export function ourConversion(c: DiffCase): OurResult {
   if (c.direction === 'vmx2xml') return attempt(() => formatDomain(vmxToDomain(c.input, oracleConventionsContext(c.datacenterPath))));
-  return attempt(() => domainToVmx(parseDomainXml(Buffer.from(c.input).toString('utf8')), oracleConventionsContext(), { virtualHwVersion: c.hw }));
+  return attempt(() => domainToVmx(parseDomainXml(c.input), oracleConventionsContext(), { virtualHwVersion: c.hw }));
 }
 
 // uuid.bios and ethernetN.generatedAddress values found nowhere in the input were invented (at random) by the converter.
@@ -160,15 +160,16 @@ function maskInvented(vmx: string, input: Uint8Array): string {
 /** Compares the two results of a case. */
 export function judge(c: DiffCase, ours: OurResult, oracle: OracleResult): Verdict {
   if (ours.status === 'broken') return { kind: 'disagree', why: `esxvirt broke: ${ours.error}` };
-  const known = classifyDifference(c, ours, oracle);
   if (oracle.status === 'refused' && ours.status === 'refused') return { kind: 'agree' };
   if (oracle.status === 'ok' && ours.status === 'ok') {
     const a = c.direction === 'xml2vmx' ? maskInvented(ours.output, c.input) : ours.output;
     const b = c.direction === 'xml2vmx' ? maskInvented(oracle.stdout, c.input) : oracle.stdout;
     if (a === b && oracle.utf8) return { kind: 'agree' };
+    const known = classifyDifference(c, { ...ours, output: a }, { ...oracle, stdout: b });
     if (known) return { kind: 'known', difference: known };
     return { kind: 'disagree', why: `outputs differ: ${firstDifference(a, b)}` };
   }
+  const known = classifyDifference(c, ours, oracle);
   if (known) return { kind: 'known', difference: known };
   if (oracle.status === 'crash') return { kind: 'disagree', why: `libvirt would crash (${oracle.error}); esxvirt ${ours.status}` };
   if (oracle.status === 'refused') return { kind: 'disagree', why: `libvirt refuses (${oracle.error}); esxvirt converts` };

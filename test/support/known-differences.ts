@@ -10,9 +10,12 @@ import type { OracleResult } from './oracle.js';
 export interface KnownDifference {
   id: string;
   reason: string;
-  /** True when the case (whose results differ) belongs to the class. */
+  /** True when the case (whose results differ; invented UUIDs and MACs masked) belongs to the class. */
   applies(c: DiffCase, ours: OurResult, oracle: OracleResult): boolean;
 }
+
+// The characters libvirt writes raw and esxvirt escapes, in either form.
+const UNSAFE = /\|(22|0a|0d)|["\n\r]/g;
 
 /** The classes, most specific first. */
 export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
@@ -30,6 +33,35 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     id: 'invalid-utf8-copied',
     reason: 'a VMX with bytes that are not UTF-8 (and no .encoding): libvirt copies them into its XML, which is then not well-formed; esxvirt reads them as U+FFFD (with a warning)',
     applies: (_c, _ours, oracle) => oracle.status === 'ok' && !oracle.utf8,
+  },
+  {
+    id: 'charset-unknown-to-node',
+    reason: "a VMX whose .encoding names a charset that iconv knows but Node's decoders do not (UTF-7, …): libvirt converts it, esxvirt refuses naming the charset",
+    applies: (_c, ours, oracle) => oracle.status === 'ok' && ours.status === 'refused' && /unsupported (charset|encoding) '(utf-7|utf7)'/i.test(ours.error),
+  },
+  {
+    id: 'device-not-in-vmx',
+    reason: 'a device VMX cannot hold (hostdev, sound, watchdog, tpm, channel, …): libvirt drops it silently, esxvirt refuses naming it',
+    applies: (_c, ours, oracle) => oracle.status === 'ok' && ours.status === 'refused' && /VMware VMs cannot have it/.test(ours.error),
+  },
+  {
+    id: 'cpu-shares-beyond-2^53',
+    reason: "sched.cpu.shares beyond 2^53 or negative: libvirt reads it as an unsigned 64-bit number (a '-' wrapping around to 18446744073709551615); esxvirt refuses it",
+    applies: (_c, ours, oracle) => oracle.status === 'ok' && ours.status === 'refused' && /sched\.cpu\.shares' (is too large|to be a number)/.test(ours.error)
+      && /<shares>\d{16,}<\/shares>/.test(oracle.stdout),
+  },
+  {
+    id: 'ipv6-serial-uri',
+    reason: 'a TCP serial port on an IPv6 host: libvirt writes the address without brackets (tcp://::1:99), which no URI parser reads back; esxvirt writes tcp://[::1]:99',
+    applies: (c, ours, oracle) => c.direction === 'xml2vmx' && ours.status === 'ok' && oracle.status === 'ok'
+      && ours.output.replace(/(fileName = "[a-z+]+:\/\/)\[([^\]]*)\]/g, '$1$2') === oracle.stdout,
+  },
+  {
+    id: 'unsafe-vmx-value',
+    reason: "a value with '\"' or a line end (a name, a path, an annotation): libvirt writes it raw into the quoted VMX value, making a file that no VMX reader (libvirt's included) accepts; esxvirt pipe-escapes those characters (|22, |0a, |0d) as VMware does",
+    applies: (c, ours, oracle) => c.direction === 'xml2vmx' && ours.status === 'ok' && oracle.status === 'ok'
+      && oracle.stdout.split('\n').some((l) => l !== '' && !/^[^ ]+ = "[^"]*"$/.test(l))
+      && ours.output.replace(UNSAFE, '') === oracle.stdout.replace(UNSAFE, ''),
   },
 ];
 

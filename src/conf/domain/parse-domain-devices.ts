@@ -6,15 +6,27 @@ import { requireDiskIndex } from './disk-names.js';
 import { normalizeUuid, parseInt10, parseUInt } from '../units.js';
 import { child, childrenNamed, type XmlElement } from '../xml/xml-reader.js';
 
-// Devices a VMware VM cannot have are refused; these are implicit or meaningless there.
+// Devices a VMware VM cannot have are refused (libvirt drops them silently); these are implicit
+// or meaningless there. Elements that are no libvirt device at all are ignored, as libvirt does.
 const IGNORED = new Set(['input', 'emulator']);
+const LIBVIRT_DEVICES = new Set([
+  'lease', 'hostdev', 'sound', 'audio', 'watchdog', 'redirdev', 'redirfilter', 'smartcard', 'channel', 'hub', 'rng', 'tpm',
+  'shmem', 'memory', 'iommu', 'vsock', 'crypto', 'panic', 'nvram', 'pstore',
+]);
+// SCSI controller models libvirt's XML parser knows (the VMX writer takes the VMware ones).
+const SCSI_MODELS = new Set(['auto', 'buslogic', 'lsilogic', 'lsisas1068', 'vmpvscsi', 'ibmvscsi', 'virtio-scsi', 'lsisas1078',
+  'virtio-transitional', 'virtio-non-transitional', 'ncr53c90', 'am53c974', 'dc390']);
 
 /** Fills def's device lists from a `<devices>` element. */
 export function parseDevices(devices: XmlElement, def: DomainDef): void {
   for (const el of devices.children) {
     switch (el.local) {
       case 'disk': insertDisk(def.disks, parseDisk(el)); break;
-      case 'controller': def.controllers.push(parseController(el)); break;
+      case 'controller': {
+        const c = parseController(el);
+        if (c) def.controllers.push(c);
+        break;
+      }
       case 'filesystem': def.filesystems.push(parseFilesystem(el)); break;
       case 'interface': def.interfaces.push(parseInterface(el)); break;
       case 'serial': def.serials.push(parseChr(el, 'serial')); break;
@@ -24,7 +36,7 @@ export function parseDevices(devices: XmlElement, def: DomainDef): void {
       case 'video': def.videos.push(parseVideo(el)); break;
       case 'memballoon': def.memballoon = el.attrs.model; break;
       default:
-        if (!IGNORED.has(el.local)) throw new UnsupportedError(`unsupported device <${el.name}> in <devices>: VMware VMs cannot have it`);
+        if (!IGNORED.has(el.local) && LIBVIRT_DEVICES.has(el.local)) throw new UnsupportedError(`unsupported device <${el.name}> in <devices>: VMware VMs cannot have it`);
     }
   }
   addImplicitControllers(def);
@@ -127,14 +139,16 @@ function parseDisk(el: XmlElement): DiskDef {
   return disk;
 }
 
-function parseController(el: XmlElement): DomainDef['controllers'][number] {
+// Controllers of other types (usb, virtio-serial …) are kept by libvirt but never written to VMX.
+function parseController(el: XmlElement): DomainDef['controllers'][number] | undefined {
   const type = el.attrs.type;
-  if (type !== 'scsi' && type !== 'ide' && type !== 'fdc' && type !== 'sata') {
-    throw new UnsupportedError(`unsupported controller type '${type ?? ''}': expecting scsi, ide, fdc or sata`);
-  }
+  if (type !== 'scsi' && type !== 'ide' && type !== 'fdc' && type !== 'sata') return undefined;
   const index = parseUInt(el.attrs.index, "attribute 'index' of <controller>") ?? 0;
   const c: DomainDef['controllers'][number] = { type, index };
-  if (el.attrs.model !== undefined) c.model = el.attrs.model;
+  if (el.attrs.model !== undefined) {
+    if (type === 'scsi' && !SCSI_MODELS.has(el.attrs.model)) throw new ConfigError(`unknown SCSI controller model '${el.attrs.model}'`);
+    c.model = el.attrs.model;
+  }
   return c;
 }
 
@@ -155,14 +169,16 @@ export function randomVmwareMac(): string {
 }
 
 function parseInterface(el: XmlElement): InterfaceDef {
-  const type = el.attrs.type;
+  // libvirt's default interface type is 'user'
+  const type = el.attrs.type ?? 'user';
   if (type !== 'bridge' && type !== 'user' && type !== 'vds' && type !== 'null' && type !== 'network') {
     throw new UnsupportedError(`unsupported interface type '${type ?? ''}': expecting bridge, user, vds, network or null`);
   }
   const net: InterfaceDef = { type };
   const mac = child(el, 'mac');
+  if (mac?.attrs.address === undefined) net.mac = randomVmwareMac();
   if (mac) {
-    const a = mac.attrs.address ?? '';
+    const a = mac.attrs.address ?? (net.mac as string);
     if (!/^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){5}$/.test(a)) throw new ConfigError(`malformed MAC address '${a}' in <interface><mac>`);
     net.mac = a.split(':').map((x) => x.padStart(2, '0').toLowerCase()).join(':');
     if ((parseInt(net.mac.slice(0, 2), 16) & 1) === 1) throw new ConfigError(`MAC address '${a}' is a multicast address`);
@@ -176,8 +192,6 @@ function parseInterface(el: XmlElement): InterfaceDef {
       if (check !== 'yes' && check !== 'no') throw new ConfigError(`invalid check '${check}' in <interface><mac>`);
       net.macCheck = check === 'yes';
     }
-  } else {
-    net.mac = randomVmwareMac();
   }
   const source = child(el, 'source');
   if (type === 'bridge') {
@@ -208,11 +222,21 @@ function parseInterface(el: XmlElement): InterfaceDef {
 }
 
 const CHR_TYPES = new Set<ChrType>(['dev', 'file', 'pipe', 'tcp']);
+// libvirt's target types of serial ports and consoles
+const CHR_TARGET_TYPES: Record<string, readonly string[]> = {
+  serial: ['isa-serial', 'usb-serial', 'pci-serial', 'spapr-vio-serial', 'system-serial', 'sclp-serial', 'isa-debug'],
+  console: ['serial', 'xen', 'uml', 'virtio', 'lxc', 'openvz', 'sclp', 'sclplm'],
+};
 
 function parseChr(el: XmlElement, kind: string): ChrDef {
   const type = el.attrs.type ?? 'pty';
   if (!CHR_TYPES.has(type as ChrType)) throw new UnsupportedError(`unsupported ${kind} type '${type}': expecting dev, file, pipe or tcp`);
   const target = child(el, 'target');
+  const targetType = target?.attrs.type;
+  const targetTypes = CHR_TARGET_TYPES[kind];
+  if (targetType !== undefined && targetTypes !== undefined && !targetTypes.includes(targetType)) {
+    throw new ConfigError(`unknown target type '${targetType}' of <${kind}><target>`);
+  }
   const port = parseUInt(target?.attrs.port, `attribute 'port' of <${kind}><target>`);
   const chr: ChrDef = { type: type as ChrType, port: port ?? -1 };
   const sources = childrenNamed(el, 'source');

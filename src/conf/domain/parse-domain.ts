@@ -6,10 +6,11 @@ import { ConfigError } from '../../errors.js';
 import { newDomain, VMWARE_NS, type DomainDef } from './domain-def.js';
 import { parseDevices } from './parse-domain-devices.js';
 import { normalizeUuid, parseCpuset, parseInt10, parseMemoryKiB, parseUInt } from '../units.js';
-import { child, parseXml, type XmlElement } from '../xml/xml-reader.js';
+import { child, decodeXmlBytes, parseXml, type XmlElement } from '../xml/xml-reader.js';
 
-/** Parses domain XML text. */
-export function parseDomainXml(text: string): DomainDef {
+/** Parses domain XML text, or bytes (decoded per their XML declaration, as libvirt does). */
+export function parseDomainXml(input: string | Uint8Array): DomainDef {
+  const text = typeof input === 'string' ? input : decodeXmlBytes(input, 'domain XML');
   const root = parseXml(text, 'domain XML');
   if (root.local !== 'domain') throw new ConfigError(`expecting root element <domain> but found <${root.name}>`);
   return domainFromElement(root);
@@ -77,6 +78,10 @@ function parseVcpu(root: XmlElement, def: DomainDef): void {
   const n = parseUInt(vcpu.text, '<vcpu>') as number;
   if (n <= 0) throw new ConfigError('element <vcpu> must be a positive integer');
   if (n > 4096) throw new ConfigError(`element <vcpu> is too large: ${n}`);
+  const placement = vcpu.attrs.placement;
+  if (placement !== undefined && placement !== 'static' && placement !== 'auto') {
+    throw new ConfigError(`invalid value '${placement}' of attribute 'placement' of <vcpu>`);
+  }
   def.vcpus = n;
   const current = parseUInt(vcpu.attrs.current, "attribute 'current' of <vcpu>");
   if (current !== undefined) {

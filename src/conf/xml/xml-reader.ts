@@ -4,6 +4,7 @@
  */
 import { SaxesParser } from 'saxes';
 import { ConfigError } from '../../errors.js';
+import { TextDecoder } from 'node:util';
 
 /** An element: qualified name, local name, namespace URI, attributes, children and direct text. */
 export interface XmlElement {
@@ -58,6 +59,38 @@ export function parseXml(text: string, what = 'XML'): XmlElement {
     throw new ConfigError(`malformed ${what}${line}: ${msg}`);
   }
   return root;
+}
+
+// WHATWG-only labels that libxml2 (iconv) does not know.
+const NOT_ICONV = new Set(['x-user-defined', 'replacement']);
+
+/**
+ * Decodes XML bytes as libxml2 does: a byte-order mark, else the encoding the XML declaration
+ * names, else UTF-8; bytes invalid in that encoding, or an encoding it cannot read, are errors.
+ */
+export function decodeXmlBytes(bytes: Uint8Array, what = 'XML'): string {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let label = 'utf-8';
+  if (b[0] === 0xff && b[1] === 0xfe) label = 'utf-16le';
+  else if (b[0] === 0xfe && b[1] === 0xff) label = 'utf-16be';
+  else {
+    const m = /^(?:\xef\xbb\xbf)?<\?xml[^>]*?\sencoding\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(b.subarray(0, 200).toString('latin1'));
+    const declared = m ? (m[1] ?? m[2] ?? '').toLowerCase() : undefined;
+    if (declared !== undefined && /^utf-?16/.test(declared)) throw new ConfigError(`malformed ${what}: labelled ${declared} but has 8-bit content`);
+    if (declared !== undefined) label = declared;
+  }
+  let decoder: TextDecoder;
+  try {
+    if (NOT_ICONV.has(label)) throw new RangeError(label);
+    decoder = new TextDecoder(label, { fatal: true });
+  } catch {
+    throw new ConfigError(`malformed ${what}: unsupported encoding '${label}'`);
+  }
+  try {
+    return decoder.decode(b);
+  } catch {
+    throw new ConfigError(`malformed ${what}: the text is not valid ${label}`);
+  }
 }
 
 /** The first child element with local name `local`, if any. */
