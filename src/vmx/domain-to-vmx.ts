@@ -78,8 +78,9 @@ function formatMemory(def: DomainDef, add: (k: string, v: string | number) => vo
   // VMware wants memsize in MiB as a multiple of 4: round the KiB value up to 4096 KiB.
   const maxKiB = Math.ceil(def.memoryKiB / 4096) * 4096;
   add('memsize', maxKiB / 1024);
-  const cur = def.currentMemoryKiB;
-  if (cur !== undefined && cur < maxKiB) add('sched.mem.max', Math.ceil(cur / 1024));
+  // the balloon target defaults to the memory size, as libvirt's parser sets it
+  const cur = def.currentMemoryKiB ?? def.memoryKiB;
+  if (cur < maxKiB) add('sched.mem.max', Math.ceil(cur / 1024));
   if (def.minGuaranteeKiB) add('sched.mem.minsize', Math.ceil(def.minGuaranteeKiB / 1024));
 }
 

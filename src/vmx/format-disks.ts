@@ -117,7 +117,8 @@ function formatHardDisk(d: DiskDef, p: string, ctx: VmxContext, add: Add): void 
   // VMware writes no deviceType for SATA disks; the .vmdk file name says what they are.
   if (d.bus !== 'sata') add(`${p}.deviceType`, d.bus === 'ide' ? 'ata-hardDisk' : 'scsi-hardDisk');
   add(`${p}.fileName`, ctx.formatFileName(d.src));
-  if (d.cache !== undefined && d.cache !== 'default') {
+  // libvirt writes the cache mode of SCSI disks only
+  if (d.bus === 'scsi' && d.cache !== undefined && d.cache !== 'default') {
     if (d.cache !== 'writethrough') throw new UnsupportedError(`disk '${d.targetDev}' has the unsupported cache mode '${d.cache}': only 'writethrough'`);
     add(`${p}.writeThrough`, 'true');
   }
@@ -138,6 +139,7 @@ function formatCdrom(d: DiskDef, p: string, ctx: VmxContext, add: Add): void {
     } else {
       add(`${p}.fileName`, 'emptyBackingString');
     }
+    if (d.transient) add(`${p}.mode`, 'independent-nonpersistent');
     return;
   }
   // ESX names passthrough CD-ROM drives under /vmfs/devices/cdrom; other device paths are raw drives.

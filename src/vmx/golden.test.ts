@@ -21,7 +21,7 @@ for (const f of list('vmx2xml', '.vmx')) {
     const got = formatDomain(vmxToDomain(readFileSync(join(root, 'vmx2xml', f)), ctx));
     assert.equal(got, readFileSync(join(root, 'vmx2xml', f.replace(/\.vmx$/, '.xml')), 'utf8'));
     if (f.startsWith('encoding-')) assert.match(warnings.join('\n'), /converted from charset/);
-    if (f.includes('duplicates')) assert.match(warnings.join('\n'), /duplicate VMX key 'MEMSIZE'.*last one wins/);
+    if (f.includes('duplicates')) assert.match(warnings.join('\n'), /duplicate VMX key 'MEMSIZE'.*first one wins/);
   });
 }
 

@@ -184,9 +184,16 @@ function parseParallel(conf: VmxConfig, ctx: VmxContext, n: number): ChrDef | un
 
 /** sharedFolder0..N → `<filesystem type='mount'>`. */
 export function parseSharedFolders(conf: VmxConfig, def: DomainDef): void {
+  // as libvirt: shared folders count only while HGFS is enabled
+  if (vmxBool(conf, 'isolation.tools.hgfs.disable', true)) return;
   const max = vmxLong(conf, 'sharedFolder.maxNum', 0);
-  if (max < 0 || max > 64) throw new ConfigError(`VMX entry 'sharedFolder.maxNum' must be between 0 and 64 but found ${max}`);
-  for (let n = 0; n < max; n++) {
+  // libvirt counts up to maxNum; only the folders that have entries can be present
+  const indexes = new Set<number>();
+  for (const entry of conf.entries.values()) {
+    const m = /^sharedfolder(0|[1-9]\d*)\./i.exec(entry.key);
+    if (m && Number(m[1]) < max) indexes.add(Number(m[1]));
+  }
+  for (const n of [...indexes].sort((a, b) => a - b)) {
     const p = `sharedFolder${n}`;
     if (!vmxBool(conf, `${p}.present`, false)) continue;
     if (!vmxBool(conf, `${p}.enabled`, false)) continue;

@@ -3,29 +3,38 @@ import test from 'node:test';
 import { EsxError } from '../errors.js';
 import { formatVmx, parseVmx } from './vmx-text.js';
 
-test('parses key = "value" lines with comments, blanks, case-insensitive keys', () => {
-  const c = parseVmx('#!/usr/bin/vmware\n# comment\n\n  DisplayName = "x y"  \nmemSize="64" # trailing\nbare = 12\n');
+test('parses key = "value" statements with comments, blanks, case-insensitive keys, as libvirt does', () => {
+  const c = parseVmx('#!/usr/bin/vmware\n# comment\n\n  DisplayName = "x y"  \nmemSize="64" # trailing\nq = \'single\'; t = \"\"\"two\nlines\"\"\"\r.e = "x"\n');
   assert.equal(c.get('displayname'), 'x y');
   assert.equal(c.get('MEMSIZE'), '64');
-  assert.equal(c.get('bare'), '12');
+  assert.equal(c.get('q'), 'single');
+  assert.equal(c.get('t'), 'two\nlines');
+  assert.equal(c.get('.e'), 'x');
   assert.equal(c.keyAsWritten('displayname'), 'DisplayName');
   assert.deepEqual(c.warnings, []);
 });
 
-test('duplicate keys: the last one wins and a warning says so', () => {
+test('duplicate keys: the first one wins (libvirt looks up the first) and a warning says so', () => {
   const c = parseVmx('a = "1"\nA = "2"\n');
-  assert.equal(c.get('a'), '2');
-  assert.match(c.warnings[0] ?? '', /duplicate VMX key 'A' on lines 1 and 2: the last one wins/);
+  assert.equal(c.get('a'), '1');
+  assert.match(c.warnings[0] ?? '', /duplicate VMX key 'A' on lines 1 and 2: the first one wins/);
 });
 
-test('|XX escapes in values are decoded', () => {
-  assert.equal(parseVmx('k = "a|22b|7Cc"\n').get('k'), 'a"b|c');
+test('values are kept as written: |XX escapes are decoded only where libvirt does (displayName, annotation)', () => {
+  assert.equal(parseVmx('k = "a|22b|7Cc"\n').get('k'), 'a|22b|7Cc');
 });
 
-test('malformed lines are errors naming the line', () => {
+test('a NUL byte ends the file, as libvirt reads it as a C string', () => {
+  assert.equal(parseVmx(Buffer.from('a = "1"\n\0garbage = \n')).get('a'), '1');
+});
+
+test('malformed statements are errors naming the line', () => {
   assert.throws(() => parseVmx('ok = "1"\nnot a line\n'), (e: unknown) => e instanceof EsxError && /line 2/.test(e.message));
   assert.throws(() => parseVmx('k = "open\n'), (e: unknown) => e instanceof EsxError && /closing quote/.test(e.message));
   assert.throws(() => parseVmx('k = "v" junk\n'), EsxError);
+  assert.throws(() => parseVmx('bare = 12\n'), (e: unknown) => e instanceof EsxError && /bare number/.test(e.message));
+  assert.throws(() => parseVmx('bare = word\n'), EsxError);
+  assert.throws(() => parseVmx('_k = "v"\n'), EsxError);
 });
 
 const encodings: [string, number[], string][] = [
@@ -49,11 +58,20 @@ for (const [enc, bytes, text] of encodings) {
   });
 }
 
-test('bytes that are not valid in the declared charset are an error, not garbage', () => {
-  assert.throws(() => parseVmx(Buffer.from([0x6b, 0x20, 0x3d, 0x20, 0x22, 0xff, 0xfe, 0x22])), EsxError);
+test('bytes not valid in the declared charset end the text there (as libvirt converts); unknown charsets are errors', () => {
+  const c = parseVmx(Buffer.concat([Buffer.from('.encoding = "Shift_JIS"\na = "1"\n# '), Buffer.from([0x85, 0x40]), Buffer.from('\nb = "2"\n')]));
+  assert.equal(c.get('a'), '1');
+  assert.equal(c.get('b'), undefined);
+  assert.match(c.warnings.join(), /read up to the first invalid byte/);
   assert.throws(() => parseVmx(Buffer.from('.encoding = "nope"\n')), EsxError);
 });
 
-test('formatVmx pipe-escapes quotes, pipes and newlines', () => {
-  assert.equal(formatVmx([['annotation', 'a "b" | c\nd']]), 'annotation = "a |22b|22 |7c c|0ad"\n');
+test('invalid UTF-8 without .encoding is read with U+FFFD and a warning (libvirt copies the bytes)', () => {
+  const c = parseVmx(Buffer.from([0x6b, 0x20, 0x3d, 0x20, 0x22, 0xff, 0x22, 0x0a]));
+  assert.equal(c.get('k'), '\ufffd');
+  assert.match(c.warnings.join(), /not valid UTF-8/);
+});
+
+test('formatVmx writes values as they are but for quotes and line ends, which it pipe-escapes', () => {
+  assert.equal(formatVmx([['annotation', 'a "b" | c\nd%']]), 'annotation = "a |22b|22 | c|0ad%"\n');
 });
