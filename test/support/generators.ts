@@ -27,9 +27,12 @@ export function specialText(minLength = 0, maxLength = 24): fc.Arbitrary<string>
 /** Text that is not blank (names, bridges, paths of devices). */
 export const nonBlankText = (maxLength = 24): fc.Arbitrary<string> => specialText(1, maxLength).filter((s) => s.trim() !== '');
 
+// VMX values other than displayName and annotation are written and read raw (as libvirt does): no '"'.
+const vmxValueText = (maxLength = 24): fc.Arbitrary<string> => nonBlankText(maxLength).filter((s) => !s.includes('"'));
+
 const fileUnit = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCXYZ0123456789-_.'.split('')) },
-  { weight: 1, arbitrary: fc.constantFrom(' ', '<', '&', '"', "'", '|', '%', '#', '=', '(', ')', 'ä', '日', '😀', '\\') },
+  { weight: 1, arbitrary: fc.constantFrom(' ', '<', '&', "'", '|', '%', '#', '=', '(', ')', 'ä', '日', '😀', '\\') },
 );
 const fileSegment = fc.string({ unit: fileUnit, minLength: 1, maxLength: 10 });
 const datastore = fc.constantFrom('ds', 'datastore1', 'SAN LUN 01', 'nfs_store-2', 'Ünïcode ds');
@@ -54,8 +57,6 @@ const slotArb: fc.Arbitrary<Slot> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ c: fc.integer({ min: 0, max: 3 }), u: fc.integer({ min: 0, max: 14 }) })
     .map(({ c, u }): Slot => ({ bus: 'scsi', controller: c, busNo: 0, unit: u >= 7 ? u + 1 : u, index: c * 15 + u })) },
   { weight: 2, arbitrary: fc.integer({ min: 0, max: 3 }).map((i): Slot => ({ bus: 'ide', controller: 0, busNo: i >> 1, unit: i & 1, index: i })) },
-  { weight: 2, arbitrary: fc.record({ c: fc.integer({ min: 0, max: 3 }), u: fc.integer({ min: 0, max: 29 }) })
-    .map(({ c, u }): Slot => ({ bus: 'sata', controller: c, busNo: 0, unit: u, index: c * 30 + u })) },
   { weight: 1, arbitrary: fc.integer({ min: 0, max: 1 }).map((u): Slot => ({ bus: 'fdc', controller: 0, busNo: 0, unit: u, index: u })) },
 );
 
@@ -82,13 +83,14 @@ function diskArb(s: Slot): fc.Arbitrary<DiskDef> {
   const cdrom = fc.oneof(
     fc.option(datastorePath('.iso'), { nil: undefined }).map((src): DiskDef => ({ ...base, type: 'file', device: 'cdrom', readonly: true, ...(src ? { src } : {}) })),
     fc.constantFrom('/dev/cdrom', '/dev/scd0', '/dev/sr0').map((src): DiskDef => ({ ...base, type: 'block', device: 'cdrom', readonly: true, src })),
-    fc.boolean().map((auto): DiskDef => ({ ...base, type: 'block', device: 'cdrom', readonly: true, ...(auto ? { startupPolicy: 'optional' as const } : {}) })),
+    // a block drive without medium is auto-detecting (libvirt takes one without <source> for an empty image drive)
+    fc.constant<DiskDef>({ ...base, type: 'block', device: 'cdrom', readonly: true, startupPolicy: 'optional' }),
   );
   const choices = [{ weight: 3, arbitrary: hardDisk }, { weight: 2, arbitrary: cdrom }];
   if (s.bus === 'scsi') {
     // A LUN is SCSI passthrough: only meaningful on a SCSI bus.
-    const lun = fc.option(fc.constantFrom('/dev/sg0', '/vmfs/devices/genscsi/naa.5000c500a1b2c3d4'), { nil: undefined })
-      .map((src): DiskDef => ({ ...base, type: 'block', device: 'lun', readonly: true, ...(src ? { src } : {}) }));
+    const lun = fc.constantFrom('/dev/sg0', '/vmfs/devices/cdrom/mpx.vmhba1:C0:T0:L0')
+      .map((src): DiskDef => ({ ...base, type: 'block', device: 'lun', readonly: true, src }));
     choices.push({ weight: 1, arbitrary: lun });
   }
   return fc.tuple(fc.oneof(...choices), fc.boolean()).map(([d, e]) => withAddress(d, e));
@@ -144,17 +146,17 @@ const NIC_MODELS = ['vlance', 'vmxnet', 'vmxnet2', 'vmxnet3', 'e1000', 'e1000e']
 /** A NIC of each type, with or without MAC address, MAC type, MAC check and model. */
 export const interfaceArb: fc.Arbitrary<InterfaceDef> = fc.record({
   kind: fc.oneof(
-    nonBlankText(16).map((bridge): Partial<InterfaceDef> => ({ type: 'bridge', bridge })),
-    fc.tuple(nonBlankText(16), fc.constantFrom('/dev/vmnet1', '/dev/vmnet8', 'vmnet3')).map(([bridge, targetDev]): Partial<InterfaceDef> => ({ type: 'bridge', bridge, targetDev })),
+    vmxValueText(16).map((bridge): Partial<InterfaceDef> => ({ type: 'bridge', bridge })),
+    fc.tuple(vmxValueText(16), fc.constantFrom('/dev/vmnet1', '/dev/vmnet8', 'vmnet3')).map(([bridge, targetDev]): Partial<InterfaceDef> => ({ type: 'bridge', bridge, targetDev })),
     fc.constant<Partial<InterfaceDef>>({ type: 'user' }),
-    nonBlankText(16).map((bridge): Partial<InterfaceDef> => ({ type: 'network', bridge })),
     fc.constant<Partial<InterfaceDef>>({ type: 'null' }),
+    // libvirt requires all four attributes of a distributed switch port
     fc.record({
       switchId: fc.uuid(),
-      portId: fc.option(fc.nat({ max: 100000 }), { nil: undefined }),
-      portgroupId: fc.option(fc.string({ unit: fileUnit, minLength: 1, maxLength: 20 }), { nil: undefined }),
-      connectionId: fc.option(fc.nat({ max: 2 ** 31 - 1 }), { nil: undefined }),
-    }, { requiredKeys: ['switchId'] }).map((vds): Partial<InterfaceDef> => ({ type: 'vds', vds: dropUndefined(vds) as InterfaceDef['vds'] })),
+      portId: fc.nat({ max: 100000 }),
+      portgroupId: fc.string({ unit: fileUnit, minLength: 1, maxLength: 20 }),
+      connectionId: fc.nat({ max: 2 ** 31 - 1 }),
+    }).map((vds): Partial<InterfaceDef> => ({ type: 'vds', vds })),
   ),
   mac: fc.option(macArb, { nil: undefined }),
   macType: fc.option(fc.constantFrom('generated' as const, 'static' as const), { nil: undefined }),
@@ -174,12 +176,12 @@ function dropUndefined<T extends object>(o: T): T {
   return o;
 }
 
-const chrPath = fc.oneof(fc.constantFrom('/dev/ttyS0', '/dev/ttyS1', '/dev/lp0'), nonBlankText(20));
+const chrPath = fc.oneof(fc.constantFrom('/dev/ttyS0', '/dev/ttyS1', '/dev/lp0'), vmxValueText(20));
 const fileChrPath = fc.oneof(datastorePath('.log'), fc.constantFrom('/tmp/serial.txt', '/var/log/vm console.log'));
 const tcpChr = fc.record({
   mode: fc.constantFrom('bind' as const, 'connect' as const),
   host: fc.oneof(fc.ipV4(), fc.ipV6(), fc.domain()),
-  service: fc.integer({ min: 0, max: 65535 }).map(String),
+  service: fc.integer({ min: 1, max: 65535 }).map(String),
   protocol: fc.constantFrom('raw' as const, 'telnet' as const, 'telnets' as const, 'tls' as const),
 });
 
@@ -200,16 +202,16 @@ const graphicsArb: fc.Arbitrary<GraphicsDef> = fc.record({
   port: fc.oneof(fc.integer({ min: 5900, max: 5999 }), fc.integer({ min: 0, max: 65535 })),
   listen: fc.option(fc.ipV4(), { nil: undefined }),
   keymap: fc.option(fc.constantFrom('en-us', 'de', 'fr'), { nil: undefined }),
-  passwd: fc.option(specialText(1, 12), { nil: undefined }),
+  passwd: fc.option(vmxValueText(12), { nil: undefined }),
 }).map(({ autoport, port, ...rest }) => dropUndefined({ type: 'vnc' as const, autoport, port: autoport ? -1 : port, ...rest }));
 
 const videoArb: fc.Arbitrary<VideoDef> = fc.record({
   vramKiB: fc.option(fc.integer({ min: 0, max: 512 * 1024 }), { nil: undefined }),
-  heads: fc.option(fc.integer({ min: 1, max: 16 }), { nil: undefined }),
+  heads: fc.option(fc.constant(1), { nil: undefined }),
   primary: fc.option(fc.constant(true), { nil: undefined }),
 }).map((v) => dropUndefined({ model: 'vmvga', ...v }));
 
-const filesystemArb: fc.Arbitrary<FilesystemDef> = fc.record({ sourceDir: nonBlankText(20), targetDir: nonBlankText(12), readonly: fc.boolean() });
+const filesystemArb: fc.Arbitrary<FilesystemDef> = fc.record({ sourceDir: vmxValueText(20), targetDir: vmxValueText(12), readonly: fc.boolean() });
 
 function divisors(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
@@ -217,9 +219,11 @@ function divisors(n: number): number[] {
 
 const cpuArb = fc.integer({ min: 1, max: 64 }).chain((vcpus) => fc.record({
   vcpus: fc.constant(vcpus),
-  cores: fc.option(fc.constantFrom(...divisors(vcpus)), { nil: undefined }),
+  // libvirt keeps a topology of more than one core per socket only
+  cores: vcpus > 1 ? fc.option(fc.constantFrom(...divisors(vcpus).filter((d) => d > 1)), { nil: undefined }) : fc.constant(undefined),
   cpuset: fc.option(fc.uniqueArray(fc.integer({ min: 0, max: 4095 }), { minLength: vcpus, maxLength: vcpus + 8 }).map((a) => a.sort((x, y) => x - y)), { nil: undefined }),
-  shares: fc.option(fc.oneof(fc.constantFrom(vcpus * 500, vcpus * 1000, vcpus * 2000), fc.integer({ min: 1, max: 999_999_999 })), { nil: undefined }),
+  // libvirt's range for shares
+  shares: fc.option(fc.oneof(fc.constantFrom(vcpus * 500, vcpus * 1000, vcpus * 2000), fc.integer({ min: 2, max: 262_144 })), { nil: undefined }),
 }));
 
 const memoryArb = fc.integer({ min: 1, max: 256 * 1024 }).chain((units) => {
