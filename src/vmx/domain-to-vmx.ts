@@ -56,7 +56,7 @@ export function domainToVmxLines(def: DomainDef, ctx: VmxContext, opts: VmxWrite
   formatGraphics(def, add);
   const scsi = formatDisks(def, ctx, add);
   formatSharedFolders(def, add);
-  formatEthernets(def, add);
+  formatEthernets(def, add, hw);
   formatVideo(def, add);
   formatChrDevices(def, ctx, add);
   if (def.os.firmware === 'efi') add('firmware', 'efi');

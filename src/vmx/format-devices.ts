@@ -37,8 +37,10 @@ export function formatSharedFolders(def: DomainDef, add: Add): void {
 }
 
 /** `<interface>` → ethernetN.*. */
-export function formatEthernets(def: DomainDef, add: Add): void {
-  if (def.interfaces.length > 10) throw new UnsupportedError(`VMware VMs have at most 10 network interfaces but found ${def.interfaces.length}`);
+export function formatEthernets(def: DomainDef, add: Add, hw = 7): void {
+  // libvirt: 4 NICs before virtualHW 7, 10 from it on
+  const max = hw >= 7 ? 10 : 4;
+  if (def.interfaces.length > max) throw new UnsupportedError(`VMware VMs of virtualHW ${hw} have at most ${max} network interfaces but found ${def.interfaces.length}`);
   def.interfaces.forEach((net, n) => formatEthernet(net, `ethernet${n}`, add));
 }
 

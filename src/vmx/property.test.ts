@@ -83,8 +83,13 @@ function vmwareView(d: DomainDef): unknown {
       writethrough: k.cache === 'writethrough', transient: k.transient, readonly: k.readonly || k.device === 'cdrom' || k.device === 'lun',
       autodetect: k.type === 'block' && k.src === undefined && k.startupPolicy === 'optional',
     })),
-    controllers: d.controllers.filter((c) => c.type === 'scsi' || c.type === 'sata')
-      .map((c) => ({ type: c.type, index: c.index, model: c.model === 'auto' ? undefined : c.model })),
+    // as libvirt, only controllers with disks are written
+    controllers: d.controllers.filter((c) => (c.type === 'scsi' || c.type === 'sata') && d.disks.some((k) => k.bus === c.type && k.address?.controller === c.index))
+      .map((c) => {
+        // an old-style <driver name> on a disk names its controller's model
+        const m = c.model ?? d.disks.find((k) => k.bus === c.type && k.address?.controller === c.index && k.driverName !== undefined)?.driverName;
+        return { type: c.type, index: c.index, model: m === 'auto' ? undefined : m };
+      }),
     interfaces: d.interfaces.map((n) => {
       // Without an explicit type, VMware's ranges decide it; a static MAC outside the static range needs the check off.
       const macType = n.macType ?? (n.mac && VMWARE_GENERATED(n.mac) ? 'generated' : 'static');

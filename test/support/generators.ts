@@ -154,7 +154,8 @@ export const interfaceArb: fc.Arbitrary<InterfaceDef> = fc.record({
     fc.record({
       switchId: fc.uuid(),
       portId: fc.nat({ max: 100000 }),
-      portgroupId: fc.string({ unit: fileUnit, minLength: 1, maxLength: 20 }),
+      // (libvirt XML-escapes this one value when it writes VMX: ids as vCenter makes them)
+      portgroupId: fc.nat({ max: 99999 }).map((n) => `dvportgroup-${n}`),
       connectionId: fc.nat({ max: 2 ** 31 - 1 }),
     }).map((vds): Partial<InterfaceDef> => ({ type: 'vds', vds })),
   ),
