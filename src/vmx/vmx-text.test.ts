@@ -4,7 +4,7 @@ import { EsxError } from '../errors.js';
 import { formatVmx, parseVmx } from './vmx-text.js';
 
 test('parses key = "value" statements with comments, blanks, case-insensitive keys, as libvirt does', () => {
-  const c = parseVmx('#!/usr/bin/vmware\n# comment\n\n  DisplayName = "x y"  \nmemSize="64" # trailing\nq = \'single\'; t = \"\"\"two\nlines\"\"\"\r.e = "x"\n');
+  const c = parseVmx('#!/usr/bin/vmware\n# comment\n\n  DisplayName = "x y"  \nmemSize="64" # trailing\nq = \'single\'; t = """two\nlines"""\r.e = "x"\n');
   assert.equal(c.get('displayname'), 'x y');
   assert.equal(c.get('MEMSIZE'), '64');
   assert.equal(c.get('q'), 'single');
