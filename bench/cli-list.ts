@@ -17,7 +17,8 @@ import { startSimulator, type Simulator } from '../test/harness/vcsim.js';
 import type { BenchOptions, BenchResult, Metric } from './measure.js';
 
 /** One line: what this module measures. */
-export const description = 'esxvirt list --all (text and --json) as whole processes vs pyvmomi, 1,000 VMs (ESX and vCenter); SOAP calls for 100 and 1,000 VMs';
+export const description =
+  'esxvirt list --all (text and --json) as whole processes vs pyvmomi, 1,000 VMs (ESX and vCenter); SOAP calls for 100 and 1,000 VMs';
 
 const PYTHON = process.env.ESXVIRT_PYTHON ?? '/usr/bin/python3';
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -159,11 +160,33 @@ export async function run(options: Partial<BenchOptions> = {}): Promise<BenchRes
           }
           const mPy = median(py);
           const target = 0.8 * mPy;
-          metrics.push({ label: `${model} ${vms} VMs: esxvirt list --all (median wall)`, value: mText, unit: 'ms', target, targetNote: '0.8 × pyvmomi' });
-          metrics.push({ label: `${model} ${vms} VMs: esxvirt --json list --all (median wall)`, value: mJson, unit: 'ms', target, targetNote: '0.8 × pyvmomi' });
+          metrics.push({
+            label: `${model} ${vms} VMs: esxvirt list --all (median wall)`,
+            value: mText,
+            unit: 'ms',
+            target,
+            targetNote: '0.8 × pyvmomi',
+          });
+          metrics.push({
+            label: `${model} ${vms} VMs: esxvirt --json list --all (median wall)`,
+            value: mJson,
+            unit: 'ms',
+            target,
+            targetNote: '0.8 × pyvmomi',
+          });
           metrics.push({ label: `${model} ${vms} VMs: pyvmomi same listing (median wall)`, value: mPy, unit: 'ms' });
-          metrics.push({ label: `${model} ${vms} VMs: esxvirt ÷ pyvmomi (goal 0.5)`, value: mText / mPy, unit: 'ratio', target: 0.8, targetNote: 'target' });
-          Object.assign(json, { [`pyvmomi_list_${model}_${vms}_ms`]: round(mPy), [`${key}_ratio`]: Math.round((mText / mPy) * 1000) / 1000, [`${key}_json_ratio`]: Math.round((mJson / mPy) * 1000) / 1000 });
+          metrics.push({
+            label: `${model} ${vms} VMs: esxvirt ÷ pyvmomi (goal 0.5)`,
+            value: mText / mPy,
+            unit: 'ratio',
+            target: 0.8,
+            targetNote: 'target',
+          });
+          Object.assign(json, {
+            [`pyvmomi_list_${model}_${vms}_ms`]: round(mPy),
+            [`${key}_ratio`]: Math.round((mText / mPy) * 1000) / 1000,
+            [`${key}_json_ratio`]: Math.round((mJson / mPy) * 1000) / 1000,
+          });
         } finally {
           await t.sim.stop();
         }

@@ -63,7 +63,12 @@ function converting<T>(items: T[], fn: (item: T) => string): T[] {
 
 function rateMetrics(what: string, r: Rate, target: number, n: number): Metric[] {
   return [
-    { label: `${what} (${n} files)`, value: r.perSecond, unit: 'conv/s', ...(Number.isFinite(target) ? { target, targetNote: 'libvirt 9.0, measured' } : {}) },
+    {
+      label: `${what} (${n} files)`,
+      value: r.perSecond,
+      unit: 'conv/s',
+      ...(Number.isFinite(target) ? { target, targetNote: 'libvirt 9.0, measured' } : {}),
+    },
     { label: `${what} input throughput`, value: r.bytesPerSecond / 1e6, unit: 'MB/s' },
   ];
 }
@@ -74,13 +79,20 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
   const json: Record<string, number> = {};
   const corpus = loadCorpus();
   if (corpus) {
-    const vmxItems = converting(corpus.vmx.map((c) => ({
-      bytes: c.bytes,
-      ctx: offlineContext({ vmxPath: c.vmxPath, ...(c.datacenterPath ? { datacenterPath: c.datacenterPath } : {}) }),
-    })), vmx2xml);
+    const vmxItems = converting(
+      corpus.vmx.map((c) => ({
+        bytes: c.bytes,
+        ctx: offlineContext({ vmxPath: c.vmxPath, ...(c.datacenterPath ? { datacenterPath: c.datacenterPath } : {}) }),
+      })),
+      vmx2xml,
+    );
     const xmlCtx = offlineContext({ defaultScsiModel: 'lsilogic' });
-    const xmlItems = converting(corpus.xml.filter((c) => c.name.startsWith('xml2vmx-'))
-      .map((c) => ({ text: c.text, size: Buffer.byteLength(c.text), ctx: xmlCtx, hw: c.hw })), xml2vmx);
+    const xmlItems = converting(
+      corpus.xml
+        .filter((c) => c.name.startsWith('xml2vmx-'))
+        .map((c) => ({ text: c.text, size: Buffer.byteLength(c.text), ctx: xmlCtx, hw: c.hw })),
+      xml2vmx,
+    );
     const a = measureRate(vmxItems, vmx2xml, (it) => it.bytes.length, opts);
     const b = measureRate(xmlItems, xml2vmx, (it) => it.size, opts);
     let libA = NaN;
@@ -89,12 +101,29 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
       const oracle = Oracle.open(1);
       const n = Math.max(50, Math.round(2000 * opts.scale));
       const dir = corpus.dir;
-      libA = libvirtRate(oracle, corpus.vmx.filter((c) => !c.name.includes('missing')).map((c) => ({
-        args: (k: number) => ['bench-vmx2xml', join(dir, 'vmx2xml', `${c.name}.vmx`), String(k), ...(c.datacenterPath ? ['--datacenter-path', c.datacenterPath] : [])],
-      })), n);
-      libB = libvirtRate(oracle, corpus.xml.filter((c) => c.name.startsWith('xml2vmx-')).map((c) => ({
-        args: (k: number) => ['bench-xml2vmx', join(dir, 'xml2vmx', `${c.name}.xml`), String(c.hw), String(k)],
-      })), n);
+      libA = libvirtRate(
+        oracle,
+        corpus.vmx
+          .filter((c) => !c.name.includes('missing'))
+          .map((c) => ({
+            args: (k: number) => [
+              'bench-vmx2xml',
+              join(dir, 'vmx2xml', `${c.name}.vmx`),
+              String(k),
+              ...(c.datacenterPath ? ['--datacenter-path', c.datacenterPath] : []),
+            ],
+          })),
+        n,
+      );
+      libB = libvirtRate(
+        oracle,
+        corpus.xml
+          .filter((c) => c.name.startsWith('xml2vmx-'))
+          .map((c) => ({
+            args: (k: number) => ['bench-xml2vmx', join(dir, 'xml2vmx', `${c.name}.xml`), String(c.hw), String(k)],
+          })),
+        n,
+      );
     }
     metrics.push(...rateMetrics('corpus VMX→XML', a, libA, vmxItems.length));
     metrics.push(...rateMetrics('corpus XML→VMX', b, libB, xmlItems.length));
@@ -109,12 +138,18 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
   const count = Math.max(100, Math.round(10_000 * opts.scale));
   const genStart = performance.now();
   // Only the bytes are kept (as a file read would give them), not the generator's strings.
-  const genVmx = converting(realisticVmxSet(count, 1).map((g) => ({ bytes: Buffer.from(g.text, 'utf8'), ctx: offlineContext({ vmxPath: g.vmxPath }), hw: g.hw })), vmx2xml);
+  const genVmx = converting(
+    realisticVmxSet(count, 1).map((g) => ({ bytes: Buffer.from(g.text, 'utf8'), ctx: offlineContext({ vmxPath: g.vmxPath }), hw: g.hw })),
+    vmx2xml,
+  );
   opts.sampleRss();
-  const genXml = converting(genVmx.map((g) => {
-    const text = vmx2xml(g);
-    return { text, size: Buffer.byteLength(text), ctx: g.ctx, hw: g.hw };
-  }), xml2vmx);
+  const genXml = converting(
+    genVmx.map((g) => {
+      const text = vmx2xml(g);
+      return { text, size: Buffer.byteLength(text), ctx: g.ctx, hw: g.hw };
+    }),
+    xml2vmx,
+  );
   const setupMs = performance.now() - genStart;
   opts.sampleRss();
   const avgVmx = genVmx.reduce((s, g) => s + g.bytes.length, 0) / Math.max(1, genVmx.length);

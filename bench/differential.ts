@@ -6,7 +6,16 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Corpus } from '../test/support/corpus.js';
-import { CATEGORIES, diffCase, judge, ourConversion, type Category, type DiffCase, type OurResult, type Verdict } from '../test/support/differential.js';
+import {
+  CATEGORIES,
+  diffCase,
+  judge,
+  ourConversion,
+  type Category,
+  type DiffCase,
+  type OurResult,
+  type Verdict,
+} from '../test/support/differential.js';
 import { KNOWN_DIFFERENCES } from '../test/support/known-differences.js';
 import { Oracle, type OracleResult } from '../test/support/oracle.js';
 
@@ -61,9 +70,16 @@ function save(dir: string, seed: number, i: number, c: DiffCase, ours: OurResult
   const ext = c.direction === 'vmx2xml' ? 'vmx' : 'xml';
   writeFileSync(`${base}.${ext}`, c.input);
   const record = {
-    seed, iteration: i, category: c.category, label: c.label, direction: c.direction,
+    seed,
+    iteration: i,
+    category: c.category,
+    label: c.label,
+    direction: c.direction,
     ...(c.direction === 'xml2vmx' ? { hw: c.hw } : c.datacenterPath !== undefined ? { datacenterPath: c.datacenterPath } : {}),
-    why, inputBase64: Buffer.from(c.input).toString('base64'), ours, oracle,
+    why,
+    inputBase64: Buffer.from(c.input).toString('base64'),
+    ours,
+    oracle,
   };
   writeFileSync(`${base}.json`, `${JSON.stringify(record, null, 2)}\n`);
   return `${base}.json`;
@@ -90,7 +106,10 @@ export async function runDifferential(opts: DiffOptions): Promise<DiffReport> {
       tally(overall, v);
       if (v.kind === 'known') knownByClass[v.difference] = (knownByClass[v.difference] ?? 0) + 1;
       if (v.kind === 'disagree') {
-        const file = opts.outDir !== undefined && disagreements.length < maxSaved ? save(opts.outDir, opts.seed, i, c, ours, theirs, v.why) : undefined;
+        const file =
+          opts.outDir !== undefined && disagreements.length < maxSaved
+            ? save(opts.outDir, opts.seed, i, c, ours, theirs, v.why)
+            : undefined;
         disagreements.push({ i, category: c.category, label: c.label, why: v.why, ...(file ? { file } : {}) });
       }
     });
@@ -110,31 +129,52 @@ const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
 export function formatReport(r: DiffReport, listLimit = 20): string {
   const rows = [...CATEGORIES.map((c) => [c, r.byCategory[c]] as const), ['overall', r.overall] as const];
   const lines = [`differential (libvirt 9.0 oracle): ${r.overall.total} cases in ${r.seconds.toFixed(1)} s, ${r.spawned} oracle processes`];
-  lines.push(`  ${'category'.padEnd(16)} ${'cases'.padStart(6)} ${'agree'.padStart(6)} ${'known'.padStart(6)} ${'differ'.padStart(6)}  agreement`);
+  lines.push(
+    `  ${'category'.padEnd(16)} ${'cases'.padStart(6)} ${'agree'.padStart(6)} ${'known'.padStart(6)} ${'differ'.padStart(6)}  agreement`,
+  );
   for (const [name, t] of rows) {
-    lines.push(`  ${name.padEnd(16)} ${String(t.total).padStart(6)} ${String(t.agree).padStart(6)} ${String(t.known).padStart(6)} ${String(t.disagree).padStart(6)}  ${pct(agreement(t))}`);
+    lines.push(
+      `  ${name.padEnd(16)} ${String(t.total).padStart(6)} ${String(t.agree).padStart(6)} ${String(t.known).padStart(6)} ${String(t.disagree).padStart(6)}  ${pct(agreement(t))}`,
+    );
   }
   for (const k of KNOWN_DIFFERENCES) {
     if (r.knownByClass[k.id]) lines.push(`  known difference ${k.id}: ${r.knownByClass[k.id]} (${k.reason})`);
   }
-  for (const d of r.disagreements.slice(0, listLimit)) lines.push(`  #${d.i} ${d.category} [${d.label}]: ${d.why}${d.file ? `\n      ${d.file}` : ''}`);
+  for (const d of r.disagreements.slice(0, listLimit))
+    lines.push(`  #${d.i} ${d.category} [${d.label}]: ${d.why}${d.file ? `\n      ${d.file}` : ''}`);
   if (r.disagreements.length > listLimit) lines.push(`  ... and ${r.disagreements.length - listLimit} more disagreements`);
   return lines.join('\n');
 }
 
 /** Re-runs a saved disagreement (a .json written by a run) against both converters; 0 when they now agree. */
 export async function replayDifferential(file: string): Promise<number> {
-  const r = JSON.parse(readFileSync(file, 'utf8')) as { category: Category; label: string; direction: DiffCase['direction']; hw?: number; datacenterPath?: string; inputBase64: string };
+  const r = JSON.parse(readFileSync(file, 'utf8')) as {
+    category: Category;
+    label: string;
+    direction: DiffCase['direction'];
+    hw?: number;
+    datacenterPath?: string;
+    inputBase64: string;
+  };
   const input = Buffer.from(r.inputBase64, 'base64');
-  const c: DiffCase = r.direction === 'vmx2xml'
-    ? { category: r.category, label: r.label, direction: 'vmx2xml', input, ...(r.datacenterPath !== undefined ? { datacenterPath: r.datacenterPath } : {}) }
-    : { category: r.category, label: r.label, direction: 'xml2vmx', input, hw: r.hw ?? 4 };
+  const c: DiffCase =
+    r.direction === 'vmx2xml'
+      ? {
+          category: r.category,
+          label: r.label,
+          direction: 'vmx2xml',
+          input,
+          ...(r.datacenterPath !== undefined ? { datacenterPath: r.datacenterPath } : {}),
+        }
+      : { category: r.category, label: r.label, direction: 'xml2vmx', input, hw: r.hw ?? 4 };
   const oracle = Oracle.open(1);
   const theirs = c.direction === 'vmx2xml' ? await oracle.vmx2xml(c.input, c.datacenterPath) : await oracle.xml2vmx(c.input, c.hw);
   const ours = ourConversion(c);
   oracle.close();
   const v = judge(c, ours, theirs);
-  console.log(`${c.direction} ${c.category} [${c.label}]: ${v.kind}${v.kind === 'disagree' ? `: ${v.why}` : v.kind === 'known' ? ` (${v.difference})` : ''}`);
+  console.log(
+    `${c.direction} ${c.category} [${c.label}]: ${v.kind}${v.kind === 'disagree' ? `: ${v.why}` : v.kind === 'known' ? ` (${v.difference})` : ''}`,
+  );
   console.log(`esxvirt: ${ours.status}${ours.error ? ` (${ours.error})` : ''}`);
   console.log(`libvirt: ${theirs.status}${theirs.error ? ` (${theirs.error})` : ''}`);
   if (v.kind === 'disagree' && ours.status === 'ok' && theirs.status === 'ok') {

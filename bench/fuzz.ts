@@ -75,7 +75,13 @@ function workerMain(job: Job): void {
     counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
     if (r.failure) {
       const e = r.failure.error;
-      port.postMessage({ type: 'failure', i, label: c.label, message: describeFailure(r.failure), stack: e instanceof Error ? (e.stack ?? '') : '' } satisfies Report);
+      port.postMessage({
+        type: 'failure',
+        i,
+        label: c.label,
+        message: describeFailure(r.failure),
+        stack: e instanceof Error ? (e.stack ?? '') : '',
+      } satisfies Report);
     }
     if (ms > job.timeLimitMs) port.postMessage({ type: 'slow', i, label: c.label, ms } satisfies Report);
     if ((i - job.start) % 5000 === 4999) port.postMessage({ type: 'progress', i, counts: { ...counts }, slowestMs } satisfies Report);
@@ -85,13 +91,22 @@ function workerMain(job: Job): void {
 
 // JSON cannot hold NaN or ±Infinity, which damaged domains contain.
 const encodeNumbers = (_k: string, v: unknown): unknown => (typeof v === 'number' && !Number.isFinite(v) ? { $num: String(v) } : v);
-const decodeNumbers = (_k: string, v: unknown): unknown => (v !== null && typeof v === 'object' && '$num' in v ? Number((v as { $num: string }).$num) : v);
+const decodeNumbers = (_k: string, v: unknown): unknown =>
+  v !== null && typeof v === 'object' && '$num' in v ? Number((v as { $num: string }).$num) : v;
 
 function saveReproducer(dir: string, seed: number, i: number, c: FuzzCase, why: string, stack: string): string {
   mkdirSync(dir, { recursive: true });
   const base = join(dir, `seed${seed}-i${i}`);
-  const input = c.kind === 'domain' ? { domain: c.input } : typeof c.input === 'string' ? { text: c.input } : { bytesBase64: Buffer.from(c.input).toString('base64') };
-  writeFileSync(`${base}.json`, `${JSON.stringify({ seed, iteration: i, kind: c.kind, label: c.label, failure: why, stack, input }, encodeNumbers, 2)}\n`);
+  const input =
+    c.kind === 'domain'
+      ? { domain: c.input }
+      : typeof c.input === 'string'
+        ? { text: c.input }
+        : { bytesBase64: Buffer.from(c.input).toString('base64') };
+  writeFileSync(
+    `${base}.json`,
+    `${JSON.stringify({ seed, iteration: i, kind: c.kind, label: c.label, failure: why, stack, input }, encodeNumbers, 2)}\n`,
+  );
   // A raw copy to read and to feed to the CLI (lossy for lone surrogates; the .json is exact).
   if (c.kind === 'domain') writeFileSync(`${base}.domain.txt`, `${JSON.stringify(c.input, encodeNumbers, 2)}\n`);
   else writeFileSync(`${base}.${c.kind}`, c.input);
@@ -102,7 +117,11 @@ async function replay(file: string): Promise<number> {
   let c: FuzzCase;
   if (file.endsWith('.json') && 'direction' in (JSON.parse(readFileSync(file, 'utf8')) as object)) return replayDifferential(file);
   if (file.endsWith('.json')) {
-    const r = JSON.parse(readFileSync(file, 'utf8'), decodeNumbers) as { kind: FuzzCase['kind']; label: string; input: { domain?: DomainDef; text?: string; bytesBase64?: string } };
+    const r = JSON.parse(readFileSync(file, 'utf8'), decodeNumbers) as {
+      kind: FuzzCase['kind'];
+      label: string;
+      input: { domain?: DomainDef; text?: string; bytesBase64?: string };
+    };
     if (r.kind === 'domain') c = { kind: 'domain', input: r.input.domain as DomainDef, label: r.label };
     else if (r.kind === 'xml') c = { kind: 'xml', input: r.input.text ?? '', label: r.label };
     else c = { kind: 'vmx', input: r.input.text ?? Buffer.from(r.input.bytesBase64 ?? '', 'base64'), label: r.label };
@@ -118,7 +137,9 @@ function report(c: FuzzCase): number {
   const t0 = performance.now();
   const r = check(c);
   const ms = performance.now() - t0;
-  console.log(`${c.kind} input (${c.label}): ${r.failure ? `FAILURE: ${describeFailure(r.failure)}` : `outcome ${r.outcome}`} in ${ms.toFixed(1)} ms`);
+  console.log(
+    `${c.kind} input (${c.label}): ${r.failure ? `FAILURE: ${describeFailure(r.failure)}` : `outcome ${r.outcome}`} in ${ms.toFixed(1)} ms`,
+  );
   if (r.failure?.error instanceof Error) console.log(r.failure.error.stack);
   return r.failure ? 1 : 0;
 }
@@ -138,7 +159,15 @@ function startWorker(job: Job): Worker {
 }
 
 // Runs [start, end) in a worker; resolves with the index after the last one it got through.
-function runWorker(seed: number, start: number, end: number, limit: number, corpus: Corpus, outDir: string, totals: Totals): Promise<number> {
+function runWorker(
+  seed: number,
+  start: number,
+  end: number,
+  limit: number,
+  corpus: Corpus,
+  outDir: string,
+  totals: Totals,
+): Promise<number> {
   const state = new SharedArrayBuffer(4);
   const idx = new Int32Array(state);
   Atomics.store(idx, 0, -1);
@@ -156,20 +185,23 @@ function runWorker(seed: number, start: number, end: number, limit: number, corp
     const addCounts = (c: Record<string, number>): void => {
       for (const [k, v] of Object.entries(c)) totals.counts[k] = (totals.counts[k] ?? 0) + v;
     };
-    const watchdog = setInterval(() => {
-      const cur = Atomics.load(idx, 0);
-      const now = performance.now();
-      if (cur !== last) {
-        last = cur;
-        lastChange = now;
-      } else if (cur >= 0 && now - lastChange > limit) {
-        clearInterval(watchdog);
-        void worker.terminate();
-        addCounts(latest);
-        fail(cur, `hang: still running after ${Math.round(now - lastChange)} ms (limit ${limit} ms)`, '');
-        resolvePromise(cur + 1);
-      }
-    }, Math.min(100, limit / 4));
+    const watchdog = setInterval(
+      () => {
+        const cur = Atomics.load(idx, 0);
+        const now = performance.now();
+        if (cur !== last) {
+          last = cur;
+          lastChange = now;
+        } else if (cur >= 0 && now - lastChange > limit) {
+          clearInterval(watchdog);
+          void worker.terminate();
+          addCounts(latest);
+          fail(cur, `hang: still running after ${Math.round(now - lastChange)} ms (limit ${limit} ms)`, '');
+          resolvePromise(cur + 1);
+        }
+      },
+      Math.min(100, limit / 4),
+    );
     worker.on('message', (m: Report) => {
       if (m.type === 'failure') fail(m.i, m.message, m.stack);
       else if (m.type === 'slow') fail(m.i, `hang: took ${Math.round(m.ms)} ms (limit ${limit} ms) [${m.label}]`, '');
@@ -208,7 +240,14 @@ async function main(): Promise<number> {
   const seed = Number(values.seed);
   const limit = Number(values['time-limit-ms']);
   const iterations = Number(positionals[0] ?? 100_000);
-  if (!Number.isSafeInteger(seed) || !Number.isSafeInteger(iterations) || iterations < 0 || !(limit > 0) || !Number.isSafeInteger(diffCount) || diffCount < 0) {
+  if (
+    !Number.isSafeInteger(seed) ||
+    !Number.isSafeInteger(iterations) ||
+    iterations < 0 ||
+    !(limit > 0) ||
+    !Number.isSafeInteger(diffCount) ||
+    diffCount < 0
+  ) {
     console.error('usage: fuzz [ITERATIONS] [--seed N] [--time-limit-ms MS] [--differential N] [--only I] [--replay FILE]');
     return 2;
   }
@@ -221,9 +260,14 @@ async function main(): Promise<number> {
   let next = 0;
   while (next < iterations) next = await runWorker(seed, next, iterations, limit, corpus, values.out, totals);
   const seconds = (performance.now() - t0) / 1000;
-  const outcomes = Object.entries(totals.counts).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k} ${v}`).join(', ');
+  const outcomes = Object.entries(totals.counts)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
   console.log(`iterations: ${iterations} (seed ${seed})`);
-  console.log(`time: ${seconds.toFixed(1)} s (${Math.round(iterations / seconds)} inputs/s), slowest input ${totals.slowestMs.toFixed(1)} ms`);
+  console.log(
+    `time: ${seconds.toFixed(1)} s (${Math.round(iterations / seconds)} inputs/s), slowest input ${totals.slowestMs.toFixed(1)} ms`,
+  );
   console.log(`outcomes: ${outcomes || 'none'}`);
   console.log(`failures: ${totals.failures.length}`);
   for (const f of totals.failures.slice(0, 20)) console.log(`  ${f}`);

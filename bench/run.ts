@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { RssSampler, sinkValue, type BenchModule, type BenchOptions, type Metric } from './measure.js';
 
 /** The bench modules, in the order they run. */
-export const MODULES: readonly string[] = ['converter', 'soap-list', 'cli-list'];
+export const MODULES: readonly string[] = ['converter', 'soap-list', 'cli-list', 'vmdk'];
 
 function fmt(n: number): string {
   if (!Number.isFinite(n)) return '-';
@@ -22,13 +22,20 @@ function fmt(n: number): string {
 
 function table(rows: { module: string; m: Metric }[]): string {
   const cells = rows.map(({ module, m }) => [
-    module, m.label, fmt(m.value), m.unit,
+    module,
+    m.label,
+    fmt(m.value),
+    m.unit,
     m.target !== undefined ? `${fmt(m.target)} (${m.targetNote ?? 'target'})` : '',
     m.target !== undefined ? `${(m.value / m.target).toFixed(2)}x` : '',
   ]);
   const head = ['module', 'measurement', 'value', 'unit', 'target', 'vs target'];
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
-  const line = (c: string[]): string => c.map((s, i) => (i === 2 ? s.padStart(widths[i] as number) : s.padEnd(widths[i] as number))).join('  ').trimEnd();
+  const line = (c: string[]): string =>
+    c
+      .map((s, i) => (i === 2 ? s.padStart(widths[i] as number) : s.padEnd(widths[i] as number)))
+      .join('  ')
+      .trimEnd();
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }
 

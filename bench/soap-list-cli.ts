@@ -8,7 +8,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { VimClient } from '../src/vim25/client.js';
-import { VmProps } from '../src/vim25/paths.js';
+import { VirtualMachineProps } from '../src/vim25/generated/props.js';
 
 /** Connects, lists, closes; returns what it measured. */
 export async function listOnce(url: string, username: string, password: string, pageSize?: number): Promise<Record<string, number>> {
@@ -16,7 +16,7 @@ export async function listOnce(url: string, username: string, password: string, 
   const c = await VimClient.connect({ url, username, password, noVerify: true, pageSize });
   const t1 = performance.now();
   const calls = c.stats.soapCalls;
-  const vms = await c.inventory.listVms([VmProps.name, VmProps.powerState]);
+  const vms = await c.inventory.listVms([VirtualMachineProps.name, VirtualMachineProps.powerState]);
   const t2 = performance.now();
   const listCalls = c.stats.soapCalls - calls;
   await c.close();

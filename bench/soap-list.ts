@@ -11,12 +11,13 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { VimClient } from '../src/vim25/client.js';
-import { VmProps } from '../src/vim25/paths.js';
+import { VirtualMachineProps } from '../src/vim25/generated/props.js';
 import { startSimulator } from '../test/harness/vcsim.js';
 import type { BenchOptions, BenchResult, Metric } from './measure.js';
 
 /** One line: what this module measures. */
-export const description = 'list name + power state of 1,000 and 5,000 simulated VMs: time, SOAP calls, memory; whole-process time vs pyvmomi';
+export const description =
+  'list name + power state of 1,000 and 5,000 simulated VMs: time, SOAP calls, memory; whole-process time vs pyvmomi';
 
 // Debian's python3-pyvmomi is installed for the system interpreter, not for a pyenv python3 on PATH.
 const PYTHON = process.env.ESXVIRT_PYTHON ?? '/usr/bin/python3';
@@ -59,7 +60,11 @@ function runProcess(cmd: string, args: string[]): Promise<ProcResult | { failed:
 }
 
 /** Repeats a process `n` times; medians of wall time and of the reported numbers. */
-async function timeProcess(cmd: string, args: string[], n: number): Promise<{ wallMs: number; listMs: number; rssMiB: number; count: number } | { failed: string; code: number | null }> {
+async function timeProcess(
+  cmd: string,
+  args: string[],
+  n: number,
+): Promise<{ wallMs: number; listMs: number; rssMiB: number; count: number } | { failed: string; code: number | null }> {
   const runs: ProcResult[] = [];
   for (let i = 0; i < n; i++) {
     const r = await runProcess(cmd, args);
@@ -75,10 +80,14 @@ async function timeProcess(cmd: string, args: string[], n: number): Promise<{ wa
 }
 
 /** Times in-process listings over an open connection: calls and RSS growth per listing. */
-async function inProcess(url: string, minMs: number, sampleRss: () => void): Promise<{ ms: number; calls: number; rssDeltaMiB: number; count: number }> {
+async function inProcess(
+  url: string,
+  minMs: number,
+  sampleRss: () => void,
+): Promise<{ ms: number; calls: number; rssDeltaMiB: number; count: number }> {
   const c = await VimClient.connect({ url, username: 'user', password: 'pass', noVerify: true });
   try {
-    let count = (await c.inventory.listVms([VmProps.name, VmProps.powerState])).length; // warm-up
+    let count = (await c.inventory.listVms([VirtualMachineProps.name, VirtualMachineProps.powerState])).length; // warm-up
     const times: number[] = [];
     let calls = 0;
     const rss0 = process.memoryUsage().rss;
@@ -92,7 +101,7 @@ async function inProcess(url: string, minMs: number, sampleRss: () => void): Pro
       while (times.length < 3 || performance.now() - started < minMs) {
         const before = c.stats.soapCalls;
         const t = performance.now();
-        count = (await c.inventory.listVms([VmProps.name, VmProps.powerState])).length;
+        count = (await c.inventory.listVms([VirtualMachineProps.name, VirtualMachineProps.powerState])).length;
         times.push(performance.now() - t);
         calls = c.stats.soapCalls - before;
         if (times.length >= 50) break;
@@ -126,23 +135,45 @@ export async function run(options: Partial<BenchOptions> = {}): Promise<BenchRes
       metrics.push({ label: `${n} VMs: list in process (median)`, value: mine.ms, unit: 'ms' });
       metrics.push({ label: `${n} VMs: SOAP calls per listing`, value: mine.calls, unit: 'calls' });
       metrics.push({ label: `${n} VMs: RSS growth while listing`, value: mine.rssDeltaMiB, unit: 'MiB' });
-      Object.assign(json, { [`soap_list_${n}_ms`]: round(mine.ms), [`soap_list_${n}_calls`]: mine.calls, [`soap_list_${n}_rss_delta_mib`]: round(mine.rssDeltaMiB) });
+      Object.assign(json, {
+        [`soap_list_${n}_ms`]: round(mine.ms),
+        [`soap_list_${n}_calls`]: mine.calls,
+        [`soap_list_${n}_rss_delta_mib`]: round(mine.rssDeltaMiB),
+      });
       if (mine.count !== n) json[`soap_list_${n}_count_mismatch`] = mine.count;
 
       const ours = await timeProcess(process.execPath, [...nodeArgs, sim.url, 'user', 'pass'], 3);
       if ('failed' in ours) throw new Error(`esxvirt listing process failed: ${ours.failed}`);
       metrics.push({ label: `${n} VMs: esxvirt process (start→exit${FROM_SOURCE ? ', via tsx' : ''})`, value: ours.wallMs, unit: 'ms' });
       metrics.push({ label: `${n} VMs: esxvirt process max RSS`, value: ours.rssMiB, unit: 'MiB' });
-      Object.assign(json, { [`soap_list_${n}_proc_ms`]: round(ours.wallMs), [`soap_list_${n}_proc_list_ms`]: round(ours.listMs), [`soap_list_${n}_proc_rss_mib`]: round(ours.rssMiB) });
+      Object.assign(json, {
+        [`soap_list_${n}_proc_ms`]: round(ours.wallMs),
+        [`soap_list_${n}_proc_list_ms`]: round(ours.listMs),
+        [`soap_list_${n}_proc_rss_mib`]: round(ours.rssMiB),
+      });
 
-      const py = haveScript ? await timeProcess(PYTHON, [pyScript, sim.host, String(sim.port), 'user', 'pass'], 3) : { failed: `${pyScript} missing`, code: null };
+      const py = haveScript
+        ? await timeProcess(PYTHON, [pyScript, sim.host, String(sim.port), 'user', 'pass'], 3)
+        : { failed: `${pyScript} missing`, code: null };
       if ('failed' in py) {
         const why = py.code === 3 ? `pyVmomi not importable for ${PYTHON}` : py.failed;
         console.error(`soap-list: pyvmomi comparison skipped: ${why}`);
         json.pyvmomi = `skipped: ${why}`;
       } else {
-        metrics.push({ label: `${n} VMs: pyvmomi process (start→exit)`, value: py.wallMs, unit: 'ms', target: ours.wallMs, targetNote: 'esxvirt process' });
-        metrics.push({ label: `${n} VMs: pyvmomi list inside process`, value: py.listMs, unit: 'ms', target: ours.listMs, targetNote: 'esxvirt list inside process' });
+        metrics.push({
+          label: `${n} VMs: pyvmomi process (start→exit)`,
+          value: py.wallMs,
+          unit: 'ms',
+          target: ours.wallMs,
+          targetNote: 'esxvirt process',
+        });
+        metrics.push({
+          label: `${n} VMs: pyvmomi list inside process`,
+          value: py.listMs,
+          unit: 'ms',
+          target: ours.listMs,
+          targetNote: 'esxvirt list inside process',
+        });
         metrics.push({ label: `${n} VMs: pyvmomi process max RSS`, value: py.rssMiB, unit: 'MiB' });
         Object.assign(json, {
           [`pyvmomi_list_${n}_proc_ms`]: round(py.wallMs),

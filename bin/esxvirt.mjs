@@ -20,9 +20,11 @@ const mtime = (p) => {
   }
 };
 
+// V8 rejects a cache made by another Node version; naming it per version keeps a read-only install (npm -g as root)
+// from reading a rejected cache beside the bundle first on every run. npm never ships a cache (files: dist/esxvirt.cjs).
 function cacheFiles() {
   const user = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'esxvirt');
-  return [join(dist, 'esxvirt.cjs.cache'), join(user, `esxvirt-${process.version}.cache`)];
+  return [join(dist, `esxvirt.cjs.${process.version}.cache`), join(user, `esxvirt-${process.version}.cache`)];
 }
 
 function loadBundle() {
@@ -36,7 +38,10 @@ function loadBundle() {
       // no cache there
     }
   }
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: bundle, cachedData });
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: bundle,
+    cachedData,
+  });
   const mod = { exports: {} };
   script.runInThisContext()(mod.exports, createRequire(bundle), mod, bundle, dirname(bundle));
   const saveCache = () => {
@@ -58,6 +63,8 @@ function loadBundle() {
 }
 
 const useBundle = mtime(bundle) >= Math.max(mtime(join(dist, 'src/cli/main.js')), mtime(join(dist, '.tsbuildinfo')));
-const { main, saveCache } = useBundle ? loadBundle() : { ...(await import(new URL('../dist/src/cli/main.js', import.meta.url).href)), saveCache: () => {} };
+const { main, saveCache } = useBundle
+  ? loadBundle()
+  : { ...(await import(new URL('../dist/src/cli/main.js', import.meta.url).href)), saveCache: () => {} };
 process.exitCode = await main(process.argv.slice(2));
 saveCache();

@@ -1,16 +1,16 @@
 /**
- * gen-vim25's declaration model: the parsed shape of src/vim25/vim25.input, its parser and
- * its checks. Kept apart from the emitters in gen-vim25.ts; imports nothing from src/.
+ * gen-vim25's declaration model: the parsed shape of the area files in src/vim25/input/ and their parser (the
+ * checks are in gen-vim25-check.ts, the emitters in gen-vim25-emit*.ts). Imports nothing from src/.
  */
 
-/** A type as written in a member, parameter or return. */
+/** A type as written in a member, parameter, property or return. */
 export interface TypeRef {
   /** Declared spelling: a primitive keyword, 'ManagedObjectReference', or an enum/object name. */
   name: string;
   /** For `ManagedObjectReference:X`, the managed type X. */
   managed?: string;
 }
-/** A data object member or method parameter, with its source line. */
+/** A data object member, method parameter or managed object property, with its source line. */
 export interface Member {
   type: TypeRef;
   name: string;
@@ -18,43 +18,62 @@ export interface Member {
   required: boolean;
   line: number;
 }
-/** `enum Name` and its values. */
-export interface EnumDecl {
-  kind: 'enum';
+/** `path alias a.b.c` inside a managed block: a nested property path worth a name. */
+export interface PathDecl {
   name: string;
-  values: string[];
+  segments: string[];
   line: number;
 }
-/** `object`/`fault Name [extends Base]` and its own members. */
-export interface ObjectDecl {
-  kind: 'object';
+/** What every top-level declaration has: its name and where it was written. */
+interface DeclBase {
   name: string;
+  file: string;
+  line: number;
+}
+/** `enum Name` and its values. */
+export interface EnumDecl extends DeclBase {
+  kind: 'enum';
+  values: string[];
+}
+/** `object`/`fault Name [extends Base]` and its own members. */
+export interface ObjectDecl extends DeclBase {
+  kind: 'object';
   base?: string;
   fault: boolean;
   members: Member[];
-  line: number;
 }
-/** `managed Name [extends Base]`. */
-export interface ManagedDecl {
+/** `managed Name [extends Base]`: its own properties and named nested paths. */
+export interface ManagedDecl extends DeclBase {
   kind: 'managed';
-  name: string;
   base?: string;
-  line: number;
+  props: Member[];
+  paths: PathDecl[];
 }
-/** `method Name [returns Type occ]` and its parameters, `_this` first. */
-export interface MethodDecl {
+/** The flags a method line may carry after its signature. */
+export const METHOD_FLAGS = ['idempotent', 'task'] as const;
+/** One method flag. */
+export type MethodFlag = (typeof METHOD_FLAGS)[number];
+/** `method Name [returns Type occ] [flags]` and its parameters, `_this` first. */
+export interface MethodDecl extends DeclBase {
   kind: 'method';
-  name: string;
   returns?: { type: TypeRef; list: boolean; required: boolean };
   params: Member[];
-  line: number;
+  /** May be repeated after a connection failure (the retry policy reads this). */
+  idempotent: boolean;
+  /** Starts a vSphere task and returns its reference (`*_Task`). */
+  task: boolean;
 }
 /** Any top-level declaration. */
 export type Decl = EnumDecl | ObjectDecl | ManagedDecl | MethodDecl;
-/** The whole declaration file. */
+/** All area files together, declarations in reading order. */
 export interface Model {
   namespace: string;
   decls: Decl[];
+}
+/** One input file's text and the name its errors carry. */
+export interface Source {
+  file: string;
+  text: string;
 }
 
 /** Declared primitive keyword → [TypeScript type, schema (XSD) type name]. */
@@ -73,22 +92,61 @@ export const PRIMITIVES: Readonly<Record<string, readonly [string, string]>> = {
   ManagedObjectReference: ['ManagedObjectReference', 'ManagedObjectReference'],
 };
 /** Names the generated code uses itself; a declaration must not shadow them. */
-export const RESERVED = new Set(['Date', 'Uint8Array', 'ManagedTypes', 'MoRef', 'ManagedTypeName', 'FaultTypeName', 'isMoRef', 'Array', 'Promise', 'Record', 'Schema', 'SoapCaller']);
+export const RESERVED = new Set([
+  'Date',
+  'Uint8Array',
+  'ManagedTypes',
+  'MoRef',
+  'ManagedTypeName',
+  'FaultTypeName',
+  'isMoRef',
+  'Array',
+  'Promise',
+  'Record',
+  'Schema',
+  'SoapCaller',
+  'PropPath',
+  'TaskMethods',
+  'TaskMethodName',
+  'IDEMPOTENT_METHODS',
+  'TASK_METHODS',
+  'startTask',
+  'path',
+]);
+/** The name of the generated constant holding a managed type's property paths. */
+export function propsConstName(managed: string): string {
+  return `${managed}Props`;
+}
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const ENUM_VALUE = /^[^\s'"\\`]+$/;
-const OCCURRENCE: Readonly<Record<string, readonly [boolean, boolean]>> = { r: [false, true], o: [false, false], rl: [true, true], ol: [true, false] };
+const OCCURRENCE: Readonly<Record<string, readonly [boolean, boolean]>> = {
+  r: [false, true],
+  o: [false, false],
+  rl: [true, true],
+  ol: [true, false],
+};
 
 /** A declaration error with its position; the message reads FILE:LINE: text. */
 export class DeclError extends Error {}
 
-/** Parses the declaration text; collects every syntax error as "file:line: message". */
-export function parse(text: string, file: string, errors: string[]): Model {
+/** Parses the area files in order into one model; collects every syntax error as "file:line: message". */
+export function parse(sources: readonly Source[], errors: string[]): Model {
   const model: Model = { namespace: '', decls: [] };
+  for (const src of sources) parseFile(model, src, errors);
+  if (model.namespace === '') errors.push(`${sources[0]?.file ?? '(no input)'}:1: missing 'namespace URI' line`);
+  return model;
+}
+
+function parseFile(model: Model, { file, text }: Source, errors: string[]): void {
   let open: Decl | undefined;
   const err = (line: number, msg: string): void => void errors.push(`${file}:${line}: ${msg}`);
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = index + 1;
-    const tokens = raw.replace(/(^|\s)#.*$/, '').trim().split(/\s+/).filter((t) => t !== '');
+    const tokens = raw
+      .replace(/(^|\s)#.*$/, '')
+      .trim()
+      .split(/\s+/)
+      .filter((t) => t !== '');
     const [head, ...rest] = tokens;
     if (head === undefined) return;
     if (open) {
@@ -97,9 +155,12 @@ export function parse(text: string, file: string, errors: string[]): Model {
       } else if (open.kind === 'enum') {
         if (rest.length > 0 || !ENUM_VALUE.test(head)) err(line, `expected one enum value or 'end', got '${tokens.join(' ')}'`);
         else open.values.push(head);
-      } else if (open.kind === 'object' || open.kind === 'method') {
-        const m = parseMember(tokens, line, err);
-        if (m) (open.kind === 'object' ? open.members : open.params).push(m);
+      } else if (open.kind === 'managed' && head === 'path') {
+        const p = parsePath(rest, line, err);
+        if (p) open.paths.push(p);
+      } else {
+        const m = parseMember(tokens, line, err, open.kind === 'managed' ? " or 'path alias a.b.c'" : '');
+        if (m) (open.kind === 'object' ? open.members : open.kind === 'managed' ? open.props : open.params).push(m);
       }
       return;
     }
@@ -117,7 +178,7 @@ export function parse(text: string, file: string, errors: string[]): Model {
         return;
       case 'enum':
         if (rest.length !== 1 || name === undefined || !IDENT.test(name)) return err(line, "expected 'enum Name'");
-        model.decls.push((open = { kind: 'enum', name, values: [], line }));
+        model.decls.push((open = { kind: 'enum', name, values: [], file, line }));
         return;
       case 'object':
       case 'fault':
@@ -126,24 +187,14 @@ export function parse(text: string, file: string, errors: string[]): Model {
         if (name === undefined || !IDENT.test(name) || base === null) return err(line, `expected '${head} Name [extends Base]'`);
         const decl: Decl =
           head === 'managed'
-            ? { kind: 'managed', name, line, ...(base ? { base } : {}) }
-            : { kind: 'object', name, fault: head === 'fault', members: [], line, ...(base ? { base } : {}) };
-        model.decls.push(decl);
-        if (head !== 'managed') open = decl;
+            ? { kind: 'managed', name, props: [], paths: [], file, line, ...(base ? { base } : {}) }
+            : { kind: 'object', name, fault: head === 'fault', members: [], file, line, ...(base ? { base } : {}) };
+        model.decls.push((open = decl));
         return;
       }
       case 'method': {
-        if (name === undefined || !IDENT.test(name)) return err(line, "expected 'method Name [returns Type occurrence]'");
-        const decl: MethodDecl = { kind: 'method', name, params: [], line };
-        if (rest.length === 4 && rest[1] === 'returns') {
-          const type = parseTypeRef(rest[2] ?? '');
-          const occ = OCCURRENCE[rest[3] ?? ''];
-          if (!type || !occ) return err(line, `bad return type/occurrence '${rest.slice(2).join(' ')}' (occurrence is r, o, rl or ol)`);
-          decl.returns = { type, list: occ[0], required: occ[1] };
-        } else if (rest.length !== 1) {
-          return err(line, "expected 'method Name [returns Type occurrence]'");
-        }
-        model.decls.push((open = decl));
+        const decl = parseMethodLine(rest, file, line, err);
+        if (decl) model.decls.push((open = decl));
         return;
       }
       default:
@@ -151,14 +202,34 @@ export function parse(text: string, file: string, errors: string[]): Model {
     }
   });
   if (open) err(open.line, `${open.kind} ${open.name} is not closed with 'end'`);
-  if (model.namespace === '') err(1, "missing 'namespace URI' line");
-  return model;
 }
 
-function parseMember(tokens: string[], line: number, err: (line: number, msg: string) => void): Member | undefined {
+function parseMethodLine(rest: string[], file: string, line: number, err: (line: number, msg: string) => void): MethodDecl | undefined {
+  const [name] = rest;
+  const usage = "expected 'method Name [returns Type occurrence] [idempotent] [task]'";
+  if (name === undefined || !IDENT.test(name)) return void err(line, usage);
+  const decl: MethodDecl = { kind: 'method', name, params: [], idempotent: false, task: false, file, line };
+  // A method with a faulty line still opens its block, so its parameters do not read as stray lines.
+  let flags = rest.slice(1);
+  if (flags[0] === 'returns') {
+    const type = parseTypeRef(flags[1] ?? '');
+    const occ = OCCURRENCE[flags[2] ?? ''];
+    if (!type || !occ) err(line, `bad return type/occurrence '${flags.slice(1, 3).join(' ')}' (occurrence is r, o, rl or ol)`);
+    else decl.returns = { type, list: occ[0], required: occ[1] };
+    flags = flags.slice(3);
+  }
+  for (const f of flags) {
+    if (!(METHOD_FLAGS as readonly string[]).includes(f)) err(line, `unknown method flag '${f}': ${usage}`);
+    else if (decl[f as MethodFlag]) err(line, `method ${name}: flag '${f}' given twice`);
+    else decl[f as MethodFlag] = true;
+  }
+  return decl;
+}
+
+function parseMember(tokens: string[], line: number, err: (line: number, msg: string) => void, alternative: string): Member | undefined {
   const [typeText, name, occText] = tokens;
   if (tokens.length !== 3 || typeText === undefined || name === undefined || occText === undefined) {
-    err(line, `expected 'Type name occurrence' or 'end', got '${tokens.join(' ')}'`);
+    err(line, `expected 'Type name occurrence'${alternative} or 'end', got '${tokens.join(' ')}'`);
     return undefined;
   }
   const type = parseTypeRef(typeText);
@@ -170,89 +241,20 @@ function parseMember(tokens: string[], line: number, err: (line: number, msg: st
   return { type, name, list: occ[0], required: occ[1], line };
 }
 
+function parsePath(rest: string[], line: number, err: (line: number, msg: string) => void): PathDecl | undefined {
+  const [name, dotted] = rest;
+  const segments = dotted?.split('.') ?? [];
+  if (rest.length !== 2 || name === undefined || !IDENT.test(name) || segments.length < 2 || !segments.every((s) => IDENT.test(s))) {
+    err(line, `expected 'path alias a.b[.c…]' (a nested property path), got 'path ${rest.join(' ')}'`);
+    return undefined;
+  }
+  return { name, segments, line };
+}
+
 function parseTypeRef(text: string): TypeRef | undefined {
   const [name, managed, extra] = text.split(':');
   if (name === undefined || !IDENT.test(name) || extra !== undefined) return undefined;
   if (managed === undefined) return { name };
   if (name !== 'ManagedObjectReference' || !IDENT.test(managed)) return undefined;
   return { name, managed };
-}
-
-/** Checks names, references, inheritance and method shapes; appends "file:line: message" errors. */
-export function validate(model: Model, file: string, errors: string[]): void {
-  const err = (line: number, msg: string): void => void errors.push(`${file}:${line}: ${msg}`);
-  const types = new Map<string, EnumDecl | ObjectDecl>();
-  const managed = new Map<string, ManagedDecl>();
-  const methods = new Set<string>();
-  for (const d of model.decls) {
-    if (PRIMITIVES[d.name] || RESERVED.has(d.name)) err(d.line, `'${d.name}' is a reserved name`);
-    if (d.kind === 'method') {
-      if (methods.has(d.name)) err(d.line, `method ${d.name} declared twice`);
-      methods.add(d.name);
-    } else if (types.has(d.name) || managed.has(d.name)) {
-      err(d.line, `'${d.name}' declared twice`);
-    } else if (d.kind === 'managed') {
-      managed.set(d.name, d);
-    } else {
-      types.set(d.name, d);
-    }
-  }
-  for (const d of model.decls) {
-    if (d.kind !== 'method' && d.name.startsWith('Any') && types.has(d.name.slice(3))) err(d.line, `'${d.name}' collides with the generated alias for ${d.name.slice(3)} and its subtypes`);
-  }
-  const checkType = (t: TypeRef, line: number, what: string): void => {
-    if (t.managed !== undefined && !managed.has(t.managed)) err(line, `${what}: unknown managed object type '${t.managed}'`);
-    if (!PRIMITIVES[t.name] && !types.has(t.name)) err(line, `${what}: unknown type '${t.name}'`);
-  };
-  const chain = <D extends { name: string; base?: string; line: number }>(d: D, table: Map<string, D>, label: string): D[] => {
-    const seen: D[] = [d];
-    for (let cur = d; cur.base !== undefined; ) {
-      const next = table.get(cur.base);
-      if (!next) {
-        err(cur.line, `${cur.name} extends unknown ${label} '${cur.base}'`);
-        return seen;
-      }
-      if (seen.includes(next)) {
-        err(d.line, `inheritance cycle through ${d.name}`);
-        return seen;
-      }
-      seen.push(next);
-      cur = next;
-    }
-    return seen;
-  };
-  for (const d of model.decls) {
-    if (d.kind === 'enum') {
-      if (d.values.length === 0) err(d.line, `enum ${d.name} has no values`);
-      if (new Set(d.values).size !== d.values.length) err(d.line, `enum ${d.name} repeats a value`);
-    } else if (d.kind === 'managed') {
-      chain(d, managed, 'managed object type');
-    } else if (d.kind === 'object') {
-      const objects = new Map([...types].filter((e): e is [string, ObjectDecl] => e[1].kind === 'object'));
-      const ancestry = chain(d, objects, 'data object type');
-      const base = ancestry[1];
-      if (base && base.fault !== d.fault) err(d.line, `${d.fault ? 'fault' : 'object'} ${d.name} extends ${base.fault ? 'fault' : 'object'} ${base.name}: use '${base.fault ? 'fault' : 'object'}'`);
-      const inherited = new Set(ancestry.slice(1).flatMap((a) => a.members.map((m) => m.name)));
-      const own = new Set<string>();
-      for (const m of d.members) {
-        checkType(m.type, m.line, `${d.name}.${m.name}`);
-        if (own.has(m.name) || inherited.has(m.name)) err(m.line, `${d.name}.${m.name} declared twice (here or in a base type)`);
-        own.add(m.name);
-      }
-    } else {
-      if (d.returns) checkType(d.returns.type, d.line, `${d.name} return value`);
-      const [first, ...params] = d.params;
-      if (!first || first.name !== '_this' || first.type.name !== 'ManagedObjectReference' || first.list || !first.required) {
-        err(first?.line ?? d.line, `method ${d.name}: first parameter must be 'ManagedObjectReference[:Type] _this r'`);
-      } else {
-        checkType(first.type, first.line, `${d.name}._this`);
-      }
-      const names = new Set<string>();
-      for (const p of params) {
-        checkType(p.type, p.line, `${d.name}.${p.name}`);
-        if (p.name === '_this' || names.has(p.name)) err(p.line, `${d.name}: parameter ${p.name} declared twice`);
-        names.add(p.name);
-      }
-    }
-  }
 }

@@ -26,6 +26,7 @@ function testFiles(dir) {
 
 const roots = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['dist/src', 'dist/test', 'dist/scripts'];
 step('lint', 'npx', ['eslint', '.']);
+step('format', 'npx', ['prettier', '--check', '--log-level', 'warn', '.']);
 const files = roots.flatMap(testFiles).sort();
 if (files.length === 0) {
   process.stderr.write('no test files found: run `npm run build` first\n');

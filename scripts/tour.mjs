@@ -43,7 +43,7 @@ const DOMAIN_XML = `<domain type='vmware'>
   </devices>
 </domain>
 `;
-// A VMFS disk descriptor: its ddb.adapterType is what the driver reads for SCSI controller model 'auto' (seed 001).
+// A VMFS disk descriptor: its ddb.adapterType is what the driver reads for SCSI controller model 'auto' (libvirt's ESX driver page).
 const VMDK_DESCRIPTOR = `# Disk DescriptorFile
 version=1
 CID=fffffffe
@@ -75,7 +75,12 @@ function quote(a) {
 function esxvirt(uri, args, env) {
   const shown = ['esxvirt', ...(uri ? ['-c', uri] : []), ...args].map(quote).join(' ');
   process.stdout.write(`\n$ ${shown}\n`);
-  const r = spawnSync(join(repo, 'bin/esxvirt'), [...(uri ? ['-c', uri] : []), ...args], { cwd: work, env: { ...env, ESXVIRT_NODE: process.execPath }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync(join(repo, 'bin/esxvirt'), [...(uri ? ['-c', uri] : []), ...args], {
+    cwd: work,
+    env: { ...env, ESXVIRT_NODE: process.execPath },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   process.stdout.write(r.stdout);
   process.stderr.write(r.stderr);
   if (r.status !== 0) throw new Error(`'${shown}' failed with exit status ${r.status ?? r.signal}`);
@@ -98,7 +103,8 @@ async function createDisk(uri, thumbprint) {
   try {
     const ctx = await client.inventory.hostContext();
     await makeDirectory(client, `[${DATASTORE}] ${DOMAIN}`, { datacenter: ctx.datacenter.ref });
-    const put = (name, text) => uploadDatastoreFile(client, { datastore: DATASTORE, path: `${DOMAIN}/${name}`, dcPath: ctx.datacenter.path }, Buffer.from(text));
+    const put = (name, text) =>
+      uploadDatastoreFile(client, { datastore: DATASTORE, path: `${DOMAIN}/${name}`, dcPath: ctx.datacenter.path }, Buffer.from(text));
     await put(`${DOMAIN}.vmdk`, VMDK_DESCRIPTOR);
     // vcsim 0.24.2's RegisterVM opens NAME.nvram and vmware.log beside the .vmx; ESX would create them itself.
     await put(`${DOMAIN}.nvram`, '');
@@ -172,5 +178,7 @@ try {
 } finally {
   await cleanup();
 }
-note(`${failed ? 'tour FAILED' : 'tour done'} in ${((Date.now() - started) / 1000).toFixed(1)} s; simulator stopped, temporary files removed`);
+note(
+  `${failed ? 'tour FAILED' : 'tour done'} in ${((Date.now() - started) / 1000).toFixed(1)} s; simulator stopped, temporary files removed`,
+);
 process.exitCode = failed ? 1 : 0;

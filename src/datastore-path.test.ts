@@ -13,7 +13,10 @@ import {
 } from './datastore-path.js';
 
 test('parses and formats datastore paths', () => {
-  assert.deepEqual(parseDatastorePath('[local-storage] Fedora11/Fedora11.vmdk'), { datastore: 'local-storage', path: 'Fedora11/Fedora11.vmdk' });
+  assert.deepEqual(parseDatastorePath('[local-storage] Fedora11/Fedora11.vmdk'), {
+    datastore: 'local-storage',
+    path: 'Fedora11/Fedora11.vmdk',
+  });
   assert.deepEqual(parseDatastorePath('[ds 1]'), { datastore: 'ds 1', path: '' });
   assert.deepEqual(parseDatastorePath('[ds] /abs/x'), { datastore: 'ds', path: '/abs/x' });
   assert.equal(formatDatastorePath({ datastore: 'ds', path: 'a/b.vmx' }), '[ds] a/b.vmx');
@@ -35,8 +38,14 @@ test('skips every space after the bracket and keeps the rest as written, as libv
 test('maps /vmfs/volumes paths both ways', () => {
   assert.equal(vmfsPathOf({ datastore: 'ds', path: 'a/b.vmdk' }), '/vmfs/volumes/ds/a/b.vmdk');
   assert.deepEqual(parseVmfsPath('/vmfs/volumes/ds/a/b.vmdk'), { datastore: 'ds', path: 'a/b.vmdk' });
-  assert.deepEqual(parseVmfsPath('/vmfs/volumes/4b0b-1d7f/x.vmdk', (id) => (id === '4b0b-1d7f' ? 'local' : undefined)), { datastore: 'local', path: 'x.vmdk' });
-  assert.equal(parseVmfsPath('/vmfs/volumes/unknown/x.vmdk', () => undefined), undefined);
+  assert.deepEqual(
+    parseVmfsPath('/vmfs/volumes/4b0b-1d7f/x.vmdk', (id) => (id === '4b0b-1d7f' ? 'local' : undefined)),
+    { datastore: 'local', path: 'x.vmdk' },
+  );
+  assert.equal(
+    parseVmfsPath('/vmfs/volumes/unknown/x.vmdk', () => undefined),
+    undefined,
+  );
   assert.equal(parseVmfsPath('/vmfs/volumes/ds'), undefined);
   assert.equal(parseVmfsPath('/tmp/x'), undefined);
 });

@@ -116,7 +116,10 @@ export class QuestionError extends EsxError {
   readonly choices: readonly { key: string; label: string; isDefault: boolean }[];
   constructor(question: string, choices: readonly { key: string; label: string; isDefault: boolean }[], context: string) {
     const list = choices.map((c) => `${c.key}:${c.label}${c.isDefault ? ' (default)' : ''}`).join(', ');
-    super('Question', `${context}: pending question blocks the task: '${question}' (choices: ${list}); connect with auto_answer=1 to answer it with the default choice`);
+    super(
+      'Question',
+      `${context}: pending question blocks the task: '${question}' (choices: ${list}); connect with auto_answer=1 to answer it with the default choice`,
+    );
     this.question = question;
     this.choices = choices;
   }

@@ -2,9 +2,7 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 import fc from 'fast-check';
 import { EsxError } from './errors.js';
-import {
-  escapeDatastoreItem, escapePercent, escapePipe, unescapeDatastoreItem, unescapePercent, unescapePipe,
-} from './escape.js';
+import { escapeDatastoreItem, escapePercent, escapePipe, unescapeDatastoreItem, unescapePercent, unescapePipe } from './escape.js';
 
 test('percent-encoding escapes % / \\ only (vSphere entity names)', () => {
   assert.equal(escapePercent('a/b\\c%d e|f'), 'a%2fb%5cc%25d e|f');
@@ -17,17 +15,22 @@ test('pipe-encoding escapes | " and control characters (displayName, annotation)
 });
 
 test('malformed escape sequences are errors naming the value', () => {
-  assert.throws(() => unescapePercent('50%', "VMX entry 'displayName'"), (e: unknown) => e instanceof EsxError && /displayName/.test(e.message));
+  assert.throws(
+    () => unescapePercent('50%', "VMX entry 'displayName'"),
+    (e: unknown) => e instanceof EsxError && /displayName/.test(e.message),
+  );
   assert.throws(() => unescapePipe('a|zz'), EsxError);
 });
 
 test('percent and pipe encodings round-trip any string', () => {
-  fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (s) => {
-    assert.equal(unescapePercent(escapePercent(s)), s);
-    assert.equal(unescapePipe(escapePipe(s)), s);
-    // the VMX displayName scheme: percent first, then pipe
-    assert.equal(unescapePercent(unescapePipe(escapePipe(escapePercent(s)))), s);
-  }));
+  fc.assert(
+    fc.property(fc.string({ unit: 'grapheme' }), (s) => {
+      assert.equal(unescapePercent(escapePercent(s)), s);
+      assert.equal(unescapePipe(escapePipe(s)), s);
+      // the VMX displayName scheme: percent first, then pipe
+      assert.equal(unescapePercent(unescapePipe(escapePipe(escapePercent(s)))), s);
+    }),
+  );
 });
 
 test('datastore item names: Windows chars become _, unsafe runs are base64 (+…-, "," for "/")', () => {
@@ -46,10 +49,12 @@ test('datastore item names: Windows chars become _, unsafe runs are base64 (+…
 });
 
 test('datastore item names round-trip unless they hold Windows-special chars (not bijective)', () => {
-  fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (s) => {
-    const back = unescapeDatastoreItem(escapeDatastoreItem(s));
-    assert.equal(back, s.replace(/["*<>:|?]/g, '_'));
-  }));
+  fc.assert(
+    fc.property(fc.string({ unit: 'grapheme' }), (s) => {
+      const back = unescapeDatastoreItem(escapeDatastoreItem(s));
+      assert.equal(back, s.replace(/["*<>:|?]/g, '_'));
+    }),
+  );
   // two different names, one escaped form: the lost information cannot be restored
   assert.equal(escapeDatastoreItem('a:b'), escapeDatastoreItem('a?b'));
   assert.equal(escapeDatastoreItem('a:b'), escapeDatastoreItem('a_b'));

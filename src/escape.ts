@@ -1,5 +1,5 @@
 /**
- * The escaping schemes VMware uses in different places (libvirt's src/esx README, seed 003):
+ * The escaping schemes VMware uses in different places (libvirt's src/esx/README):
  * percent-encoding of names in the vSphere API, pipe-encoding of VMX values such as
  * displayName and annotation, and the lossy datastore item name encoding.
  */

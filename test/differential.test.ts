@@ -16,14 +16,26 @@ const ci = process.env.CI !== undefined && process.env.CI !== '' && process.env.
 const missing = oracleDir() === undefined ? 'libvirt oracle not found (../shared/oracle or ESXVIRT_ORACLE_DIR)' : undefined;
 const noCorpus = loadCorpus() === undefined ? 'conformance corpus not found (ESXVIRT_CONFORMANCE_DIR)' : undefined;
 
-test('differential: esxvirt agrees with libvirt 9.0 on 300 generated and mutated inputs', { skip: ci ? false : (missing ?? noCorpus ?? false), timeout: 120_000 }, async () => {
-  assert.equal(missing, undefined, `${missing} (required when CI is set)`);
-  const corpus = loadCorpus();
-  assert.ok(corpus, `${noCorpus} (required when CI is set)`);
-  const r = await runDifferential({ seed: 20240901, count: 300, corpus, concurrency: 2 });
-  console.log(formatReport(r).split('\n').map((l) => `# ${l}`).join('\n'));
-  assert.equal(r.overall.total, 300);
-  const explained = (r.overall.agree + r.overall.known) / r.overall.total;
-  console.log(`# agreement ${(agreement(r.overall) * 100).toFixed(2)}%, with documented differences ${(explained * 100).toFixed(2)}%`);
-  assert.ok(explained >= THRESHOLD, `agreement with documented differences ${(explained * 100).toFixed(2)}% is below ${THRESHOLD * 100}%:\n${formatReport(r)}`);
-});
+test(
+  'differential: esxvirt agrees with libvirt 9.0 on 300 generated and mutated inputs',
+  { skip: ci ? false : (missing ?? noCorpus ?? false), timeout: 120_000 },
+  async () => {
+    assert.equal(missing, undefined, `${missing} (required when CI is set)`);
+    const corpus = loadCorpus();
+    assert.ok(corpus, `${noCorpus} (required when CI is set)`);
+    const r = await runDifferential({ seed: 20240901, count: 300, corpus, concurrency: 2 });
+    console.log(
+      formatReport(r)
+        .split('\n')
+        .map((l) => `# ${l}`)
+        .join('\n'),
+    );
+    assert.equal(r.overall.total, 300);
+    const explained = (r.overall.agree + r.overall.known) / r.overall.total;
+    console.log(`# agreement ${(agreement(r.overall) * 100).toFixed(2)}%, with documented differences ${(explained * 100).toFixed(2)}%`);
+    assert.ok(
+      explained >= THRESHOLD,
+      `agreement with documented differences ${(explained * 100).toFixed(2)}% is below ${THRESHOLD * 100}%:\n${formatReport(r)}`,
+    );
+  },
+);

@@ -1,8 +1,7 @@
 /** Opening the connection a command works on: -c/--connect, ESXVIRT_DEFAULT_URI, or LIBVIRT_DEFAULT_URI. */
 import { InvalidArgumentError } from '../errors.js';
-import { Connection } from '../driver/connect/connection.js';
-import { isEsxUri } from '../driver/connect/uri.js';
-import type { GlobalOptions } from './commands/types.js';
+import { Connection, isEsxUri } from '../driver/connect/index.js';
+import type { GlobalOptions } from './global-options.js';
 import { terminalPrompter } from './prompt.js';
 import type { Streams } from './io.js';
 
@@ -11,15 +10,33 @@ export function resolveUri(global: GlobalOptions, env: NodeJS.ProcessEnv = proce
   if (global.connect) return global.connect;
   if (env.ESXVIRT_DEFAULT_URI) return env.ESXVIRT_DEFAULT_URI;
   if (env.LIBVIRT_DEFAULT_URI && isEsxUri(env.LIBVIRT_DEFAULT_URI)) return env.LIBVIRT_DEFAULT_URI;
-  throw new InvalidArgumentError('no connection URI: use -c esx://HOST (or gsx://, vpx://VCENTER/DC/[CLUSTER/]HOST) or set ESXVIRT_DEFAULT_URI');
+  throw new InvalidArgumentError(
+    'no connection URI: use -c esx://HOST (or gsx://, vpx://VCENTER/DC/[CLUSTER/]HOST) or set ESXVIRT_DEFAULT_URI',
+  );
+}
+
+/** True when a connection URI is given (-c) or set as default: commands that work offline then use the connection. */
+export function hasConnectionUri(global: GlobalOptions, env: NodeJS.ProcessEnv = process.env): boolean {
+  try {
+    resolveUri(global, env);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Opens the connection, runs `fn`, and always closes (logs out). `deferHost`: see OpenOptions. */
-export async function withConnection<T>(global: GlobalOptions, io: Streams, fn: (conn: Connection) => Promise<T>, opts: { deferHost?: boolean } = {}): Promise<T> {
+export async function withConnection<T>(
+  global: GlobalOptions,
+  io: Streams,
+  fn: (conn: Connection) => Promise<T>,
+  opts: { deferHost?: boolean } = {},
+): Promise<T> {
   const prompter = terminalPrompter();
   const conn = await Connection.open(resolveUri(global), {
     ...(prompter ? { prompter } : {}),
     ...(global.debug ? { debug: (m: string) => io.err(`debug: ${m}\n`) } : {}),
+    warn: (m: string) => io.err(`warning: ${m}\n`),
     ...(opts.deferHost ? { deferHost: true } : {}),
   });
   try {

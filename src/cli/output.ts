@@ -1,11 +1,20 @@
 /** virsh's output layouts (tables, "Key: value" blocks) and the `--json` alternative. */
 
 /** A vshTable-style table: one leading space, columns padded, 3 spaces apart, dashes under the header. */
-export function formatTable(header: string[], rows: string[][]): string {
+export function tableLines(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((c, i) => ` ${(c ?? '').padEnd(widths[i] as number)}  `).join('').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => ` ${(c ?? '').padEnd(widths[i] as number)}  `)
+      .join('')
+      .trimEnd();
   const dashes = '-'.repeat(widths.reduce((a, w) => a + w + 3, 0));
-  return [line(header), dashes, ...rows.map(line), ''].join('\n') + '\n';
+  return [line(header), dashes, ...rows.map(line), ''].join('\n');
+}
+
+/** A table as `virsh list` prints it: tableLines and the empty line virsh prints after a command. */
+export function formatTable(header: string[], rows: string[][]): string {
+  return tableLines(header, rows) + '\n';
 }
 
 /** virsh's "Label:        value" blocks (label left-justified in `width`). */

@@ -1,5 +1,5 @@
 /** Terminal prompts for credentials: only when stdin is a TTY; the password is not echoed. */
-import type { Prompter } from '../driver/connect/auth.js';
+import type { Prompter } from '../driver/connect/index.js';
 
 /** A prompter on the process's terminal, or undefined when stdin is not one (never hang). */
 export function terminalPrompter(): Prompter | undefined {

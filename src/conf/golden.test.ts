@@ -27,12 +27,18 @@ const DOCUMENTS: Record<string, { parse(xml: string): unknown; format(model: nev
 };
 
 test('every document folder under test/fixtures/conf has a parser and a formatter', () => {
-  const dirs = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const dirs = readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
   assert.deepEqual(dirs, Object.keys(DOCUMENTS).sort());
 });
 
 for (const [doc, { parse, format }] of Object.entries(DOCUMENTS)) {
-  const cases = readdirSync(join(root, doc)).filter((f) => f.endsWith('.xml')).map((f) => f.slice(0, -4)).sort();
+  const cases = readdirSync(join(root, doc))
+    .filter((f) => f.endsWith('.xml'))
+    .map((f) => f.slice(0, -4))
+    .sort();
   test(`${doc}: at least two golden pairs`, () => assert.ok(cases.length >= 2, cases.join(', ')));
   for (const name of cases) {
     test(`${doc} golden pair ${name}: XML → model → the same XML`, () => {
@@ -55,8 +61,16 @@ const ERRORS: [string, string, RegExp][] = [
   ['snapshot', '<domainsnapshot><name>x</name>', /malformed snapshot XML at line 1/],
   ['capabilities', '<capabilities/>', /missing element <host> of <capabilities>/],
   ['capabilities', '<capabilities><host><cpu><arch>sparc</arch></cpu></host></capabilities>', /invalid <host><cpu><arch> 'sparc'/],
-  ['capabilities', '<capabilities><host><cpu><arch>i686</arch></cpu></host><guest><os_type>xen</os_type><arch name="i686"/></guest></capabilities>', /invalid <os_type> 'xen'/],
-  ['capabilities', '<capabilities><host><cpu><arch>i686</arch></cpu></host><guest><os_type>hvm</os_type><arch name="i686"><wordsize>16</wordsize></arch></guest></capabilities>', /invalid <wordsize>/],
+  [
+    'capabilities',
+    '<capabilities><host><cpu><arch>i686</arch></cpu></host><guest><os_type>xen</os_type><arch name="i686"/></guest></capabilities>',
+    /invalid <os_type> 'xen'/,
+  ],
+  [
+    'capabilities',
+    '<capabilities><host><cpu><arch>i686</arch></cpu></host><guest><os_type>hvm</os_type><arch name="i686"><wordsize>16</wordsize></arch></guest></capabilities>',
+    /invalid <wordsize>/,
+  ],
   ['sysinfo', "<sysinfo type='fwcfg'/>", /unsupported sysinfo type 'fwcfg'/],
   ['sysinfo', "<sysinfo type='smbios'><system><entry>x</entry></system></sysinfo>", /missing attribute 'name' of <system><entry>/],
   ['domain', "<domain type='vmware'><memory>1024</memory></domain>", /missing element <name> of <domain>/],
@@ -65,6 +79,9 @@ const ERRORS: [string, string, RegExp][] = [
 for (const [doc, xml, message] of ERRORS) {
   test(`${doc} refuses ${xml.slice(0, 60)} with one clear line`, () => {
     const parse = DOCUMENTS[doc]?.parse as (x: string) => unknown;
-    assert.throws(() => parse(xml), (e: unknown) => e instanceof ConfigError && message.test(e.message) && !e.message.includes('\n'));
+    assert.throws(
+      () => parse(xml),
+      (e: unknown) => e instanceof ConfigError && message.test(e.message) && !e.message.includes('\n'),
+    );
   });
 }

@@ -21,12 +21,23 @@ export function parseInt10(value: string | undefined, what: string): number | un
 }
 
 const UNIT_FACTORS: Record<string, number> = {
-  b: 1, bytes: 1,
-  k: 1024, kib: 1024, kb: 1000,
-  m: 1024 ** 2, mib: 1024 ** 2, mb: 1000 ** 2,
-  g: 1024 ** 3, gib: 1024 ** 3, gb: 1000 ** 3,
-  t: 1024 ** 4, tib: 1024 ** 4, tb: 1000 ** 4,
-  p: 1024 ** 5, pib: 1024 ** 5, pb: 1000 ** 5,
+  b: 1,
+  bytes: 1,
+  k: 1024,
+  kib: 1024,
+  kb: 1000,
+  m: 1024 ** 2,
+  mib: 1024 ** 2,
+  mb: 1000 ** 2,
+  g: 1024 ** 3,
+  gib: 1024 ** 3,
+  gb: 1000 ** 3,
+  t: 1024 ** 4,
+  tib: 1024 ** 4,
+  tb: 1000 ** 4,
+  p: 1024 ** 5,
+  pib: 1024 ** 5,
+  pb: 1000 ** 5,
 };
 
 /** A memory size with libvirt's `unit` attribute (default KiB), in KiB rounded up. */

@@ -27,7 +27,12 @@ export type SoapPost = (request: SoapRequest) => Promise<SoapHttpResponse>;
 /** Builds a SoapCaller for `schema` on top of a transport's `post` function. */
 export function createSoapCaller(schema: Schema, post: SoapPost): SoapCaller {
   return {
-    async invoke(method: string, thisRef: ManagedObjectReference, params: Readonly<Record<string, unknown>>, returns: ReturnSpec | undefined): Promise<unknown> {
+    async invoke(
+      method: string,
+      thisRef: ManagedObjectReference,
+      params: Readonly<Record<string, unknown>>,
+      returns: ReturnSpec | undefined,
+    ): Promise<unknown> {
       const body = encodeRequest(schema, method, thisRef, params);
       const res = await post({ method, body });
       return decodeResponse(schema, returns, res.body, { status: res.status, method });

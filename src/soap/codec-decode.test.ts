@@ -22,7 +22,9 @@ const ESX = responseEnvelope(`<RetrievePropertiesExResponse xmlns="urn:vim25"><r
 
 /** vcsim: `XMLSchema-instance` bound on each value, array items without xsi:type. */
 const VCSIM_NS = `xmlns:XMLSchema-instance="${XSI}"`;
-const VCSIM = responseEnvelope(`<RetrievePropertiesExResponse xmlns="urn:vim25"><returnval><objects><obj type="VirtualMachine">vm-1</obj><propSet><name>name</name><val ${VCSIM_NS} XMLSchema-instance:type="xsd:string">web &amp; db &lt;1&gt; é</val></propSet><propSet><name>datastore</name><val ${VCSIM_NS} XMLSchema-instance:type="ArrayOfManagedObjectReference"><ManagedObjectReference type="Datastore">ds-1</ManagedObjectReference><ManagedObjectReference type="Datastore">ds-2</ManagedObjectReference></val></propSet><propSet><name>numCpu</name><val ${VCSIM_NS} XMLSchema-instance:type="xsd:int">4</val></propSet><propSet><name>template</name><val ${VCSIM_NS} XMLSchema-instance:type="xsd:boolean">false</val></propSet><propSet><name>spec</name><val ${VCSIM_NS} XMLSchema-instance:type="TraversalSpec"><name>t</name><type>Folder</type><path>childEntity</path><selectSet><name>t</name></selectSet></val></propSet></objects><objects><obj type="VirtualMachine">vm-2</obj></objects><token>tok-1</token></returnval></RetrievePropertiesExResponse>`);
+const VCSIM = responseEnvelope(
+  `<RetrievePropertiesExResponse xmlns="urn:vim25"><returnval><objects><obj type="VirtualMachine">vm-1</obj><propSet><name>name</name><val ${VCSIM_NS} XMLSchema-instance:type="xsd:string">web &amp; db &lt;1&gt; é</val></propSet><propSet><name>datastore</name><val ${VCSIM_NS} XMLSchema-instance:type="ArrayOfManagedObjectReference"><ManagedObjectReference type="Datastore">ds-1</ManagedObjectReference><ManagedObjectReference type="Datastore">ds-2</ManagedObjectReference></val></propSet><propSet><name>numCpu</name><val ${VCSIM_NS} XMLSchema-instance:type="xsd:int">4</val></propSet><propSet><name>template</name><val ${VCSIM_NS} XMLSchema-instance:type="xsd:boolean">false</val></propSet><propSet><name>spec</name><val ${VCSIM_NS} XMLSchema-instance:type="TraversalSpec"><name>t</name><type>Folder</type><path>childEntity</path><selectSet><name>t</name></selectSet></val></propSet></objects><objects><obj type="VirtualMachine">vm-2</obj></objects><token>tok-1</token></returnval></RetrievePropertiesExResponse>`,
+);
 
 const EXPECTED = {
   _type: 'RetrieveResult',
@@ -32,13 +34,26 @@ const EXPECTED = {
       obj: { type: 'VirtualMachine', value: 'vm-1' },
       propSet: [
         { _type: 'DynamicProperty', name: 'name', val: 'web & db <1> é' },
-        { _type: 'DynamicProperty', name: 'datastore', val: [{ type: 'Datastore', value: 'ds-1' }, { type: 'Datastore', value: 'ds-2' }] },
+        {
+          _type: 'DynamicProperty',
+          name: 'datastore',
+          val: [
+            { type: 'Datastore', value: 'ds-1' },
+            { type: 'Datastore', value: 'ds-2' },
+          ],
+        },
         { _type: 'DynamicProperty', name: 'numCpu', val: 4 },
         { _type: 'DynamicProperty', name: 'template', val: false },
         {
           _type: 'DynamicProperty',
           name: 'spec',
-          val: { _type: 'TraversalSpec', name: 't', type: 'Folder', path: 'childEntity', selectSet: [{ _type: 'SelectionSpec', name: 't' }] },
+          val: {
+            _type: 'TraversalSpec',
+            name: 't',
+            type: 'Folder',
+            path: 'childEntity',
+            selectSet: [{ _type: 'SelectionSpec', name: 't' }],
+          },
         },
       ],
     },
@@ -76,8 +91,15 @@ test('elements the schema does not declare are skipped, subtree and all', () => 
 });
 
 test('an undeclared subtype decodes as its declared base type and keeps its wire name', () => {
-  const xml = responseEnvelope(`<R xmlns="urn:vim25"><returnval><name>n</name><spec xsi:type="FancySelectionSpec"><name>s</name><fancy>1</fancy></spec></returnval></R>`);
-  assert.deepEqual(decodeResponseText(testSchema, returnsOf('Echo'), xml), { _type: 'Item', name: 'n', spec: { _type: 'FancySelectionSpec', name: 's' }, needed: [] });
+  const xml = responseEnvelope(
+    `<R xmlns="urn:vim25"><returnval><name>n</name><spec xsi:type="FancySelectionSpec"><name>s</name><fancy>1</fancy></spec></returnval></R>`,
+  );
+  assert.deepEqual(decodeResponseText(testSchema, returnsOf('Echo'), xml), {
+    _type: 'Item',
+    name: 'n',
+    spec: { _type: 'FancySelectionSpec', name: 's' },
+    needed: [],
+  });
 });
 
 test('primitives: widths, booleans, special doubles, dates, base64, enums, nil, CDATA', () => {
@@ -109,19 +131,29 @@ test('primitives: widths, booleans, special doubles, dates, base64, enums, nil, 
 
 test('anyType arrays: ArrayOfString, ArrayOfLong, ArrayOfAnyType with per-item types, ArrayOf objects', () => {
   const any = (inner: string): unknown =>
-    decodeResponseText(testSchema, returnsOf('EchoAny'), responseEnvelope(`<R xmlns="urn:vim25" xmlns:vim="urn:vim25"><returnval ${inner}</returnval></R>`));
+    decodeResponseText(
+      testSchema,
+      returnsOf('EchoAny'),
+      responseEnvelope(`<R xmlns="urn:vim25" xmlns:vim="urn:vim25"><returnval ${inner}</returnval></R>`),
+    );
   assert.deepEqual(any('xsi:type="ArrayOfString"><string>a</string><string>b</string>'), ['a', 'b']);
   assert.deepEqual(any('xsi:type="ArrayOfLong"><long>1</long><long>4294967296</long>'), [1, 4294967296]);
   assert.deepEqual(any('xsi:type="ArrayOfString">'), []);
-  assert.deepEqual(any('xsi:type="ArrayOfAnyType"><anyType xsi:type="xsd:int">1</anyType><anyType xsi:type="xsd:string">s</anyType><anyType xsi:type="ManagedObjectReference" type="Task">task-1</anyType>'), [
-    1,
-    's',
-    { type: 'Task', value: 'task-1' },
-  ]);
-  assert.deepEqual(any('xsi:type="ArrayOfSelectionSpec"><SelectionSpec><name>x</name></SelectionSpec><SelectionSpec xsi:type="TraversalSpec"><type>T</type><path>p</path></SelectionSpec>'), [
-    { _type: 'SelectionSpec', name: 'x' },
-    { _type: 'TraversalSpec', type: 'T', path: 'p' },
-  ]);
+  assert.deepEqual(
+    any(
+      'xsi:type="ArrayOfAnyType"><anyType xsi:type="xsd:int">1</anyType><anyType xsi:type="xsd:string">s</anyType><anyType xsi:type="ManagedObjectReference" type="Task">task-1</anyType>',
+    ),
+    [1, 's', { type: 'Task', value: 'task-1' }],
+  );
+  assert.deepEqual(
+    any(
+      'xsi:type="ArrayOfSelectionSpec"><SelectionSpec><name>x</name></SelectionSpec><SelectionSpec xsi:type="TraversalSpec"><type>T</type><path>p</path></SelectionSpec>',
+    ),
+    [
+      { _type: 'SelectionSpec', name: 'x' },
+      { _type: 'TraversalSpec', type: 'T', path: 'p' },
+    ],
+  );
   // The type QName resolves by namespace URI: another prefix for urn:vim25, or the default namespace.
   assert.deepEqual(any('xsi:type="vim:PowerState">poweredOn'), 'poweredOn');
   assert.deepEqual(any('xsi:type="SelectionSpec"><name>d</name>'), { _type: 'SelectionSpec', name: 'd' });
@@ -131,7 +163,8 @@ test('anyType arrays: ArrayOfString, ArrayOfLong, ArrayOfAnyType with per-item t
 });
 
 test('list and void returns; required return missing is an error', () => {
-  const findAll = (inner: string): unknown => decodeResponseText(testSchema, returnsOf('FindAll'), responseEnvelope(`<FindAllResponse xmlns="urn:vim25">${inner}</FindAllResponse>`));
+  const findAll = (inner: string): unknown =>
+    decodeResponseText(testSchema, returnsOf('FindAll'), responseEnvelope(`<FindAllResponse xmlns="urn:vim25">${inner}</FindAllResponse>`));
   assert.deepEqual(findAll(''), []);
   assert.deepEqual(findAll('<returnval type="VirtualMachine">vm-1</returnval><returnval type="VirtualMachine">vm-2</returnval>'), [
     { type: 'VirtualMachine', value: 'vm-1' },
@@ -139,29 +172,55 @@ test('list and void returns; required return missing is an error', () => {
   ]);
   assert.equal(decodeResponseText(testSchema, undefined, responseEnvelope('<LogoutResponse xmlns="urn:vim25"/>')), undefined);
   assert.equal(decodeResponseText(testSchema, returnsOf('Echo'), responseEnvelope('<EchoResponse xmlns="urn:vim25"/>')), undefined);
-  const t = decodeResponseText(testSchema, returnsOf('CurrentTime'), responseEnvelope('<CurrentTimeResponse xmlns="urn:vim25"><returnval>2024-01-01T00:00:00Z</returnval></CurrentTimeResponse>'));
+  const t = decodeResponseText(
+    testSchema,
+    returnsOf('CurrentTime'),
+    responseEnvelope('<CurrentTimeResponse xmlns="urn:vim25"><returnval>2024-01-01T00:00:00Z</returnval></CurrentTimeResponse>'),
+  );
   assert.deepEqual(t, new Date(Date.UTC(2024, 0, 1)));
   assert.throws(
-    () => decodeResponseText(testSchema, returnsOf('CurrentTime'), responseEnvelope('<CurrentTimeResponse xmlns="urn:vim25"/>'), { method: 'CurrentTime' }),
+    () =>
+      decodeResponseText(testSchema, returnsOf('CurrentTime'), responseEnvelope('<CurrentTimeResponse xmlns="urn:vim25"/>'), {
+        method: 'CurrentTime',
+      }),
     (e: unknown) => e instanceof OperationError && /to CurrentTime: the required return value is missing/.test(e.message),
   );
 });
 
 test('malformed values and non-SOAP bodies', () => {
   const bad = responseEnvelope('<R xmlns="urn:vim25"><returnval><name>n</name><count>12abc</count></returnval></R>');
-  assert.throws(() => decodeResponseText(testSchema, returnsOf('Echo'), bad), (e: unknown) => e instanceof OperationError && /count is not a valid int: '12abc'/.test(e.message));
-  assert.throws(() => decodeResponseText(testSchema, returnsOf('Echo'), '<html><body>Service Unavailable</body></html>', { status: 200 }), (e: unknown) => e instanceof OperationError && /not a SOAP envelope/.test(e.message));
-  assert.throws(() => decodeResponseText(testSchema, returnsOf('Echo'), responseEnvelope('<R><returnval>'), { status: 200 }), (e: unknown) => e instanceof OperationError && /invalid XML/.test(e.message));
+  assert.throws(
+    () => decodeResponseText(testSchema, returnsOf('Echo'), bad),
+    (e: unknown) => e instanceof OperationError && /count is not a valid int: '12abc'/.test(e.message),
+  );
+  assert.throws(
+    () => decodeResponseText(testSchema, returnsOf('Echo'), '<html><body>Service Unavailable</body></html>', { status: 200 }),
+    (e: unknown) => e instanceof OperationError && /not a SOAP envelope/.test(e.message),
+  );
+  assert.throws(
+    () => decodeResponseText(testSchema, returnsOf('Echo'), responseEnvelope('<R><returnval>'), { status: 200 }),
+    (e: unknown) => e instanceof OperationError && /invalid XML/.test(e.message),
+  );
   assert.throws(() => decodeResponseText(testSchema, returnsOf('Echo'), '', { status: 200 }), OperationError);
 });
 
 test('HTTP error status without a SOAP fault becomes HttpError with an excerpt', async () => {
   const html = '<html>\n<head><title>503 Service Unavailable</title></head><body>down</body></html>';
   await assert.rejects(decodeResponse(testSchema, returnsOf('Echo'), html, { status: 503, method: 'Echo' }), (e: unknown) => {
-    return e instanceof HttpError && e.status === 503 && e.message === 'HTTP 503 to Echo: <html> <head><title>503 Service Unavailable</title></head><body>down</body></html>';
+    return (
+      e instanceof HttpError &&
+      e.status === 503 &&
+      e.message === 'HTTP 503 to Echo: <html> <head><title>503 Service Unavailable</title></head><body>down</body></html>'
+    );
   });
-  await assert.rejects(decodeResponse(testSchema, returnsOf('Echo'), 'not xml at all', { status: 500 }), (e: unknown) => e instanceof HttpError && e.status === 500);
-  await assert.rejects(decodeResponse(testSchema, returnsOf('Echo'), Readable.from([]), { status: 502 }), (e: unknown) => e instanceof HttpError && /empty body/.test(e.message));
+  await assert.rejects(
+    decodeResponse(testSchema, returnsOf('Echo'), 'not xml at all', { status: 500 }),
+    (e: unknown) => e instanceof HttpError && e.status === 500,
+  );
+  await assert.rejects(
+    decodeResponse(testSchema, returnsOf('Echo'), Readable.from([]), { status: 502 }),
+    (e: unknown) => e instanceof HttpError && /empty body/.test(e.message),
+  );
   const soapButError = responseEnvelope('<EchoResponse xmlns="urn:vim25"><returnval><name>n</name></returnval></EchoResponse>');
   await assert.rejects(decodeResponse(testSchema, returnsOf('Echo'), soapButError, { status: 500 }), HttpError);
 });

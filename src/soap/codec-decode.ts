@@ -13,7 +13,7 @@ import { parsePrimitive, XSD_ALIASES } from './codec-primitives.js';
 import { SOAP_ENV_NS, XSD_NS, XSI_NS } from './envelope.js';
 import { faultToError, faultTypeOf, type SoapFaultParts } from './fault.js';
 import type { MemberSchema, ReturnSpec, Schema } from './schema-types.js';
-import { XmlTokenizer, type XmlTag } from './xml-tokenizer.js';
+import { XmlLimitError, XmlTokenizer, type XmlTag } from './xml-tokenizer.js';
 
 /** A response body: whole text, whole bytes, or a stream of chunks (e.g. a Node Readable). */
 export type SoapSource = string | Uint8Array | AsyncIterable<Uint8Array | string>;
@@ -22,7 +22,25 @@ export type SoapSource = string | Uint8Array | AsyncIterable<Uint8Array | string
 export interface DecodeOptions {
   status?: number;
   method?: string;
+  /** Bounds on the response (default SOAP_LIMITS). */
+  limits?: SoapLimits;
 }
+
+/** Bounds on one SOAP response. */
+export interface SoapLimits {
+  /** Largest response body, in bytes. */
+  maxBytes: number;
+  /** Deepest element nesting. */
+  maxDepth: number;
+  /** Longest text value or tag, in characters. */
+  maxTokenChars: number;
+}
+
+/**
+ * Default bounds: 1 GiB per response (a paged listing of 10,000 VMs is a few MB a page), nesting 200 deep (vSphere
+ * data objects nest a few dozen levels at most), 64 Mi characters per value.
+ */
+export const SOAP_LIMITS: SoapLimits = { maxBytes: 1024 ** 3, maxDepth: 200, maxTokenChars: 64 * 1024 * 1024 };
 
 const ROOT = 0;
 const ENVELOPE = 1;
@@ -54,9 +72,16 @@ class NotSoapError extends Error {}
 const HEAD_KEEP = 200;
 
 /** Decodes a whole response held in memory; see decodeResponse. */
-export function decodeResponseText(schema: Schema, returns: ReturnSpec | undefined, text: string | Uint8Array, options: DecodeOptions = {}): unknown {
+export function decodeResponseText(
+  schema: Schema,
+  returns: ReturnSpec | undefined,
+  text: string | Uint8Array,
+  options: DecodeOptions = {},
+): unknown {
   const d = new ResponseDecoder(compileSchema(schema), returns, options);
   try {
+    const maxBytes = (options.limits ?? SOAP_LIMITS).maxBytes;
+    if (text.length > maxBytes) throw new XmlLimitError(`the response is larger than the limit of ${maxBytes} bytes`);
     d.write(typeof text === 'string' ? text : new TextDecoder().decode(text));
     d.close();
   } catch (e) {
@@ -71,9 +96,16 @@ export function decodeResponseText(schema: Schema, returns: ReturnSpec | undefin
  * FaultError for a SOAP fault, HttpError for an HTTP error status without a SOAP
  * envelope, OperationError for a malformed body.
  */
-export async function decodeResponse(schema: Schema, returns: ReturnSpec | undefined, source: SoapSource, options: DecodeOptions = {}): Promise<unknown> {
+export async function decodeResponse(
+  schema: Schema,
+  returns: ReturnSpec | undefined,
+  source: SoapSource,
+  options: DecodeOptions = {},
+): Promise<unknown> {
   if (typeof source === 'string' || source instanceof Uint8Array) return decodeResponseText(schema, returns, source, options);
   const d = new ResponseDecoder(compileSchema(schema), returns, options);
+  const maxBytes = (options.limits ?? SOAP_LIMITS).maxBytes;
+  let total = 0;
   // Replacement characters rather than a hard failure: one odd byte in a VM name should not lose a whole inventory listing.
   const utf8 = new TextDecoder('utf-8');
   // Bytes are gathered and scanned in slices of at least 1 MiB: one page of a listing (~400 KB for
@@ -82,7 +114,8 @@ export async function decodeResponse(schema: Schema, returns: ReturnSpec | undef
   let held: Uint8Array[] = [];
   let heldBytes = 0;
   const flush = (final: boolean): void => {
-    if (heldBytes > 0) d.write(utf8.decode(held.length === 1 ? (held[0] as Uint8Array) : Buffer.concat(held, heldBytes), { stream: !final }));
+    if (heldBytes > 0)
+      d.write(utf8.decode(held.length === 1 ? (held[0] as Uint8Array) : Buffer.concat(held, heldBytes), { stream: !final }));
     else if (final) d.write(utf8.decode());
     held = [];
     heldBytes = 0;
@@ -91,11 +124,15 @@ export async function decodeResponse(schema: Schema, returns: ReturnSpec | undef
     for await (const chunk of source) {
       if (typeof chunk === 'string') {
         flush(false);
+        total += chunk.length;
+        if (total > maxBytes) throw new XmlLimitError(`the response is larger than the limit of ${maxBytes} bytes`);
         d.write(chunk);
         continue;
       }
       held.push(chunk);
       heldBytes += chunk.byteLength;
+      total += chunk.byteLength;
+      if (total > maxBytes) throw new XmlLimitError(`the response is larger than the limit of ${maxBytes} bytes`);
       if (heldBytes >= SLICE) flush(false);
     }
     flush(true);
@@ -107,11 +144,7 @@ export async function decodeResponse(schema: Schema, returns: ReturnSpec | undef
 }
 
 class ResponseDecoder {
-  private readonly parser = new XmlTokenizer({
-    opentag: (tag) => this.open(tag),
-    closetag: () => this.close1(),
-    text: (t) => this.text(t),
-  });
+  private readonly parser: XmlTokenizer;
   private readonly stack: Frame[] = [frame(ROOT, '', undefined)];
   private skip = 0;
   private sawResponse = false;
@@ -124,7 +157,15 @@ class ResponseDecoder {
     private readonly returns: ReturnSpec | undefined,
     private readonly options: DecodeOptions,
   ) {
+    const limits = options.limits ?? SOAP_LIMITS;
+    this.maxText = limits.maxTokenChars;
+    this.parser = new XmlTokenizer(
+      { opentag: (tag) => this.open(tag), closetag: () => this.close1(), text: (t) => this.text(t) },
+      { maxDepth: limits.maxDepth, maxTokenChars: limits.maxTokenChars },
+    );
   }
+
+  private readonly maxText: number;
 
   write(chunk: string): void {
     if (this.head.length < HEAD_KEEP) this.head += chunk.slice(0, HEAD_KEEP - this.head.length);
@@ -138,6 +179,7 @@ class ResponseDecoder {
   /** Turns a parser or structure failure into the error the caller should see. */
   wrapError(e: unknown): Error {
     if (e instanceof EsxError) return e;
+    if (e instanceof XmlLimitError) return new OperationError(`SOAP response${this.forMethod()} refused: ${e.message}`, { cause: e });
     const status = this.options.status;
     if (status !== undefined && status >= 400) return this.httpError(status);
     const why = e instanceof NotSoapError ? e.message : `invalid XML (${e instanceof Error ? e.message : String(e)})`;
@@ -178,7 +220,8 @@ class ResponseDecoder {
         else this.skip = 1;
         return;
       case ROOT:
-        if (tag.uri !== SOAP_ENV_NS || tag.local !== 'Envelope') throw new NotSoapError(`root element is <${tag.name}>, not a SOAP envelope`);
+        if (tag.uri !== SOAP_ENV_NS || tag.local !== 'Envelope')
+          throw new NotSoapError(`root element is <${tag.name}>, not a SOAP envelope`);
         this.push(frame(ENVELOPE, tag.local, undefined));
         return;
       case ENVELOPE:
@@ -255,7 +298,9 @@ class ResponseDecoder {
     const cs = this.cs;
     switch (cs.kindOf(type)) {
       case 'primitive':
-        this.push(type === MOR_TYPE ? frame(MOR, tag.local, member, '', undefined, undefined, morType) : frame(TEXT, tag.local, member, type));
+        this.push(
+          type === MOR_TYPE ? frame(MOR, tag.local, member, '', undefined, undefined, morType) : frame(TEXT, tag.local, member, type),
+        );
         return;
       case 'enum':
         this.push(frame(TEXT, tag.local, member, 'string'));
@@ -341,7 +386,11 @@ class ResponseDecoder {
   private text(t: string): void {
     if (this.skip > 0) return;
     const top = this.top();
-    if (top.kind === TEXT || top.kind === MOR) top.text += t;
+    if (top.kind === TEXT || top.kind === MOR) {
+      if (top.text.length + t.length > this.maxText)
+        throw new XmlLimitError(`a value is longer than the limit of ${this.maxText} characters`);
+      top.text += t;
+    }
   }
 
   private top(): Frame {

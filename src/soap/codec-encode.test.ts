@@ -15,10 +15,15 @@ function body(xml: string): string {
 }
 
 test('envelope, _this and members in declaration order whatever the key order', () => {
-  const xml = encodeRequest(testSchema, 'RetrievePropertiesEx', { type: 'PropertyCollector', value: 'propertyCollector' }, {
-    maxObjects: 100,
-    specSet: [{ name: 'a' }],
-  });
+  const xml = encodeRequest(
+    testSchema,
+    'RetrievePropertiesEx',
+    { type: 'PropertyCollector', value: 'propertyCollector' },
+    {
+      maxObjects: 100,
+      specSet: [{ name: 'a' }],
+    },
+  );
   assert.equal(
     body(xml),
     '<RetrievePropertiesEx xmlns="urn:vim25"><_this type="PropertyCollector">propertyCollector</_this>' +
@@ -30,7 +35,10 @@ test('object members follow the schema order, base members first', () => {
   const xml = encodeRequest(testSchema, 'Echo', testThis, {
     returnval: { _type: 'SpecialItem', extra: 'x', tags: ['t1', 't2'], name: 'n', count: 3, needed: [] },
   });
-  assert.match(body(xml), /<returnval xsi:type="SpecialItem"><name>n<\/name><count>3<\/count><tags>t1<\/tags><tags>t2<\/tags><extra>x<\/extra><\/returnval>/);
+  assert.match(
+    body(xml),
+    /<returnval xsi:type="SpecialItem"><name>n<\/name><count>3<\/count><tags>t1<\/tags><tags>t2<\/tags><extra>x<\/extra><\/returnval>/,
+  );
 });
 
 test('a subtype in a base-typed list gets xsi:type; the declared type does not', () => {
@@ -72,7 +80,8 @@ test('primitives: ints, booleans, doubles, dates, base64, references, enums', ()
 });
 
 test('anyType values always carry xsi:type, inferred or boxed', () => {
-  const any = (v: unknown): string => body(encodeRequest(testSchema, 'EchoAny', testThis, { returnval: v })).replace(/^.*?<\/_this>|<\/EchoAny>$/g, '');
+  const any = (v: unknown): string =>
+    body(encodeRequest(testSchema, 'EchoAny', testThis, { returnval: v })).replace(/^.*?<\/_this>|<\/EchoAny>$/g, '');
   assert.equal(any('s'), '<returnval xsi:type="xsd:string">s</returnval>');
   assert.equal(any(7), '<returnval xsi:type="xsd:int">7</returnval>');
   assert.equal(any(2 ** 33), '<returnval xsi:type="xsd:long">8589934592</returnval>');
@@ -94,7 +103,10 @@ test('anyType values always carry xsi:type, inferred or boxed', () => {
 
 test('text and attributes are escaped, non-ASCII kept', () => {
   const xml = encodeRequest(testSchema, 'EchoString', { type: 'A"<&>\'', value: 'v<&>' }, { returnval: `<&>"' ]]> é 漢` });
-  assert.match(xml, /<_this type="A&quot;&lt;&amp;&gt;&apos;">v&lt;&amp;&gt;<\/_this><returnval>&lt;&amp;&gt;&quot;&apos; ]]&gt; é 漢<\/returnval>/);
+  assert.match(
+    xml,
+    /<_this type="A&quot;&lt;&amp;&gt;&apos;">v&lt;&amp;&gt;<\/_this><returnval>&lt;&amp;&gt;&quot;&apos; ]]&gt; é 漢<\/returnval>/,
+  );
   assert.ok(!xml.includes(']]>'));
 });
 
@@ -122,6 +134,10 @@ test('bad input is refused with InvalidArgumentError naming the place', () => {
     ['EchoAny', { returnval: { name: 'untyped' } }, /needs a _type/],
   ];
   for (const [method, params, re] of cases) {
-    assert.throws(() => encodeRequest(testSchema, method, testThis, params), (e: unknown) => e instanceof InvalidArgumentError && re.test(e.message), `${method} ${re}`);
+    assert.throws(
+      () => encodeRequest(testSchema, method, testThis, params),
+      (e: unknown) => e instanceof InvalidArgumentError && re.test(e.message),
+      `${method} ${re}`,
+    );
   }
 });

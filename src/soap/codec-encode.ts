@@ -80,7 +80,15 @@ function encodeValue(cs: CompiledSchema, type: string, value: unknown, elem: str
   }
 }
 
-function encodeObject(cs: CompiledSchema, declType: string, value: unknown, elem: string, forceXsi: boolean, out: string[], where: string): void {
+function encodeObject(
+  cs: CompiledSchema,
+  declType: string,
+  value: unknown,
+  elem: string,
+  forceXsi: boolean,
+  out: string[],
+  where: string,
+): void {
   if (!isPlainObject(value)) throw new InvalidArgumentError(`${where} must be an object of type ${declType}`);
   const tag = value._type;
   if (tag !== undefined && typeof tag !== 'string') throw new InvalidArgumentError(`${where}._type must be a string`);
@@ -123,7 +131,8 @@ function encodeAny(cs: CompiledSchema, value: unknown, elem: string, out: string
     throw new InvalidArgumentError(`${where}: object needs a _type to be sent as anyType`);
   }
   if (typeof tag !== 'string') throw new InvalidArgumentError(`${where}._type must be a string`);
-  if (!('_value' in value)) return tag === MOR_TYPE ? encodeMor(value, elem, true, out, where) : encodeObject(cs, tag, value, elem, true, out, where);
+  if (!('_value' in value))
+    return tag === MOR_TYPE ? encodeMor(value, elem, true, out, where) : encodeObject(cs, tag, value, elem, true, out, where);
   const inner = value._value;
   switch (cs.kindOf(tag)) {
     case 'primitive':
@@ -160,7 +169,8 @@ function inferPrimitive(value: unknown): string | undefined {
     case 'boolean':
       return 'boolean';
     case 'number':
-      if (Number.isInteger(value)) return value >= INT32_MIN && value <= INT32_MAX ? 'int' : Number.isSafeInteger(value) ? 'long' : 'double';
+      if (Number.isInteger(value))
+        return value >= INT32_MIN && value <= INT32_MAX ? 'int' : Number.isSafeInteger(value) ? 'long' : 'double';
       return 'double';
     default:
       if (value instanceof Date) return 'dateTime';
@@ -171,7 +181,8 @@ function inferPrimitive(value: unknown): string | undefined {
 
 /** One wire type for all items, widening int to long to double; objects must agree on _type. */
 function inferItemType(items: readonly unknown[], where: string): string {
-  if (items.length === 0) throw new InvalidArgumentError(`${where}: an empty array needs a BoxedValue such as {_type: 'ArrayOfString', _value: []}`);
+  if (items.length === 0)
+    throw new InvalidArgumentError(`${where}: an empty array needs a BoxedValue such as {_type: 'ArrayOfString', _value: []}`);
   const rank = ['int', 'long', 'double'];
   let result: string | undefined;
   for (const item of items) {
@@ -182,7 +193,8 @@ function inferItemType(items: readonly unknown[], where: string): string {
     }
     if (t === undefined) throw new InvalidArgumentError(`${where}: cannot infer the wire type of an array item; use a BoxedValue`);
     if (result !== undefined && t !== result) {
-      if (!rank.includes(t) || !rank.includes(result)) throw new InvalidArgumentError(`${where}: array mixes ${result} and ${t}; use a BoxedValue`);
+      if (!rank.includes(t) || !rank.includes(result))
+        throw new InvalidArgumentError(`${where}: array mixes ${result} and ${t}; use a BoxedValue`);
       t = rank[Math.max(rank.indexOf(t), rank.indexOf(result))] ?? t;
     }
     result = t;

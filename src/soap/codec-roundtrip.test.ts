@@ -10,7 +10,18 @@ function roundTrip(method: string, value: unknown): unknown {
   return decodeResponseText(testSchema, returnsOf(method), encodeRequest(testSchema, method, testThis, { returnval: value }));
 }
 
-const AWKWARD = [`<tag attr="x">`, `a & b`, `"quoted" 'single'`, 'end ]]> of cdata', ']]>', 'é ß 日本語 😀', '  padded  ', '\ttab\nline\r\nwindows', '&amp; literally', ''];
+const AWKWARD = [
+  `<tag attr="x">`,
+  `a & b`,
+  `"quoted" 'single'`,
+  'end ]]> of cdata',
+  ']]>',
+  'é ß 日本語 😀',
+  '  padded  ',
+  '\ttab\nline\r\nwindows',
+  '&amp; literally',
+  '',
+];
 
 test('awkward strings survive encode → decode in text, lists, anyType and reference attributes', () => {
   for (const s of AWKWARD) {
@@ -28,14 +39,33 @@ test('awkward strings survive encode → decode in text, lists, anyType and refe
 
 test('polymorphic lists keep their subtypes', () => {
   const specs = [
-    { _type: 'TraversalSpec', name: 'folder', type: 'Folder', path: 'childEntity', skip: false, selectSet: [{ _type: 'SelectionSpec', name: 'folder' }] },
+    {
+      _type: 'TraversalSpec',
+      name: 'folder',
+      type: 'Folder',
+      path: 'childEntity',
+      skip: false,
+      selectSet: [{ _type: 'SelectionSpec', name: 'folder' }],
+    },
     { _type: 'SelectionSpec', name: 'dc' },
   ];
   assert.deepEqual(roundTrip('EchoSpecs', specs), specs);
 });
 
 test('anyType values keep their type', () => {
-  for (const v of ['s', 42, -3, 2 ** 40, 0.25, true, new Date('2001-02-03T04:05:06.007Z'), ['a', 'b'], [1, 2], [{ type: 'Datastore', value: 'ds-1' }], { type: 'Task', value: 't' }]) {
+  for (const v of [
+    's',
+    42,
+    -3,
+    2 ** 40,
+    0.25,
+    true,
+    new Date('2001-02-03T04:05:06.007Z'),
+    ['a', 'b'],
+    [1, 2],
+    [{ type: 'Datastore', value: 'ds-1' }],
+    { type: 'Task', value: 't' },
+  ]) {
     assert.deepEqual(roundTrip('EchoAny', v), v);
   }
   assert.deepEqual(roundTrip('EchoAny', { _type: 'SelectionSpec', name: 'x' }), { _type: 'SelectionSpec', name: 'x' });
@@ -43,7 +73,9 @@ test('anyType values keep their type', () => {
 });
 
 test('property: any item of declared shape round-trips exactly', () => {
-  const xmlString = fc.string({ unit: 'binary', maxLength: 30 }).filter((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/.test(s));
+  const xmlString = fc
+    .string({ unit: 'binary', maxLength: 30 })
+    .filter((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/.test(s));
   const item = fc.record(
     {
       name: xmlString,

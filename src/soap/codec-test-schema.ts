@@ -61,7 +61,10 @@ export const testSchema: Schema = {
     EchoAny: { params: [m('returnval', 'anyType', 'o')], returns: { type: 'anyType', list: false, required: false } },
     EchoSpecs: { params: [m('returnval', 'SelectionSpec', 'ol')], returns: { type: 'SelectionSpec', list: true, required: false } },
     EchoString: { params: [m('returnval', 'string', 'r')], returns: { type: 'string', list: false, required: true } },
-    RetrievePropertiesEx: { params: [m('specSet', 'SelectionSpec', 'rl'), m('maxObjects', 'int', 'o')], returns: { type: 'RetrieveResult', list: false, required: false } },
+    RetrievePropertiesEx: {
+      params: [m('specSet', 'SelectionSpec', 'rl'), m('maxObjects', 'int', 'o')],
+      returns: { type: 'RetrieveResult', list: false, required: false },
+    },
     FindAll: { params: [], returns: { type: 'ManagedObjectReference', list: true, required: false } },
     CurrentTime: { params: [], returns: { type: 'dateTime', list: false, required: true } },
     Logout: { params: [] },

@@ -25,7 +25,11 @@ async function faultOf(xml: string, status = 500): Promise<FaultError> {
 
 test('InvalidLogin as ESX sends it', async () => {
   const e = await faultOf(
-    fault('ServerFaultCode', 'Cannot complete login due to an incorrect user name or password.', '<InvalidLoginFault xmlns="urn:vim25" xsi:type="InvalidLogin"></InvalidLoginFault>'),
+    fault(
+      'ServerFaultCode',
+      'Cannot complete login due to an incorrect user name or password.',
+      '<InvalidLoginFault xmlns="urn:vim25" xsi:type="InvalidLogin"></InvalidLoginFault>',
+    ),
   );
   assert.equal(e.faultType, 'InvalidLogin');
   assert.equal(e.faultString, 'Cannot complete login due to an incorrect user name or password.');
@@ -45,13 +49,21 @@ test('NotAuthenticated as vcsim sends it (empty faultstring, object and privileg
   );
   assert.equal(e.faultType, 'NotAuthenticated');
   assert.equal(e.faultString, '');
-  assert.deepEqual(e.detail, { _type: 'NotAuthenticated', object: { type: 'SessionManager', value: 'ha-sessionmgr' }, privilegeId: 'System.View' });
+  assert.deepEqual(e.detail, {
+    _type: 'NotAuthenticated',
+    object: { type: 'SessionManager', value: 'ha-sessionmgr' },
+    privilegeId: 'System.View',
+  });
   assert.equal(e.message, 'NotAuthenticated: no message');
 });
 
 test('ManagedObjectNotFound carries the missing object', async () => {
   const e = await faultOf(
-    fault('ServerFaultCode', 'The object has already been deleted or has not been completely created', '<ManagedObjectNotFoundFault xmlns="urn:vim25" xsi:type="ManagedObjectNotFound"><obj type="VirtualMachine">vm-77</obj></ManagedObjectNotFoundFault>'),
+    fault(
+      'ServerFaultCode',
+      'The object has already been deleted or has not been completely created',
+      '<ManagedObjectNotFoundFault xmlns="urn:vim25" xsi:type="ManagedObjectNotFound"><obj type="VirtualMachine">vm-77</obj></ManagedObjectNotFoundFault>',
+    ),
   );
   assert.equal(e.faultType, 'ManagedObjectNotFound');
   assert.deepEqual(e.detail, { _type: 'ManagedObjectNotFound', obj: { type: 'VirtualMachine', value: 'vm-77' } });
@@ -59,7 +71,11 @@ test('ManagedObjectNotFound carries the missing object', async () => {
 
 test('InvalidPowerState with states; detail type from the element name when xsi:type is missing', async () => {
   const e = await faultOf(
-    fault('ServerFaultCode', 'The attempted operation cannot be performed in the current state (Powered on).', '<InvalidPowerStateFault xmlns="urn:vim25"><requestedState>poweredOff</requestedState><existingState>poweredOn</existingState></InvalidPowerStateFault>'),
+    fault(
+      'ServerFaultCode',
+      'The attempted operation cannot be performed in the current state (Powered on).',
+      '<InvalidPowerStateFault xmlns="urn:vim25"><requestedState>poweredOff</requestedState><existingState>poweredOn</existingState></InvalidPowerStateFault>',
+    ),
   );
   assert.equal(e.faultType, 'InvalidPowerState');
   assert.deepEqual(e.detail, { _type: 'InvalidPowerState', requestedState: 'poweredOff', existingState: 'poweredOn' });
@@ -67,7 +83,11 @@ test('InvalidPowerState with states; detail type from the element name when xsi:
 
 test('a fault type the schema does not declare keeps its name; content is skipped', async () => {
   const e = await faultOf(
-    fault('ServerFaultCode', 'ServiceInstance:ServiceInstance does not implement: AnswerVM', '<MethodNotFoundFault xmlns="urn:vim25" xsi:type="MethodNotFound"><receiver type="VirtualMachine">vm-1</receiver><method>AnswerVM</method></MethodNotFoundFault>'),
+    fault(
+      'ServerFaultCode',
+      'ServiceInstance:ServiceInstance does not implement: AnswerVM',
+      '<MethodNotFoundFault xmlns="urn:vim25" xsi:type="MethodNotFound"><receiver type="VirtualMachine">vm-1</receiver><method>AnswerVM</method></MethodNotFoundFault>',
+    ),
   );
   assert.equal(e.faultType, 'MethodNotFound');
   assert.deepEqual(e.detail, { _type: 'MethodNotFound' });

@@ -67,7 +67,12 @@ class SecureAgent extends https.Agent {
   }
 }
 
-function establish(settings: AgentSettings, options: http.ClientRequestArgs, callback: Callback | undefined, base: BaseConnect): net.Socket | undefined {
+function establish(
+  settings: AgentSettings,
+  options: http.ClientRequestArgs,
+  callback: Callback | undefined,
+  base: BaseConnect,
+): net.Socket | undefined {
   const host = options.host ?? options.hostname ?? 'localhost';
   const port = Number(options.port);
   const target = hostPort(host, port);

@@ -56,6 +56,8 @@ export class ProgressCounter extends Transform {
   }
 
   #mismatch(what: 'more' | 'fewer'): InvalidArgumentError {
-    return new InvalidArgumentError(`the upload source yielded ${what} bytes than its declared size of ${this.#total ?? 0} (${this.#done} so far)`);
+    return new InvalidArgumentError(
+      `the upload source yielded ${what} bytes than its declared size of ${this.#total ?? 0} (${this.#done} so far)`,
+    );
   }
 }

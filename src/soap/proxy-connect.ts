@@ -28,7 +28,10 @@ export async function openProxyTunnel(proxy: ProxySpec, host: string, port: numb
 }
 
 /** Rejects with the abort reason as soon as the signal fires (and at once if it already has). */
-function abortable<T>(signal: AbortSignal | undefined, work: (settle: { resolve: (v: T) => void; reject: (e: unknown) => void }) => () => void): Promise<T> {
+function abortable<T>(
+  signal: AbortSignal | undefined,
+  work: (settle: { resolve: (v: T) => void; reject: (e: unknown) => void }) => () => void,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let cleanup = (): void => {};
     const onAbort = (): void => {
@@ -75,7 +78,13 @@ function connectTcp(proxy: ProxySpec, signal: AbortSignal | undefined): Promise<
   });
 }
 
-function httpConnect(socket: net.Socket, proxy: ProxySpec, host: string, port: number, signal: AbortSignal | undefined): Promise<net.Socket> {
+function httpConnect(
+  socket: net.Socket,
+  proxy: ProxySpec,
+  host: string,
+  port: number,
+  signal: AbortSignal | undefined,
+): Promise<net.Socket> {
   const target = hostPort(host, port);
   const label = formatProxy(proxy);
   return abortable<net.Socket>(signal, ({ resolve, reject }) => {
@@ -84,7 +93,8 @@ function httpConnect(socket: net.Socket, proxy: ProxySpec, host: string, port: n
       received = Buffer.concat([received, chunk]);
       const end = received.indexOf('\r\n\r\n');
       if (end < 0) {
-        if (received.length > MAX_CONNECT_RESPONSE) reject(new ConnectionError(`proxy ${label} sent an oversized answer to CONNECT ${target}`));
+        if (received.length > MAX_CONNECT_RESPONSE)
+          reject(new ConnectionError(`proxy ${label} sent an oversized answer to CONNECT ${target}`));
         return;
       }
       detach();
@@ -119,7 +129,13 @@ function httpConnect(socket: net.Socket, proxy: ProxySpec, host: string, port: n
   });
 }
 
-async function socksConnect(socket: net.Socket, proxy: ProxySpec, host: string, port: number, signal: AbortSignal | undefined): Promise<net.Socket> {
+async function socksConnect(
+  socket: net.Socket,
+  proxy: ProxySpec,
+  host: string,
+  port: number,
+  signal: AbortSignal | undefined,
+): Promise<net.Socket> {
   const label = formatProxy(proxy);
   let destination = host;
   // SOCKS4 carries only IPv4 addresses, so the client resolves; socks4a and socks5 let the proxy resolve the name,

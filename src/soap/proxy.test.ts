@@ -43,13 +43,16 @@ test('parseProxy: malformed values throw InvalidArgumentError saying why', () =>
     ['bad host:1', /invalid host/],
   ];
   for (const [input, message] of cases) {
-    assert.throws(() => parseProxy(input), (e: unknown) => {
-      assert.ok(e instanceof InvalidArgumentError, `${input}: ${String(e)}`);
-      assert.equal(e.code, 'InvalidArgument');
-      assert.match(e.message, message, input);
-      assert.match(e.message, /\[type:\/\/\]host\[:port\]/);
-      return true;
-    });
+    assert.throws(
+      () => parseProxy(input),
+      (e: unknown) => {
+        assert.ok(e instanceof InvalidArgumentError, `${input}: ${String(e)}`);
+        assert.equal(e.code, 'InvalidArgument');
+        assert.match(e.message, message, input);
+        assert.match(e.message, /\[type:\/\/\]host\[:port\]/);
+        return true;
+      },
+    );
   }
 });
 

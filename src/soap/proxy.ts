@@ -30,7 +30,9 @@ const TYPES: Readonly<Record<string, ProxyType>> = {
 export function parseProxy(value: string): ProxySpec {
   const text = value.trim();
   const bad = (why: string): InvalidArgumentError =>
-    new InvalidArgumentError(`invalid proxy '${value}': ${why} (expected [type://]host[:port] with type http, socks, socks4, socks4a or socks5)`);
+    new InvalidArgumentError(
+      `invalid proxy '${value}': ${why} (expected [type://]host[:port] with type http, socks, socks4, socks4a or socks5)`,
+    );
   if (text === '') throw bad('empty value');
 
   let type: ProxyType = 'http';

@@ -44,10 +44,13 @@ test('withRetry gives up after N retries and throws the last error', async () =>
   const { sleeps, sleep } = recorder();
   let calls = 0;
   await assert.rejects(
-    withRetry(async () => {
-      calls++;
-      throw new ConnectionError(`attempt ${calls}`, { cause: sysErr('ECONNREFUSED') });
-    }, { retries: 3, sleep, random: () => 0 }),
+    withRetry(
+      async () => {
+        calls++;
+        throw new ConnectionError(`attempt ${calls}`, { cause: sysErr('ECONNREFUSED') });
+      },
+      { retries: 3, sleep, random: () => 0 },
+    ),
     /attempt 4/,
   );
   assert.equal(calls, 4);
@@ -57,10 +60,15 @@ test('withRetry gives up after N retries and throws the last error', async () =>
 test('withRetry defaults to 10 retries', async () => {
   const { sleeps, sleep } = recorder();
   let calls = 0;
-  await assert.rejects(withRetry(async () => {
-    calls++;
-    throw sysErr('EPIPE');
-  }, { sleep }));
+  await assert.rejects(
+    withRetry(
+      async () => {
+        calls++;
+        throw sysErr('EPIPE');
+      },
+      { sleep },
+    ),
+  );
   assert.equal(calls, 11);
   assert.equal(sleeps.length, 10);
 });
@@ -68,16 +76,27 @@ test('withRetry defaults to 10 retries', async () => {
 test('withRetry does not retry errors that are not transient, nor with a custom predicate saying no', async () => {
   const { sleeps, sleep } = recorder();
   let calls = 0;
-  await assert.rejects(withRetry(async () => {
-    calls++;
-    throw new TlsError('bad cert');
-  }, { sleep }), /bad cert/);
+  await assert.rejects(
+    withRetry(
+      async () => {
+        calls++;
+        throw new TlsError('bad cert');
+      },
+      { sleep },
+    ),
+    /bad cert/,
+  );
   assert.equal(calls, 1);
   calls = 0;
-  await assert.rejects(withRetry(async () => {
-    calls++;
-    throw sysErr('ECONNRESET');
-  }, { sleep, isRetryable: () => false }));
+  await assert.rejects(
+    withRetry(
+      async () => {
+        calls++;
+        throw sysErr('ECONNRESET');
+      },
+      { sleep, isRetryable: () => false },
+    ),
+  );
   assert.equal(calls, 1);
   assert.equal(sleeps.length, 0);
 });
@@ -86,29 +105,52 @@ test('withRetry reports each retry and stops when the signal is aborted', async 
   const ac = new AbortController();
   const seen: [number, number][] = [];
   let calls = 0;
-  await assert.rejects(withRetry(async () => {
-    calls++;
-    if (calls === 2) ac.abort();
-    throw sysErr('ETIMEDOUT');
-  }, { signal: ac.signal, sleep: async () => {}, random: () => 1, baseDelayMs: 10, onRetry: (_e, n, d) => seen.push([n, d]) }));
+  await assert.rejects(
+    withRetry(
+      async () => {
+        calls++;
+        if (calls === 2) ac.abort();
+        throw sysErr('ETIMEDOUT');
+      },
+      { signal: ac.signal, sleep: async () => {}, random: () => 1, baseDelayMs: 10, onRetry: (_e, n, d) => seen.push([n, d]) },
+    ),
+  );
   assert.equal(calls, 2);
   assert.deepEqual(seen, [[1, 10]]);
 });
 
 test('the default sleep rejects on abort instead of waiting', async () => {
   const ac = new AbortController();
-  const p = withRetry(async () => {
-    throw sysErr('ECONNRESET');
-  }, { signal: ac.signal, baseDelayMs: 60_000, maxDelayMs: 60_000, onRetry: () => setImmediate(() => ac.abort(new Error('stop'))) });
+  const p = withRetry(
+    async () => {
+      throw sysErr('ECONNRESET');
+    },
+    { signal: ac.signal, baseDelayMs: 60_000, maxDelayMs: 60_000, onRetry: () => setImmediate(() => ac.abort(new Error('stop'))) },
+  );
   await assert.rejects(p, /stop/);
 });
 
 test('backoffDelay doubles per attempt, is capped, and stays within [ceiling/2, ceiling]', () => {
-  assert.equal(backoffDelay(1, 100, 1000, () => 0), 50);
-  assert.equal(backoffDelay(1, 100, 1000, () => 1), 100);
-  assert.equal(backoffDelay(3, 100, 1000, () => 1), 400);
-  assert.equal(backoffDelay(10, 100, 1000, () => 1), 1000);
-  assert.equal(backoffDelay(10, 100, 1000, () => 0), 500);
+  assert.equal(
+    backoffDelay(1, 100, 1000, () => 0),
+    50,
+  );
+  assert.equal(
+    backoffDelay(1, 100, 1000, () => 1),
+    100,
+  );
+  assert.equal(
+    backoffDelay(3, 100, 1000, () => 1),
+    400,
+  );
+  assert.equal(
+    backoffDelay(10, 100, 1000, () => 1),
+    1000,
+  );
+  assert.equal(
+    backoffDelay(10, 100, 1000, () => 0),
+    500,
+  );
   for (let i = 0; i < 50; i++) {
     const d = backoffDelay(4, 100, 1000);
     assert.ok(d >= 400 && d <= 800, String(d));

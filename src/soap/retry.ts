@@ -25,6 +25,10 @@ export interface RetryOptions {
   random?: () => number;
   /** Stops retrying (the pending wait rejects with the signal's reason). */
   signal?: AbortSignal;
+  /** No retry starts once this many ms passed since the first attempt (waits included); default none. */
+  deadlineMs?: number;
+  /** Clock, injectable for tests (default Date.now). */
+  now?: () => number;
 }
 
 /** True for errors classified as transient connection failures, looking through `cause` chains. */
@@ -55,12 +59,15 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: Re
   const max = opts.maxDelayMs ?? 30_000;
   const isRetryable = opts.isRetryable ?? isTransientConnectionError;
   const sleep = opts.sleep ?? defaultSleep;
+  const now = opts.now ?? Date.now;
+  const started = now();
   for (let attempt = 0; ; attempt++) {
     try {
       return await fn(attempt);
     } catch (err) {
       if (attempt >= retries || !isRetryable(err) || opts.signal?.aborted === true) throw err;
       const delay = backoffDelay(attempt + 1, base, max, opts.random);
+      if (opts.deadlineMs !== undefined && now() - started + delay >= opts.deadlineMs) throw err;
       opts.onRetry?.(err, attempt + 1, delay);
       await sleep(delay, opts.signal);
     }

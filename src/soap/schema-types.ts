@@ -1,7 +1,7 @@
 /**
  * The shape of the schema data the generic SOAP codec walks, and the one call
  * interface generated method functions use. The data itself is generated from a
- * declaration (src/vim25/vim25.input); nothing here names a vSphere type.
+ * declaration (src/vim25/input/); nothing here names a vSphere type.
  *
  * Type names in schema data are either
  * - XSD primitives by their XML Schema local name: 'string', 'int', 'long', 'short',

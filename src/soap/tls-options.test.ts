@@ -18,7 +18,10 @@ test('parseThumbprint accepts SHA-1 and SHA-256 with or without colons, any case
 });
 
 test('parseThumbprint rejects other lengths and non-hex with InvalidArgumentError', () => {
-  assert.throws(() => parseThumbprint('AB:CD'), (e: unknown) => e instanceof InvalidArgumentError && /SHA-1 \(20 bytes\) or SHA-256 \(32 bytes\).*got 2 bytes/.test(e.message));
+  assert.throws(
+    () => parseThumbprint('AB:CD'),
+    (e: unknown) => e instanceof InvalidArgumentError && /SHA-1 \(20 bytes\) or SHA-256 \(32 bytes\).*got 2 bytes/.test(e.message),
+  );
   assert.throws(() => parseThumbprint('ZZ'.repeat(20)), /expected hex pairs/);
   assert.throws(() => parseThumbprint(''), /got 0 bytes/);
 });
@@ -59,7 +62,10 @@ test('buildTlsSettings: caFile adds to the default store or replaces it', () => 
 test('buildTlsSettings: unreadable or non-PEM CA files are InvalidArgumentError', () => {
   const dir = mkdtempSync(join(tmpdir(), 'esxvirt-ca-'));
   try {
-    assert.throws(() => buildTlsSettings({ caFile: join(dir, 'missing.pem') }), (e: unknown) => e instanceof InvalidArgumentError && /cannot read CA file .*ENOENT/.test(e.message));
+    assert.throws(
+      () => buildTlsSettings({ caFile: join(dir, 'missing.pem') }),
+      (e: unknown) => e instanceof InvalidArgumentError && /cannot read CA file .*ENOENT/.test(e.message),
+    );
     writeFileSync(join(dir, 'junk.pem'), 'hello');
     assert.throws(() => buildTlsSettings({ caFile: join(dir, 'junk.pem') }), /contains no PEM certificate/);
     writeFileSync(join(dir, 'broken.pem'), '-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n');

@@ -42,7 +42,9 @@ export function parseThumbprint(value: string): Thumbprint {
   }
   if (hex.length === 40) return { algorithm: 'sha1', hex };
   if (hex.length === 64) return { algorithm: 'sha256', hex };
-  throw new InvalidArgumentError(`invalid thumbprint '${value}': expected a SHA-1 (20 bytes) or SHA-256 (32 bytes) fingerprint, got ${hex.length / 2} bytes`);
+  throw new InvalidArgumentError(
+    `invalid thumbprint '${value}': expected a SHA-1 (20 bytes) or SHA-256 (32 bytes) fingerprint, got ${hex.length / 2} bytes`,
+  );
 }
 
 /** Formats hex as vSphere shows thumbprints: upper-case pairs joined by ':'. */
@@ -117,10 +119,15 @@ export function checkPinnedCertificate(socket: tls.TLSSocket, pins: readonly Thu
   const cert = socket.getPeerCertificate();
   const sha1 = (cert.fingerprint ?? '').replace(/:/g, '').toUpperCase();
   const sha256 = (cert.fingerprint256 ?? '').replace(/:/g, '').toUpperCase();
-  if (sha1 === '' && sha256 === '') return new TlsError(`TLS server ${target} presented no certificate to check against the pinned thumbprint`);
+  if (sha1 === '' && sha256 === '')
+    return new TlsError(`TLS server ${target} presented no certificate to check against the pinned thumbprint`);
   const ok = pins.some((p) => p.hex === (p.algorithm === 'sha1' ? sha1 : sha256));
   if (ok) return undefined;
   const algorithms = [...new Set(pins.map((p) => p.algorithm))];
-  const actual = algorithms.map((a) => `${a === 'sha1' ? 'SHA-1' : 'SHA-256'} ${formatThumbprint(a === 'sha1' ? sha1 : sha256)}`).join(', ');
-  return new TlsError(`TLS certificate of ${target} does not match the pinned thumbprint (server has ${actual}; check the pin, or connect with no_verify=1 to skip verification)`);
+  const actual = algorithms
+    .map((a) => `${a === 'sha1' ? 'SHA-1' : 'SHA-256'} ${formatThumbprint(a === 'sha1' ? sha1 : sha256)}`)
+    .join(', ');
+  return new TlsError(
+    `TLS certificate of ${target} does not match the pinned thumbprint (server has ${actual}; check the pin, or connect with no_verify=1 to skip verification)`,
+  );
 }

@@ -33,14 +33,23 @@ test('socket errors become ConnectionError naming host:port, keeping the cause',
 test('certificate errors become TlsError with the no_verify=1 hint; handshake errors without it', () => {
   const cert = toTransportError(sysErr('CERT_HAS_EXPIRED', 'certificate has expired'), T);
   assert.ok(cert instanceof TlsError);
-  assert.equal(cert.message, `TLS certificate verification failed for ${T}: certificate has expired (connect with no_verify=1 to skip verification, or pin its thumbprint)`);
+  assert.equal(
+    cert.message,
+    `TLS certificate verification failed for ${T}: certificate has expired (connect with no_verify=1 to skip verification, or pin its thumbprint)`,
+  );
   assert.ok(isCertificateError(sysErr('UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'x')));
   assert.ok(!isCertificateError(sysErr('ECONNRESET', 'x')));
   const hs = toTransportError(sysErr('ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE', 'long text', { reason: 'sslv3 alert handshake failure' }), T);
   assert.ok(hs instanceof TlsError);
   assert.equal(hs.message, `TLS handshake with ${T} failed: sslv3 alert handshake failure`);
-  const proto = toTransportError(sysErr('EPROTO', 'write EPROTO 80:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../ssl/record.c:350:'), T);
-  assert.equal(proto.message, `TLS handshake with ${T} failed: wrong version number (is the server speaking plain HTTP? try transport=http)`);
+  const proto = toTransportError(
+    sysErr('EPROTO', 'write EPROTO 80:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../ssl/record.c:350:'),
+    T,
+  );
+  assert.equal(
+    proto.message,
+    `TLS handshake with ${T} failed: wrong version number (is the server speaking plain HTTP? try transport=http)`,
+  );
 });
 
 test('aborts become OperationError; EsxErrors pass through; unknown errors are InternalError', () => {

@@ -42,13 +42,19 @@ async function withTransport<T>(opts: TransportOptions, fn: (t: Transport) => Pr
 
 const text = async (t: Transport, path: string): Promise<string> => (await readBody((await t.get(path)).body)).toString();
 
-for (const [name, scheme] of [['HTTPS', 'https'], ['HTTP', 'http']] as const) {
+for (const [name, scheme] of [
+  ['HTTPS', 'https'],
+  ['HTTP', 'http'],
+] as const) {
   test(`HTTP CONNECT proxy carries ${name} requests, one tunnel per pooled connection`, async () => {
     const target = scheme === 'https' ? secure : plain;
     const before = { tunnels: httpProxy.stats.tunnels, conns: target.stats.connections };
-    await withTransport({ url: `${scheme}://localhost:${target.port}`, caFile: cert.certFile, proxy: `127.0.0.1:${httpProxy.port}` }, async (t) => {
-      for (let i = 0; i < 3; i++) assert.equal(await text(t, `/h${i}`), `via /h${i}`);
-    });
+    await withTransport(
+      { url: `${scheme}://localhost:${target.port}`, caFile: cert.certFile, proxy: `127.0.0.1:${httpProxy.port}` },
+      async (t) => {
+        for (let i = 0; i < 3; i++) assert.equal(await text(t, `/h${i}`), `via /h${i}`);
+      },
+    );
     assert.equal(httpProxy.stats.tunnels - before.tunnels, 1);
     assert.equal(target.stats.connections - before.conns, 1);
     assert.equal(httpProxy.stats.targets.at(-1), `localhost:${target.port}`);
@@ -57,9 +63,12 @@ for (const [name, scheme] of [['HTTPS', 'https'], ['HTTP', 'http']] as const) {
   test(`SOCKS5 proxy carries ${name} requests, the name resolved by the proxy`, async () => {
     const target = scheme === 'https' ? secure : plain;
     const before = socks.stats.connections;
-    await withTransport({ url: `${scheme}://localhost:${target.port}`, caFile: cert.certFile, proxy: `socks://127.0.0.1:${socks.port}` }, async (t) => {
-      for (let i = 0; i < 3; i++) assert.equal(await text(t, `/s${i}`), `via /s${i}`);
-    });
+    await withTransport(
+      { url: `${scheme}://localhost:${target.port}`, caFile: cert.certFile, proxy: `socks://127.0.0.1:${socks.port}` },
+      async (t) => {
+        for (let i = 0; i < 3; i++) assert.equal(await text(t, `/s${i}`), `via /s${i}`);
+      },
+    );
     assert.equal(socks.stats.connections - before, 1);
     assert.equal(socks.stats.requests.at(-1), `v5 localhost:${target.port}`);
   });
@@ -67,13 +76,18 @@ for (const [name, scheme] of [['HTTPS', 'https'], ['HTTP', 'http']] as const) {
 
 test('TLS through a tunnel verifies the target and sends its name as SNI', async () => {
   const n = secure.stats.servernames.length;
-  await withTransport({ url: `https://localhost:${secure.port}`, caFile: cert.certFile, proxy: `http://127.0.0.1:${httpProxy.port}` }, async (t) => {
-    assert.equal(await text(t, '/sni'), 'via /sni');
-  });
+  await withTransport(
+    { url: `https://localhost:${secure.port}`, caFile: cert.certFile, proxy: `http://127.0.0.1:${httpProxy.port}` },
+    async (t) => {
+      assert.equal(await text(t, '/sni'), 'via /sni');
+    },
+  );
   assert.deepEqual(secure.stats.servernames.slice(n), ['localhost']);
   // Verification still applies through the tunnel.
-  await assert.rejects(withTransport({ url: `https://localhost:${secure.port}`, proxy: `http://127.0.0.1:${httpProxy.port}` }, (t) => t.get('/')), (e: unknown) =>
-    e instanceof TlsError && new RegExp(`verification failed for localhost:${secure.port}: self-signed`).test(e.message));
+  await assert.rejects(
+    withTransport({ url: `https://localhost:${secure.port}`, proxy: `http://127.0.0.1:${httpProxy.port}` }, (t) => t.get('/')),
+    (e: unknown) => e instanceof TlsError && new RegExp(`verification failed for localhost:${secure.port}: self-signed`).test(e.message),
+  );
   await withTransport({ url: secure.url, thumbprint: cert.sha1, proxy: `socks5://127.0.0.1:${socks.port}` }, async (t) => {
     assert.equal(await text(t, '/pinned'), 'via /pinned');
   });
@@ -91,7 +105,10 @@ test('socks4 resolves the name locally, socks4a lets the proxy resolve it', asyn
 });
 
 test('maxSockets also bounds tunnels opened concurrently (asynchronous connection setup)', async () => {
-  for (const [proxy, count] of [[`127.0.0.1:${httpProxy.port}`, () => httpProxy.stats.tunnels], [`socks5://127.0.0.1:${socks.port}`, () => socks.stats.connections]] as const) {
+  for (const [proxy, count] of [
+    [`127.0.0.1:${httpProxy.port}`, () => httpProxy.stats.tunnels],
+    [`socks5://127.0.0.1:${socks.port}`, () => socks.stats.connections],
+  ] as const) {
     const before = count();
     await withTransport({ url: secure.url, thumbprint: cert.sha256, proxy, maxSockets: 2 }, async (t) => {
       const results = await Promise.all(Array.from({ length: 8 }, () => text(t, '/slow')));
@@ -104,8 +121,12 @@ test('maxSockets also bounds tunnels opened concurrently (asynchronous connectio
 test('a proxy that refuses the tunnel is a ConnectionError quoting its answer', async () => {
   httpProxy.refuseWith = '403 Forbidden';
   try {
-    await assert.rejects(withTransport({ url: secure.url, noVerify: true, proxy: `127.0.0.1:${httpProxy.port}` }, (t) => t.get('/')), (e: unknown) =>
-      e instanceof ConnectionError && e.message === `proxy http://127.0.0.1:${httpProxy.port} refused the tunnel to 127.0.0.1:${secure.port}: 403 Forbidden`);
+    await assert.rejects(
+      withTransport({ url: secure.url, noVerify: true, proxy: `127.0.0.1:${httpProxy.port}` }, (t) => t.get('/')),
+      (e: unknown) =>
+        e instanceof ConnectionError &&
+        e.message === `proxy http://127.0.0.1:${httpProxy.port} refused the tunnel to 127.0.0.1:${secure.port}: 403 Forbidden`,
+    );
   } finally {
     httpProxy.refuseWith = undefined;
   }
@@ -114,15 +135,23 @@ test('a proxy that refuses the tunnel is a ConnectionError quoting its answer', 
 test('an unreachable proxy is a ConnectionError naming the proxy', async () => {
   const port = await unusedPort();
   for (const proxy of [`127.0.0.1:${port}`, `socks5://127.0.0.1:${port}`]) {
-    await assert.rejects(withTransport({ url: secure.url, noVerify: true, proxy }, (t) => t.get('/')), (e: unknown) =>
-      e instanceof ConnectionError && e.message === `cannot connect to proxy 127.0.0.1:${port}: connection refused`);
+    await assert.rejects(
+      withTransport({ url: secure.url, noVerify: true, proxy }, (t) => t.get('/')),
+      (e: unknown) => e instanceof ConnectionError && e.message === `cannot connect to proxy 127.0.0.1:${port}: connection refused`,
+    );
   }
 });
 
 test('a SOCKS proxy that cannot reach the target is a ConnectionError', async () => {
   const port = await unusedPort();
-  await assert.rejects(withTransport({ url: `http://127.0.0.1:${port}`, proxy: `socks5://127.0.0.1:${socks.port}` }, (t) => t.get('/')), (e: unknown) =>
-    e instanceof ConnectionError && new RegExp(`^SOCKS proxy socks5://127\\.0\\.0\\.1:${socks.port} could not open a connection to 127\\.0\\.0\\.1:${port}: `).test(e.message));
+  await assert.rejects(
+    withTransport({ url: `http://127.0.0.1:${port}`, proxy: `socks5://127.0.0.1:${socks.port}` }, (t) => t.get('/')),
+    (e: unknown) =>
+      e instanceof ConnectionError &&
+      new RegExp(`^SOCKS proxy socks5://127\\.0\\.0\\.1:${socks.port} could not open a connection to 127\\.0\\.0\\.1:${port}: `).test(
+        e.message,
+      ),
+  );
 });
 
 test('the connect deadline covers a proxy that never answers', async () => {
@@ -132,8 +161,14 @@ test('the connect deadline covers a proxy that never answers', async () => {
   const port = (silent.address() as net.AddressInfo).port;
   try {
     for (const type of ['http', 'socks5']) {
-      await assert.rejects(withTransport({ url: secure.url, noVerify: true, proxy: `${type}://127.0.0.1:${port}`, connectTimeoutMs: 80 }, (t) => t.get('/')), (e: unknown) =>
-        e instanceof ConnectionError && new RegExp(`^connecting to 127\\.0\\.0\\.1:${secure.port} via ${type}://127\\.0\\.0\\.1:${port} timed out after 80 ms$`).test(e.message));
+      await assert.rejects(
+        withTransport({ url: secure.url, noVerify: true, proxy: `${type}://127.0.0.1:${port}`, connectTimeoutMs: 80 }, (t) => t.get('/')),
+        (e: unknown) =>
+          e instanceof ConnectionError &&
+          new RegExp(`^connecting to 127\\.0\\.0\\.1:${secure.port} via ${type}://127\\.0\\.0\\.1:${port} timed out after 80 ms$`).test(
+            e.message,
+          ),
+      );
     }
     assert.equal(sockets.size, 2);
   } finally {

@@ -78,30 +78,38 @@ let lastUpload: { bytes: number; ok: boolean; contentLength: string | undefined;
 
 before(async () => {
   cert = makeSelfSignedCert();
-  server = await startServer((req, res) => {
-    if (req.method === 'GET') {
-      res.writeHead(200, { 'content-length': String(TOTAL), 'content-type': 'application/octet-stream' });
-      gatedSource(clientSeen).pipe(res);
-      return;
-    }
-    serverSeen.set(0);
-    const check = new PatternCheck();
-    let ok = true;
-    req.on('data', (buf: Buffer) => {
-      try {
-        check.feed(buf);
-      } catch {
-        ok = false;
+  server = await startServer(
+    (req, res) => {
+      if (req.method === 'GET') {
+        res.writeHead(200, { 'content-length': String(TOTAL), 'content-type': 'application/octet-stream' });
+        gatedSource(clientSeen).pipe(res);
+        return;
       }
-      serverSeen.add(buf.length);
-    });
-    req.on('end', () => {
-      lastUpload = { bytes: check.offset, ok, contentLength: req.headers['content-length'], chunked: req.headers['transfer-encoding'] === 'chunked' };
-      res.writeHead(201);
-      res.end(String(check.offset));
-    });
-    req.on('error', () => {});
-  }, { key: cert.key, cert: cert.cert });
+      serverSeen.set(0);
+      const check = new PatternCheck();
+      let ok = true;
+      req.on('data', (buf: Buffer) => {
+        try {
+          check.feed(buf);
+        } catch {
+          ok = false;
+        }
+        serverSeen.add(buf.length);
+      });
+      req.on('end', () => {
+        lastUpload = {
+          bytes: check.offset,
+          ok,
+          contentLength: req.headers['content-length'],
+          chunked: req.headers['transfer-encoding'] === 'chunked',
+        };
+        res.writeHead(201);
+        res.end(String(check.offset));
+      });
+      req.on('error', () => {});
+    },
+    { key: cert.key, cert: cert.cert },
+  );
   t = createTransport({ url: server.url, thumbprint: cert.sha1 });
 });
 
@@ -121,10 +129,12 @@ function assertProgress(events: TransferProgress[], total: number | undefined): 
 test('GET streams a large body chunk by chunk with progress', OPTS, async () => {
   clientSeen.set(0);
   const events: TransferProgress[] = [];
-  const res = await t.get('/folder/big.vmdk', { onProgress: (p) => {
-    events.push(p);
-    clientSeen.set(p.done);
-  } });
+  const res = await t.get('/folder/big.vmdk', {
+    onProgress: (p) => {
+      events.push(p);
+      clientSeen.set(p.done);
+    },
+  });
   assert.equal(res.status, 200);
   const check = new PatternCheck();
   for await (const buf of res.body) check.feed(buf as Buffer);
@@ -138,10 +148,12 @@ test('PUT streams a large source with Content-Length and progress, never reading
   const events: TransferProgress[] = [];
   let maxAhead = 0;
   const source = gatedSource(serverSeen);
-  const res = await t.put('/folder/up.vmdk?dcPath=dc1&dsName=ds1', source, TOTAL, { onProgress: (p) => {
-    events.push(p);
-    maxAhead = Math.max(maxAhead, source.produced - serverSeen.value);
-  } });
+  const res = await t.put('/folder/up.vmdk?dcPath=dc1&dsName=ds1', source, TOTAL, {
+    onProgress: (p) => {
+      events.push(p);
+      maxAhead = Math.max(maxAhead, source.produced - serverSeen.value);
+    },
+  });
   assert.equal(res.status, 201);
   assert.equal((await readBody(res.body)).toString(), String(TOTAL));
   assert.deepEqual(lastUpload, { bytes: TOTAL, ok: true, contentLength: String(TOTAL), chunked: false });
@@ -166,10 +178,14 @@ test('PUT of a Buffer', async () => {
 });
 
 test('a source yielding fewer or more bytes than its size fails with InvalidArgumentError', async () => {
-  await assert.rejects(t.put('/folder/short', Readable.from([chunk(0)]), CHUNK + 1), (e: unknown) =>
-    e instanceof InvalidArgumentError && /yielded fewer bytes than its declared size of 65537/.test(e.message));
-  await assert.rejects(t.put('/folder/long', Readable.from([chunk(0), chunk(1)]), CHUNK), (e: unknown) =>
-    e instanceof InvalidArgumentError && /yielded more bytes/.test(e.message));
+  await assert.rejects(
+    t.put('/folder/short', Readable.from([chunk(0)]), CHUNK + 1),
+    (e: unknown) => e instanceof InvalidArgumentError && /yielded fewer bytes than its declared size of 65537/.test(e.message),
+  );
+  await assert.rejects(
+    t.put('/folder/long', Readable.from([chunk(0), chunk(1)]), CHUNK),
+    (e: unknown) => e instanceof InvalidArgumentError && /yielded more bytes/.test(e.message),
+  );
 });
 
 test('a failing source is reported as such', async () => {
@@ -178,8 +194,11 @@ test('a failing source is reported as such', async () => {
       this.destroy(Object.assign(new Error('EIO: disk on fire'), { code: 'EIO' }));
     },
   });
-  await assert.rejects(t.put('/folder/x', source, 10), (e: unknown) =>
-    e instanceof OperationError && /^reading the upload source for PUT \/folder\/x failed: EIO: disk on fire$/.test(e.message));
+  await assert.rejects(
+    t.put('/folder/x', source, 10),
+    (e: unknown) =>
+      e instanceof OperationError && /^reading the upload source for PUT \/folder\/x failed: EIO: disk on fire$/.test(e.message),
+  );
 });
 
 test('aborting a download mid-body errors the body stream and frees the pool', OPTS, async () => {
@@ -187,12 +206,15 @@ test('aborting a download mid-body errors the body stream and frees the pool', O
   const ac = new AbortController();
   const res = await t.get('/folder/big.vmdk', { signal: ac.signal, onProgress: (p) => clientSeen.set(p.done) });
   let got = 0;
-  await assert.rejects((async () => {
-    for await (const buf of res.body) {
-      got += (buf as Buffer).length;
-      if (got >= 4 * CHUNK) ac.abort();
-    }
-  })(), (e: unknown) => e instanceof OperationError && /aborted/.test(e.message));
+  await assert.rejects(
+    (async () => {
+      for await (const buf of res.body) {
+        got += (buf as Buffer).length;
+        if (got >= 4 * CHUNK) ac.abort();
+      }
+    })(),
+    (e: unknown) => e instanceof OperationError && /aborted/.test(e.message),
+  );
   assert.ok(got < TOTAL);
   const again = await t.put('/folder/after', Buffer.from('ok'));
   assert.equal(again.status, 201);

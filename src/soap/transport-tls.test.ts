@@ -48,9 +48,14 @@ function assertTls(pattern: RegExp): (e: unknown) => boolean {
 }
 
 test('a self-signed certificate is refused by default, naming the endpoint and no_verify=1', async () => {
-  await assert.rejects(fetchText({}), assertTls(new RegExp(
-    `^TLS certificate verification failed for 127\\.0\\.0\\.1:${server.port}: self-signed certificate \\(connect with no_verify=1 to skip verification, or pin its thumbprint\\)$`,
-  )));
+  await assert.rejects(
+    fetchText({}),
+    assertTls(
+      new RegExp(
+        `^TLS certificate verification failed for 127\\.0\\.0\\.1:${server.port}: self-signed certificate \\(connect with no_verify=1 to skip verification, or pin its thumbprint\\)$`,
+      ),
+    ),
+  );
 });
 
 test('noVerify accepts it', async () => {
@@ -65,7 +70,10 @@ test('caFile trusts it, in addition to or instead of the default store', async (
 test('a trusted certificate for another name still fails the hostname check', async () => {
   const s = await startServer((_req, res) => res.end('x'), { key: other.key, cert: other.cert });
   try {
-    await assert.rejects(fetchText({ caFile: other.certFile }, s.url), assertTls(/verification failed for 127\.0\.0\.1:\d+: .*altnames.*no_verify=1/));
+    await assert.rejects(
+      fetchText({ caFile: other.certFile }, s.url),
+      assertTls(/verification failed for 127\.0\.0\.1:\d+: .*altnames.*no_verify=1/),
+    );
   } finally {
     await s.close();
   }
@@ -83,10 +91,11 @@ test('any of several pins may match', async () => {
   assert.equal(await fetchText({ thumbprint: [other.sha1, cert.sha256] }), 'hello');
 });
 
-test('a wrong pin is refused, showing the server\'s thumbprint', async () => {
-  await assert.rejects(fetchText({ thumbprint: other.sha1 }), assertTls(new RegExp(
-    `does not match the pinned thumbprint \\(server has SHA-1 ${cert.sha1}; .*no_verify=1`,
-  )));
+test("a wrong pin is refused, showing the server's thumbprint", async () => {
+  await assert.rejects(
+    fetchText({ thumbprint: other.sha1 }),
+    assertTls(new RegExp(`does not match the pinned thumbprint \\(server has SHA-1 ${cert.sha1}; .*no_verify=1`)),
+  );
   await assert.rejects(fetchText({ thumbprint: other.sha256 }), assertTls(new RegExp(`server has SHA-256 ${cert.sha256}`)));
   // A pin is checked even when the chain would verify.
   await assert.rejects(fetchText({ thumbprint: other.sha1, caFile: cert.certFile }), assertTls(/does not match the pinned thumbprint/));
@@ -98,10 +107,13 @@ test('noVerify skips the pin as well (no_verify=1 means no checks)', async () =>
 
 test('no request byte reaches the server when the certificate is refused', async () => {
   let requests = 0;
-  const s = await startServer((_req, res) => {
-    requests++;
-    res.end('x');
-  }, { key: cert.key, cert: cert.cert });
+  const s = await startServer(
+    (_req, res) => {
+      requests++;
+      res.end('x');
+    },
+    { key: cert.key, cert: cert.cert },
+  );
   try {
     await assert.rejects(fetchText({ thumbprint: other.sha1 }, s.url), TlsError);
     await assert.rejects(fetchText({}, s.url), TlsError);
@@ -115,7 +127,10 @@ test('no request byte reaches the server when the certificate is refused', async
 });
 
 test('https to a plain HTTP server is a TLS handshake error with a transport=http hint', async () => {
-  await assert.rejects(fetchText({}, plain.url.replace('http:', 'https:')), assertTls(/^TLS handshake with 127\.0\.0\.1:\d+ failed: .*transport=http/));
+  await assert.rejects(
+    fetchText({}, plain.url.replace('http:', 'https:')),
+    assertTls(/^TLS handshake with 127\.0\.0\.1:\d+ failed: .*transport=http/),
+  );
 });
 
 test('http:// URLs work and ignore TLS options', async () => {
@@ -131,5 +146,8 @@ test('refused connections are ConnectionError, not TlsError', async () => {
   const s = await startServer((_req, res) => res.end());
   const url = s.url.replace('http:', 'https:');
   await s.close();
-  await assert.rejects(fetchText({}, url), (e: unknown) => e instanceof ConnectionError && /cannot connect to 127\.0\.0\.1:\d+: connection refused/.test(e.message));
+  await assert.rejects(
+    fetchText({}, url),
+    (e: unknown) => e instanceof ConnectionError && /cannot connect to 127\.0\.0\.1:\d+: connection refused/.test(e.message),
+  );
 });

@@ -14,38 +14,58 @@ const seen: { method: string; url: string; headers: Record<string, string | stri
 
 before(async () => {
   cert = makeSelfSignedCert();
-  server = await startServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
-      if (req.url === '/login') {
-        res.setHeader('Set-Cookie', 'vmware_soap_session="52c0ffee"; Path=/; HttpOnly; Secure');
-        res.end('<ok/>');
-      } else if (req.url === '/logout') {
-        res.setHeader('Set-Cookie', 'vmware_soap_session=; Max-Age=0; Path=/');
-        res.end();
-      } else if (req.url === '/slow') {
-        inFlight++;
-        maxInFlight = Math.max(maxInFlight, inFlight);
-        setTimeout(() => {
-          inFlight--;
-          res.end('slow');
-        }, 30);
-      } else if (req.url === '/never') {
-        // no answer: exercises the request timeout
-      } else if (req.url === '/half') {
-        res.writeHead(200, { 'content-length': '100' });
-        res.write('x'.repeat(10));
-        setTimeout(() => res.socket?.destroy(), 10);
-      } else if (req.url === '/status') {
-        res.writeHead(500, 'Internal Server Error', { 'content-type': 'text/xml' });
-        res.end('<fault/>');
-      } else {
-        res.end(`echo ${req.method} ${req.url}`);
-      }
-    });
-  }, { key: cert.key, cert: cert.cert });
+  server = await startServer(
+    (req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+        if (req.url === '/login') {
+          res.setHeader('Set-Cookie', 'vmware_soap_session="52c0ffee"; Path=/; HttpOnly; Secure');
+          res.end('<ok/>');
+        } else if (req.url === '/logout') {
+          res.setHeader('Set-Cookie', 'vmware_soap_session=; Max-Age=0; Path=/');
+          res.end();
+        } else if (req.url === '/slow') {
+          inFlight++;
+          maxInFlight = Math.max(maxInFlight, inFlight);
+          setTimeout(() => {
+            inFlight--;
+            res.end('slow');
+          }, 30);
+        } else if (req.url === '/never') {
+          // no answer: exercises the request timeout
+        } else if (req.url === '/trickle') {
+          // one byte every 20 ms, for ever: progress too slow to count
+          res.writeHead(200);
+          const timer = setInterval(() => res.write('x'), 20);
+          res.on('close', () => clearInterval(timer));
+        } else if (req.url === '/steady') {
+          // 4 KiB every 20 ms for 300 ms: slow but real progress
+          res.writeHead(200);
+          let n = 0;
+          const timer = setInterval(() => {
+            if (++n > 15) {
+              clearInterval(timer);
+              res.end();
+            } else res.write('y'.repeat(4096));
+          }, 20);
+        } else if (req.url === '/big') {
+          res.end(Buffer.alloc(4 << 20, 7));
+        } else if (req.url === '/half') {
+          res.writeHead(200, { 'content-length': '100' });
+          res.write('x'.repeat(10));
+          setTimeout(() => res.socket?.destroy(), 10);
+        } else if (req.url === '/status') {
+          res.writeHead(500, 'Internal Server Error', { 'content-type': 'text/xml' });
+          res.end('<fault/>');
+        } else {
+          res.end(`echo ${req.method} ${req.url}`);
+        }
+      });
+    },
+    { key: cert.key, cert: cert.cert },
+  );
 });
 
 after(async () => {
@@ -97,7 +117,7 @@ test('the default pool holds 4 connections', async () => {
   }
 });
 
-test('post sends the body with Content-Length and the caller\'s headers; postText collects the answer', async () => {
+test("post sends the body with Content-Length and the caller's headers; postText collects the answer", async () => {
   const t = transport();
   try {
     const body = '<Envelope>é</Envelope>';
@@ -160,7 +180,7 @@ test('a request without an answer fails after the inactivity timeout with Connec
   try {
     await assert.rejects(t.get('/never', { timeoutMs: 80 }), (e: unknown) => {
       assert.ok(e instanceof ConnectionError, String(e));
-      assert.match(e.message, /^GET \/never on 127\.0\.0\.1:\d+ timed out after 80 ms$/);
+      assert.match(e.message, /^GET \/never on 127\.0\.0\.1:\d+: no progress for 80 ms \(idle timeout\)$/);
       return true;
     });
     // The pool recovers: the timed-out connection was dropped, a new one serves the next request.
@@ -170,11 +190,66 @@ test('a request without an answer fails after the inactivity timeout with Connec
   }
 });
 
+test('a server trickling a byte at a time counts as idle and times out; steady progress does not', async () => {
+  const t = transport({ idleTimeoutMs: 120 });
+  try {
+    const started = Date.now();
+    await assert.rejects(
+      async () => readBody((await t.get('/trickle')).body),
+      (e: unknown) => {
+        assert.ok(e instanceof ConnectionError, String(e));
+        assert.match(e.message, /^GET \/trickle on 127\.0\.0\.1:\d+: no progress for 120 ms \(idle timeout\)$/);
+        return true;
+      },
+    );
+    assert.ok(Date.now() - started < 2000);
+    assert.equal((await readBody((await t.get('/steady')).body)).length, 15 * 4096);
+  } finally {
+    t.close();
+  }
+});
+
+test('the deadline bounds a whole exchange however steadily the server sends', async () => {
+  const t = transport({ idleTimeoutMs: 5_000 });
+  try {
+    await assert.rejects(
+      async () => readBody((await t.get('/steady', { deadlineMs: 100 })).body),
+      (e: unknown) => {
+        assert.ok(e instanceof ConnectionError, String(e));
+        assert.match(e.message, /^GET \/steady on 127\.0\.0\.1:\d+: no complete answer within the deadline of 100 ms$/);
+        return true;
+      },
+    );
+  } finally {
+    t.close();
+  }
+});
+
+test('a slow reader is not a stalled server: backpressure stops the idle clock', async () => {
+  const t = transport({ idleTimeoutMs: 200 });
+  try {
+    const res = await t.get('/big');
+    let size = 0;
+    let reads = 0;
+    for await (const c of res.body) {
+      size += (c as Buffer).length;
+      // a consumer slower than the idle timeout between reads, while the server waits for it
+      if (++reads === 2) await new Promise((r) => setTimeout(r, 800));
+    }
+    assert.equal(size, 4 << 20);
+  } finally {
+    t.close();
+  }
+});
+
 test('a connection that dies mid-body fails the body stream with ConnectionError', async () => {
   const t = transport();
   try {
     const res = await t.get('/half');
-    await assert.rejects(readBody(res.body), (e: unknown) => e instanceof ConnectionError && /closed before the response was complete/.test(e.message));
+    await assert.rejects(
+      readBody(res.body),
+      (e: unknown) => e instanceof ConnectionError && /closed before the response was complete/.test(e.message),
+    );
   } finally {
     t.close();
   }
@@ -187,7 +262,11 @@ test('a TLS handshake that never finishes hits the connect timeout', async () =>
   const port = (silent.address() as net.AddressInfo).port;
   const t = createTransport({ url: `https://127.0.0.1:${port}`, connectTimeoutMs: 80 });
   try {
-    await assert.rejects(t.get('/'), (e: unknown) => e instanceof ConnectionError && new RegExp(`^connecting to 127\\.0\\.0\\.1:${port} timed out after 80 ms$`).test(e.message));
+    await assert.rejects(
+      t.get('/'),
+      (e: unknown) =>
+        e instanceof ConnectionError && new RegExp(`^connecting to 127\\.0\\.0\\.1:${port} timed out after 80 ms$`).test(e.message),
+    );
   } finally {
     t.close();
     for (const s of sockets) s.destroy();
@@ -199,7 +278,10 @@ test('connection refused names host:port', async () => {
   const port = await unusedPort();
   const t = createTransport({ url: `http://127.0.0.1:${port}` });
   try {
-    await assert.rejects(t.get('/'), (e: unknown) => e instanceof ConnectionError && e.message === `cannot connect to 127.0.0.1:${port}: connection refused`);
+    await assert.rejects(
+      t.get('/'),
+      (e: unknown) => e instanceof ConnectionError && e.message === `cannot connect to 127.0.0.1:${port}: connection refused`,
+    );
   } finally {
     t.close();
   }
@@ -208,7 +290,10 @@ test('connection refused names host:port', async () => {
 test('unresolvable host names are ConnectionError', async () => {
   const t = createTransport({ url: 'http://no-such-host.invalid:8080', connectTimeoutMs: 5_000 });
   try {
-    await assert.rejects(t.get('/'), (e: unknown) => e instanceof ConnectionError && /cannot resolve the host name of no-such-host\.invalid:8080/.test(e.message));
+    await assert.rejects(
+      t.get('/'),
+      (e: unknown) => e instanceof ConnectionError && /cannot resolve the host name of no-such-host\.invalid:8080/.test(e.message),
+    );
   } finally {
     t.close();
   }
@@ -245,8 +330,14 @@ test('close() rejects later requests with InvalidStateError', async () => {
 test('invalid URLs, paths and numbers are InvalidArgumentError; passwords never echoed', async () => {
   assert.throws(() => createTransport({ url: 'ftp://h' }), /scheme must be https or http/);
   assert.throws(() => createTransport({ url: 'https://h/sdk' }), /expected only scheme:\/\/host\[:port\]/);
-  assert.throws(() => createTransport({ url: 'https://root:secret@h' }), (e: unknown) => e instanceof InvalidArgumentError && !e.message.includes('secret'));
-  assert.throws(() => createTransport({ url: 'not a url secret@' }), (e: unknown) => e instanceof InvalidArgumentError);
+  assert.throws(
+    () => createTransport({ url: 'https://root:secret@h' }),
+    (e: unknown) => e instanceof InvalidArgumentError && !e.message.includes('secret'),
+  );
+  assert.throws(
+    () => createTransport({ url: 'not a url secret@' }),
+    (e: unknown) => e instanceof InvalidArgumentError,
+  );
   assert.throws(() => createTransport({ url: 'https://h', maxSockets: 0 }), /maxSockets must be a positive integer/);
   assert.throws(() => createTransport({ url: 'https://h', proxy: 'gopher://p' }), /unknown proxy type/);
   const t = createTransport({ url: 'https://h' });

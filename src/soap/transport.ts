@@ -14,7 +14,7 @@ import { ProgressCounter, type ProgressListener } from './http-progress.js';
 import { parseProxy, type ProxySpec } from './proxy.js';
 import { hostPort } from './proxy-connect.js';
 import { buildTlsSettings, type TlsVerifyOptions } from './tls-options.js';
-import { timeoutError, toTransportError } from './transport-errors.js';
+import { stalledError, toTransportError } from './transport-errors.js';
 
 /** Options of createTransport; TLS options are ignored for http:// URLs. */
 export interface TransportOptions extends TlsVerifyOptions {
@@ -26,7 +26,14 @@ export interface TransportOptions extends TlsVerifyOptions {
   maxSockets?: number;
   /** Deadline for TCP connect + proxy negotiation + TLS handshake (default 30 s). */
   connectTimeoutMs?: number;
-  /** Longest silence while a request is in flight, waiting for the answer or inside a body (default 300 s). */
+  /**
+   * Longest time without progress while a request is in flight — waiting for the answer, or inside a body we are
+   * ready to read (default 60 s). A trickle counts as no progress: the clock restarts only after idleMinBytes.
+   */
+  idleTimeoutMs?: number;
+  /** Bytes that count as progress for the idle clock (default 256). */
+  idleMinBytes?: number;
+  /** Former name of idleTimeoutMs. */
   requestTimeoutMs?: number;
   /** Idle pooled connections are closed after this long (default 30 s). */
   freeSocketTimeoutMs?: number;
@@ -38,8 +45,10 @@ export interface TransportOptions extends TlsVerifyOptions {
 export interface RequestOptions {
   headers?: Readonly<Record<string, string>>;
   signal?: AbortSignal;
-  /** Overrides requestTimeoutMs, e.g. for WaitForUpdatesEx calls that block by design. */
+  /** Overrides idleTimeoutMs, e.g. for WaitForUpdatesEx calls that block by design. */
   timeoutMs?: number;
+  /** Deadline of the whole exchange, response body included (default: none; SOAP calls set one). */
+  deadlineMs?: number;
   /** Progress of the download (GET) or upload (PUT) body. */
   onProgress?: ProgressListener;
 }
@@ -71,7 +80,13 @@ export interface Transport {
   /** Whether close() has been called. */
   readonly closed: boolean;
   /** Sends any request; `body` may be text, bytes or a stream (`size` sets Content-Length for streams). */
-  request(method: string, path: string, body?: string | Buffer | Readable, size?: number, opts?: RequestOptions): Promise<TransportResponse>;
+  request(
+    method: string,
+    path: string,
+    body?: string | Buffer | Readable,
+    size?: number,
+    opts?: RequestOptions,
+  ): Promise<TransportResponse>;
   /** POSTs a (SOAP) document and returns the streamed response. */
   post(path: string, body: string | Buffer, headers?: Readonly<Record<string, string>>, opts?: RequestOptions): Promise<TransportResponse>;
   /** POSTs and collects the whole response body as text. */
@@ -112,7 +127,8 @@ export function createTransport(opts: TransportOptions): Transport {
   const port = url.port === '' ? (secure ? 443 : 80) : Number(url.port);
   const target = hostPort(host, port);
   const maxSockets = positiveInt('maxSockets', opts.maxSockets, 4);
-  const requestTimeoutMs = positiveInt('requestTimeoutMs', opts.requestTimeoutMs, 300_000);
+  const idleTimeoutMs = positiveInt('idleTimeoutMs', opts.idleTimeoutMs ?? opts.requestTimeoutMs, 60_000);
+  const idleMinBytes = positiveInt('idleMinBytes', opts.idleMinBytes, 256);
   const proxy = typeof opts.proxy === 'string' ? parseProxy(opts.proxy) : opts.proxy;
   const agent = createAgent({
     secure,
@@ -127,7 +143,13 @@ export function createTransport(opts: TransportOptions): Transport {
   const userAgent = opts.userAgent ?? 'esxvirt';
   let closed = false;
 
-  const request = async (method: string, path: string, body?: string | Buffer | Readable, size?: number, ro: RequestOptions = {}): Promise<TransportResponse> => {
+  const request = async (
+    method: string,
+    path: string,
+    body?: string | Buffer | Readable,
+    size?: number,
+    ro: RequestOptions = {},
+  ): Promise<TransportResponse> => {
     if (closed) throw new InvalidStateError(`transport to ${target} is closed`);
     if (!path.startsWith('/')) throw new InvalidArgumentError(`request path must start with '/': '${path}'`);
     let release: () => void;
@@ -144,7 +166,14 @@ export function createTransport(opts: TransportOptions): Transport {
     }
   };
 
-  const exchange = (method: string, path: string, body: string | Buffer | Readable | undefined, size: number | undefined, ro: RequestOptions, release: () => void): Promise<TransportResponse> =>
+  const exchange = (
+    method: string,
+    path: string,
+    body: string | Buffer | Readable | undefined,
+    size: number | undefined,
+    ro: RequestOptions,
+    release: () => void,
+  ): Promise<TransportResponse> =>
     new Promise<TransportResponse>((resolve, reject) => {
       const headers: Record<string, string> = { 'user-agent': userAgent };
       for (const [k, v] of Object.entries(ro.headers ?? {})) headers[k.toLowerCase()] = v;
@@ -154,15 +183,23 @@ export function createTransport(opts: TransportOptions): Transport {
       else if (body !== undefined && size !== undefined) headers['content-length'] = String(size);
       else delete headers['content-length'];
 
-      const timeoutMs = ro.timeoutMs ?? requestTimeoutMs;
+      const idleMs = ro.timeoutMs ?? idleTimeoutMs;
       // The first failure wins: later socket noise ('aborted', EPIPE) would hide a timeout or abort.
       let failure: EsxError | undefined;
       let responded = false;
+      let out: ProgressCounter | undefined;
       const fail = (e: unknown): EsxError => (failure ??= toTransportError(e, target));
-      const req = (secure ? https : http).request({ agent, host, port, method, path, headers, signal: ro.signal, timeout: timeoutMs });
+      const req = (secure ? https : http).request({ agent, host, port, method, path, headers, signal: ro.signal });
+      const watch = new Watchdog(idleMs, idleMinBytes, ro.deadlineMs, (why) => {
+        const err = fail(stalledError(`${method} ${path} on ${target}: ${why}`));
+        req.destroy(err);
+        out?.destroy(err);
+      });
+      // The idle clock only runs while we wait for the server: not while a body reader applies backpressure.
+      watch.waiting = () => out === undefined || out.destroyed || out.readableLength < out.readableHighWaterMark;
       req.once('close', release);
-      req.on('timeout', () => req.destroy(timeoutError(`${method} ${path} on ${target}`, timeoutMs)));
       req.on('error', (e) => {
+        watch.stop();
         const err = fail(e);
         if (!responded) reject(err);
       });
@@ -171,17 +208,21 @@ export function createTransport(opts: TransportOptions): Transport {
         cookies.storeFrom(res.headers['set-cookie']);
         const length = Number(res.headers['content-length']);
         const total = Number.isSafeInteger(length) && length >= 0 ? length : undefined;
-        const out = new ProgressCounter(total, method === 'GET' ? ro.onProgress : undefined);
-        res.on('error', (e) => out.destroy(failure ?? fail(e)));
+        out = new ProgressCounter(total, method === 'GET' ? ro.onProgress : undefined);
+        const stream = out;
+        res.on('error', (e) => stream.destroy(failure ?? fail(e)));
+        res.on('data', (d: Buffer) => watch.progress(d.length));
+        res.on('end', () => watch.stop());
         // Callers that ignore a body (e.g. after reading only the status) must not crash the process when the
         // connection fails later; readers still get the error through pipeline, for-await or their own listener.
-        out.on('error', () => {});
+        stream.on('error', () => {});
         // A consumer that stops early leaves the connection mid-body: it cannot be reused.
-        out.on('close', () => {
+        stream.on('close', () => {
+          watch.stop();
           if (!res.complete) res.destroy();
         });
-        res.pipe(out);
-        resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: res.headers, body: out });
+        res.pipe(stream);
+        resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: res.headers, body: stream });
       });
 
       if (body === undefined) {
@@ -191,7 +232,14 @@ export function createTransport(opts: TransportOptions): Transport {
       } else {
         let sourceError: unknown;
         body.once('error', (e) => (sourceError ??= e));
-        const counter = new ProgressCounter(size, ro.onProgress, true);
+        const counter = new ProgressCounter(
+          size,
+          (p) => {
+            watch.progress(idleMinBytes);
+            ro.onProgress?.(p);
+          },
+          true,
+        );
         pipeline(body, counter, req, (err) => {
           if (err === undefined || err === null || responded) return;
           let mapped: EsxError;
@@ -222,7 +270,8 @@ export function createTransport(opts: TransportOptions): Transport {
       return { status: res.status, statusText: res.statusText, headers: res.headers, body: text };
     },
     get: (path, ro) => request('GET', path, undefined, undefined, ro),
-    put: (path, source, size, ro) => (Buffer.isBuffer(source) ? request('PUT', path, Readable.from([source]), source.length, ro) : request('PUT', path, source, size, ro)),
+    put: (path, source, size, ro) =>
+      Buffer.isBuffer(source) ? request('PUT', path, Readable.from([source]), source.length, ro) : request('PUT', path, source, size, ro),
     getSessionCookie: () => cookies.get(SESSION_COOKIE),
     setSessionCookie: (value) => (value === undefined ? cookies.delete(SESSION_COOKIE) : cookies.set(SESSION_COOKIE, value)),
     close() {
@@ -239,6 +288,72 @@ export function createTransport(opts: TransportOptions): Transport {
     } catch (e) {
       throw toTransportError(e, target);
     }
+  }
+}
+
+/**
+ * The idle clock and the deadline of one exchange. Progress restarts the idle clock only once `minBytes` arrived
+ * since the last restart, so a server trickling a byte at a time still times out.
+ */
+class Watchdog {
+  #bytes = 0;
+  #lastProgress = Date.now();
+  #lastTick = Date.now();
+  readonly #tick: number;
+  #timer: NodeJS.Timeout | undefined;
+  #deadline: NodeJS.Timeout | undefined;
+  /** Whether the reader wants data now (no backpressure); the idle clock stands still otherwise. */
+  waiting: () => boolean = () => true;
+
+  constructor(
+    private readonly idleMs: number,
+    private readonly minBytes: number,
+    deadlineMs: number | undefined,
+    private readonly onExpire: (why: string) => void,
+  ) {
+    this.#tick = Math.max(10, Math.min(1000, Math.floor(idleMs / 4)));
+    this.#timer = setInterval(() => this.#check(), this.#tick);
+    this.#timer.unref();
+    if (deadlineMs !== undefined) {
+      this.#deadline = setTimeout(() => this.#expire(`no complete answer within the deadline of ${deadlineMs} ms`), deadlineMs);
+      this.#deadline.unref();
+    }
+  }
+
+  /** Counts `n` bytes moved. */
+  progress(n: number): void {
+    this.#bytes += n;
+    if (this.#bytes >= this.minBytes) {
+      this.#bytes = 0;
+      this.#lastProgress = Date.now();
+    }
+  }
+
+  /** Ends both clocks (the exchange finished or failed). */
+  stop(): void {
+    clearInterval(this.#timer);
+    clearTimeout(this.#deadline);
+    this.#timer = undefined;
+    this.#deadline = undefined;
+  }
+
+  #check(): void {
+    const now = Date.now();
+    const late = now - this.#lastTick > 2 * this.#tick;
+    this.#lastTick = now;
+    // A late tick means this process was stalled (GC, a busy machine): data may wait unread in the socket, so the
+    // stall is ours, not the server's.
+    if (!this.waiting() || late) {
+      this.#lastProgress = now;
+      return;
+    }
+    if (Date.now() - this.#lastProgress >= this.idleMs) this.#expire(`no progress for ${this.idleMs} ms (idle timeout)`);
+  }
+
+  #expire(why: string): void {
+    if (this.#timer === undefined && this.#deadline === undefined) return;
+    this.stop();
+    this.onExpire(why);
   }
 }
 

@@ -18,7 +18,10 @@ test('whitespace survives parser normalisation', () => {
 });
 
 test('characters XML 1.0 forbids are rejected with their code point', () => {
-  assert.throws(() => escapeXmlText('bad\u0001', 'Item.name'), (e: unknown) => e instanceof InvalidArgumentError && /Item\.name contains U\+0001 at index 3/.test(e.message));
+  assert.throws(
+    () => escapeXmlText('bad\u0001', 'Item.name'),
+    (e: unknown) => e instanceof InvalidArgumentError && /Item\.name contains U\+0001 at index 3/.test(e.message),
+  );
   assert.throws(() => escapeXmlAttr('\u0000'), InvalidArgumentError);
   assert.throws(() => assertXmlChars('\uffff'), /U\+FFFF/);
   assert.throws(() => assertXmlChars('x\ud800y'), /U\+D800/);

@@ -52,7 +52,9 @@ export function assertXmlChars(s: string, where = 'value'): void {
     } else if (c >= 0xe000 && c <= 0xfffd) {
       continue;
     }
-    throw new InvalidArgumentError(`${where} contains U+${c.toString(16).toUpperCase().padStart(4, '0')} at index ${i}, which XML 1.0 cannot carry`);
+    throw new InvalidArgumentError(
+      `${where} contains U+${c.toString(16).toUpperCase().padStart(4, '0')} at index ${i}, which XML 1.0 cannot carry`,
+    );
   }
 }
 

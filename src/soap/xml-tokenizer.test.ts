@@ -10,7 +10,9 @@ function events(chunks: string[]): Ev[] {
   const out: Ev[] = [];
   const t = new XmlTokenizer({
     opentag: (tag) => {
-      const attrs = Object.values(tag.attributes).map((a) => `${a.uri}|${a.local}=${a.value}`).sort();
+      const attrs = Object.values(tag.attributes)
+        .map((a) => `${a.uri}|${a.local}=${a.value}`)
+        .sort();
       out.push(['open', tag.uri, tag.local, ...attrs]);
     },
     closetag: (n) => out.push(['close', n]),
@@ -29,7 +31,9 @@ function saxesEvents(xml: string): Ev[] {
   const out: Ev[] = [];
   const p = new SaxesParser({ xmlns: true });
   p.on('opentag', (tag) => {
-    const attrs = Object.values(tag.attributes).map((a) => (typeof a === 'string' ? a : `${a.uri}|${a.local}=${a.value}`)).sort();
+    const attrs = Object.values(tag.attributes)
+      .map((a) => (typeof a === 'string' ? a : `${a.uri}|${a.local}=${a.value}`))
+      .sort();
     out.push(['open', tag.uri ?? '', tag.local ?? tag.name, ...attrs]);
   });
   p.on('closetag', (tag) => out.push(['close', tag.name]));
@@ -59,31 +63,50 @@ test('same events as saxes (namespaces, entities, CDATA, comments, self-closing,
 
 test('any chunking gives the same events', () => {
   const whole = events([SAMPLE]);
-  fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: SAMPLE.length - 1 }), { maxLength: 12 }), (cuts) => {
-    const points = [...new Set(cuts)].sort((a, b) => a - b);
-    const chunks: string[] = [];
-    let last = 0;
-    for (const p of points) {
-      chunks.push(SAMPLE.slice(last, p));
-      last = p;
-    }
-    chunks.push(SAMPLE.slice(last));
-    assert.deepEqual(events(chunks), whole);
-  }));
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: 1, max: SAMPLE.length - 1 }), { maxLength: 12 }), (cuts) => {
+      const points = [...new Set(cuts)].sort((a, b) => a - b);
+      const chunks: string[] = [];
+      let last = 0;
+      for (const p of points) {
+        chunks.push(SAMPLE.slice(last, p));
+        last = p;
+      }
+      chunks.push(SAMPLE.slice(last));
+      assert.deepEqual(events(chunks), whole);
+    }),
+  );
 });
 
 test('text with XML-special characters round-trips through escaping', () => {
-  fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (s) => {
-    const clean = s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '');
-    const esc = clean.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-    const ev = events([`<r>${esc}</r>`]);
-    assert.equal(ev.find((e) => e[0] === 'text')?.[1] ?? '', clean);
-  }));
+  fc.assert(
+    fc.property(fc.string({ unit: 'grapheme' }), (s) => {
+      const clean = s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '');
+      const esc = clean.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+      const ev = events([`<r>${esc}</r>`]);
+      assert.equal(ev.find((e) => e[0] === 'text')?.[1] ?? '', clean);
+    }),
+  );
 });
 
 test('malformed XML is an XmlSyntaxError', () => {
-  const bad = ['<a><b></a>', '<a>', '</a>', '<a></a><b></b>', 'text<a/>', '<a>&bogus;</a>', '<a>x & y</a>', '<p:a/>', '<a b="1/>',
-    '<!DOCTYPE a><a/>', '<a><!-- x</a>', '<a b="1" b="2"/>', '', '<a>&#0;</a>', '<a q:x="1"/>'];
+  const bad = [
+    '<a><b></a>',
+    '<a>',
+    '</a>',
+    '<a></a><b></b>',
+    'text<a/>',
+    '<a>&bogus;</a>',
+    '<a>x & y</a>',
+    '<p:a/>',
+    '<a b="1/>',
+    '<!DOCTYPE a><a/>',
+    '<a><!-- x</a>',
+    '<a b="1" b="2"/>',
+    '',
+    '<a>&#0;</a>',
+    '<a q:x="1"/>',
+  ];
   for (const x of bad) assert.throws(() => events([x]), XmlSyntaxError, x);
 });
 

@@ -35,6 +35,17 @@ export interface XmlHandlers {
 /** Malformed XML; the message says where and what. */
 export class XmlSyntaxError extends Error {}
 
+/** A document beyond the tokenizer's bounds (too deep, a token too long). */
+export class XmlLimitError extends Error {}
+
+/** Bounds of one parse. */
+export interface TokenizerLimits {
+  /** Deepest element nesting (default 256). */
+  maxDepth?: number;
+  /** Longest single token (a tag, a text run, a comment) held while incomplete, in characters (default 64 Mi). */
+  maxTokenChars?: number;
+}
+
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 
@@ -50,7 +61,8 @@ export function decodeEntities(s: string): string {
   if (!s.includes('&')) return s;
   return s.replace(ENTITY, (m, named: string | undefined, dec: string | undefined, hex: string | undefined) => {
     if (named) return NAMED[named] as string;
-    if (dec === undefined && hex === undefined) throw new XmlSyntaxError(`unescaped '&' or unknown entity near '${s.slice(s.indexOf(m), s.indexOf(m) + 12)}'`);
+    if (dec === undefined && hex === undefined)
+      throw new XmlSyntaxError(`unescaped '&' or unknown entity near '${s.slice(s.indexOf(m), s.indexOf(m) + 12)}'`);
     const cp = dec !== undefined ? Number(dec) : parseInt(hex as string, 16);
     if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || cp === 0) throw new XmlSyntaxError(`invalid character reference ${m}`);
     return String.fromCodePoint(cp);
@@ -160,8 +172,16 @@ export class XmlTokenizer {
   private readonly scopes: Scope[] = [new Scope(undefined, ['xml', ''], [XML_NS, ''])];
   private sawRoot = false;
   private closed = false;
+  private readonly maxDepth: number;
+  private readonly maxToken: number;
 
-  constructor(private readonly h: XmlHandlers) {}
+  constructor(
+    private readonly h: XmlHandlers,
+    limits: TokenizerLimits = {},
+  ) {
+    this.maxDepth = limits.maxDepth ?? 256;
+    this.maxToken = limits.maxTokenChars ?? 64 * 1024 * 1024;
+  }
 
   /** The namespace URI bound to `prefix` in the current element, if any. */
   resolve(prefix: string): string | undefined {
@@ -174,6 +194,9 @@ export class XmlTokenizer {
     this.buf = this.pos > 0 ? this.buf.slice(this.pos) + chunk : this.buf + chunk;
     this.pos = 0;
     this.run(false);
+    // What is left is one incomplete token; an endless one (a tag or text without end) must not grow for ever.
+    if (this.buf.length - this.pos > this.maxToken)
+      throw new XmlLimitError(`a single token is longer than the limit of ${this.maxToken} characters`);
     return this;
   }
 
@@ -211,7 +234,8 @@ export class XmlTokenizer {
         }
         const name = m[1] as string;
         const open = this.names.pop();
-        if (open !== name) throw new XmlSyntaxError(open === undefined ? `unexpected end tag </${name}>` : `end tag </${name}> does not match <${open}>`);
+        if (open !== name)
+          throw new XmlSyntaxError(open === undefined ? `unexpected end tag </${name}>` : `end tag </${name}> does not match <${open}>`);
         this.scopes.pop();
         this.h.closetag(name);
         pos = END_TAG.lastIndex;
@@ -258,6 +282,7 @@ export class XmlTokenizer {
         }
         const name = m[1] as string;
         const raw = m[2] as string;
+        if (this.names.length >= this.maxDepth) throw new XmlLimitError(`elements nest deeper than the limit of ${this.maxDepth}`);
         const scope = scopeFor(raw, this.scopes[this.scopes.length - 1] as Scope);
         this.names.push(name);
         this.scopes.push(scope);

@@ -2,14 +2,56 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConnectionError, FaultError, HttpError } from '../errors.js';
 import { isIdempotentMethod, isRetryableError } from './call-policy.js';
+import { IDEMPOTENT_METHODS, TASK_METHODS } from './generated/flags.js';
+import { vim25Schema } from './generated/schema.js';
 
 test('reads are idempotent; tasks and state-changing calls are not', () => {
   for (const m of ['RetrievePropertiesEx', 'ContinueRetrievePropertiesEx', 'WaitForUpdatesEx', 'FindByUuid', 'Login', 'CurrentTime']) {
     assert.ok(isIdempotentMethod(m), m);
   }
-  for (const m of ['PowerOnVM_Task', 'ReconfigVM_Task', 'DeleteDatastoreFile_Task', 'AnswerVM', 'CancelTask', 'MakeDirectory', 'UnregisterVM', 'ShutdownGuest', 'Logout', 'SomethingNew']) {
+  for (const m of [
+    'PowerOnVM_Task',
+    'ReconfigVM_Task',
+    'DeleteDatastoreFile_Task',
+    'AnswerVM',
+    'CancelTask',
+    'MakeDirectory',
+    'UnregisterVM',
+    'ShutdownGuest',
+    'Logout',
+    'SomethingNew',
+  ]) {
     assert.ok(!isIdempotentMethod(m), m);
   }
+});
+
+test('the declared idempotent set is the one the retry policy always had; tasks are exactly the *_Task methods', () => {
+  assert.deepEqual([...IDEMPOTENT_METHODS].sort(), [
+    'CancelRetrievePropertiesEx',
+    'CancelWaitForUpdates',
+    'ContinueRetrievePropertiesEx',
+    'CreateContainerView',
+    'CreateFilter',
+    'CreatePropertyCollector',
+    'CurrentTime',
+    'DestroyPropertyCollector',
+    'DestroyPropertyFilter',
+    'DestroyView',
+    'FindAllByUuid',
+    'FindByDatastorePath',
+    'FindByInventoryPath',
+    'FindByUuid',
+    'FindChild',
+    'Login',
+    'RetrieveProperties',
+    'RetrievePropertiesEx',
+    'RetrieveServiceContent',
+    'SessionIsActive',
+    'WaitForUpdatesEx',
+  ]);
+  const declared = Object.keys(vim25Schema.methods);
+  assert.deepEqual([...TASK_METHODS].sort(), declared.filter((m) => m.endsWith('_Task')).sort());
+  for (const m of declared) assert.equal(isIdempotentMethod(m), IDEMPOTENT_METHODS.has(m), m);
 });
 
 test('retryable: transient connection errors and 502/503/504, not faults or other statuses', () => {

@@ -67,7 +67,13 @@ export class VimClient implements VimContext {
   readonly #onEvent: ((e: VimEvent) => void) | undefined;
   #closed = false;
 
-  private constructor(init: { transport: Transport; channel: SoapChannel; session: Session; serviceContent: ServiceContent; opts: ConnectOptions }) {
+  private constructor(init: {
+    transport: Transport;
+    channel: SoapChannel;
+    session: Session;
+    serviceContent: ServiceContent;
+    opts: ConnectOptions;
+  }) {
     this.transport = init.transport;
     this.#channel = init.channel;
     this.#session = init.session;
@@ -98,12 +104,20 @@ export class VimClient implements VimContext {
       userAgent: opts.userAgent,
     });
     try {
-      const channel = new SoapChannel(transport, { sdkPath, retries: opts.retries, retryBaseDelayMs: opts.retryDelayMs, onEvent: opts.onEvent });
+      const channel = new SoapChannel(transport, {
+        sdkPath,
+        retries: opts.retries,
+        retryBaseDelayMs: opts.retryDelayMs,
+        onEvent: opts.onEvent,
+      });
       let serviceContent: ServiceContent;
       try {
         // The first contact retries little: a host that is down or refuses should fail the connect in seconds,
         // not after api_retry_count backoffs; the retry budget is for connections that broke while in use.
-        serviceContent = await RetrieveServiceContent(callerOf(channel, { retries: Math.min(opts.retries ?? 10, 2) }), { type: 'ServiceInstance', value: 'ServiceInstance' });
+        serviceContent = await RetrieveServiceContent(callerOf(channel, { retries: Math.min(opts.retries ?? 10, 2) }), {
+          type: 'ServiceInstance',
+          value: 'ServiceInstance',
+        });
       } catch (e) {
         throw mapCallError(e, 'RetrieveServiceContent');
       }
@@ -115,6 +129,7 @@ export class VimClient implements VimContext {
         target: transport.target,
         keepaliveSeconds: opts.keepaliveSeconds,
         onEvent: opts.onEvent,
+        clearSessionCookie: () => transport.setSessionCookie(undefined),
       });
       await session.login();
       return new VimClient({ transport, channel, session, serviceContent, opts });
@@ -206,15 +221,18 @@ export function splitUrl(url: string): { origin: string; sdkPath: string } {
   } catch (e) {
     throw new InvalidArgumentError(`invalid server URL '${url.replace(/\/\/[^/]*@/, '//')}'`, { cause: e });
   }
-  if (u.username !== '' || u.password !== '') throw new InvalidArgumentError('the server URL must not carry credentials: pass username and password');
-  if (u.search !== '' || u.hash !== '') throw new InvalidArgumentError(`server URL '${u.origin}${u.pathname}…' must not have a query or fragment`);
+  if (u.username !== '' || u.password !== '')
+    throw new InvalidArgumentError('the server URL must not carry credentials: pass username and password');
+  if (u.search !== '' || u.hash !== '')
+    throw new InvalidArgumentError(`server URL '${u.origin}${u.pathname}…' must not have a query or fragment`);
   const path = u.pathname === '/' || u.pathname === '' ? '/sdk' : u.pathname.replace(/\/+$/, '');
   return { origin: `${u.protocol}//${u.host}`, sdkPath: path };
 }
 
 function checkOptions(o: ConnectOptions): void {
   const nonNegInt = (name: string, v: number | undefined): void => {
-    if (v !== undefined && (!Number.isSafeInteger(v) || v < 0)) throw new InvalidArgumentError(`${name} must be a non-negative integer, got ${v}`);
+    if (v !== undefined && (!Number.isSafeInteger(v) || v < 0))
+      throw new InvalidArgumentError(`${name} must be a non-negative integer, got ${v}`);
   };
   nonNegInt('retries', o.retries);
   nonNegInt('pageSize', o.pageSize);

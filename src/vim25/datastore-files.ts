@@ -25,7 +25,8 @@ export interface DatastoreFile extends DatastorePath {
  */
 export function datastoreFileUrl(p: DatastorePath, dcPath: string): string {
   const segments = p.path.split('/').filter((s) => s !== '');
-  if (segments.some((s) => s === '.' || s === '..')) throw new InvalidArgumentError(`datastore path '${formatDatastorePath(p)}' must not contain '.' or '..'`);
+  if (segments.some((s) => s === '.' || s === '..'))
+    throw new InvalidArgumentError(`datastore path '${formatDatastorePath(p)}' must not contain '.' or '..'`);
   const encoded = segments.map(encodeURIComponent).join('/');
   const query = `dcPath=${encodeURIComponent(dcPath)}&dsName=${encodeURIComponent(p.datastore)}`;
   return `/folder${encoded === '' ? '' : '/' + encoded}?${query}`;
@@ -48,7 +49,8 @@ export interface Download {
 /** Opens a datastore file for streamed reading; NotFoundError when it does not exist. */
 export async function openDatastoreFile(ctx: VimContext, file: DatastoreFile, opts: TransferOptions = {}): Promise<Download> {
   const url = datastoreFileUrl(file, file.dcPath);
-  const get = (): Promise<TransportResponse> => withRetry(() => ctx.transport.get(url, requestOptions(opts)), { isRetryable: isRetryableError, signal: opts.signal, retries: 3 });
+  const get = (): Promise<TransportResponse> =>
+    withRetry(() => ctx.transport.get(url, requestOptions(opts)), { isRetryable: isRetryableError, signal: opts.signal, retries: 3 });
   const generation = ctx.sessionGeneration;
   let res = await get();
   if (res.status === 401 || res.status === 403) {
@@ -63,13 +65,22 @@ export async function openDatastoreFile(ctx: VimContext, file: DatastoreFile, op
 }
 
 /** Reads a (small) datastore file whole, e.g. a .vmx; fails beyond maxBytes (default 16 MiB). */
-export async function readDatastoreFile(ctx: VimContext, file: DatastoreFile, opts: TransferOptions & { maxBytes?: number } = {}): Promise<Buffer> {
+export async function readDatastoreFile(
+  ctx: VimContext,
+  file: DatastoreFile,
+  opts: TransferOptions & { maxBytes?: number } = {},
+): Promise<Buffer> {
   const { stream } = await openDatastoreFile(ctx, file, opts);
   return readBody(stream, opts.maxBytes ?? 16 * 1024 * 1024);
 }
 
 /** Streams a datastore file into `dest`; returns the number of bytes written. */
-export async function downloadDatastoreFile(ctx: VimContext, file: DatastoreFile, dest: Writable, opts: TransferOptions = {}): Promise<number> {
+export async function downloadDatastoreFile(
+  ctx: VimContext,
+  file: DatastoreFile,
+  dest: Writable,
+  opts: TransferOptions = {},
+): Promise<number> {
   const { stream } = await openDatastoreFile(ctx, file, opts);
   let bytes = 0;
   stream.on('data', (chunk: Buffer) => (bytes += chunk.length));
@@ -81,7 +92,13 @@ export async function downloadDatastoreFile(ctx: VimContext, file: DatastoreFile
  * Streams `source` into a datastore file (created or replaced). With `size` the body is sent with Content-Length
  * and must have exactly that many bytes; without it, chunked. Not repeated on failure: a stream cannot be replayed.
  */
-export async function uploadDatastoreFile(ctx: VimContext, file: DatastoreFile, source: Readable | Buffer, size?: number, opts: TransferOptions = {}): Promise<void> {
+export async function uploadDatastoreFile(
+  ctx: VimContext,
+  file: DatastoreFile,
+  source: Readable | Buffer,
+  size?: number,
+  opts: TransferOptions = {},
+): Promise<void> {
   const url = datastoreFileUrl(file, file.dcPath);
   const headers = { 'content-type': 'application/octet-stream' };
   const res = await ctx.transport.put(url, source, Buffer.isBuffer(source) ? source.length : size, { ...requestOptions(opts), headers });
@@ -90,16 +107,27 @@ export async function uploadDatastoreFile(ctx: VimContext, file: DatastoreFile, 
 }
 
 /** Creates a directory (and by default its parents) given as `[datastore] path`. */
-export async function makeDirectory(ctx: VimContext, dsPath: string, opts: { datacenter?: MoRef<'Datacenter'>; createParents?: boolean } = {}): Promise<void> {
+export async function makeDirectory(
+  ctx: VimContext,
+  dsPath: string,
+  opts: { datacenter?: MoRef<'Datacenter'>; createParents?: boolean } = {},
+): Promise<void> {
   parseDatastorePath(dsPath);
   const fm = fileManager(ctx);
-  const args: { name: string; createParentDirectories: boolean; datacenter?: MoRef<'Datacenter'> } = { name: dsPath, createParentDirectories: opts.createParents ?? true };
+  const args: { name: string; createParentDirectories: boolean; datacenter?: MoRef<'Datacenter'> } = {
+    name: dsPath,
+    createParentDirectories: opts.createParents ?? true,
+  };
   if (opts.datacenter !== undefined) args.datacenter = opts.datacenter;
   await MakeDirectory(ctx.soap, fm, args);
 }
 
 /** Deletes a file or directory (recursively) given as `[datastore] path` and waits for the task. */
-export async function deleteDatastoreFile(ctx: VimContext, dsPath: string, opts: { datacenter?: MoRef<'Datacenter'> } & WaitForTaskOptions = {}): Promise<void> {
+export async function deleteDatastoreFile(
+  ctx: VimContext,
+  dsPath: string,
+  opts: { datacenter?: MoRef<'Datacenter'> } & WaitForTaskOptions = {},
+): Promise<void> {
   parseDatastorePath(dsPath);
   const fm = fileManager(ctx);
   const args: { name: string; datacenter?: MoRef<'Datacenter'> } = { name: dsPath };
@@ -124,7 +152,12 @@ function requestOptions(opts: TransferOptions): { signal?: AbortSignal; onProgre
 async function checkStatus(res: TransportResponse, method: string, file: DatastoreFile, ok: number[]): Promise<void> {
   if (ok.includes(res.status)) return;
   // The error body is short (an HTML or text message); read a little of it for the message, then drop the rest.
-  const text = (await readBody(res.body, 64 * 1024).catch(() => Buffer.alloc(0))).toString('utf8').replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
+  const text = (await readBody(res.body, 64 * 1024).catch(() => Buffer.alloc(0)))
+    .toString('utf8')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 200);
   const what = `${method} ${formatDatastorePath(file)} (datacenter '${file.dcPath}')`;
   if (res.status === 404) throw new NotFoundError(`${what}: no such file or directory${text ? `: ${text}` : ''}`);
   if (res.status === 401 || res.status === 403) throw new AuthError(`${what}: refused with HTTP ${res.status}`);

@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AuthError, FaultError, InvalidArgumentError, InvalidStateError, NotFoundError, OperationError, UnsupportedError } from '../errors.js';
+import {
+  AuthError,
+  FaultError,
+  InvalidArgumentError,
+  InvalidStateError,
+  NotFoundError,
+  OperationError,
+  UnsupportedError,
+} from '../errors.js';
 import { faultChain, findFault, isVimFault, mapCallError, mapFault, taskFaultError, vimFaultType } from './faults.js';
 
 test('faults map to the error class their type (or nearest declared base type) denotes', () => {
@@ -54,7 +62,11 @@ test('mapCallError passes non-fault errors through and findFault looks through c
 
 test('taskFaultError uses the fault type and localized message of TaskInfo.error', () => {
   const err = taskFaultError(
-    { _type: 'LocalizedMethodFault', fault: { _type: 'InvalidPowerState', existingState: 'poweredOff' } as never, localizedMessage: 'The attempted operation cannot be performed in the current state (Powered off).' },
+    {
+      _type: 'LocalizedMethodFault',
+      fault: { _type: 'InvalidPowerState', existingState: 'poweredOff' } as never,
+      localizedMessage: 'The attempted operation cannot be performed in the current state (Powered off).',
+    },
     "PowerOffVM_Task on VM 'web'",
   );
   assert.ok(err instanceof InvalidStateError);

@@ -9,8 +9,9 @@ import type { VimContext } from './context.js';
 import { FindChild } from './generated/methods.js';
 import type { MoRef } from './generated/types.js';
 import { isMoRef } from './generated/types.js';
-import { ComputeResourceProps, DatacenterProps, EntityProps } from './paths.js';
+import { ComputeResourceProps, DatacenterProps, ManagedEntityProps } from './generated/props.js';
 import { hostsFromRootSpec } from './inventory-traversal.js';
+import type { PropPath } from './prop-path.js';
 import { prop, retrieveAll, retrieveOne, type ObjectRecord } from './property.js';
 
 /** A datacenter with the folders helpers need. */
@@ -50,19 +51,22 @@ export async function datacenterInfo(ctx: VimContext, ref: MoRef<'Datacenter'>, 
 }
 
 function toDatacenterInfo(r: ObjectRecord, path?: string): DatacenterInfo {
-  const name = prop<string>(r, DatacenterProps.name) ?? r.ref.value;
+  const name = prop(r, DatacenterProps.name) ?? r.ref.value;
   return {
     ref: r.ref as MoRef<'Datacenter'>,
     name,
     path: path ?? name,
-    vmFolder: need(r, DatacenterProps.vmFolder) as MoRef<'Folder'>,
-    hostFolder: need(r, DatacenterProps.hostFolder) as MoRef<'Folder'>,
-    datastoreFolder: prop<MoRef<'Folder'>>(r, DatacenterProps.datastoreFolder),
+    vmFolder: need(r, DatacenterProps.vmFolder),
+    hostFolder: need(r, DatacenterProps.hostFolder),
+    datastoreFolder: prop(r, DatacenterProps.datastoreFolder),
   };
 }
 
 /** Finds the datacenter that `segments` lead to through folders; returns it and how many segments it used. */
-export async function walkToDatacenter(ctx: VimContext, segments: readonly string[]): Promise<{ datacenter: DatacenterInfo; used: number }> {
+export async function walkToDatacenter(
+  ctx: VimContext,
+  segments: readonly string[],
+): Promise<{ datacenter: DatacenterInfo; used: number }> {
   const searchIndex = requireSearchIndex(ctx);
   let parent: MoRef<'ManagedEntity'> = ctx.serviceContent.rootFolder;
   for (let i = 0; i < segments.length; i++) {
@@ -98,15 +102,16 @@ export async function resolveHostPath(ctx: VimContext, path: string): Promise<Ho
   }
   if (compute === undefined) throw new InvalidArgumentError(`path '${path}' names no host: expected datacenter[/cluster]/host`);
   const cr = await retrieveOne(ctx, compute, CR_PATHS);
-  const crName = prop<string>(cr, ComputeResourceProps.name) ?? compute.value;
-  const hosts = prop<MoRef<'HostSystem'>[]>(cr, ComputeResourceProps.host) ?? [];
+  const crName = prop(cr, ComputeResourceProps.name) ?? compute.value;
+  const hosts = prop(cr, ComputeResourceProps.host) ?? [];
   const isCluster = isMoRef(compute, 'ClusterComputeResource');
   let host: MoRef<'HostSystem'> | undefined;
   let hostName: string | undefined;
   const hostSegment = segments[i];
   if (hostSegment !== undefined) {
     const child = await FindChild(ctx.soap, searchIndex, { entity: compute, name: hostSegment });
-    if (child === undefined || !isMoRef(child, 'HostSystem')) throw new NotFoundError(`no host '${hostSegment}' in ${isCluster ? 'cluster' : 'compute resource'} '${crName}'`);
+    if (child === undefined || !isMoRef(child, 'HostSystem'))
+      throw new NotFoundError(`no host '${hostSegment}' in ${isCluster ? 'cluster' : 'compute resource'} '${crName}'`);
     host = child;
     hostName = hostSegment;
     i++;
@@ -115,9 +120,10 @@ export async function resolveHostPath(ctx: VimContext, path: string): Promise<Ho
   } else {
     host = hosts[0];
   }
-  if (i < segments.length) throw new InvalidArgumentError(`path '${path}' continues after host '${hostName ?? crName}': '${segments.slice(i).join('/')}'`);
+  if (i < segments.length)
+    throw new InvalidArgumentError(`path '${path}' continues after host '${hostName ?? crName}': '${segments.slice(i).join('/')}'`);
   if (host === undefined) throw new NotFoundError(`compute resource '${crName}' has no host`);
-  hostName ??= prop<string>(await retrieveOne(ctx, host, [EntityProps.name]), EntityProps.name) ?? host.value;
+  hostName ??= prop(await retrieveOne(ctx, host, [ManagedEntityProps.name]), ManagedEntityProps.name) ?? host.value;
   return {
     datacenter,
     computeResource: compute,
@@ -125,28 +131,29 @@ export async function resolveHostPath(ctx: VimContext, path: string): Promise<Ho
     isCluster,
     hostSystem: host,
     hostSystemName: hostName,
-    resourcePool: need(cr, ComputeResourceProps.resourcePool) as MoRef<'ResourcePool'>,
+    resourcePool: need(cr, ComputeResourceProps.resourcePool),
   };
 }
 
 /** The host context of an ESX/GSX connection: its one datacenter, compute resource and host (one listing). */
 export async function resolveStandaloneHost(ctx: VimContext): Promise<HostContext> {
   // one call: a traversal from the root folder (a container view would take three)
-  const recs = await retrieveAll(ctx, [hostsFromRootSpec(ctx, DC_PATHS, CR_PATHS, [EntityProps.name])]);
+  const recs = await retrieveAll(ctx, [hostsFromRootSpec(ctx, DC_PATHS, CR_PATHS, [ManagedEntityProps.name])]);
   const dc = recs.find((r) => r.ref.type === 'Datacenter');
   if (dc === undefined) throw new NotFoundError('the server has no datacenter');
   const cr = recs.find((r) => isMoRef(r.ref, 'ComputeResource'));
-  const host = cr === undefined ? undefined : prop<MoRef<'HostSystem'>[]>(cr, ComputeResourceProps.host)?.[0];
-  if (cr === undefined || host === undefined) throw new NotFoundError(`datacenter '${prop<string>(dc, DatacenterProps.name) ?? dc.ref.value}' has no host`);
+  const host = cr === undefined ? undefined : prop(cr, ComputeResourceProps.host)?.[0];
+  if (cr === undefined || host === undefined)
+    throw new NotFoundError(`datacenter '${prop(dc, DatacenterProps.name) ?? dc.ref.value}' has no host`);
   const hostRec = recs.find((r) => r.ref.type === 'HostSystem' && r.ref.value === host.value);
   return {
     datacenter: toDatacenterInfo(dc),
     computeResource: cr.ref as MoRef<'ComputeResource'>,
-    computeResourceName: prop<string>(cr, ComputeResourceProps.name) ?? cr.ref.value,
+    computeResourceName: prop(cr, ComputeResourceProps.name) ?? cr.ref.value,
     isCluster: cr.ref.type === 'ClusterComputeResource',
     hostSystem: host,
-    hostSystemName: (hostRec && prop<string>(hostRec, EntityProps.name)) ?? host.value,
-    resourcePool: need(cr, ComputeResourceProps.resourcePool) as MoRef<'ResourcePool'>,
+    hostSystemName: (hostRec && prop(hostRec, ManagedEntityProps.name)) ?? host.value,
+    resourcePool: need(cr, ComputeResourceProps.resourcePool),
   };
 }
 
@@ -156,8 +163,8 @@ function requireSearchIndex(ctx: VimContext): MoRef<'SearchIndex'> {
   return si;
 }
 
-function need(r: ObjectRecord, path: string): unknown {
-  const v = r.props[path];
+function need<T>(r: ObjectRecord, path: PropPath<T>): T {
+  const v = prop(r, path);
   if (v === undefined) throw new NotFoundError(`${r.ref.type} '${r.ref.value}' has no ${path}`);
   return v;
 }

@@ -36,7 +36,12 @@ function tree() {
     cr3: { deep: ref('HostSystem', 'h4') },
   };
   const props: Record<string, Record<string, unknown>> = {
-    'dc-1': { name: 'dc1', vmFolder: ref('Folder', 'vm-folder-1'), hostFolder: ref('Folder', 'host-folder-1'), datastoreFolder: ref('Folder', 'ds-folder-1') },
+    'dc-1': {
+      name: 'dc1',
+      vmFolder: ref('Folder', 'vm-folder-1'),
+      hostFolder: ref('Folder', 'host-folder-1'),
+      datastoreFolder: ref('Folder', 'ds-folder-1'),
+    },
     c1: { name: 'cluster1', host: [ref('HostSystem', 'h1'), ref('HostSystem', 'h2')], resourcePool: ref('ResourcePool', 'rp1') },
     cr2: { name: 'standalone', host: [ref('HostSystem', 'h3')], resourcePool: ref('ResourcePool', 'rp2') },
     cr3: { name: 'deep', host: [ref('HostSystem', 'h4')], resourcePool: ref('ResourcePool', 'rp3') },
@@ -49,7 +54,11 @@ function tree() {
       const spec = (p.specSet as { objectSet: { obj: ManagedObjectReference }[]; propSet: { pathSet: string[] }[] }[])[0];
       const obj = spec?.objectSet[0]?.obj as ManagedObjectReference;
       const values = props[obj.value] ?? {};
-      return { objects: [{ obj, propSet: (spec?.propSet[0]?.pathSet ?? []).filter((n) => n in values).map((name) => ({ name, val: values[name] })) }] };
+      return {
+        objects: [
+          { obj, propSet: (spec?.propSet[0]?.pathSet ?? []).filter((n) => n in values).map((name) => ({ name, val: values[name] })) },
+        ],
+      };
     },
   });
 }
@@ -82,8 +91,14 @@ test('host context: standalone host with or without its name, compute resources 
 
 test('host context errors say which part of the path is wrong', async () => {
   const inv = new Inventory(tree());
-  await assert.rejects(inv.hostContext('nope/x'), (e: unknown) => e instanceof NotFoundError && /no datacenter or folder 'nope' in '\/'/.test(e.message));
-  await assert.rejects(inv.hostContext('folder1/dc1/cluster1'), (e: unknown) => e instanceof InvalidArgumentError && /names cluster 'cluster1' but no host/.test(e.message));
+  await assert.rejects(
+    inv.hostContext('nope/x'),
+    (e: unknown) => e instanceof NotFoundError && /no datacenter or folder 'nope' in '\/'/.test(e.message),
+  );
+  await assert.rejects(
+    inv.hostContext('folder1/dc1/cluster1'),
+    (e: unknown) => e instanceof InvalidArgumentError && /names cluster 'cluster1' but no host/.test(e.message),
+  );
   await assert.rejects(inv.hostContext('folder1/dc1/cluster1/esx9'), /no host 'esx9' in cluster 'cluster1'/);
   await assert.rejects(inv.hostContext('folder1/dc1/cluster1/esx1/extra'), /continues after host 'esx1'/);
   await assert.rejects(inv.hostContext('folder1/dc1'), /names no host/);

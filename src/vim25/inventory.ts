@@ -20,7 +20,8 @@ import {
   type DatacenterInfo,
   type HostContext,
 } from './inventory-path.js';
-import { DatastoreProps, VmProps } from './paths.js';
+import { DatastoreProps, VirtualMachineProps } from './generated/props.js';
+import type { AnyPropPath } from './prop-path.js';
 import { listObjects, prop, retrieveAll, retrieveOne, type ObjectRecord } from './property.js';
 
 /** A datastore as lookups return it. */
@@ -98,8 +99,9 @@ export class Inventory {
       const ref = await FindByInventoryPath(this.#ctx.soap, si, { inventoryPath: `${scope.datacenterPath}/vm/${name}` });
       if (ref !== undefined && isMoRef(ref, 'VirtualMachine')) return ref;
     }
-    const matches = (await this.listVms([VmProps.name], scope)).filter((r) => prop<string>(r, VmProps.name) === name);
-    if (matches.length > 1) throw new InvalidArgumentError(`${matches.length} VMs are named '${name}': ${matches.map((m) => m.ref.value).join(', ')}`);
+    const matches = (await this.listVms([VirtualMachineProps.name], scope)).filter((r) => prop(r, VirtualMachineProps.name) === name);
+    if (matches.length > 1)
+      throw new InvalidArgumentError(`${matches.length} VMs are named '${name}': ${matches.map((m) => m.ref.value).join(', ')}`);
     return matches[0]?.ref as MoRef<'VirtualMachine'> | undefined;
   }
 
@@ -107,7 +109,11 @@ export class Inventory {
   async findVmByUuid(uuid: string, opts: { datacenter?: MoRef<'Datacenter'> } = {}): Promise<MoRef<'VirtualMachine'> | undefined> {
     const si = this.#ctx.serviceContent.searchIndex;
     if (si === undefined) throw new NotFoundError('the server offers no SearchIndex');
-    const args: { uuid: string; vmSearch: boolean; instanceUuid: boolean; datacenter?: MoRef<'Datacenter'> } = { uuid, vmSearch: true, instanceUuid: false };
+    const args: { uuid: string; vmSearch: boolean; instanceUuid: boolean; datacenter?: MoRef<'Datacenter'> } = {
+      uuid,
+      vmSearch: true,
+      instanceUuid: false,
+    };
     if (opts.datacenter !== undefined) args.datacenter = opts.datacenter;
     const ref = await FindByUuid(this.#ctx.soap, si, args);
     return ref !== undefined && isMoRef(ref, 'VirtualMachine') ? ref : undefined;
@@ -119,7 +125,7 @@ export class Inventory {
     for (const value of vmRefCandidates(id, this.#ctx.isVCenter)) {
       const ref: MoRef<'VirtualMachine'> = { type: 'VirtualMachine', value };
       try {
-        await retrieveOne(this.#ctx, ref, [VmProps.name]);
+        await retrieveOne(this.#ctx, ref, [VirtualMachineProps.name]);
         return ref;
       } catch (e) {
         if (!(e instanceof NotFoundError) && !isVimFault(e, 'ManagedObjectNotFound')) throw e;
@@ -129,21 +135,28 @@ export class Inventory {
   }
 
   /** Every VM under the scope with the given properties (constant number of calls per page). */
-  listVms(paths: readonly string[], scope: LookupScope = {}): Promise<ObjectRecord[]> {
+  listVms(paths: readonly AnyPropPath[], scope: LookupScope = {}): Promise<ObjectRecord[]> {
     // On a single host a traversal from the root folder is one call instead of a view's three.
     if (scope.container === undefined && !this.#ctx.isVCenter) return retrieveAll(this.#ctx, [vmsFromRootSpec(this.#ctx, paths)]);
     if (scope.container?.type === 'HostSystem') return retrieveAll(this.#ctx, [vmsOfHostSpec(scope.container, paths)]);
-    const o: { type: string; paths: readonly string[]; container?: MoRef<'ManagedEntity'> } = { type: 'VirtualMachine', paths };
+    const o: { type: string; paths: readonly AnyPropPath[]; container?: MoRef<'ManagedEntity'> } = { type: 'VirtualMachine', paths };
     if (scope.container !== undefined) o.container = scope.container;
     return listObjects(this.#ctx, o);
   }
 
   /** Every datastore under the scope with its name and URL. */
   async listDatastores(scope: LookupScope = {}): Promise<DatastoreEntry[]> {
-    const o: { type: string; paths: readonly string[]; container?: MoRef<'ManagedEntity'> } = { type: 'Datastore', paths: [DatastoreProps.name, DatastoreProps.url] };
+    const o: { type: string; paths: readonly AnyPropPath[]; container?: MoRef<'ManagedEntity'> } = {
+      type: 'Datastore',
+      paths: [DatastoreProps.name, DatastoreProps.url],
+    };
     if (scope.container !== undefined) o.container = scope.container;
     const recs = await listObjects(this.#ctx, o);
-    return recs.map((r) => ({ ref: r.ref as MoRef<'Datastore'>, name: prop<string>(r, DatastoreProps.name) ?? '', url: prop<string>(r, DatastoreProps.url) ?? '' }));
+    return recs.map((r) => ({
+      ref: r.ref as MoRef<'Datastore'>,
+      name: prop(r, DatastoreProps.name) ?? '',
+      url: prop(r, DatastoreProps.url) ?? '',
+    }));
   }
 
   /** The datastore named `name`. */

@@ -23,10 +23,43 @@ test('applyChange assigns, removes and merges changes below a watched path', () 
 test('watcher: own collector, version carried, enter/modify/leave applied, collector destroyed', async () => {
   const versions: unknown[] = [];
   const sets = [
-    { version: '1', filterSet: [{ filter: { type: 'PropertyFilter', value: 'f' }, objectSet: [{ kind: 'enter', obj: { type: 'VirtualMachine', value: 'vm-1' }, changeSet: [{ name: 'runtime.powerState', op: 'assign', val: 'poweredOn' }] }] }] },
+    {
+      version: '1',
+      filterSet: [
+        {
+          filter: { type: 'PropertyFilter', value: 'f' },
+          objectSet: [
+            {
+              kind: 'enter',
+              obj: { type: 'VirtualMachine', value: 'vm-1' },
+              changeSet: [{ name: 'runtime.powerState', op: 'assign', val: 'poweredOn' }],
+            },
+          ],
+        },
+      ],
+    },
     undefined,
-    { version: '2', filterSet: [{ filter: { type: 'PropertyFilter', value: 'f' }, objectSet: [{ kind: 'modify', obj: { type: 'VirtualMachine', value: 'vm-1' }, changeSet: [{ name: 'runtime.powerState', op: 'assign', val: 'poweredOff' }] }] }] },
-    { version: '3', filterSet: [{ filter: { type: 'PropertyFilter', value: 'f' }, objectSet: [{ kind: 'leave', obj: { type: 'VirtualMachine', value: 'vm-1' } }] }] },
+    {
+      version: '2',
+      filterSet: [
+        {
+          filter: { type: 'PropertyFilter', value: 'f' },
+          objectSet: [
+            {
+              kind: 'modify',
+              obj: { type: 'VirtualMachine', value: 'vm-1' },
+              changeSet: [{ name: 'runtime.powerState', op: 'assign', val: 'poweredOff' }],
+            },
+          ],
+        },
+      ],
+    },
+    {
+      version: '3',
+      filterSet: [
+        { filter: { type: 'PropertyFilter', value: 'f' }, objectSet: [{ kind: 'leave', obj: { type: 'VirtualMachine', value: 'vm-1' } }] },
+      ],
+    },
   ];
   const ctx = fakeContext({
     CreatePropertyCollector: () => ({ type: 'PropertyCollector', value: 'pc-2' }),

@@ -2,10 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FaultError, NotFoundError } from '../errors.js';
 import { fakeContext } from './fake-context.js';
-import { listObjects, retrieveOne, retrievePages, toRecord, withContainerView } from './property.js';
-import type { ObjectContent, RetrieveResult } from './generated/types.js';
+import { VirtualMachineProps } from './generated/props.js';
+import { listObjects, prop, retrieveOne, retrievePages, toRecord, withContainerView } from './property.js';
+import type { MoRef, ObjectContent, RetrieveResult, VirtualMachinePowerState } from './generated/types.js';
+import type { PropPath } from './prop-path.js';
 
-const vm = (i: number): ObjectContent => ({ obj: { type: 'VirtualMachine', value: `vm-${i}` }, propSet: [{ name: 'name', val: `VM${i}` }] });
+const vm = (i: number): ObjectContent => ({
+  obj: { type: 'VirtualMachine', value: `vm-${i}` },
+  propSet: [{ name: 'name', val: `VM${i}` }],
+});
 
 /** A server holding `n` objects that pages them `limit` at a time with tokens t1, t2, … */
 function pagingHandlers(n: number, limit: number) {
@@ -63,7 +68,7 @@ test('stopping early cancels the rest on the server', async () => {
 test('listObjects: view, one call per page, view destroyed; records keyed by path', async () => {
   const { handlers } = pagingHandlers(1000, 1000);
   const ctx = fakeContext(handlers, { pageSize: 1000 });
-  const recs = await listObjects(ctx, { type: 'VirtualMachine', paths: ['name'] });
+  const recs = await listObjects(ctx, { type: 'VirtualMachine', paths: [VirtualMachineProps.name] });
   assert.equal(recs.length, 1000);
   assert.equal(recs[999]?.props.name, 'VM999');
   assert.deepEqual(ctx.methods(), ['CreateContainerView', 'RetrievePropertiesEx', 'DestroyView']);
@@ -102,13 +107,48 @@ test('retrieveOne: NotFoundError for a vanished object', async () => {
       throw new NotFoundError('x', { cause: new FaultError('ManagedObjectNotFound', 'no vm-9') });
     },
   });
-  await assert.rejects(retrieveOne(ctx, { type: 'VirtualMachine', value: 'vm-9' }, ['name']), /VirtualMachine 'vm-9' does not exist/);
+  await assert.rejects(
+    retrieveOne(ctx, { type: 'VirtualMachine', value: 'vm-9' }, [VirtualMachineProps.name]),
+    /VirtualMachine 'vm-9' does not exist/,
+  );
   const empty = fakeContext({ RetrievePropertiesEx: () => undefined });
-  await assert.rejects(retrieveOne(empty, { type: 'VirtualMachine', value: 'vm-9' }, ['name']), NotFoundError);
+  await assert.rejects(retrieveOne(empty, { type: 'VirtualMachine', value: 'vm-9' }, [VirtualMachineProps.name]), NotFoundError);
 });
 
 test('toRecord keeps properties by path and missing properties', () => {
-  const r = toRecord({ obj: { type: 'VirtualMachine', value: 'vm-1' }, propSet: [{ name: 'runtime.powerState', val: 'poweredOn' }], missingSet: [{ path: 'guest', fault: { fault: { _type: 'NoPermission' } } as never }] });
+  const r = toRecord({
+    obj: { type: 'VirtualMachine', value: 'vm-1' },
+    propSet: [{ name: 'runtime.powerState', val: 'poweredOn' }],
+    missingSet: [{ path: 'guest', fault: { fault: { _type: 'NoPermission' } } as never }],
+  });
   assert.equal(r.props['runtime.powerState'], 'poweredOn');
   assert.equal(r.missing[0]?.path, 'guest');
+});
+
+/** True only when A and B are the same type (assignability both ways is not enough for unions with any). */
+type Same<A, B> = (<X>() => X extends A ? 1 : 2) extends <X>() => X extends B ? 1 : 2 ? true : false;
+
+test('prop() is typed by the declared path; an undeclared path does not compile', () => {
+  const r = toRecord({
+    obj: { type: 'VirtualMachine', value: 'vm-1' },
+    propSet: [
+      { name: 'runtime.powerState', val: 'poweredOn' },
+      { name: 'datastore', val: [{ type: 'Datastore', value: 'ds-1' }] },
+    ],
+  });
+  const state = prop(r, VirtualMachineProps.powerState);
+  const datastores = prop(r, VirtualMachineProps.datastore);
+  const typed: [Same<typeof state, VirtualMachinePowerState | undefined>, Same<typeof datastores, MoRef<'Datastore'>[] | undefined>] = [
+    true,
+    true,
+  ];
+  assert.deepEqual(typed, [true, true]);
+  assert.equal(state, 'poweredOn');
+  assert.deepEqual(datastores, [{ type: 'Datastore', value: 'ds-1' }]);
+  assert.equal(String(VirtualMachineProps.numCpu), 'config.hardware.numCPU');
+  // @ts-expect-error a path no managed block declares is not a PropPath
+  assert.equal(prop(r, 'runtime.powerState'), 'poweredOn');
+  // @ts-expect-error nor is a declared path given the wrong value type
+  const wrong: PropPath<number> = VirtualMachineProps.powerState;
+  assert.equal(wrong, 'runtime.powerState');
 });

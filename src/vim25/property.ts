@@ -14,7 +14,16 @@ import {
   DestroyView,
   RetrievePropertiesEx,
 } from './generated/methods.js';
-import type { MissingProperty, MoRef, ObjectContent, ObjectSpec, PropertyFilterSpec, PropertySpec, TraversalSpec } from './generated/types.js';
+import type {
+  MissingProperty,
+  MoRef,
+  ObjectContent,
+  ObjectSpec,
+  PropertyFilterSpec,
+  PropertySpec,
+  TraversalSpec,
+} from './generated/types.js';
+import type { AnyPropPath, PropPath } from './prop-path.js';
 
 /** One object's retrieved properties, keyed by property path. */
 export interface ObjectRecord<T extends string = string> {
@@ -37,13 +46,13 @@ export function toRecord(oc: ObjectContent): ObjectRecord {
   return { ref: oc.obj, props, missing: oc.missingSet ?? [] };
 }
 
-/** A property's value, typed by the caller (undefined when unset or not retrieved). */
-export function prop<T>(rec: ObjectRecord, path: string): T | undefined {
+/** A property's value, typed by its declared path (undefined when unset or not retrieved). */
+export function prop<T>(rec: ObjectRecord, path: PropPath<T>): T | undefined {
   return rec.props[path] as T | undefined;
 }
 
 /** A PropertySpec for `type` asking for exactly `paths`. */
-export function propertySpec(type: string, paths: readonly string[]): PropertySpec {
+export function propertySpec(type: string, paths: readonly AnyPropPath[]): PropertySpec {
   return { type, all: false, pathSet: [...paths] };
 }
 
@@ -54,7 +63,11 @@ export function viewObjectSpec(view: MoRef<'View'>): ObjectSpec {
 }
 
 /** Yields the result page by page; stopping early cancels the server-side remainder. */
-export async function* retrievePages(ctx: VimContext, specSet: PropertyFilterSpec[], opts: RetrieveOptions = {}): AsyncGenerator<ObjectContent[]> {
+export async function* retrievePages(
+  ctx: VimContext,
+  specSet: PropertyFilterSpec[],
+  opts: RetrieveOptions = {},
+): AsyncGenerator<ObjectContent[]> {
   const pc = ctx.serviceContent.propertyCollector;
   const pageSize = opts.pageSize ?? ctx.pageSize;
   const first = await RetrievePropertiesEx(ctx.soap, pc, { specSet, options: pageSize > 0 ? { maxObjects: pageSize } : {} });
@@ -82,7 +95,11 @@ export async function retrieveAll(ctx: VimContext, specSet: PropertyFilterSpec[]
 }
 
 /** Reads `paths` of several objects (of any types) in one call. */
-export async function retrieveMany(ctx: VimContext, refs: readonly ManagedObjectReference[], paths: readonly string[]): Promise<ObjectRecord[]> {
+export async function retrieveMany(
+  ctx: VimContext,
+  refs: readonly ManagedObjectReference[],
+  paths: readonly AnyPropPath[],
+): Promise<ObjectRecord[]> {
   if (refs.length === 0) return [];
   const types = [...new Set(refs.map((r) => r.type))];
   const spec: PropertyFilterSpec = {
@@ -93,7 +110,11 @@ export async function retrieveMany(ctx: VimContext, refs: readonly ManagedObject
 }
 
 /** Reads `paths` of one object; NotFoundError when it does not exist (any more). */
-export async function retrieveOne<T extends string>(ctx: VimContext, ref: ManagedObjectReference<T>, paths: readonly string[]): Promise<ObjectRecord<T>> {
+export async function retrieveOne<T extends string>(
+  ctx: VimContext,
+  ref: ManagedObjectReference<T>,
+  paths: readonly AnyPropPath[],
+): Promise<ObjectRecord<T>> {
   let recs: ObjectRecord[];
   try {
     recs = await retrieveMany(ctx, [ref], paths);
@@ -120,7 +141,11 @@ export interface ContainerViewOptions {
  * Runs `fn` with a fresh ContainerView and destroys the view afterwards. Views belong to the session: if the
  * session was replaced while `fn` ran (re-login) and the view is gone, `fn` runs once more with a new view.
  */
-export async function withContainerView<T>(ctx: VimContext, opts: ContainerViewOptions, fn: (view: MoRef<'ContainerView'>) => Promise<T>): Promise<T> {
+export async function withContainerView<T>(
+  ctx: VimContext,
+  opts: ContainerViewOptions,
+  fn: (view: MoRef<'ContainerView'>) => Promise<T>,
+): Promise<T> {
   const viewManager = ctx.serviceContent.viewManager;
   if (viewManager === undefined) throw new NotFoundError('the server offers no ViewManager');
   for (let attempt = 0; ; attempt++) {
@@ -146,7 +171,7 @@ export interface ListOptions extends RetrieveOptions {
   /** Managed object type, e.g. 'VirtualMachine'. */
   type: string;
   /** Property paths to read of each object. */
-  paths: readonly string[];
+  paths: readonly AnyPropPath[];
   /** Where to start (default the root folder). */
   container?: MoRef<'ManagedEntity'>;
   /** Include the whole subtree (default true). */

@@ -6,7 +6,14 @@ import { defaultChoice, questionChoices, questionError, questionText } from './q
 const q = {
   id: '_vmx1',
   text: 'msg.serial.file.open:The file specified for serial port 1 already exists.\nDo you want to replace it with any content, or append to it?\n',
-  choice: { choiceInfo: [{ key: '0', label: 'Cancel', summary: 'Cancel' }, { key: '1', label: 'Append', summary: 'Append' }, { key: '2', label: '', summary: 'Replace' }], defaultIndex: 1 },
+  choice: {
+    choiceInfo: [
+      { key: '0', label: 'Cancel', summary: 'Cancel' },
+      { key: '1', label: 'Append', summary: 'Append' },
+      { key: '2', label: '', summary: 'Replace' },
+    ],
+    defaultIndex: 1,
+  },
 };
 
 test('choices, default and one-line text of a question', () => {
@@ -19,6 +26,9 @@ test('choices, default and one-line text of a question', () => {
   assert.doesNotMatch(questionText(q), /\n/);
   const e = questionError(q, "PowerOnVM_Task on VM 'a'");
   assert.ok(e instanceof QuestionError);
-  assert.match(e.message, /^PowerOnVM_Task on VM 'a': pending question blocks the task: 'msg\.serial\.file\.open:The file .* append to it\?' \(choices: 0:Cancel, 1:Append \(default\), 2:Replace\)/);
+  assert.match(
+    e.message,
+    /^PowerOnVM_Task on VM 'a': pending question blocks the task: 'msg\.serial\.file\.open:The file .* append to it\?' \(choices: 0:Cancel, 1:Append \(default\), 2:Replace\)/,
+  );
   assert.equal(defaultChoice({ ...q, choice: { choiceInfo: q.choice.choiceInfo } }), undefined);
 });

@@ -43,7 +43,12 @@ export function questionError(q: VirtualMachineQuestionInfo, context: string): Q
  * Answers `q` with its default choice and returns that choice; a question without a default choice cannot be
  * answered automatically and is thrown as QuestionError.
  */
-export async function answerWithDefault(ctx: VimContext, vm: MoRef<'VirtualMachine'>, q: VirtualMachineQuestionInfo, context: string): Promise<QuestionChoice> {
+export async function answerWithDefault(
+  ctx: VimContext,
+  vm: MoRef<'VirtualMachine'>,
+  q: VirtualMachineQuestionInfo,
+  context: string,
+): Promise<QuestionChoice> {
   const choice = defaultChoice(q);
   if (choice === undefined) throw questionError(q, context);
   await AnswerVM(ctx.soap, vm, { questionId: q.id, answerChoice: choice.key });

@@ -20,7 +20,16 @@ export interface SessionOptions {
   /** Seconds between keepalive calls (CurrentTime); 0 or undefined: none. */
   keepaliveSeconds?: number;
   onEvent?: (event: VimEvent) => void;
+  /**
+   * Forgets the session cookie, so a renewal starts a clean session: a Login sent with the old cookie may be
+   * refused (vcsim answers InvalidLogin) when the server still knows that session.
+   */
+  clearSessionCookie?: () => void;
 }
+
+// Renewals one call may need before it is given up: a server that refuses every call right after a fresh login
+// is not going to accept this one.
+const MAX_RENEWALS_PER_CALL = 3;
 
 // Calls that must not trigger a re-login: they are part of logging in or out.
 const NO_RELOGIN: ReadonlySet<string> = new Set(['Login', 'Logout', 'RetrieveServiceContent']);
@@ -34,6 +43,7 @@ export class Session {
   readonly #password: string;
   readonly #target: string;
   readonly #onEvent: ((e: VimEvent) => void) | undefined;
+  readonly #clearCookie: (() => void) | undefined;
   #generation = 0;
   #relogin: Promise<void> | undefined;
   #loggedIn = false;
@@ -51,6 +61,7 @@ export class Session {
     this.#password = opts.password;
     this.#target = opts.target;
     this.#onEvent = opts.onEvent;
+    this.#clearCookie = opts.clearSessionCookie;
     const seconds = opts.keepaliveSeconds ?? 0;
     if (seconds > 0) {
       this.#keepalive = setInterval(() => void this.#ping(), Math.max(1, Math.round(seconds * 1000)));
@@ -89,12 +100,34 @@ export class Session {
   }
 
   /**
+   * Renews the session: a clean Login (no stale cookie). The password was accepted at connect time, so a refusal
+   * now is reported as a failed renewal, not as a wrong password; one more clean attempt is made first.
+   */
+  async #renew(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      this.#clearCookie?.();
+      try {
+        await this.login();
+        return;
+      } catch (e) {
+        if (!(e instanceof AuthError)) throw e;
+        if (attempt >= 2) {
+          throw new AuthError(
+            `the session with ${this.#target} expired and logging in again as ${this.#username} was refused; the credentials worked when connecting`,
+            { cause: e.cause },
+          );
+        }
+      }
+    }
+  }
+
+  /**
    * Re-logs in after a call of session generation `failedGeneration` was refused; concurrent callers share one
    * Login, and a caller whose session was already replaced by another caller's re-login does not log in again.
    */
   async ensureSession(failedGeneration: number): Promise<void> {
     if (this.#generation !== failedGeneration) return;
-    this.#relogin ??= this.login().finally(() => {
+    this.#relogin ??= this.#renew().finally(() => {
       this.#relogin = undefined;
     });
     await this.#relogin;
@@ -106,20 +139,25 @@ export class Session {
   }
 
   /** Performs one call within the session (see caller()). */
-  async invoke(method: string, thisRef: ManagedObjectReference, params: Readonly<Record<string, unknown>>, returns: ReturnSpec | undefined, opts: CallOptions = {}): Promise<unknown> {
-    const generation = this.#generation;
-    try {
-      return await this.#channel.invoke(method, thisRef, params, returns, opts);
-    } catch (e) {
-      if (!this.#loggedIn || this.#closed || NO_RELOGIN.has(method) || !isNotAuthenticated(e)) throw mapCallError(e, method);
-      // A refused call did not run, so repeating it once after logging in again is safe even for tasks.
-      this.#channel.stats.relogins++;
-      this.#onEvent?.({ type: 'relogin', method });
-      await this.ensureSession(generation);
+  async invoke(
+    method: string,
+    thisRef: ManagedObjectReference,
+    params: Readonly<Record<string, unknown>>,
+    returns: ReturnSpec | undefined,
+    opts: CallOptions = {},
+  ): Promise<unknown> {
+    for (let renewals = 0; ; renewals++) {
+      const generation = this.#generation;
       try {
         return await this.#channel.invoke(method, thisRef, params, returns, opts);
-      } catch (e2) {
-        throw mapCallError(e2, method);
+      } catch (e) {
+        const renew =
+          this.#loggedIn && !this.#closed && !NO_RELOGIN.has(method) && isNotAuthenticated(e) && renewals < MAX_RENEWALS_PER_CALL;
+        if (!renew) throw mapCallError(e, method);
+        // A refused call did not run, so repeating it after logging in again is safe even for tasks.
+        this.#channel.stats.relogins++;
+        this.#onEvent?.({ type: 'relogin', method });
+        await this.ensureSession(generation);
       }
     }
   }

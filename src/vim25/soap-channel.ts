@@ -79,7 +79,13 @@ export class SoapChannel {
   }
 
   /** Performs one call, repeating it after transient failures only when the method is idempotent. */
-  invoke(method: string, thisRef: ManagedObjectReference, params: Readonly<Record<string, unknown>>, returns: ReturnSpec | undefined, opts: CallOptions = {}): Promise<unknown> {
+  invoke(
+    method: string,
+    thisRef: ManagedObjectReference,
+    params: Readonly<Record<string, unknown>>,
+    returns: ReturnSpec | undefined,
+    opts: CallOptions = {},
+  ): Promise<unknown> {
     // Encoding errors are the caller's: fail before anything is sent.
     const body = encodeRequest(vim25Schema, method, thisRef, params);
     const retries = isIdempotentMethod(method) ? (opts.retries ?? this.#retries) : 0;

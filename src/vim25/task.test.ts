@@ -10,13 +10,31 @@ const task = { type: 'Task', value: 'task-7' } as const;
 const vm = { type: 'VirtualMachine', value: 'vm-3' } as const;
 
 function info(state: TaskInfo['state'], extra: Partial<TaskInfo> = {}): TaskInfo {
-  return { key: 'task-7', task, descriptionId: 'VirtualMachine.powerOn', state, cancelled: false, cancelable: true, reason: {}, queueTime: new Date(0), eventChainId: 1, name: 'PowerOnVM_Task', ...extra };
+  return {
+    key: 'task-7',
+    task,
+    descriptionId: 'VirtualMachine.powerOn',
+    state,
+    cancelled: false,
+    cancelable: true,
+    reason: {},
+    queueTime: new Date(0),
+    eventChainId: 1,
+    name: 'PowerOnVM_Task',
+    ...extra,
+  };
 }
 
 const question: VirtualMachineQuestionInfo = {
   id: 'q1',
   text: 'Append or replace?',
-  choice: { choiceInfo: [{ key: '0', label: 'Cancel', summary: 'Cancel' }, { key: '1', label: 'Append', summary: 'Append' }], defaultIndex: 1 },
+  choice: {
+    choiceInfo: [
+      { key: '0', label: 'Cancel', summary: 'Cancel' },
+      { key: '1', label: 'Append', summary: 'Append' },
+    ],
+    defaultIndex: 1,
+  },
 };
 
 /** Answers RetrievePropertiesEx with the next of `states` (task info and, optionally, the VM's question). */
@@ -31,7 +49,14 @@ function polled(states: { task: TaskInfo; question?: VirtualMachineQuestionInfo 
 }
 
 test('polls until success, reporting progress changes once each', async () => {
-  const ctx = fakeContext({ RetrievePropertiesEx: polled([{ task: info('queued') }, { task: info('running', { progress: 40 }) }, { task: info('running', { progress: 40 }) }, { task: info('success', { result: 'done' }) }]) });
+  const ctx = fakeContext({
+    RetrievePropertiesEx: polled([
+      { task: info('queued') },
+      { task: info('running', { progress: 40 }) },
+      { task: info('running', { progress: 40 }) },
+      { task: info('success', { result: 'done' }) },
+    ]),
+  });
   const seen: string[] = [];
   const final = await waitForTask(ctx, task, { onProgress: (p) => seen.push(`${p.info.state}:${p.percent ?? '-'}`) });
   assert.equal(final.result, 'done');
@@ -64,7 +89,10 @@ test('a question while waiting without auto_answer: QuestionError with text and 
   const err = await waitForTask(ctx, task, { vm }).catch((e: unknown) => e);
   assert.ok(err instanceof QuestionError);
   assert.equal(err.question, 'Append or replace?');
-  assert.deepEqual(err.choices, [{ key: '0', label: 'Cancel', isDefault: false }, { key: '1', label: 'Append', isDefault: true }]);
+  assert.deepEqual(err.choices, [
+    { key: '0', label: 'Cancel', isDefault: false },
+    { key: '1', label: 'Append', isDefault: true },
+  ]);
   assert.match(err.message, /\(task cancelled\)/);
   assert.deepEqual(ctx.methods(), ['RetrievePropertiesEx', 'CancelTask']);
 });
@@ -93,7 +121,10 @@ test('abort cancels the task; timeout gives up without cancelling; vanished task
     },
   });
   setTimeout(() => ac.abort(), 20);
-  await assert.rejects(waitForTask(ctx, task, { signal: ac.signal }), (e: unknown) => e instanceof OperationError && /cancelled/.test(e.message));
+  await assert.rejects(
+    waitForTask(ctx, task, { signal: ac.signal }),
+    (e: unknown) => e instanceof OperationError && /cancelled/.test(e.message),
+  );
   assert.equal(cancels, 1);
   await assert.rejects(waitForTask(ctx, task, { timeoutMs: 30 }), /still running after 30 ms/);
   assert.equal(cancels, 1);
@@ -101,7 +132,7 @@ test('abort cancels the task; timeout gives up without cancelling; vanished task
   await assert.rejects(waitForTask(gone, task), NotFoundError);
 });
 
-test("updates mode: after a quick first look, waits with the watcher and destroys its collector", async () => {
+test('updates mode: after a quick first look, waits with the watcher and destroys its collector', async () => {
   let waits = 0;
   const ctx = fakeContext(
     {
@@ -111,7 +142,15 @@ test("updates mode: after a quick first look, waits with the watcher and destroy
       WaitForUpdatesEx: () => {
         waits++;
         const state = waits === 1 ? info('running', { progress: 5 }) : info('success');
-        return { version: String(waits), filterSet: [{ filter: { type: 'PropertyFilter', value: 'f' }, objectSet: [{ kind: 'modify', obj: task, changeSet: [{ name: 'info', op: 'assign', val: state }] }] }] };
+        return {
+          version: String(waits),
+          filterSet: [
+            {
+              filter: { type: 'PropertyFilter', value: 'f' },
+              objectSet: [{ kind: 'modify', obj: task, changeSet: [{ name: 'info', op: 'assign', val: state }] }],
+            },
+          ],
+        };
       },
       DestroyPropertyCollector: () => undefined,
     },
@@ -119,7 +158,14 @@ test("updates mode: after a quick first look, waits with the watcher and destroy
   );
   const final = await waitForTask(ctx, task);
   assert.equal(final.state, 'success');
-  assert.deepEqual(ctx.methods(), ['RetrievePropertiesEx', 'CreatePropertyCollector', 'CreateFilter', 'WaitForUpdatesEx', 'WaitForUpdatesEx', 'DestroyPropertyCollector']);
+  assert.deepEqual(ctx.methods(), [
+    'RetrievePropertiesEx',
+    'CreatePropertyCollector',
+    'CreateFilter',
+    'WaitForUpdatesEx',
+    'WaitForUpdatesEx',
+    'DestroyPropertyCollector',
+  ]);
 });
 
 test('updates mode falls back to polling when the server lacks WaitForUpdatesEx support', async () => {

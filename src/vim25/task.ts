@@ -7,9 +7,9 @@ import { NotFoundError, OperationError } from '../errors.js';
 import type { VimContext } from './context.js';
 import { isVimFault, taskFaultError } from './faults.js';
 import { CancelTask } from './generated/methods.js';
+import { TaskProps, VirtualMachineProps } from './generated/props.js';
 import type { MoRef, PropertyFilterSpec, TaskInfo, VirtualMachineQuestionInfo } from './generated/types.js';
-import { TaskProps, VmProps } from './paths.js';
-import { propertySpec, retrieveAll, type ObjectRecord } from './property.js';
+import { prop, propertySpec, retrieveAll, type ObjectRecord } from './property.js';
 import { PropertyWatcher, refKey } from './property-watch.js';
 import { answerWithDefault, defaultChoice, questionError } from './question.js';
 
@@ -38,7 +38,7 @@ export async function cancelTask(ctx: VimContext, task: MoRef<'Task'>): Promise<
 export function taskWatchSpec(task: MoRef<'Task'>, vm?: MoRef<'VirtualMachine'>): PropertyFilterSpec {
   const spec: PropertyFilterSpec = { propSet: [propertySpec('Task', [TaskProps.info])], objectSet: [{ obj: task, skip: false }] };
   if (vm !== undefined) {
-    spec.propSet.push(propertySpec('VirtualMachine', [VmProps.question]));
+    spec.propSet.push(propertySpec('VirtualMachine', [VirtualMachineProps.question]));
     spec.objectSet.push({ obj: vm, skip: false });
   }
   return spec;
@@ -55,7 +55,8 @@ export async function waitForTask(ctx: VimContext, task: MoRef<'Task'>, opts: Wa
   let records = await snapshot(ctx, spec, task);
   try {
     for (;;) {
-      const info = records.get(refKey(task))?.props[TaskProps.info] as TaskInfo | undefined;
+      const taskRec = records.get(refKey(task));
+      const info = taskRec === undefined ? undefined : prop(taskRec, TaskProps.info);
       if (info === undefined) throw new NotFoundError(`${describe(task, undefined, opts)}: the task no longer exists`);
       const context = describe(task, info, opts);
       const mark = `${info.state}:${info.progress ?? ''}`;
@@ -66,7 +67,8 @@ export async function waitForTask(ctx: VimContext, task: MoRef<'Task'>, opts: Wa
       if (info.state === 'success') return info;
       if (info.state === 'error') throw taskFaultError(info.error, context);
 
-      const question = opts.vm === undefined ? undefined : (records.get(refKey(opts.vm))?.props[VmProps.question] as VirtualMachineQuestionInfo | undefined);
+      const vmRec = opts.vm === undefined ? undefined : records.get(refKey(opts.vm));
+      const question = vmRec === undefined ? undefined : prop(vmRec, VirtualMachineProps.question);
       if (opts.vm !== undefined && question !== undefined && !handled.has(question.id)) {
         // Without a default choice there is nothing to answer automatically: report it as auto_answer=0 would.
         if (!autoAnswer || defaultChoice(question) === undefined) throw await blockedByQuestion(ctx, task, question, context);
@@ -113,7 +115,9 @@ async function cancelled(ctx: VimContext, task: MoRef<'Task'>, context: string):
     await cancelTask(ctx, task);
     return new OperationError(`${context}: cancelled`);
   } catch (e) {
-    return new OperationError(`${context}: aborted, but the task could not be cancelled: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    return new OperationError(`${context}: aborted, but the task could not be cancelled: ${e instanceof Error ? e.message : String(e)}`, {
+      cause: e,
+    });
   }
 }
 

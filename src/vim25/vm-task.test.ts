@@ -9,14 +9,28 @@ const vm = { type: 'VirtualMachine', value: 'vm-3' } as const;
 const question: VirtualMachineQuestionInfo = {
   id: 'q9',
   text: 'Moved or copied?',
-  choice: { choiceInfo: [{ key: '0', label: 'Cancel', summary: '' }, { key: '2', label: 'I copied it', summary: '' }], defaultIndex: 1 },
+  choice: {
+    choiceInfo: [
+      { key: '0', label: 'Cancel', summary: '' },
+      { key: '2', label: 'I copied it', summary: '' },
+    ],
+    defaultIndex: 1,
+  },
 };
 
 function vmState(opts: { question?: VirtualMachineQuestionInfo; tasks?: [string, string][] }) {
   return () => {
-    const objects: unknown[] = [{ obj: vm, propSet: [{ name: 'name', val: 'web' }, ...(opts.question ? [{ name: 'runtime.question', val: opts.question }] : [])] }];
+    const objects: unknown[] = [
+      { obj: vm, propSet: [{ name: 'name', val: 'web' }, ...(opts.question ? [{ name: 'runtime.question', val: opts.question }] : [])] },
+    ];
     for (const [id, state] of opts.tasks ?? []) {
-      objects.push({ obj: { type: 'Task', value: id }, propSet: [{ name: 'info.state', val: state }, { name: 'info.descriptionId', val: 'VirtualMachine.powerOn' }] });
+      objects.push({
+        obj: { type: 'Task', value: id },
+        propSet: [
+          { name: 'info.state', val: state },
+          { name: 'info.descriptionId', val: 'VirtualMachine.powerOn' },
+        ],
+      });
     }
     return { objects };
   };
@@ -26,7 +40,14 @@ const notStarted = (): Promise<never> => Promise.reject(new Error('must not star
 
 test('precheck: one call with a recentTask traversal; finished tasks do not count', async () => {
   let started = 0;
-  const ctx = fakeContext({ RetrievePropertiesEx: vmState({ tasks: [['task-1', 'success'], ['task-2', 'error']] }) });
+  const ctx = fakeContext({
+    RetrievePropertiesEx: vmState({
+      tasks: [
+        ['task-1', 'success'],
+        ['task-2', 'error'],
+      ],
+    }),
+  });
   ctx.handlers.RetrievePropertiesEx = ((first) => (p) => {
     if (ctx.calls.length === 1) {
       const spec = (p.specSet as { objectSet: { selectSet: { path: string; type: string }[] }[] }[])[0];
@@ -53,10 +74,16 @@ test('pending question without auto_answer: QuestionError, nothing started, noth
 });
 
 test('pending question with auto_answer: answered, then refused because the blocked task is pending', async () => {
-  const ctx = fakeContext({ RetrievePropertiesEx: vmState({ question, tasks: [['task-1', 'running']] }), AnswerVM: () => undefined }, { autoAnswer: true });
+  const ctx = fakeContext(
+    { RetrievePropertiesEx: vmState({ question, tasks: [['task-1', 'running']] }), AnswerVM: () => undefined },
+    { autoAnswer: true },
+  );
   const err = await runVmTask(ctx, vm, 'PowerOffVM_Task', notStarted).catch((e: unknown) => e);
   assert.ok(err instanceof InvalidStateError);
-  assert.match(err.message, /answered with the default choice and other tasks are pending for this VM: VirtualMachine\.powerOn \(task-1, running\)/);
+  assert.match(
+    err.message,
+    /answered with the default choice and other tasks are pending for this VM: VirtualMachine\.powerOn \(task-1, running\)/,
+  );
   assert.deepEqual(ctx.calls[1]?.params, { questionId: 'q9', answerChoice: '2' });
 });
 

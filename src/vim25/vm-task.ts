@@ -7,8 +7,8 @@
 import { InvalidStateError } from '../errors.js';
 import type { VimContext } from './context.js';
 import type { MoRef, TaskInfoState, VirtualMachineQuestionInfo } from './generated/types.js';
-import { TaskProps, VmProps } from './paths.js';
-import { propertySpec, retrieveAll } from './property.js';
+import { TaskProps, VirtualMachineProps } from './generated/props.js';
+import { prop, propertySpec, retrieveAll } from './property.js';
 import { answerWithDefault, defaultChoice, questionError } from './question.js';
 import { waitForTask, type WaitForTaskOptions } from './task.js';
 import type { TaskInfo } from './generated/types.js';
@@ -35,8 +35,19 @@ export type RunVmTaskOptions = Omit<WaitForTaskOptions, 'vm'>;
 export async function precheckVm(ctx: VimContext, vm: MoRef<'VirtualMachine'>): Promise<VmTaskPrecheck> {
   const recs = await retrieveAll(ctx, [
     {
-      propSet: [propertySpec('VirtualMachine', [VmProps.name, VmProps.question]), propertySpec('Task', [TaskProps.state, TaskProps.descriptionId])],
-      objectSet: [{ obj: vm, skip: false, selectSet: [{ _type: 'TraversalSpec', name: 'recentTask', type: 'VirtualMachine', path: 'recentTask', skip: false }] }],
+      propSet: [
+        propertySpec('VirtualMachine', [VirtualMachineProps.name, VirtualMachineProps.question]),
+        propertySpec('Task', [TaskProps.state, TaskProps.descriptionId]),
+      ],
+      objectSet: [
+        {
+          obj: vm,
+          skip: false,
+          selectSet: [
+            { _type: 'TraversalSpec', name: 'recentTask', type: 'VirtualMachine', path: VirtualMachineProps.recentTask, skip: false },
+          ],
+        },
+      ],
     },
   ]);
   let name = vm.value;
@@ -44,28 +55,51 @@ export async function precheckVm(ctx: VimContext, vm: MoRef<'VirtualMachine'>): 
   const pending: PendingTask[] = [];
   for (const r of recs) {
     if (r.ref.type === 'VirtualMachine') {
-      name = (r.props[VmProps.name] as string | undefined) ?? name;
-      question = r.props[VmProps.question] as VirtualMachineQuestionInfo | undefined;
+      name = prop(r, VirtualMachineProps.name) ?? name;
+      question = prop(r, VirtualMachineProps.question);
     } else if (r.ref.type === 'Task') {
-      const state = r.props[TaskProps.state] as TaskInfoState | undefined;
+      const state = prop(r, TaskProps.state);
       if (state === 'queued' || state === 'running') {
-        pending.push({ task: r.ref as MoRef<'Task'>, state, descriptionId: r.props[TaskProps.descriptionId] as string | undefined });
+        pending.push({ task: r.ref as MoRef<'Task'>, state, descriptionId: prop(r, TaskProps.descriptionId) });
       }
     }
   }
   return { name, question, pending };
 }
 
+/** A VM task that passed the checks and was started; release() must follow once it is over. */
+export interface StartedVmTask {
+  task: MoRef<'Task'>;
+  vm: MoRef<'VirtualMachine'>;
+  /** Names the task in messages: "PowerOnVM_Task on VM 'web1'". */
+  description: string;
+  /** Lets this connection start the VM's next task (only the first call counts). */
+  release(): void;
+}
+
 /**
- * Runs one task on a VM: checks for a pending question (answered with auto_answer, else QuestionError) and for
- * other queued/running tasks (InvalidStateError), then calls `start` and waits for the task, handling questions
- * it runs into. Returns the task's final info.
+ * Starts one task on a VM: checks for a pending question (answered with auto_answer, else QuestionError) and for
+ * other queued/running tasks (InvalidStateError), then calls `start`. Until release() the VM counts as busy for this
+ * connection, so a second task on it is refused without asking the server.
  */
-export async function runVmTask(ctx: VimContext, vm: MoRef<'VirtualMachine'>, what: string, start: () => Promise<MoRef<'Task'>>, opts: RunVmTaskOptions = {}): Promise<TaskInfo> {
+export async function startVmTask(
+  ctx: VimContext,
+  vm: MoRef<'VirtualMachine'>,
+  what: string,
+  start: () => Promise<MoRef<'Task'>>,
+  opts: { autoAnswer?: boolean } = {},
+): Promise<StartedVmTask> {
   if (ctx.vmTasksInFlight.has(vm.value)) {
     throw new InvalidStateError(`${what} on VM ${vm.value}: another task started by this connection is still running on it`);
   }
   ctx.vmTasksInFlight.add(vm.value);
+  let released = false;
+  const release = (): void => {
+    // Once only: a late second call must not free the VM for a task started after this one.
+    if (released) return;
+    released = true;
+    ctx.vmTasksInFlight.delete(vm.value);
+  };
   try {
     const pre = await precheckVm(ctx, vm);
     const context = `${what} on VM '${pre.name}'`;
@@ -79,9 +113,28 @@ export async function runVmTask(ctx: VimContext, vm: MoRef<'VirtualMachine'>, wh
       const answered = pre.question !== undefined ? 'its pending question was answered with the default choice and ' : '';
       throw new InvalidStateError(`${context}: ${answered}other tasks are pending for this VM: ${list}; not started`);
     }
-    const task = await start();
-    return await waitForTask(ctx, task, { description: context, ...opts, vm });
+    return { task: await start(), vm, description: context, release };
+  } catch (e) {
+    release();
+    throw e;
+  }
+}
+
+/**
+ * Runs one task on a VM: startVmTask's checks, then waits for the task, handling questions it runs into. Returns the
+ * task's final info. Object handles (src/vim25/objects/) do the same with the method named once.
+ */
+export async function runVmTask(
+  ctx: VimContext,
+  vm: MoRef<'VirtualMachine'>,
+  what: string,
+  start: () => Promise<MoRef<'Task'>>,
+  opts: RunVmTaskOptions = {},
+): Promise<TaskInfo> {
+  const started = await startVmTask(ctx, vm, what, start, opts);
+  try {
+    return await waitForTask(ctx, started.task, { description: started.description, ...opts, vm });
   } finally {
-    ctx.vmTasksInFlight.delete(vm.value);
+    started.release();
   }
 }

@@ -17,7 +17,8 @@ import { normalizeUuid } from '../conf/units.js';
 import { parseVmwareUuid } from '../vmx/vmx-values.js';
 import type { ResourceAllocationInfo, VirtualDevice, VirtualHardware } from '../vim25/generated/types.js';
 import { domainNameOf } from '../escape.js';
-import { isA } from './wire-types.js';
+import { isA, modelOf, NIC_TYPES, SCSI_TYPES } from './wire-types.js';
+import { targetIndex } from './device-slots.js';
 
 /** The configuration properties the mapping reads (VmConfigProps). */
 export interface VmConfigView {
@@ -46,21 +47,6 @@ interface Controller {
   model?: string;
 }
 
-// Most specific first: subtypes are matched along their declared base chain.
-const SCSI_MODELS: [string, string][] = [
-  ['ParaVirtualSCSIController', 'vmpvscsi'],
-  ['VirtualLsiLogicSASController', 'lsisas1068'],
-  ['VirtualLsiLogicController', 'lsilogic'],
-  ['VirtualBusLogicController', 'buslogic'],
-];
-const NIC_MODELS: [string, string][] = [
-  ['VirtualVmxnet3', 'vmxnet3'],
-  ['VirtualVmxnet2', 'vmxnet2'],
-  ['VirtualVmxnet', 'vmxnet'],
-  ['VirtualE1000e', 'e1000e'],
-  ['VirtualE1000', 'e1000'],
-  ['VirtualPCNet32', 'vlance'],
-];
 const SHARES_PER_VCPU: Record<string, number> = { low: 500, normal: 1000, high: 2000 };
 const BUS_ORDER: Record<DiskBus, number> = { scsi: 0, ide: 1, sata: 2, fdc: 3 };
 
@@ -91,7 +77,8 @@ export function configToDomain(cfg: VmConfigView, opts: ConfigToDomainOptions = 
 
   def.vcpus = Math.max(1, hw?.numCPU ?? 1);
   const cores = hw?.numCoresPerSocket;
-  if (cores !== undefined && cores > 1 && def.vcpus % cores === 0) def.topology = { sockets: def.vcpus / cores, dies: 1, cores, threads: 1 };
+  if (cores !== undefined && cores > 1 && def.vcpus % cores === 0)
+    def.topology = { sockets: def.vcpus / cores, dies: 1, cores, threads: 1 };
   const shares = cfg.cpuAllocation?.shares;
   if (shares) {
     const per = SHARES_PER_VCPU[shares.level];
@@ -121,20 +108,13 @@ function controllersOf(devices: AnyDevice[]): Map<number, Controller> {
   for (const d of devices) {
     const busNumber = typeof d.busNumber === 'number' ? d.busNumber : 0;
     if (isA(d, 'VirtualSCSIController')) {
-      map.set(d.key, { bus: 'scsi', busNumber, model: SCSI_MODELS.find(([t]) => isA(d, t))?.[1] });
+      map.set(d.key, { bus: 'scsi', busNumber, model: modelOf(SCSI_TYPES, d) });
     } else if (isA(d, 'VirtualIDEController')) map.set(d.key, { bus: 'ide', busNumber });
     else if (isA(d, 'VirtualSATAController')) map.set(d.key, { bus: 'sata', busNumber });
     else if (isA(d, 'VirtualNVMEController')) map.set(d.key, { bus: 'nvme', busNumber });
     else if (isA(d, 'VirtualController')) map.set(d.key, { bus: 'other', busNumber });
   }
   return map;
-}
-
-// The disk name index of a slot, as the VMX reader numbers them (sda.., hda.., fd0..).
-function nameIndex(bus: DiskBus, controller: number, busNo: number, unit: number): number {
-  if (bus === 'scsi') return controller * 15 + (unit < 7 ? unit : unit - 1);
-  if (bus === 'ide') return busNo * 2 + unit;
-  return controller * 30 + unit;
 }
 
 function addDisks(def: DomainDef, devices: AnyDevice[], opts: ConfigToDomainOptions): void {
@@ -160,7 +140,15 @@ function addDisks(def: DomainDef, devices: AnyDevice[], opts: ConfigToDomainOpti
         opts.warn?.(`${label}: floppy unit ${unit} has no domain XML form`);
         continue;
       }
-      disk = { type: 'file', device: 'floppy', targetDev: diskName('fd', unit), bus: 'fdc', readonly: false, transient: false, address: { controller: 0, bus: 0, target: 0, unit } };
+      disk = {
+        type: 'file',
+        device: 'floppy',
+        targetDev: diskName('fd', unit),
+        bus: 'fdc',
+        readonly: false,
+        transient: false,
+        address: { controller: 0, bus: 0, target: 0, unit },
+      };
     } else {
       const ctl = d.controllerKey !== undefined ? controllers.get(d.controllerKey) : undefined;
       if (ctl === undefined || ctl.bus === 'nvme' || ctl.bus === 'other' || d.unitNumber === undefined) {
@@ -173,7 +161,7 @@ function addDisks(def: DomainDef, devices: AnyDevice[], opts: ConfigToDomainOpti
       disk = {
         type: 'file',
         device: kind,
-        targetDev: diskName(ctl.bus === 'ide' ? 'hd' : 'sd', nameIndex(ctl.bus, controller, busNo, unit)),
+        targetDev: diskName(ctl.bus === 'ide' ? 'hd' : 'sd', targetIndex(ctl.bus, { controller, bus: busNo, target: 0, unit })),
         bus: ctl.bus,
         readonly: kind === 'cdrom',
         transient: false,
@@ -248,7 +236,7 @@ function interfaceOf(d: AnyDevice, opts: ConfigToDomainOptions): InterfaceDef {
     // 'manual' is a MAC the user set (VMX addressType static); 'generated' and vCenter's 'assigned' are not
     net.macType = str(d, 'addressType')?.toLowerCase() === 'manual' ? 'static' : 'generated';
   }
-  const model = NIC_MODELS.find(([t]) => isA(d, t))?.[1];
+  const model = modelOf(NIC_TYPES, d);
   if (model !== undefined) net.model = model;
   const b = d.backing;
   if (isA(b, 'VirtualEthernetCardDistributedVirtualPortBackingInfo')) {
@@ -271,13 +259,23 @@ function interfaceOf(d: AnyDevice, opts: ConfigToDomainOptions): InterfaceDef {
   const name = isA(b, 'VirtualDeviceDeviceBackingInfo') ? str(b, 'deviceName') : undefined;
   if (name !== undefined && name !== '') net.bridge = name;
   else {
-    if (b !== undefined) opts.warn?.(`${d.deviceInfo?.label ?? `device ${d.key}`}: network backing ${b._type ?? ''} has no domain XML form`);
+    if (b !== undefined)
+      opts.warn?.(`${d.deviceInfo?.label ?? `device ${d.key}`}: network backing ${b._type ?? ''} has no domain XML form`);
     net.type = 'null';
   }
   return net;
 }
 
-const URI_SCHEMES: Record<string, ChrDef['protocol']> = { tcp: 'raw', telnet: 'telnet', telnets: 'telnets', ssl: 'tls', 'tcp+ssl': 'tls', 'telnet+ssl': 'tls', tls: 'tls', 'tcp+tls': 'tls' };
+const URI_SCHEMES: Record<string, ChrDef['protocol']> = {
+  tcp: 'raw',
+  telnet: 'telnet',
+  telnets: 'telnets',
+  ssl: 'tls',
+  'tcp+ssl': 'tls',
+  'telnet+ssl': 'tls',
+  tls: 'tls',
+  'tcp+tls': 'tls',
+};
 
 function chrOf(d: AnyDevice, port: number): ChrDef | undefined {
   const b = d.backing;
@@ -297,7 +295,10 @@ function chrOf(d: AnyDevice, port: number): ChrDef | undefined {
 }
 
 function addChrDevices(def: DomainDef, devices: AnyDevice[], opts: ConfigToDomainOptions): void {
-  const kinds: [string, ChrDef[], number][] = [['VirtualSerialPort', def.serials, 4], ['VirtualParallelPort', def.parallels, 3]];
+  const kinds: [string, ChrDef[], number][] = [
+    ['VirtualSerialPort', def.serials, 4],
+    ['VirtualParallelPort', def.parallels, 3],
+  ];
   for (const [type, list, max] of kinds) {
     let n = 0;
     for (const d of devices) {
@@ -309,6 +310,9 @@ function addChrDevices(def: DomainDef, devices: AnyDevice[], opts: ConfigToDomai
       else opts.warn?.(`${d.deviceInfo?.label ?? `device ${d.key}`}: backing ${d.backing?._type ?? '(none)'} has no domain XML form`);
     }
   }
+  // in port order, as the VMX reader lists serial0..3 (keys follow the order ports were added, not their numbers)
+  def.serials.sort((a, b) => a.port - b.port);
+  def.parallels.sort((a, b) => a.port - b.port);
   const first = def.serials[0];
   if (first) def.consoles.push({ ...first });
 }

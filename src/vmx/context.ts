@@ -30,7 +30,11 @@ export interface VmxContext {
  * such datastore), other absolute paths unchanged, bare names through `bare`, and relative
  * paths with a '/' refused.
  */
-export function mapVmxFileName(fileName: string, volume: (id: string) => string | undefined, bare: (name: string) => string): string | undefined {
+export function mapVmxFileName(
+  fileName: string,
+  volume: (id: string) => string | undefined,
+  bare: (name: string) => string,
+): string | undefined {
   if (isVmfsPath(fileName)) {
     // as libvirt splits it: '/'s before the datastore skipped, the path after it kept as it is
     const m = /^\/vmfs\/volumes\/+([^/]+)\/(.+)$/s.exec(fileName);
@@ -72,7 +76,11 @@ export function offlineContext(opts: OfflineContextOptions = {}): VmxContext {
     warn: opts.warn,
     parseFileName(fileName) {
       // offline every datastore is taken to exist
-      return mapVmxFileName(fileName, (id) => id, (name) => (dir ? `[${dir.datastore}] ${dir.path ? `${dir.path}/` : ''}${name}` : name));
+      return mapVmxFileName(
+        fileName,
+        (id) => id,
+        (name) => (dir ? `[${dir.datastore}] ${dir.path ? `${dir.path}/` : ''}${name}` : name),
+      );
     },
     formatFileName(src) {
       const p = tryParseDatastorePath(src);

@@ -20,7 +20,9 @@ function prefixOf(disk: DiskDef): string {
       return `ide${a.bus}:${a.unit}`;
     case 'sata':
       // libvirt 9.0 reads SATA disks from VMX but does not write them
-      throw new UnsupportedError(`unsupported bus type 'sata' of disk '${disk.targetDev}': libvirt writes SCSI, IDE and floppy disks to VMX`);
+      throw new UnsupportedError(
+        `unsupported bus type 'sata' of disk '${disk.targetDev}': libvirt writes SCSI, IDE and floppy disks to VMX`,
+      );
     case 'fdc':
       if (a.controller !== 0 || a.unit > 1) throw new ConfigError(`floppy address of disk '${disk.targetDev}' out of range`);
       return `floppy${a.unit}`;
@@ -36,7 +38,9 @@ function scsiModels(def: DomainDef, ctx: VmxContext): { present: boolean[]; mode
     if (c.type !== 'scsi' || c.index > 3 || !def.disks.some((d) => d.bus === 'scsi' && d.address?.controller === c.index)) continue;
     if (c.model !== undefined) {
       if (c.model !== 'auto' && !SCSI_VMX[c.model]) {
-        throw new UnsupportedError(`unsupported SCSI controller model '${c.model}': expecting auto, buslogic, lsilogic, lsisas1068 or vmpvscsi`);
+        throw new UnsupportedError(
+          `unsupported SCSI controller model '${c.model}': expecting auto, buslogic, lsilogic, lsisas1068 or vmpvscsi`,
+        );
       }
       model[c.index] = c.model;
     }
@@ -50,10 +54,13 @@ function scsiModels(def: DomainDef, ctx: VmxContext): { present: boolean[]; mode
       // a CD-ROM's driver name may be 'atapi' or similar: only SCSI models say something here
       if (!SCSI_VMX[m] && d.device !== 'disk') continue;
       if (!SCSI_VMX[m]) {
-        throw new UnsupportedError(`expecting <driver name> of disk '${d.targetDev}' to be buslogic, lsilogic, lsisas1068 or vmpvscsi but found '${d.driverName}'`);
+        throw new UnsupportedError(
+          `expecting <driver name> of disk '${d.targetDev}' to be buslogic, lsilogic, lsisas1068 or vmpvscsi but found '${d.driverName}'`,
+        );
       }
       if (model[i] === undefined || model[i] === 'auto') model[i] = m;
-      else if (model[i] !== m) throw new ConfigError(`inconsistent SCSI controller model ('${m}' is not '${model[i]}') for SCSI controller index ${i}`);
+      else if (model[i] !== m)
+        throw new ConfigError(`inconsistent SCSI controller model ('${m}' is not '${model[i]}') for SCSI controller index ${i}`);
     }
   }
   for (let i = 0; i < 4; i++) {
@@ -112,14 +119,16 @@ function formatHardDisk(d: DiskDef, p: string, ctx: VmxContext, add: Add): void 
   if (d.bus === 'fdc') throw new UnsupportedError(`disk '${d.targetDev}' cannot be a hard disk on bus 'fdc'`);
   if (d.type !== 'file') throw new UnsupportedError(`hard disk '${d.targetDev}' must be of type 'file' but is '${d.type}'`);
   if (d.src === undefined) throw new ConfigError(`hard disk '${d.targetDev}' has no source file`);
-  if (!/\.vmdk$/i.test(d.src)) throw new UnsupportedError(`image '${d.src}' of disk '${d.targetDev}' has an unsupported type: expecting '.vmdk'`);
+  if (!/\.vmdk$/i.test(d.src))
+    throw new UnsupportedError(`image '${d.src}' of disk '${d.targetDev}' has an unsupported type: expecting '.vmdk'`);
   add(`${p}.present`, 'true');
   // VMware writes no deviceType for SATA disks; the .vmdk file name says what they are.
   if (d.bus !== 'sata') add(`${p}.deviceType`, d.bus === 'ide' ? 'ata-hardDisk' : 'scsi-hardDisk');
   add(`${p}.fileName`, ctx.formatFileName(d.src));
   // libvirt writes the cache mode of SCSI disks only
   if (d.bus === 'scsi' && d.cache !== undefined && d.cache !== 'default') {
-    if (d.cache !== 'writethrough') throw new UnsupportedError(`disk '${d.targetDev}' has the unsupported cache mode '${d.cache}': only 'writethrough'`);
+    if (d.cache !== 'writethrough')
+      throw new UnsupportedError(`disk '${d.targetDev}' has the unsupported cache mode '${d.cache}': only 'writethrough'`);
     add(`${p}.writeThrough`, 'true');
   }
   if (d.transient) add(`${p}.mode`, 'independent-nonpersistent');
@@ -134,7 +143,8 @@ function formatCdrom(d: DiskDef, p: string, ctx: VmxContext, add: Add): void {
     // an image, or no medium at all: what ESX itself writes for a drive without one
     add(`${p}.deviceType`, 'cdrom-image');
     if (d.type === 'file' && d.src !== undefined) {
-      if (!/\.iso$/i.test(d.src)) throw new UnsupportedError(`image '${d.src}' of CD-ROM '${d.targetDev}' has an unsupported type: expecting '.iso'`);
+      if (!/\.iso$/i.test(d.src))
+        throw new UnsupportedError(`image '${d.src}' of CD-ROM '${d.targetDev}' has an unsupported type: expecting '.iso'`);
       add(`${p}.fileName`, ctx.formatFileName(d.src));
     } else {
       add(`${p}.fileName`, 'emptyBackingString');

@@ -12,7 +12,10 @@ import { domainToVmx } from './domain-to-vmx.js';
 import { vmxToDomain } from './vmx-to-domain.js';
 
 const root = join(process.cwd(), 'test/fixtures/golden');
-const list = (dir: string, ext: string): string[] => readdirSync(join(root, dir)).filter((f) => f.endsWith(ext)).sort();
+const list = (dir: string, ext: string): string[] =>
+  readdirSync(join(root, dir))
+    .filter((f) => f.endsWith(ext))
+    .sort();
 
 for (const f of list('vmx2xml', '.vmx')) {
   test(`vmx2xml golden: ${f}`, () => {
@@ -40,7 +43,8 @@ for (const f of [...list('errors', '.vmx'), ...list('errors', '.xml')]) {
     const expected = readFileSync(join(root, 'errors', f.replace(/\.(vmx|xml)$/, '.err')), 'utf8').trim();
     const ctx = offlineContext({ vmxPath: '[ds] dir/rule.vmx' });
     assert.throws(
-      () => (f.endsWith('.vmx') ? vmxToDomain(input, ctx) : domainToVmx(parseDomainXml(input.toString('utf8')), ctx, { virtualHwVersion: 7 })),
+      () =>
+        f.endsWith('.vmx') ? vmxToDomain(input, ctx) : domainToVmx(parseDomainXml(input.toString('utf8')), ctx, { virtualHwVersion: 7 }),
       (e: unknown) => {
         assert.ok(e instanceof EsxError, `expected an EsxError, got ${String(e)}`);
         assert.ok(e.message.includes(expected), `message '${e.message}' should name ${expected}`);

@@ -17,7 +17,8 @@ export function parseEthernets(conf: VmxConfig, def: DomainDef): void {
     if (!/^ethernet/i.test(entry.key)) continue;
     const dot = entry.key.indexOf('.');
     const index = entry.key.slice(8, dot < 0 ? undefined : dot);
-    if (!/^\d+$/.test(index) || Number(index) > 2 ** 31 - 1) throw new ConfigError(`failed to parse the index of the VMX key '${entry.key}'`);
+    if (!/^\d+$/.test(index) || Number(index) > 2 ** 31 - 1)
+      throw new ConfigError(`failed to parse the index of the VMX key '${entry.key}'`);
     max = Math.max(max, Number(index));
   }
   for (let n = 0; n <= max; n++) {
@@ -58,7 +59,9 @@ function parseEthernet(conf: VmxConfig, n: number): InterfaceDef | undefined {
   if (virtualDev !== undefined) {
     const dev = virtualDev.toLowerCase();
     if (!NIC_MODELS.has(dev)) {
-      throw new ConfigError(`expecting VMX entry '${p}.virtualDev' to be 'vlance', 'vmxnet', 'vmxnet3', 'e1000' or 'e1000e' but found '${virtualDev}'`);
+      throw new ConfigError(
+        `expecting VMX entry '${p}.virtualDev' to be 'vlance', 'vmxnet', 'vmxnet3', 'e1000' or 'e1000e' but found '${virtualDev}'`,
+      );
     }
     net.model = dev === 'vmxnet' && features === 15 ? 'vmxnet2' : dev;
   }
@@ -87,7 +90,9 @@ function parseEthernet(conf: VmxConfig, n: number): InterfaceDef | undefined {
   } else if (ct === 'nat') {
     net.type = 'user';
   } else if (ct === 'hostonly') {
-    throw new ConfigError(`value 'hostonly' of VMX entry '${p}.connectionType' is not supported (libvirt has no mapping for host-only networks)`);
+    throw new ConfigError(
+      `value 'hostonly' of VMX entry '${p}.connectionType' is not supported (libvirt has no mapping for host-only networks)`,
+    );
   } else {
     throw new ConfigError(`invalid value '${connectionType}' for VMX entry '${p}.connectionType'`);
   }
@@ -100,7 +105,13 @@ function macOrThrow(value: string, key: string): string {
   return mac;
 }
 
-const NETWORK_SCHEMES: Record<string, ChrDef['protocol']> = { tcp: 'raw', telnet: 'telnet', telnets: 'telnets', ssl: 'tls', 'tcp+ssl': 'tls' };
+const NETWORK_SCHEMES: Record<string, ChrDef['protocol']> = {
+  tcp: 'raw',
+  telnet: 'telnet',
+  telnets: 'telnets',
+  ssl: 'tls',
+  'tcp+ssl': 'tls',
+};
 
 /** serial0..3 → `<serial>` (+ a `<console>` for the first), parallel0..2 → `<parallel>`. */
 export function parseChrDevices(conf: VmxConfig, ctx: VmxContext, def: DomainDef): void {
@@ -123,7 +134,8 @@ function mappedFile(ctx: VmxContext, fileName: string, key: string): string {
 }
 
 // A URI as libxml2 parses it: scheme://[userinfo@]host[:port][/path][?query][#fragment].
-const URI_RE = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(?:[A-Za-z0-9\-._~!$&'()*+,;=:%]*@)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::(\d*))?(?:\/[^?#\s]*)?(?:\?[^#\s]*)?(?:#\S*)?$/;
+const URI_RE =
+  /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(?:[A-Za-z0-9\-._~!$&'()*+,;=:%]*@)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::(\d*))?(?:\/[^?#\s]*)?(?:\?[^#\s]*)?(?:#\S*)?$/;
 
 function parseSerial(conf: VmxConfig, ctx: VmxContext, n: number): ChrDef | undefined {
   const p = `serial${n}`;
@@ -148,7 +160,8 @@ function parseSerial(conf: VmxConfig, ctx: VmxContext, n: number): ChrDef | unde
       throw new ConfigError(`VMX entry '${p}.fileName' must be a URI like 'telnet://host:port' but found '${fileName ?? ''}'`);
     }
     const host = percentDecode((m[2] as string).replace(/^\[(.*)\]$/, '$1'));
-    if (!m[3] || Number(m[3]) === 0 || host === '') throw new ConfigError(`VMX entry '${p}.fileName' names no host and port: '${fileName}'`);
+    if (!m[3] || Number(m[3]) === 0 || host === '')
+      throw new ConfigError(`VMX entry '${p}.fileName' names no host and port: '${fileName}'`);
     const protocol = NETWORK_SCHEMES[(m[1] as string).toLowerCase()];
     if (!protocol) throw new ConfigError(`VMX entry '${p}.fileName' has the unsupported scheme '${m[1]}'`);
     const endPoint = vmxString(conf, `${p}.network.endPoint`);

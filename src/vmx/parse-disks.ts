@@ -35,7 +35,9 @@ export function parseDisks(conf: VmxConfig, ctx: VmxContext, def: DomainDef): vo
     if (dev !== undefined) {
       const model = SCSI_MODELS[dev.toLowerCase()];
       if (!model) {
-        throw new ConfigError(`expecting VMX entry 'scsi${c}.virtualDev' to be 'buslogic', 'lsilogic', 'lsisas1068' or 'pvscsi' but found '${dev}'`);
+        throw new ConfigError(
+          `expecting VMX entry 'scsi${c}.virtualDev' to be 'buslogic', 'lsilogic', 'lsisas1068' or 'pvscsi' but found '${dev}'`,
+        );
       }
       scsiModels[c] = model;
     }
@@ -63,9 +65,12 @@ function addressOf(bus: DiskBus, idx: number, wide: boolean): DriveAddress {
       const unit = idx % per;
       return { controller: Math.floor(idx / per), bus: 0, target: 0, unit: unit >= 7 ? unit + 1 : unit };
     }
-    case 'sata': return { controller: Math.floor(idx / 6), bus: 0, target: 0, unit: idx % 6 };
-    case 'ide': return { controller: Math.floor(idx / 4), bus: Math.floor((idx % 4) / 2), target: 0, unit: idx % 2 };
-    case 'fdc': return { controller: Math.floor(idx / 2), bus: 0, target: 0, unit: idx % 2 };
+    case 'sata':
+      return { controller: Math.floor(idx / 6), bus: 0, target: 0, unit: idx % 6 };
+    case 'ide':
+      return { controller: Math.floor(idx / 4), bus: Math.floor((idx % 4) / 2), target: 0, unit: idx % 2 };
+    case 'fdc':
+      return { controller: Math.floor(idx / 2), bus: 0, target: 0, unit: idx % 2 };
   }
 }
 
@@ -89,7 +94,9 @@ const CDROM_TYPES = new Set(['cdrom-image', 'atapi-cdrom', 'cdrom-raw']);
 
 // What libvirt's error for an unmappable slot says.
 function unhandled(p: string, fileName: string | undefined, deviceType: string | undefined): ConfigError {
-  return new ConfigError(`invalid or not yet handled value '${fileName ?? '<null>'}' for VMX entry '${p}.fileName' for device type '${deviceType ?? 'unknown'}'`);
+  return new ConfigError(
+    `invalid or not yet handled value '${fileName ?? '<null>'}' for VMX entry '${p}.fileName' for device type '${deviceType ?? 'unknown'}'`,
+  );
 }
 
 // The file a VMX file name maps to; a missing one is an error unless `allowMissing` (CD-ROMs).
@@ -146,7 +153,8 @@ function parseSlot(conf: VmxConfig, ctx: VmxContext, def: DomainDef, s: Slot, wi
   disk.device = 'cdrom';
   disk.readonly = true;
   if (hasSuffix(fileName, '.iso') || fileName === 'emptyBackingString') {
-    if (t !== undefined && t !== 'cdrom-image') throw new ConfigError(`expecting VMX entry '${p}.deviceType' to be 'cdrom-image' but found '${deviceType}'`);
+    if (t !== undefined && t !== 'cdrom-image')
+      throw new ConfigError(`expecting VMX entry '${p}.deviceType' to be 'cdrom-image' but found '${deviceType}'`);
     if (fileName !== 'emptyBackingString') {
       const src = mapFile(ctx, fileName as string, `${p}.fileName`, true);
       if (src !== undefined) disk.src = src;

@@ -14,7 +14,7 @@ import { parseDomainXml } from '../conf/domain/parse-domain.js';
 import { offlineContext } from './context.js';
 import { domainToVmx } from './domain-to-vmx.js';
 import { vmxToDomain } from './vmx-to-domain.js';
-import { loadCorpus } from '../../test/support/corpus.js';
+import { requireCorpus } from '../../test/support/corpus.js';
 import { perturbDomain } from '../../test/support/fuzz-cases.js';
 import { domainArb, isStaticRange, vocabularyVmxArb } from '../../test/support/generators.js';
 import { bytesToXmlText, mutateBytes } from '../../test/support/mutations.js';
@@ -30,8 +30,7 @@ const ctx = offlineContext({ vmxPath: '[ds] dir/x.vmx' });
 // From virtualHW 13 on, libvirt (and so esxvirt) renumbers SCSI addresses 63 to a controller on reading, which
 // its own XML parser then refuses: round trips hold below that.
 const hwArb = fc.integer({ min: 7, max: 12 });
-const corpus = loadCorpus();
-const noCorpus = corpus ? false : 'conformance corpus not found (set ESXVIRT_CONFORMANCE_DIR)';
+const corpus = requireCorpus();
 // Half single mutations (which often still convert, so the checks reach deep), half up to 8.
 const mutationCount = fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 8 }));
 
@@ -59,7 +58,8 @@ function assertContract(r: CheckResult): void {
   if (r.failure) assert.fail(describeFailure(r.failure));
 }
 
-const VMWARE_GENERATED = (mac: string): boolean => mac.startsWith('00:0c:29:') || (mac.startsWith('00:50:56:') && /^[89ab]/.test(mac.slice(9, 11)));
+const VMWARE_GENERATED = (mac: string): boolean =>
+  mac.startsWith('00:0c:29:') || (mac.startsWith('00:50:56:') && /^[89ab]/.test(mac.slice(9, 11)));
 
 // What a valid domain must keep through VMX: every field VMware stores, in the domain's own terms.
 function vmwareView(d: DomainDef): unknown {
@@ -79,15 +79,24 @@ function vmwareView(d: DomainDef): unknown {
     efi: d.os.firmware === 'efi',
     smbios: d.os.smbiosMode,
     disks: d.disks.map((k) => ({
-      type: k.type, device: k.device, src: k.src, targetDev: k.targetDev, bus: k.bus, address: k.address,
-      writethrough: k.cache === 'writethrough', transient: k.transient, readonly: k.readonly || k.device === 'cdrom' || k.device === 'lun',
+      type: k.type,
+      device: k.device,
+      src: k.src,
+      targetDev: k.targetDev,
+      bus: k.bus,
+      address: k.address,
+      writethrough: k.cache === 'writethrough',
+      transient: k.transient,
+      readonly: k.readonly || k.device === 'cdrom' || k.device === 'lun',
       autodetect: k.type === 'block' && k.src === undefined && k.startupPolicy === 'optional',
     })),
     // as libvirt, only controllers with disks are written
-    controllers: d.controllers.filter((c) => (c.type === 'scsi' || c.type === 'sata') && d.disks.some((k) => k.bus === c.type && k.address?.controller === c.index))
+    controllers: d.controllers
+      .filter((c) => (c.type === 'scsi' || c.type === 'sata') && d.disks.some((k) => k.bus === c.type && k.address?.controller === c.index))
       .map((c) => {
         // an old-style <driver name> on a disk names its controller's model
-        const m = c.model ?? d.disks.find((k) => k.bus === c.type && k.address?.controller === c.index && k.driverName !== undefined)?.driverName;
+        const m =
+          c.model ?? d.disks.find((k) => k.bus === c.type && k.address?.controller === c.index && k.driverName !== undefined)?.driverName;
         return { type: c.type, index: c.index, model: m === 'auto' ? undefined : m };
       }),
     interfaces: d.interfaces.map((n) => {
@@ -96,8 +105,14 @@ function vmwareView(d: DomainDef): unknown {
       const vmwareRange = n.mac !== undefined && (isStaticRange(n.mac) || VMWARE_GENERATED(n.mac));
       const macCheck = n.macCheck ?? (macType === 'static' && !vmwareRange ? false : undefined);
       return {
-        type: n.type, mac: n.mac, bridge: n.type === 'bridge' || n.type === 'network' ? n.bridge : undefined, targetDev: n.targetDev,
-        model: n.model, vds: n.vds, macType, macCheck,
+        type: n.type,
+        mac: n.mac,
+        bridge: n.type === 'bridge' || n.type === 'network' ? n.bridge : undefined,
+        targetDev: n.targetDev,
+        model: n.model,
+        vds: n.vds,
+        macType,
+        macCheck,
       };
     }),
     serials: d.serials.map((s) => ({ ...s })),
@@ -110,42 +125,62 @@ function vmwareView(d: DomainDef): unknown {
 
 describe('round trips of valid domains (XML → VMX → XML)', () => {
   test('domain → VMX → domain → VMX gives the same VMX text', () => {
-    fc.assert(fc.property(domainArb, hwArb, (def0, hw) => {
-      const t = roundTrip(def0, hw);
-      assert.equal(t.vmx2, t.vmx1);
-    }), params);
+    fc.assert(
+      fc.property(domainArb, hwArb, (def0, hw) => {
+        const t = roundTrip(def0, hw);
+        assert.equal(t.vmx2, t.vmx1);
+      }),
+      params,
+    );
   });
 
   test('XML → VMX → XML → VMX → XML: the second XML equals the first round’s', () => {
-    fc.assert(fc.property(domainArb, hwArb, (def0, hw) => {
-      const t = roundTrip(def0, hw);
-      assert.equal(t.xml4, t.xml2);
-    }), params);
+    fc.assert(
+      fc.property(domainArb, hwArb, (def0, hw) => {
+        const t = roundTrip(def0, hw);
+        assert.equal(t.xml4, t.xml2);
+      }),
+      params,
+    );
   });
 
   test('domain → VMX → domain keeps every field VMware stores', () => {
-    fc.assert(fc.property(domainArb, hwArb, (def0, hw) => {
-      const t = roundTrip(def0, hw);
-      assert.deepEqual(JSON.parse(JSON.stringify(vmwareView(t.def2))), JSON.parse(JSON.stringify(vmwareView(t.def1))));
-    }), params);
+    fc.assert(
+      fc.property(domainArb, hwArb, (def0, hw) => {
+        const t = roundTrip(def0, hw);
+        assert.deepEqual(JSON.parse(JSON.stringify(vmwareView(t.def2))), JSON.parse(JSON.stringify(vmwareView(t.def1))));
+      }),
+      params,
+    );
   });
 
   test('the order of disks, controllers and ports in the domain does not change the VMX entries', () => {
-    fc.assert(fc.property(domainArb, hwArb, fc.integer(), (def0, hw, seed) => {
-      const def1 = parseDomainXml(formatDomain(def0));
-      const rng = new Rng(seed);
-      const shuffled: DomainDef = { ...def1, disks: rng.shuffle(def1.disks), controllers: rng.shuffle(def1.controllers),
-        serials: rng.shuffle(def1.serials), parallels: rng.shuffle(def1.parallels) };
-      const lines = (d: DomainDef): string[] => domainToVmx(d, ctx, { virtualHwVersion: hw }).split('\n').sort();
-      assert.deepEqual(lines(shuffled), lines(def1));
-    }), params);
+    fc.assert(
+      fc.property(domainArb, hwArb, fc.integer(), (def0, hw, seed) => {
+        const def1 = parseDomainXml(formatDomain(def0));
+        const rng = new Rng(seed);
+        const shuffled: DomainDef = {
+          ...def1,
+          disks: rng.shuffle(def1.disks),
+          controllers: rng.shuffle(def1.controllers),
+          serials: rng.shuffle(def1.serials),
+          parallels: rng.shuffle(def1.parallels),
+        };
+        const lines = (d: DomainDef): string[] => domainToVmx(d, ctx, { virtualHwVersion: hw }).split('\n').sort();
+        assert.deepEqual(lines(shuffled), lines(def1));
+      }),
+      params,
+    );
   });
 
   test('VMX given as UTF-8 bytes converts as the same VMX given as text', () => {
-    fc.assert(fc.property(domainArb, hwArb, (def0, hw) => {
-      const vmx = domainToVmx(parseDomainXml(formatDomain(def0)), ctx, { virtualHwVersion: hw });
-      assert.equal(formatDomain(vmxToDomain(Buffer.from(vmx, 'utf8'), ctx)), formatDomain(vmxToDomain(vmx, ctx)));
-    }), params);
+    fc.assert(
+      fc.property(domainArb, hwArb, (def0, hw) => {
+        const vmx = domainToVmx(parseDomainXml(formatDomain(def0)), ctx, { virtualHwVersion: hw });
+        assert.equal(formatDomain(vmxToDomain(Buffer.from(vmx, 'utf8'), ctx)), formatDomain(vmxToDomain(vmx, ctx)));
+      }),
+      params,
+    );
   });
 
   test('realistic VMX files convert to XML and back to the same domain', () => {
@@ -162,59 +197,77 @@ describe('round trips of valid domains (XML → VMX → XML)', () => {
 
 describe('robustness: every entry point succeeds or throws an EsxError', () => {
   test('random text as VMX and as domain XML', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (s) => {
-      assertContract(checkVmx(s));
-      assertContract(checkXml(s));
-    }), params);
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (s) => {
+        assertContract(checkVmx(s));
+        assertContract(checkXml(s));
+      }),
+      params,
+    );
   });
 
   test('random bytes as VMX', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 400 }), (b) => assertContract(checkVmx(b))), params);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), (b) => assertContract(checkVmx(b))),
+      params,
+    );
   });
 
   test('VMX built from the real key vocabulary, as text and as bytes', () => {
-    const keys = [...new Set([...(corpus?.keys ?? []), ...converterKeys()])];
+    const keys = [...new Set([...corpus.keys, ...converterKeys()])];
     let converted = 0;
-    fc.assert(fc.property(vocabularyVmxArb(keys), (text) => {
-      const r = checkVmx(text);
-      assertContract(r);
-      assertContract(checkVmx(Buffer.from(text, 'utf8')));
-      if (r.outcome === 'ok') converted++;
-    }), params);
+    fc.assert(
+      fc.property(vocabularyVmxArb(keys), (text) => {
+        const r = checkVmx(text);
+        assertContract(r);
+        assertContract(checkVmx(Buffer.from(text, 'utf8')));
+        if (r.outcome === 'ok') converted++;
+      }),
+      params,
+    );
     // Inputs that all die on line 1 would test nothing.
     assert.ok(converted > 0 || RUNS < 50, 'no vocabulary VMX converted: the generator is too hostile');
   });
 
-  test('byte-level mutations of the conformance VMX files', { skip: noCorpus }, () => {
-    const files = [...corpus!.vmx, ...corpus!.vmxOutputs];
+  test('byte-level mutations of the conformance VMX files', () => {
+    const files = [...corpus.vmx, ...corpus.vmxOutputs];
     let converted = 0;
-    fc.assert(fc.property(fc.nat({ max: files.length - 1 }), fc.integer(), mutationCount, (f, seed, n) => {
-      const { bytes } = mutateBytes((files[f] as (typeof files)[number]).bytes, new Rng(seed), n);
-      const r = checkVmx(bytes);
-      assertContract(r);
-      if (r.outcome === 'ok') converted++;
-    }), params);
+    fc.assert(
+      fc.property(fc.nat({ max: files.length - 1 }), fc.integer(), mutationCount, (f, seed, n) => {
+        const { bytes } = mutateBytes((files[f] as (typeof files)[number]).bytes, new Rng(seed), n);
+        const r = checkVmx(bytes);
+        assertContract(r);
+        if (r.outcome === 'ok') converted++;
+      }),
+      params,
+    );
     assert.ok(converted > 0 || RUNS < 50, 'no mutated VMX converted: mutations never reach the converter');
   });
 
-  test('byte-level mutations of the conformance XML files', { skip: noCorpus }, () => {
-    const files = corpus!.xml;
-    fc.assert(fc.property(fc.nat({ max: files.length - 1 }), fc.integer(), mutationCount, (f, seed, n) => {
-      const rng = new Rng(seed);
-      const { bytes } = mutateBytes(Buffer.from((files[f] as (typeof files)[number]).text, 'utf8'), rng, n);
-      assertContract(checkXml(bytesToXmlText(bytes, rng)));
-    }), params);
+  test('byte-level mutations of the conformance XML files', () => {
+    const files = corpus.xml;
+    fc.assert(
+      fc.property(fc.nat({ max: files.length - 1 }), fc.integer(), mutationCount, (f, seed, n) => {
+        const rng = new Rng(seed);
+        const { bytes } = mutateBytes(Buffer.from((files[f] as (typeof files)[number]).text, 'utf8'), rng, n);
+        assertContract(checkXml(bytesToXmlText(bytes, rng)));
+      }),
+      params,
+    );
   });
 
   test('generated domains with damaged fields', () => {
-    fc.assert(fc.property(domainArb, fc.integer(), fc.integer({ min: 1, max: 6 }), hwArb, (def, seed, n, hw) => {
-      assertContract(checkDomain(perturbDomain(structuredClone(def), new Rng(seed), n), hw));
-    }), params);
+    fc.assert(
+      fc.property(domainArb, fc.integer(), fc.integer({ min: 1, max: 6 }), hwArb, (def, seed, n, hw) => {
+        assertContract(checkDomain(perturbDomain(structuredClone(def), new Rng(seed), n), hw));
+      }),
+      params,
+    );
   });
 
-  test('every conformance file passes the whole pipeline', { skip: noCorpus }, () => {
-    for (const c of corpus!.vmx) assertContract(checkVmx(c.bytes));
-    for (const c of corpus!.xml) assertContract(checkXml(c.text, c.hw));
+  test('every conformance file passes the whole pipeline', () => {
+    for (const c of corpus.vmx) assertContract(checkVmx(c.bytes));
+    for (const c of corpus.xml) assertContract(checkXml(c.text, c.hw));
   });
 
   test("a serial or parallel port backed by a file but without fileName is a ConfigError naming '<port>.fileName'", () => {
@@ -225,12 +278,15 @@ describe('robustness: every entry point succeeds or throws an EsxError', () => {
       for (const type of port.startsWith('serial') ? ['file', 'network'] : ['file', 'device']) {
         {
           const vmx = `${head}${port}.present = "true"\n${port}.fileType = "${type}"\n`;
-          assert.throws(() => vmxToDomain(vmx, ctx), (e: unknown) => {
-            assert.ok(e instanceof EsxError, `${port} ${type}: not an EsxError: ${String(e)}`);
-            assert.equal(e.code, 'InvalidConfig');
-            assert.match(e.message, new RegExp(`'${port}\\.fileName'`));
-            return true;
-          });
+          assert.throws(
+            () => vmxToDomain(vmx, ctx),
+            (e: unknown) => {
+              assert.ok(e instanceof EsxError, `${port} ${type}: not an EsxError: ${String(e)}`);
+              assert.equal(e.code, 'InvalidConfig');
+              assert.match(e.message, new RegExp(`'${port}\\.fileName'`));
+              return true;
+            },
+          );
         }
       }
     }
@@ -239,14 +295,17 @@ describe('robustness: every entry point succeeds or throws an EsxError', () => {
 
 // Converter bugs the property tests found, each kept as its minimal reproducer.
 describe('converter findings (regressions)', () => {
-  const xmlDomain = (devices: string): string => `<domain type='vmware'><name>a</name><uuid>564d9bef-acd9-b4e0-c8f0-aeadd3a7af7e</uuid>`
-    + `<memory>4096</memory><os><type>hvm</type></os><devices>${devices}</devices></domain>`;
+  const xmlDomain = (devices: string): string =>
+    `<domain type='vmware'><name>a</name><uuid>564d9bef-acd9-b4e0-c8f0-aeadd3a7af7e</uuid>` +
+    `<memory>4096</memory><os><type>hvm</type></os><devices>${devices}</devices></domain>`;
   const vmxHead = 'config.version = "8"\nvirtualHW.version = "7"\ndisplayName = "a"\n';
 
   test('a disk on SCSI controller 1 only: the first VMX lacks scsi0.present, the second has it', () => {
     for (const dev of ["<target dev='sdp' bus='scsi'/>"]) {
       // with the video device VMX → XML always adds, so that only the controllers can differ
-      const xml = xmlDomain(`<disk type='file' device='disk'><source file='[ds] dir/x.vmdk'/>${dev}</disk><video><model type='vmvga' vram='4096'/></video>`);
+      const xml = xmlDomain(
+        `<disk type='file' device='disk'><source file='[ds] dir/x.vmdk'/>${dev}</disk><video><model type='vmvga' vram='4096'/></video>`,
+      );
       const vmx1 = domainToVmx(parseDomainXml(xml), ctx, { virtualHwVersion: 7 });
       const vmx2 = domainToVmx(parseDomainXml(formatDomain(vmxToDomain(vmx1, ctx))), ctx, { virtualHwVersion: 7 });
       assert.equal(vmx2, vmx1);
@@ -262,7 +321,10 @@ describe('converter findings (regressions)', () => {
 
   test("a network serial port listening on all interfaces ('telnet://:2001') is refused, as libvirt refuses it", () => {
     const vmx = `${vmxHead}serial0.present = "true"\nserial0.fileType = "network"\nserial0.fileName = "telnet://:2001"\nserial0.network.endPoint = "server"\n`;
-    assert.throws(() => vmxToDomain(vmx, ctx), (e: unknown) => e instanceof EsxError && /serial0\.fileName/.test(e.message));
+    assert.throws(
+      () => vmxToDomain(vmx, ctx),
+      (e: unknown) => e instanceof EsxError && /serial0\.fileName/.test(e.message),
+    );
   });
 
   test('domainToVmx writes VMX that vmxToDomain refuses', () => {

@@ -4,7 +4,9 @@ import { EsxError } from '../errors.js';
 import { formatVmx, parseVmx } from './vmx-text.js';
 
 test('parses key = "value" statements with comments, blanks, case-insensitive keys, as libvirt does', () => {
-  const c = parseVmx('#!/usr/bin/vmware\n# comment\n\n  DisplayName = "x y"  \nmemSize="64" # trailing\nq = \'single\'; t = """two\nlines"""\r.e = "x"\n');
+  const c = parseVmx(
+    '#!/usr/bin/vmware\n# comment\n\n  DisplayName = "x y"  \nmemSize="64" # trailing\nq = \'single\'; t = """two\nlines"""\r.e = "x"\n',
+  );
   assert.equal(c.get('displayname'), 'x y');
   assert.equal(c.get('MEMSIZE'), '64');
   assert.equal(c.get('q'), 'single');
@@ -29,10 +31,19 @@ test('a NUL byte ends the file, as libvirt reads it as a C string', () => {
 });
 
 test('malformed statements are errors naming the line', () => {
-  assert.throws(() => parseVmx('ok = "1"\nnot a line\n'), (e: unknown) => e instanceof EsxError && /line 2/.test(e.message));
-  assert.throws(() => parseVmx('k = "open\n'), (e: unknown) => e instanceof EsxError && /closing quote/.test(e.message));
+  assert.throws(
+    () => parseVmx('ok = "1"\nnot a line\n'),
+    (e: unknown) => e instanceof EsxError && /line 2/.test(e.message),
+  );
+  assert.throws(
+    () => parseVmx('k = "open\n'),
+    (e: unknown) => e instanceof EsxError && /closing quote/.test(e.message),
+  );
   assert.throws(() => parseVmx('k = "v" junk\n'), EsxError);
-  assert.throws(() => parseVmx('bare = 12\n'), (e: unknown) => e instanceof EsxError && /bare number/.test(e.message));
+  assert.throws(
+    () => parseVmx('bare = 12\n'),
+    (e: unknown) => e instanceof EsxError && /bare number/.test(e.message),
+  );
   assert.throws(() => parseVmx('bare = word\n'), EsxError);
   assert.throws(() => parseVmx('_k = "v"\n'), EsxError);
 });
@@ -53,13 +64,18 @@ for (const [enc, bytes, text] of encodings) {
     assert.equal(c.get('name'), text);
     assert.equal(c.encoding, enc);
     assert.match(c.warnings.join(), new RegExp(`converted from charset ${enc} to UTF-8`));
-    const out = formatVmx([['.encoding', 'UTF-8'], ['name', c.get('name') as string]]);
+    const out = formatVmx([
+      ['.encoding', 'UTF-8'],
+      ['name', c.get('name') as string],
+    ]);
     assert.equal(parseVmx(Buffer.from(out, 'utf8')).get('name'), text);
   });
 }
 
 test('bytes not valid in the declared charset end the text there (as libvirt converts); unknown charsets are errors', () => {
-  const c = parseVmx(Buffer.concat([Buffer.from('.encoding = "Shift_JIS"\na = "1"\n# '), Buffer.from([0x85, 0x40]), Buffer.from('\nb = "2"\n')]));
+  const c = parseVmx(
+    Buffer.concat([Buffer.from('.encoding = "Shift_JIS"\na = "1"\n# '), Buffer.from([0x85, 0x40]), Buffer.from('\nb = "2"\n')]),
+  );
   assert.equal(c.get('a'), '1');
   assert.equal(c.get('b'), undefined);
   assert.match(c.warnings.join(), /read up to the first invalid byte/);

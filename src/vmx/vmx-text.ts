@@ -54,7 +54,13 @@ export class VmxConfig {
 }
 
 // Labels Node's TextDecoder knows under another name, as VMware (and iconv) spell them.
-const ENCODING_ALIASES: Record<string, string> = { gb2312: 'gbk', 'x-sjis': 'shift_jis', 'windows-31j': 'shift_jis', sjis: 'shift_jis', cp932: 'shift_jis' };
+const ENCODING_ALIASES: Record<string, string> = {
+  gb2312: 'gbk',
+  'x-sjis': 'shift_jis',
+  'windows-31j': 'shift_jis',
+  sjis: 'shift_jis',
+  cp932: 'shift_jis',
+};
 // WHATWG-only labels that iconv (libvirt's converter) does not know.
 const NOT_ICONV = new Set(['x-user-defined', 'replacement', 'unicode-1-1-utf-8', 'x-unicode20utf8']);
 // ASCII as iconv has it: bytes above 0x7F are errors (WHATWG maps these labels to windows-1252).
@@ -118,7 +124,8 @@ const isBlank = (c: string | undefined): boolean => c === ' ' || c === '\t';
 const isEol = (c: string | undefined): boolean => c === '\n' || c === '\r';
 const isLetter = (c: string): boolean => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 const isDigit = (c: string): boolean => c >= '0' && c <= '9';
-const isNameChar = (c: string | undefined): boolean => c !== undefined && (isLetter(c) || isDigit(c) || c === '_' || c === '.' || c === ':' || c === '-');
+const isNameChar = (c: string | undefined): boolean =>
+  c !== undefined && (isLetter(c) || isDigit(c) || c === '_' || c === '.' || c === ':' || c === '-');
 
 /** Parses statements of `text` into `conf` (the grammar of libvirt's virConf in VMX mode). */
 function parseStatements(conf: VmxConfig, text: string): void {
@@ -236,6 +243,7 @@ function truncate(s: string): string {
  */
 export function formatVmx(entries: Iterable<readonly [string, string]>): string {
   let out = '';
-  for (const [key, value] of entries) out += `${key} = "${value.replace(/["\n\r]/g, (c) => `|${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}"\n`;
+  for (const [key, value] of entries)
+    out += `${key} = "${value.replace(/["\n\r]/g, (c) => `|${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}"\n`;
   return out;
 }

@@ -35,7 +35,8 @@ export function vmxToDomain(input: string | Uint8Array | VmxConfig, ctx: VmxCont
   // displayName is optional (libvirt then writes no <name>); it is percent-, then pipe-decoded
   const def = newDomain();
   const displayName = vmxString(conf, 'displayName');
-  if (displayName !== undefined) def.name = cString(unescapePipe(unescapePercent(displayName, "VMX entry 'displayName'"), "VMX entry 'displayName'"));
+  if (displayName !== undefined)
+    def.name = cString(unescapePipe(unescapePercent(displayName, "VMX entry 'displayName'"), "VMX entry 'displayName'"));
 
   const uuid = vmxString(conf, 'uuid.bios');
   if (uuid !== undefined) def.uuid = parseVmwareUuid(uuid, 'uuid.bios');
@@ -93,12 +94,16 @@ function parseCpus(conf: VmxConfig, def: DomainDef): void {
     const cpus: number[] = [];
     for (const s of parts) {
       if (!/^\d{1,4}$/.test(s) || Number(s) >= 4096) {
-        throw new ConfigError(`expecting VMX entry 'sched.cpu.affinity' to be a comma-separated list of CPU numbers but found '${affinity}'`);
+        throw new ConfigError(
+          `expecting VMX entry 'sched.cpu.affinity' to be a comma-separated list of CPU numbers but found '${affinity}'`,
+        );
       }
       cpus.push(Number(s));
     }
     if (cpus.length < numvcpus) {
-      throw new ConfigError(`expecting VMX entry 'sched.cpu.affinity' to list at least as many CPUs as 'numvcpus' (${numvcpus}) but found ${cpus.length}`);
+      throw new ConfigError(
+        `expecting VMX entry 'sched.cpu.affinity' to list at least as many CPUs as 'numvcpus' (${numvcpus}) but found ${cpus.length}`,
+      );
     }
     def.cpuset = cpus;
   }
@@ -112,7 +117,8 @@ function parseCpus(conf: VmxConfig, def: DomainDef): void {
     else {
       // libvirt reads an unsigned 64-bit number (strtoull: a '-' wraps around); esxvirt takes up to 2^53
       const m = /^[ \t\n\v\f\r]*\+?(\d+)$/.exec(shares);
-      if (!m) throw new ConfigError(`expecting VMX entry 'sched.cpu.shares' to be a number or 'low', 'normal' or 'high' but found '${shares}'`);
+      if (!m)
+        throw new ConfigError(`expecting VMX entry 'sched.cpu.shares' to be a number or 'low', 'normal' or 'high' but found '${shares}'`);
       const n = Number(m[1]);
       if (!Number.isSafeInteger(n)) throw new ConfigError(`VMX entry 'sched.cpu.shares' is too large: '${shares}'`);
       def.cpuShares = n;

@@ -68,5 +68,8 @@ export function formatVmwareUuid(uuid: string): string {
 /** Parses a MAC address "00:50:56:AB:cd:ef" to lower case; undefined when malformed. */
 export function parseMac(value: string): string | undefined {
   if (!/^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){5}$/.test(value)) return undefined;
-  return value.split(':').map((b) => b.padStart(2, '0').toLowerCase()).join(':');
+  return value
+    .split(':')
+    .map((b) => b.padStart(2, '0').toLowerCase())
+    .join(':');
 }

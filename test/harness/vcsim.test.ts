@@ -18,7 +18,12 @@ const ENV_OPEN =
 const ENV_CLOSE = '</soapenv:Body></soapenv:Envelope>';
 
 // Plain node:https on purpose: the harness must not depend on the client it exists to test.
-function soap(sim: Simulator, body: string, cookie?: string, tlsOpts: https.RequestOptions = { rejectUnauthorized: false }): Promise<SoapReply> {
+function soap(
+  sim: Simulator,
+  body: string,
+  cookie?: string,
+  tlsOpts: https.RequestOptions = { rejectUnauthorized: false },
+): Promise<SoapReply> {
   const payload = ENV_OPEN + body + ENV_CLOSE;
   const headers: http.OutgoingHttpHeaders = { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: 'urn:vim25/6.5' };
   if (cookie) headers.Cookie = cookie;
@@ -31,7 +36,12 @@ function soap(sim: Simulator, body: string, cookie?: string, tlsOpts: https.Requ
         const set = res.headers['set-cookie']?.[0]?.split(';')[0];
         const sock = res.socket as TLSSocket;
         const peer = sim.tls ? sock.getPeerCertificate?.() : undefined;
-        resolve({ status: res.statusCode ?? 0, text, cookie: set ?? cookie, peer: peer && { fingerprint: peer.fingerprint, fingerprint256: peer.fingerprint256 } });
+        resolve({
+          status: res.statusCode ?? 0,
+          text,
+          cookie: set ?? cookie,
+          peer: peer && { fingerprint: peer.fingerprint, fingerprint256: peer.fingerprint256 },
+        });
       });
     };
     const opts = { method: 'POST', headers, agent: false as const };
@@ -50,14 +60,20 @@ const first = (text: string, re: RegExp): string => {
 const faultType = (text: string): string => first(text, /xsi:type="(\w+)"/);
 
 async function serviceContent(sim: Simulator): Promise<Record<string, string>> {
-  const r = await soap(sim, `<RetrieveServiceContent xmlns="urn:vim25">${moref('ServiceInstance', 'ServiceInstance')}</RetrieveServiceContent>`);
+  const r = await soap(
+    sim,
+    `<RetrieveServiceContent xmlns="urn:vim25">${moref('ServiceInstance', 'ServiceInstance')}</RetrieveServiceContent>`,
+  );
   assert.equal(r.status, 200);
   const pick = (tag: string): string => first(r.text, new RegExp(`<${tag} type="\\w+">([^<]+)</${tag}>`));
   return { pc: pick('propertyCollector'), sm: pick('sessionManager'), vm: pick('viewManager'), root: pick('rootFolder') };
 }
 
 async function login(sim: Simulator, sc: Record<string, string>): Promise<string> {
-  const r = await soap(sim, `<Login xmlns="urn:vim25">${moref('SessionManager', sc.sm ?? '')}<userName>u</userName><password>p</password></Login>`);
+  const r = await soap(
+    sim,
+    `<Login xmlns="urn:vim25">${moref('SessionManager', sc.sm ?? '')}<userName>u</userName><password>p</password></Login>`,
+  );
   assert.equal(r.status, 200, r.text);
   assert.ok(r.cookie);
   return r.cookie;
@@ -74,7 +90,11 @@ function viewObjects(view: string): string {
 }
 
 async function allVms(sim: Simulator, sc: Record<string, string>, cookie: string): Promise<string> {
-  const r = await soap(sim, `<CreateContainerView xmlns="urn:vim25">${moref('ViewManager', sc.vm ?? '')}${moref('Folder', sc.root ?? '', 'container')}<type>VirtualMachine</type><recursive>true</recursive></CreateContainerView>`, cookie);
+  const r = await soap(
+    sim,
+    `<CreateContainerView xmlns="urn:vim25">${moref('ViewManager', sc.vm ?? '')}${moref('Folder', sc.root ?? '', 'container')}<type>VirtualMachine</type><recursive>true</recursive></CreateContainerView>`,
+    cookie,
+  );
   return first(r.text, /type="ContainerView">([^<]+)</);
 }
 
@@ -103,7 +123,9 @@ describe('vcsim harness: ESX model over HTTPS', () => {
     assert.match(sim.thumbprint, /^([0-9A-F]{2}:){19}[0-9A-F]{2}$/);
     assert.ok(existsSync(sim.certPath));
     // Verified against the PEM as CA: the certificate names 127.0.0.1.
-    const r = await soap(sim, call('RetrieveServiceContent', 'ServiceInstance', 'ServiceInstance'), undefined, { ca: readFileSync(sim.certPath) });
+    const r = await soap(sim, call('RetrieveServiceContent', 'ServiceInstance', 'ServiceInstance'), undefined, {
+      ca: readFileSync(sim.certPath),
+    });
     assert.equal(r.status, 200);
     assert.match(r.text, /<RetrieveServiceContentResponse xmlns="urn:vim25">/);
     assert.match(r.text, /<apiType>HostAgent<\/apiType>/);
@@ -202,7 +224,11 @@ describe('vcsim harness: VPX model, questions, CancelTask, autostart', () => {
     await sim.armQuestion('DC0_H0_VM0', { kind: 'serial', cancelable: true });
     const task = await powerOffThenOn(moid);
     assert.match(await taskInfo(sim, sc.pc ?? '', cookie, task), /<state>running<\/state>.*<cancelable>true<\/cancelable>/);
-    const q = await soap(sim, retrieve(sc.pc ?? '', 'VirtualMachine', ['runtime.question'], `<objectSet>${moref('VirtualMachine', moid, 'obj')}</objectSet>`), cookie);
+    const q = await soap(
+      sim,
+      retrieve(sc.pc ?? '', 'VirtualMachine', ['runtime.question'], `<objectSet>${moref('VirtualMachine', moid, 'obj')}</objectSet>`),
+      cookie,
+    );
     assert.match(q.text, /<id>msg\.serial\.file\.open<\/id>/);
     assert.match(q.text, /<defaultIndex>1<\/defaultIndex>/);
     const again = await soap(sim, call('PowerOnVM_Task', 'VirtualMachine', moid), cookie);
@@ -224,18 +250,44 @@ describe('vcsim harness: VPX model, questions, CancelTask, autostart', () => {
     const renamed = await soap(sim, call('Rename_Task', 'VirtualMachine', moid, '<newName>question-vm1</newName>'), cookie);
     assert.equal(renamed.status, 200, renamed.text);
     const task = await powerOffThenOn(moid);
-    const q = await soap(sim, retrieve(sc.pc ?? '', 'VirtualMachine', ['runtime.question', 'config.uuid'], `<objectSet>${moref('VirtualMachine', moid, 'obj')}</objectSet>`), cookie);
+    const q = await soap(
+      sim,
+      retrieve(
+        sc.pc ?? '',
+        'VirtualMachine',
+        ['runtime.question', 'config.uuid'],
+        `<objectSet>${moref('VirtualMachine', moid, 'obj')}</objectSet>`,
+      ),
+      cookie,
+    );
     const qid = first(q.text, /<val[^>]*VirtualMachineQuestionInfo"><id>([^<]+)</);
     const uuid = first(q.text, /<name>config\.uuid<\/name><val[^>]*>([^<]+)</);
     assert.match(q.text, /msg\.uuid\.altered/);
     const refused = await soap(sim, call('CancelTask', 'Task', task), cookie);
     assert.equal(faultType(refused.text), 'NotSupported');
-    const bad = await soap(sim, call('AnswerVM', 'VirtualMachine', moid, `<questionId>${qid}</questionId><answerChoice>9</answerChoice>`), cookie);
+    const bad = await soap(
+      sim,
+      call('AnswerVM', 'VirtualMachine', moid, `<questionId>${qid}</questionId><answerChoice>9</answerChoice>`),
+      cookie,
+    );
     assert.equal(faultType(bad.text), 'InvalidArgument');
-    const ok = await soap(sim, call('AnswerVM', 'VirtualMachine', moid, `<questionId>${qid}</questionId><answerChoice>2</answerChoice>`), cookie);
+    const ok = await soap(
+      sim,
+      call('AnswerVM', 'VirtualMachine', moid, `<questionId>${qid}</questionId><answerChoice>2</answerChoice>`),
+      cookie,
+    );
     assert.equal(ok.status, 200, ok.text);
     assert.match(await taskInfo(sim, sc.pc ?? '', cookie, task), /<state>success<\/state>/);
-    const after = await soap(sim, retrieve(sc.pc ?? '', 'VirtualMachine', ['runtime.question', 'runtime.powerState', 'config.uuid'], `<objectSet>${moref('VirtualMachine', moid, 'obj')}</objectSet>`), cookie);
+    const after = await soap(
+      sim,
+      retrieve(
+        sc.pc ?? '',
+        'VirtualMachine',
+        ['runtime.question', 'runtime.powerState', 'config.uuid'],
+        `<objectSet>${moref('VirtualMachine', moid, 'obj')}</objectSet>`,
+      ),
+      cookie,
+    );
     assert.doesNotMatch(after.text, /runtime\.question/);
     assert.match(after.text, />poweredOn</);
     assert.notEqual(first(after.text, /<name>config\.uuid<\/name><val[^>]*>([^<]+)</), uuid); // "I copied it"
@@ -263,21 +315,33 @@ describe('vcsim harness: VPX model, questions, CancelTask, autostart', () => {
     const moid = await vmMoid('DC0_C0_RP0_VM0');
     const reboot = await soap(sim, call('RebootGuest', 'VirtualMachine', moid), cookie);
     assert.equal(reboot.status, 200, reboot.text);
-    const hostR = await soap(sim, retrieve(sc.pc ?? '', 'VirtualMachine', ['runtime.host'], `<objectSet>${moref('VirtualMachine', moid, 'obj')}</objectSet>`), cookie);
+    const hostR = await soap(
+      sim,
+      retrieve(sc.pc ?? '', 'VirtualMachine', ['runtime.host'], `<objectSet>${moref('VirtualMachine', moid, 'obj')}</objectSet>`),
+      cookie,
+    );
     const host = first(hostR.text, /type="HostSystem">([^<]+)</);
-    const cfgR = await soap(sim, retrieve(sc.pc ?? '', 'HostSystem', ['configManager.autoStartManager'], `<objectSet>${moref('HostSystem', host, 'obj')}</objectSet>`), cookie);
+    const cfgR = await soap(
+      sim,
+      retrieve(sc.pc ?? '', 'HostSystem', ['configManager.autoStartManager'], `<objectSet>${moref('HostSystem', host, 'obj')}</objectSet>`),
+      cookie,
+    );
     const mgr = first(cfgR.text, /type="HostAutoStartManager">([^<]+)</);
     const spec = `<spec><defaults><enabled>true</enabled></defaults><powerInfo>${moref('VirtualMachine', moid, 'key')}<startOrder>1</startOrder><startDelay>-1</startDelay><waitForHeartbeat>systemDefault</waitForHeartbeat><startAction>powerOn</startAction><stopDelay>-1</stopDelay><stopAction>systemDefault</stopAction></powerInfo></spec>`;
     const rec = await soap(sim, call('ReconfigureAutostart', 'HostAutoStartManager', mgr, spec), cookie);
     assert.equal(rec.status, 200, rec.text);
-    const cfg = await soap(sim, retrieve(sc.pc ?? '', 'HostAutoStartManager', ['config'], `<objectSet>${moref('HostAutoStartManager', mgr, 'obj')}</objectSet>`), cookie);
+    const cfg = await soap(
+      sim,
+      retrieve(sc.pc ?? '', 'HostAutoStartManager', ['config'], `<objectSet>${moref('HostAutoStartManager', mgr, 'obj')}</objectSet>`),
+      cookie,
+    );
     assert.match(cfg.text, /<enabled>true<\/enabled>/);
     assert.match(cfg.text, new RegExp(`<key type="VirtualMachine">${moid}</key><startOrder>1</startOrder>`));
   });
 });
 
 describe('vcsim harness: startup failures', () => {
-  it('rejects with the launcher\'s stderr when it cannot start', async () => {
+  it("rejects with the launcher's stderr when it cannot start", async () => {
     await assert.rejects(startSimulator({ model: 'esx', datastores: 0 }), (e: Error) => {
       assert.equal(e.name, 'OperationError');
       assert.match(e.message, /exited before starting \(code 1.*needs -vms 0/);

@@ -174,13 +174,20 @@ function flagsFor(o: SimulatorOptions): string[] {
   if (o.model !== 'esx' && o.model !== 'vpx') throw new InvalidArgumentError(`vcsim: unknown model '${String(o.model)}'`);
   const args = ['-model', o.model];
   const ints: [keyof SimulatorOptions, string][] = [
-    ['vms', '-vms'], ['datacenters', '-datacenters'], ['clusters', '-clusters'], ['hosts', '-hosts'],
-    ['standaloneHosts', '-standalone'], ['datastores', '-datastores'], ['delayMs', '-delay'], ['pageSize', '-page-size'],
+    ['vms', '-vms'],
+    ['datacenters', '-datacenters'],
+    ['clusters', '-clusters'],
+    ['hosts', '-hosts'],
+    ['standaloneHosts', '-standalone'],
+    ['datastores', '-datastores'],
+    ['delayMs', '-delay'],
+    ['pageSize', '-page-size'],
   ];
   for (const [key, flag] of ints) {
     const v = o[key];
     if (v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new InvalidArgumentError(`vcsim: ${key} must be a non-negative integer`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+      throw new InvalidArgumentError(`vcsim: ${key} must be a non-negative integer`);
     args.push(flag, String(v));
   }
   if (o.sessionTimeoutMs !== undefined) args.push('-session-timeout', `${o.sessionTimeoutMs}ms`);

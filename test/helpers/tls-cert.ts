@@ -24,11 +24,29 @@ export function makeSelfSignedCert(altNames = 'IP:127.0.0.1,DNS:localhost'): Tes
   const dir = mkdtempSync(join(tmpdir(), 'esxvirt-tls-'));
   const keyFile = join(dir, 'key.pem');
   const certFile = join(dir, 'cert.pem');
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=esxvirt-test',
-    '-addext', `subjectAltName=${altNames}`,
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=esxvirt-test',
+      '-addext',
+      `subjectAltName=${altNames}`,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   const fingerprint = (alg: string): string => {
     const out = execFileSync('openssl', ['x509', '-noout', '-fingerprint', `-${alg}`, '-in', certFile], { encoding: 'utf8' });
     const value = out.trim().split('=')[1];

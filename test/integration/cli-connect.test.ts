@@ -44,7 +44,10 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 20_000): P
 
 function authConf(dir: string, host: string, username: string | undefined, password: string): string {
   const file = join(dir, 'auth.conf');
-  writeFileSync(file, `[credentials-t]\n${username !== undefined ? `username=${username}\n` : ''}password=${password}\n\n[auth-esx-${host}]\ncredentials=t\n`);
+  writeFileSync(
+    file,
+    `[credentials-t]\n${username !== undefined ? `username=${username}\n` : ''}password=${password}\n\n[auth-esx-${host}]\ncredentials=t\n`,
+  );
   return file;
 }
 
@@ -64,7 +67,11 @@ describe('CLI connections', () => {
   const PASSWORD = 'pw-Zq7#secret';
 
   before(async () => {
-    [esx, vpx, cred] = await Promise.all([startSimulator({ model: 'esx', quiet: true }), startSimulator({ model: 'vpx', quiet: true }), startCredentialSimulator('alice', PASSWORD)]);
+    [esx, vpx, cred] = await Promise.all([
+      startSimulator({ model: 'esx', quiet: true }),
+      startSimulator({ model: 'vpx', quiet: true }),
+      startCredentialSimulator('alice', PASSWORD),
+    ]);
     credPort = new URL(cred.url).port;
   });
   after(async () => {
@@ -74,20 +81,30 @@ describe('CLI connections', () => {
   it('esx:// refuses a vCenter and vpx:// an ESX host, saying which scheme to use', async () => {
     const a = await run(['-c', `esx://127.0.0.1:${vpx.port}/?thumbprint=${vpx.thumbprint}`, 'uri'], { LIBVIRT_AUTH_FILE: auth });
     assert.equal(a.status, 2);
-    assert.match(oneErrorLine(a), /^error: 127\.0\.0\.1 is a vCenter \(VMware vCenter Server [^)]*\): connect with vpx:\/\/127\.0\.0\.1:\d+\/DATACENTER\/\[CLUSTER\/\]HOST$/);
-    const b = await run(['-c', `vpx://127.0.0.1:${esx.port}/ha-datacenter/localhost?thumbprint=${esx.thumbprint}`, 'uri'], { LIBVIRT_AUTH_FILE: auth });
+    assert.match(
+      oneErrorLine(a),
+      /^error: 127\.0\.0\.1 is a vCenter \(VMware vCenter Server [^)]*\): connect with vpx:\/\/127\.0\.0\.1:\d+\/DATACENTER\/\[CLUSTER\/\]HOST$/,
+    );
+    const b = await run(['-c', `vpx://127.0.0.1:${esx.port}/ha-datacenter/localhost?thumbprint=${esx.thumbprint}`, 'uri'], {
+      LIBVIRT_AUTH_FILE: auth,
+    });
     assert.equal(b.status, 2);
-    assert.match(oneErrorLine(b), /^error: 127\.0\.0\.1 is not a vCenter but VMware ESXi 6\.5\.0 build-\d+: connect with esx:\/\/127\.0\.0\.1:\d+\/ instead of vpx:\/\/$/);
+    assert.match(
+      oneErrorLine(b),
+      /^error: 127\.0\.0\.1 is not a vCenter but VMware ESXi 6\.5\.0 build-\d+: connect with esx:\/\/127\.0\.0\.1:\d+\/ instead of vpx:\/\/$/,
+    );
   });
 
   it('unknown URI parameters and malformed URIs: exit 2 with one line, before any network access', async () => {
     const cases: [string, RegExp][] = [
-      [`esx://127.0.0.1:${esx.port}/?colour=blue`, /^error: unknown query parameter 'colour' in URI \(known: [a-z_, ]+\)$/],
       ['esx://', /^error: URI 'esx:\/\/' lacks a hostname$/],
       ['esx+ssh://example.com/', /^error: unsupported URI scheme 'esx\+ssh'.*client-side only/],
       ['qemu:///system', /^error: unsupported URI scheme 'qemu'/],
       ['not a uri', /^error: malformed URI 'not a uri'/],
-      [`esx://127.0.0.1:99999/`, /^error: invalid port '99999' in URI$/],
+      [`esx://127.0.0.1:99999/`, /^error: invalid port '99999' in URI: expecting a number from 1 to 65535$/],
+      ['esx://127.0.0.1:abc/', /^error: invalid port 'abc' in URI/],
+      ['esx://127.0.0.1:-1/', /^error: invalid port '-1' in URI/],
+      ['esx://[fe80::1%eth0]:443/', /^error: invalid IPv6 zone '%eth0' in URI/],
       [`esx://127.0.0.1/?no_verify=yes`, /^error: query parameter 'no_verify' has unexpected value 'yes'/],
       ['vpx://vc.example.com/', /^error: vpx:\/\/ URI .* must name the datacenter and the host/],
       ['esx://root:pw@example.com/', /^error: passwords are not accepted in the URI/],
@@ -98,6 +115,14 @@ describe('CLI connections', () => {
       assert.match(oneErrorLine(r), re, uri);
       assert.doesNotMatch(r.stderr, /\bpw\b/);
     }
+  });
+
+  it('unknown URI parameters are ignored with a warning, as libvirt does, so virsh scripts keep working', async () => {
+    const uri = `esx://127.0.0.1:${esx.port}/?colour=blue&thumbprint=${esx.thumbprint}`;
+    const r = await run(['-c', uri, 'uri'], { LIBVIRT_AUTH_FILE: auth });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, `${uri}\n\n`);
+    assert.match(r.stderr, /^warning: ignoring unexpected query parameter 'colour' in URI \(known: [a-z_, ]+\)\n$/);
   });
 
   it('TLS: the self-signed certificate is refused unless no_verify=1 or its thumbprint is given', async () => {
@@ -115,7 +140,10 @@ describe('CLI connections', () => {
     const r = await run(['-c', simulatorUri(esx), 'list']);
     assert.equal(r.status, 1);
     const line = oneErrorLine(r);
-    assert.match(line, /^error: authentication failed: no credentials for 127\.0\.0\.1: no auth\.conf was found and standard input is not a terminal/);
+    assert.match(
+      line,
+      /^error: authentication failed: no credentials for 127\.0\.0\.1: no auth\.conf was found and standard input is not a terminal/,
+    );
     assert.match(line, /LIBVIRT_AUTH_FILE/);
     assert.match(line, /\[auth-esx-127\.0\.0\.1\] credentials=NAME/);
     assert.ok(r.ms < 10_000, `took ${r.ms} ms`);
@@ -150,7 +178,9 @@ describe('CLI connections', () => {
     const wrong = 'Wr0ng-pa55word!';
     const dir = mkdtempSync(join(tmpdir(), 'esxvirt-cw-'));
     for (const debug of [[], ['--debug']]) {
-      const r = await run([...debug, '-c', `esx://127.0.0.1:${credPort}/?thumbprint=${cred.thumbprint}`, 'list'], { LIBVIRT_AUTH_FILE: authConf(dir, '127.0.0.1', 'alice', wrong) });
+      const r = await run([...debug, '-c', `esx://127.0.0.1:${credPort}/?thumbprint=${cred.thumbprint}`, 'list'], {
+        LIBVIRT_AUTH_FILE: authConf(dir, '127.0.0.1', 'alice', wrong),
+      });
       assert.equal(r.status, 1);
       assert.match(r.stderr, /^error: authentication failed: /);
       if (debug.length === 0) oneErrorLine(r);
@@ -172,13 +202,14 @@ describe('CLI connections', () => {
     assert.match(oneErrorLine(d), /^error: no connection URI: use -c esx:\/\/HOST .* or set ESXVIRT_DEFAULT_URI$/);
   });
 
-  it('uri prints the canonical form: scheme lower-cased, default values dropped, parameters ordered', async () => {
+  it('uri prints the URI as it was given, as virsh 9.0 does (default values and order kept)', async () => {
     const given = `ESX://127.0.0.1:${esx.port}?auto_answer=0&thumbprint=${esx.thumbprint}&no_verify=0&transport=https`;
     const r = await run(['-c', given, 'uri'], { LIBVIRT_AUTH_FILE: auth });
     assert.equal(r.status, 0, r.stderr);
-    assert.equal(r.stdout, `esx://127.0.0.1:${esx.port}/?thumbprint=${esx.thumbprint}\n\n`);
-    const v = await run(['-c', `vpx://127.0.0.1:${vpx.port}/DC0/DC0_C0/DC0_C0_H0/?auto_answer=1&thumbprint=${vpx.thumbprint}`, 'uri'], { LIBVIRT_AUTH_FILE: auth });
-    assert.equal(v.stdout, `vpx://127.0.0.1:${vpx.port}/DC0/DC0_C0/DC0_C0_H0?auto_answer=1&thumbprint=${vpx.thumbprint}\n\n`);
+    assert.equal(r.stdout, `${given}\n\n`);
+    const vpxGiven = `vpx://127.0.0.1:${vpx.port}/DC0/DC0_C0/DC0_C0_H0/?auto_answer=1&thumbprint=${vpx.thumbprint}`;
+    const v = await run(['-c', vpxGiven, 'uri'], { LIBVIRT_AUTH_FILE: auth });
+    assert.equal(v.stdout, `${vpxGiven}\n\n`);
   });
 
   it('vpx:// paths: a standalone host, and a datacenter inside a folder (made through the API)', async () => {
@@ -187,16 +218,21 @@ describe('CLI connections', () => {
     try {
       const folder = await CreateFolder(c.soap, c.serviceContent.rootFolder, { name: 'Region 1' });
       const dc = await CreateDatacenter(c.soap, folder, { name: 'DC-F' });
-      const hostFolder = prop<MoRef<'Folder'>>(await retrieveOne(c, dc, [DatacenterProps.hostFolder]), DatacenterProps.hostFolder);
+      const hostFolder = prop(await retrieveOne(c, dc, [DatacenterProps.hostFolder]), DatacenterProps.hostFolder);
       assert.ok(hostFolder);
-      hostTask = await AddStandaloneHost_Task(c.soap, hostFolder, { spec: { hostName: 'esx-f1.example.com', force: true }, addConnected: true });
+      hostTask = await AddStandaloneHost_Task(c.soap, hostFolder, {
+        spec: { hostName: 'esx-f1.example.com', force: true },
+        addConnected: true,
+      });
       await waitForTask(c, hostTask);
     } finally {
       await c.close();
     }
     const base = `vpx://127.0.0.1:${vpx.port}`;
     const q = `?thumbprint=${vpx.thumbprint}`;
-    const inFolder = await run(['--debug', '-c', `${base}/Region%201/DC-F/esx-f1.example.com${q}`, 'list', '--all'], { LIBVIRT_AUTH_FILE: auth });
+    const inFolder = await run(['--debug', '-c', `${base}/Region%201/DC-F/esx-f1.example.com${q}`, 'list', '--all'], {
+      LIBVIRT_AUTH_FILE: auth,
+    });
     assert.equal(inFolder.status, 0, inFolder.stderr);
     assert.match(inFolder.stderr, /host esx-f1\.example\.com in datacenter Region 1\/DC-F/);
     assert.match(inFolder.stdout, /^ Id +Name +State\n-+\n\n$/);

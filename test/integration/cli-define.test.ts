@@ -147,7 +147,11 @@ for (const model of ['esx', 'vpx'] as const) {
       const start = await cli('start', 'web1');
       assert.equal(start.status, 0, start.stderr);
       assert.match(start.stdout, /^Domain 'web1' started\n/);
-      assert.deepEqual(await cli('undefine', 'web1'), { status: 1, stdout: '', stderr: 'error: Requested operation is not valid: domain is running\n' });
+      assert.deepEqual(await cli('undefine', 'web1'), {
+        status: 1,
+        stdout: '',
+        stderr: 'error: Requested operation is not valid: domain is running\n',
+      });
       assert.equal((await cli('destroy', 'web1')).status, 0);
       assert.deepEqual(await cli('undefine', 'web1'), { status: 0, stdout: "Domain 'web1' has been undefined\n", stderr: '' });
       assert.deepEqual(await cli('undefine', 'web2'), { status: 0, stdout: "Domain 'web2' has been undefined\n", stderr: '' });
@@ -166,13 +170,27 @@ for (const model of ['esx', 'vpx'] as const) {
       assert.equal(r.stdout, plain.stdout);
       assert.match(r.stderr, /^debug: domain XML built from the VM's configuration \(VMX unreadable: the file is empty\)$/m);
       const x = r.stdout;
-      assert.match(x, new RegExp(`^<domain type='vmware' xmlns:vmware='http://libvirt.org/schemas/domain/vmware/1.0'>\n  <name>${vcsimVm}</name>\n  <uuid>${uuid}</uuid>\n`));
+      assert.match(
+        x,
+        new RegExp(
+          `^<domain type='vmware' xmlns:vmware='http://libvirt.org/schemas/domain/vmware/1.0'>\n  <name>${vcsimVm}</name>\n  <uuid>${uuid}</uuid>\n`,
+        ),
+      );
       assert.match(x, /<memory unit='KiB'>32768<\/memory>/);
       assert.match(x, /<type arch='i686'>hvm<\/type>/);
-      assert.match(x, new RegExp(`<disk type='file' device='disk'>\n\\s+<source file='\\[LocalDS_0\\] ${vcsimVm}/disk1.vmdk'/>\n\\s+<target dev='sda' bus='scsi'/>`));
+      assert.match(
+        x,
+        new RegExp(
+          `<disk type='file' device='disk'>\n\\s+<source file='\\[LocalDS_0\\] ${vcsimVm}/disk1.vmdk'/>\n\\s+<target dev='sda' bus='scsi'/>`,
+        ),
+      );
       assert.match(x, /<controller type='scsi' index='0' model='vmpvscsi'\/>/);
-      assert.match(x, model === 'esx' ? /<interface type='bridge'>\n\s+<mac address='00:0c:29:[0-9a-f:]{8}' type='generated'\/>\n\s+<source bridge='VM Network'\/>\n\s+<model type='e1000'\/>/
-        : /<interface type='vds'>\n\s+<mac address='00:0c:29:[0-9a-f:]{8}' type='generated'\/>\n\s+<source switchid='[0-9a-f-]{36}' portgroupid='dvportgroup-\d+'\/>/);
+      assert.match(
+        x,
+        model === 'esx'
+          ? /<interface type='bridge'>\n\s+<mac address='00:0c:29:[0-9a-f:]{8}' type='generated'\/>\n\s+<source bridge='VM Network'\/>\n\s+<model type='e1000'\/>/
+          : /<interface type='vds'>\n\s+<mac address='00:0c:29:[0-9a-f:]{8}' type='generated'\/>\n\s+<source switchid='[0-9a-f-]{36}' portgroupid='dvportgroup-\d+'\/>/,
+      );
       assert.match(x, new RegExp(`<vmware:datacenterpath>${dcPath}</vmware:datacenterpath>\n</domain>\n$`));
     });
 
@@ -183,18 +201,45 @@ for (const model of ['esx', 'vpx'] as const) {
       const before = ls();
       const existingUuid = (await cli('domuuid', vcsimVm)).stdout.trim();
       const cases: [string, string, RegExp][] = [
-        ['nodisk', `<domain type='vmware'><name>nodisk</name><memory>65536</memory><os><type>hvm</type></os><devices><disk type='file' device='cdrom'><source file='[LocalDS_0] iso/a.iso'/><target dev='hdc' bus='ide'/></disk></devices></domain>`,
-          /^error: Domain XML doesn't contain any file-based harddisks, cannot deduce datastore and path for VMX file\n$/],
-        ['nods', domainXml('nods', { disk: '[NoSuchDS] nods/nods.vmdk', model: 'lsilogic' }), /^error: datastore 'NoSuchDS' of '\[NoSuchDS\] nods\/nods\.vmdk' does not exist on this host\n$/],
-        ['dupname', domainXml(vcsimVm), new RegExp(`^error: Requested operation is not valid: domain '${vcsimVm}' already exists \\(VM \\S+ has that name\\)`)],
-        ['dupuuid', domainXml('dupuuid', { uuid: existingUuid }), new RegExp(`^error: Requested operation is not valid: domain 'dupuuid' already exists \\(a VM has uuid ${existingUuid}\\)`)],
+        [
+          'nodisk',
+          `<domain type='vmware'><name>nodisk</name><memory>65536</memory><os><type>hvm</type></os><devices><disk type='file' device='cdrom'><source file='[LocalDS_0] iso/a.iso'/><target dev='hdc' bus='ide'/></disk></devices></domain>`,
+          /^error: Domain XML doesn't contain any file-based harddisks, cannot deduce datastore and path for VMX file\n$/,
+        ],
+        [
+          'nods',
+          domainXml('nods', { disk: '[NoSuchDS] nods/nods.vmdk', model: 'lsilogic' }),
+          /^error: datastore 'NoSuchDS' of '\[NoSuchDS\] nods\/nods\.vmdk' does not exist on this host\n$/,
+        ],
+        [
+          'dupname',
+          domainXml(vcsimVm),
+          new RegExp(`^error: Requested operation is not valid: domain '${vcsimVm}' already exists \\(VM \\S+ has that name\\)`),
+        ],
+        [
+          'dupuuid',
+          domainXml('dupuuid', { uuid: existingUuid }),
+          new RegExp(`^error: Requested operation is not valid: domain 'dupuuid' already exists \\(a VM has uuid ${existingUuid}\\)`),
+        ],
         ['malformed', '<domain type="vmware"><name>x</name>', /^error: malformed domain XML/],
-        ['keep', domainXml('keep', { model: 'lsilogic' }), /^error: Requested operation is not valid: file '\[LocalDS_0\] keep\/keep\.vmx' already exists: not overwriting it/],
+        [
+          'keep',
+          domainXml('keep', { model: 'lsilogic' }),
+          /^error: Requested operation is not valid: file '\[LocalDS_0\] keep\/keep\.vmx' already exists: not overwriting it/,
+        ],
         // vcsim refuses to register without fresh/fresh.nvram: the directory made for the VMX goes again
         ['fresh', domainXml('fresh', { model: 'lsilogic' }), /^error: RegisterVM_Task of '\[LocalDS_0\] fresh\/fresh\.vmx': NotFound/],
         // … and in a directory that existed, only the uploaded VMX goes
-        ['half', domainXml('half', { disk: '[LocalDS_0] half/half.vmdk', model: 'lsilogic' }).replace('<name>half</name>', '<name>half2</name>'), /^error: RegisterVM_Task of '\[LocalDS_0\] half\/half2\.vmx'/],
-        ['auto', domainXml('auto', { disk: '[LocalDS_0] keep/missing.vmdk' }), /^error: cannot detect the SCSI controller model of disk 'sda' from '\[LocalDS_0\] keep\/missing\.vmdk': .*no such file/],
+        [
+          'half',
+          domainXml('half', { disk: '[LocalDS_0] half/half.vmdk', model: 'lsilogic' }).replace('<name>half</name>', '<name>half2</name>'),
+          /^error: RegisterVM_Task of '\[LocalDS_0\] half\/half2\.vmx'/,
+        ],
+        [
+          'auto',
+          domainXml('auto', { disk: '[LocalDS_0] keep/missing.vmdk' }),
+          /^error: cannot detect the SCSI controller model of disk 'sda' from '\[LocalDS_0\] keep\/missing\.vmdk': .*no such file/,
+        ],
       ];
       for (const [name, xml, re] of cases) {
         const r = await cli('define', file(`${name}.xml`, xml));
@@ -218,20 +263,46 @@ for (const model of ['esx', 'vpx'] as const) {
       assert.match(r.stdout, /\nvmci0\.present = "true"\n$/);
       const hw = await cli('domxml-to-native', 'vmware-vmx', file('conv.xml', domainXml('conv')), '--hw-version', '7');
       assert.match(hw.stdout, /\nvirtualHW\.version = "7"\n/);
-      const bad = await cli('domxml-to-native', 'vmware-vmx', file('bad.xml', domainXml('bad', { disk: '[Nope] a/a.vmdk', model: 'lsilogic' })));
-      assert.deepEqual(bad, { status: 1, stdout: '', stderr: "error: datastore 'Nope' of '[Nope] a/a.vmdk' does not exist on this host\n" });
+      const bad = await cli(
+        'domxml-to-native',
+        'vmware-vmx',
+        file('bad.xml', domainXml('bad', { disk: '[Nope] a/a.vmdk', model: 'lsilogic' })),
+      );
+      assert.deepEqual(bad, {
+        status: 1,
+        stdout: '',
+        stderr: "error: datastore 'Nope' of '[Nope] a/a.vmdk' does not exist on this host\n",
+      });
       // without a connection the converter stays offline
-      const offline = await runCli(['domxml-to-native', 'vmware-vmx', file('off.xml', domainXml('off', { disk: '[Nope] a/a.vmdk', model: 'lsilogic' }))]);
+      const offline = await runCli([
+        'domxml-to-native',
+        'vmware-vmx',
+        file('off.xml', domainXml('off', { disk: '[Nope] a/a.vmdk', model: 'lsilogic' })),
+      ]);
       assert.equal(offline.status, 0, offline.stderr);
       assert.match(offline.stdout, /\nvirtualHW\.version = "4"\n/);
     });
 
-    it('connected domxml-from-native: /vmfs/volumes paths through the host\'s datastores', async () => {
-      const vmx = file('in.vmx', [
-        'config.version = "8"', 'virtualHW.version = "13"', 'displayName = "in"', 'memsize = "64"', 'guestOS = "other-64"',
-        'scsi0.present = "true"', 'scsi0.virtualDev = "lsilogic"', 'scsi0:0.present = "true"', 'scsi0:0.deviceType = "scsi-hardDisk"',
-        'scsi0:0.fileName = "/vmfs/volumes/LocalDS_0/in/in.vmdk"', 'scsi0:1.present = "true"', 'scsi0:1.deviceType = "scsi-hardDisk"', 'scsi0:1.fileName = "in-1.vmdk"', '',
-      ].join('\n'));
+    it("connected domxml-from-native: /vmfs/volumes paths through the host's datastores", async () => {
+      const vmx = file(
+        'in.vmx',
+        [
+          'config.version = "8"',
+          'virtualHW.version = "13"',
+          'displayName = "in"',
+          'memsize = "64"',
+          'guestOS = "other-64"',
+          'scsi0.present = "true"',
+          'scsi0.virtualDev = "lsilogic"',
+          'scsi0:0.present = "true"',
+          'scsi0:0.deviceType = "scsi-hardDisk"',
+          'scsi0:0.fileName = "/vmfs/volumes/LocalDS_0/in/in.vmdk"',
+          'scsi0:1.present = "true"',
+          'scsi0:1.deviceType = "scsi-hardDisk"',
+          'scsi0:1.fileName = "in-1.vmdk"',
+          '',
+        ].join('\n'),
+      );
       const r = await cli('domxml-from-native', 'vmware-vmx', vmx, '--vmx-path', '[LocalDS_0] in/in.vmx');
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stdout, /<source file='\[LocalDS_0\] in\/in\.vmdk'\/>\n\s+<target dev='sda' bus='scsi'\/>/);
@@ -239,7 +310,11 @@ for (const model of ['esx', 'vpx'] as const) {
       assert.match(r.stdout, new RegExp(`<vmware:datacenterpath>${dcPath}</vmware:datacenterpath>`));
       writeFileSync(vmx, readFileSync(vmx, 'utf8').replace('/vmfs/volumes/LocalDS_0/', '/vmfs/volumes/Elsewhere/'));
       const bad = await cli('domxml-from-native', 'vmware-vmx', vmx);
-      assert.deepEqual(bad, { status: 1, stdout: '', stderr: "error: file '/vmfs/volumes/Elsewhere/in/in.vmdk' of VMX entry 'scsi0:0.fileName' does not exist\n" });
+      assert.deepEqual(bad, {
+        status: 1,
+        stdout: '',
+        stderr: "error: file '/vmfs/volumes/Elsewhere/in/in.vmdk' of VMX entry 'scsi0:0.fileName' does not exist\n",
+      });
     });
   });
 }

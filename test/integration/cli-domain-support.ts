@@ -6,7 +6,7 @@
  */
 import { Connection } from '../../src/driver/connect/connection.js';
 import { lookupDomain } from '../../src/driver/domain/ref.js';
-import { methods, runVmTask, type VirtualMachineConfigSpec } from '../../src/vim25/index.js';
+import { VirtualMachineHandle, type VirtualMachineConfigSpec } from '../../src/vim25/index.js';
 import { startSimulator, type Simulator } from '../harness/vcsim.js';
 import { runCli, simulatorUri, writeAuthConf, type CliResult } from './cli-support.js';
 
@@ -44,7 +44,7 @@ export async function reconfigureVm(t: CliTarget, name: string, spec: VirtualMac
   const conn = await t.open();
   try {
     const { dom } = await lookupDomain(conn, name);
-    await runVmTask(conn.client, dom.ref, 'ReconfigVM_Task', () => methods.ReconfigVM_Task(conn.client.soap, dom.ref, { spec }));
+    await (await new VirtualMachineHandle(conn.client, dom.ref).reconfigure(spec)).wait();
   } finally {
     await conn.close();
   }

@@ -5,7 +5,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { VERSION } from '../../src/version.js';
-import { retrieveOne, type HostCpuInfo, type HostListSummaryQuickStats, type HostSystemInfo } from '../../src/vim25/index.js';
+import {
+  HostSystemProps,
+  prop,
+  retrieveOne,
+  type HostCpuInfo,
+  type HostListSummaryQuickStats,
+  type HostSystemInfo,
+} from '../../src/vim25/index.js';
 import { startSimulator, type Simulator } from '../harness/vcsim.js';
 import { runCli, simulatorUri, writeAuthConf } from './cli-support.js';
 import { connectTo } from './support.js';
@@ -22,12 +29,17 @@ async function hostFacts(sim: Simulator, path?: string): Promise<HostFacts> {
   const c = await connectTo(sim);
   try {
     const ctx = await c.inventory.hostContext(path);
-    const r = await retrieveOne(c, ctx.hostSystem, ['hardware.cpuInfo', 'hardware.memorySize', 'hardware.systemInfo', 'summary.quickStats']);
+    const r = await retrieveOne(c, ctx.hostSystem, [
+      HostSystemProps.cpuInfo,
+      HostSystemProps.memorySize,
+      HostSystemProps.systemInfo,
+      HostSystemProps.quickStats,
+    ]);
     return {
-      cpuInfo: r.props['hardware.cpuInfo'] as HostCpuInfo,
-      memorySize: r.props['hardware.memorySize'] as number,
-      systemInfo: r.props['hardware.systemInfo'] as HostSystemInfo,
-      quickStats: r.props['summary.quickStats'] as HostListSummaryQuickStats,
+      cpuInfo: prop(r, HostSystemProps.cpuInfo) as HostCpuInfo,
+      memorySize: prop(r, HostSystemProps.memorySize) as number,
+      systemInfo: prop(r, HostSystemProps.systemInfo) as HostSystemInfo,
+      quickStats: prop(r, HostSystemProps.quickStats) as HostListSummaryQuickStats,
     };
   } finally {
     await c.close();
@@ -53,10 +65,19 @@ for (const model of ['esx', 'vpx'] as const) {
       const r = await cli('nodeinfo');
       assert.equal(r.status, 0, r.stderr);
       const lines = r.stdout.split('\n');
-      assert.deepEqual(lines.slice(0, 8).map((l) => l.slice(0, 21)), [
-        'CPU model:           ', 'CPU(s):              ', 'CPU frequency:       ', 'CPU socket(s):       ',
-        'Core(s) per socket:  ', 'Thread(s) per core:  ', 'NUMA cell(s):        ', 'Memory size:         ',
-      ]);
+      assert.deepEqual(
+        lines.slice(0, 8).map((l) => l.slice(0, 21)),
+        [
+          'CPU model:           ',
+          'CPU(s):              ',
+          'CPU frequency:       ',
+          'CPU socket(s):       ',
+          'Core(s) per socket:  ',
+          'Thread(s) per core:  ',
+          'NUMA cell(s):        ',
+          'Memory size:         ',
+        ],
+      );
       assert.match(lines[0] as string, /^CPU model: {11}\S/);
       assert.doesNotMatch(lines[0] as string, /\((R|TM)\)/);
       assert.equal(lines[1], `CPU(s):              ${facts.cpuInfo.numCpuThreads}`);
@@ -75,8 +96,18 @@ for (const model of ['esx', 'vpx'] as const) {
       assert.ok(r.stdout.includes(`<uuid>${facts.systemInfo.uuid}</uuid>`), r.stdout);
       assert.match(r.stdout, /<cpu>\n {6}<arch>x86_64<\/arch>\n {4}<\/cpu>/);
       assert.match(r.stdout, /<uri_transport>vpxmigr<\/uri_transport>/);
-      const guests = [...r.stdout.matchAll(/<guest>\s*<os_type>hvm<\/os_type>\s*<arch name='(\w+)'>\s*<wordsize>(\d+)<\/wordsize>\s*<domain type='vmware'\/>/g)];
-      assert.deepEqual(guests.map((m) => [m[1], m[2]]), [['i686', '32'], ['x86_64', '64']]);
+      const guests = [
+        ...r.stdout.matchAll(
+          /<guest>\s*<os_type>hvm<\/os_type>\s*<arch name='(\w+)'>\s*<wordsize>(\d+)<\/wordsize>\s*<domain type='vmware'\/>/g,
+        ),
+      ];
+      assert.deepEqual(
+        guests.map((m) => [m[1], m[2]]),
+        [
+          ['i686', '32'],
+          ['x86_64', '64'],
+        ],
+      );
       const j = JSON.parse((await cli('capabilities', '--json')).stdout) as { uuid: string; guests: unknown[] };
       assert.equal(j.uuid, facts.systemInfo.uuid);
       assert.equal(j.guests.length, 2);
@@ -119,14 +150,20 @@ for (const model of ['esx', 'vpx'] as const) {
       const free = Math.floor(facts.memorySize / 1024) - (facts.quickStats.overallMemoryUsage ?? 0) * 1024;
       assert.equal((await cli('freecell')).stdout, `Total: ${free} KiB\n\n`);
       const all = await cli('freecell', '--all');
-      assert.equal(all.stdout, `    0: ${String(free).padStart(10)} KiB\n--------------------\nTotal: ${String(free).padStart(10)} KiB\n\n`);
+      assert.equal(
+        all.stdout,
+        `    0: ${String(free).padStart(10)} KiB\n--------------------\nTotal: ${String(free).padStart(10)} KiB\n\n`,
+      );
       assert.equal((await cli('freecell', '--cellno', '0')).stdout, `0: ${free} KiB\n\n`);
       const bad = await cli('freecell', '5');
       assert.equal(bad.status, 2);
       assert.match(bad.stderr, /^error: invalid cell number 5/);
       const j = JSON.parse((await cli('--json', 'freecell', '--all')).stdout) as { freeKiB: number; cells: { id: number }[] };
       assert.equal(j.freeKiB, free);
-      assert.deepEqual(j.cells.map((c) => c.id), [0]);
+      assert.deepEqual(
+        j.cells.map((c) => c.id),
+        [0],
+      );
     });
 
     it('nodememstats: "%-7s: %20llu KiB" rows', async () => {
@@ -134,7 +171,10 @@ for (const model of ['esx', 'vpx'] as const) {
       assert.equal(r.status, 0, r.stderr);
       const total = Math.floor(facts.memorySize / 1024);
       const free = total - (facts.quickStats.overallMemoryUsage ?? 0) * 1024;
-      assert.equal(r.stdout, `total  : ${String(total).padStart(20)} KiB\nfree   : ${String(free).padStart(20)} KiB\nbuffers: ${'0'.padStart(20)} KiB\ncached : ${'0'.padStart(20)} KiB\n\n`);
+      assert.equal(
+        r.stdout,
+        `total  : ${String(total).padStart(20)} KiB\nfree   : ${String(free).padStart(20)} KiB\nbuffers: ${'0'.padStart(20)} KiB\ncached : ${'0'.padStart(20)} KiB\n\n`,
+      );
     });
 
     it('nodecpustats / node-cpu-stats: usage from QueryPerf (said under --debug), per CPU, bad CPU refused', async () => {
@@ -165,7 +205,7 @@ for (const model of ['esx', 'vpx'] as const) {
 }
 
 describe('CLI version without a connection', () => {
-  it('prints esxvirt\'s own version and needs no server', async () => {
+  it("prints esxvirt's own version and needs no server", async () => {
     const r = await runCli(['version'], { env: { HOME: '/nonexistent', XDG_CONFIG_HOME: '/nonexistent' } });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, `esxvirt ${VERSION}\n`);

@@ -58,8 +58,20 @@ for (const model of ['esx', 'vpx'] as const) {
       );
       const j = JSON.parse((await t.cli('--json', 'dominfo', vm)).stdout) as Record<string, unknown>;
       assert.deepEqual(j, {
-        id: Number(id), name: vm, uuid, osType: 'hvm', state: 'running', vcpus: 1, cpuTimeNs: null, maxMemoryKiB: 32768, memoryKiB: 32768,
-        persistent: true, autostart: false, managedSave: false, securityModel: 'none', securityDoi: '0',
+        id: Number(id),
+        name: vm,
+        uuid,
+        osType: 'hvm',
+        state: 'running',
+        vcpus: 1,
+        cpuTimeNs: null,
+        maxMemoryKiB: 32768,
+        memoryKiB: 32768,
+        persistent: true,
+        autostart: false,
+        managedSave: false,
+        securityModel: 'none',
+        securityDoi: '0',
       });
       // by UUID and by id too
       assert.equal((await t.cli('dominfo', uuid)).stdout, r.stdout);
@@ -74,7 +86,13 @@ for (const model of ['esx', 'vpx'] as const) {
           const before = { ...conn.client.stats.byMethod };
           await getDomainInfo(conn, name);
           const after = conn.client.stats.byMethod;
-          counts.push(Object.fromEntries(Object.keys(after).map((k) => [k, (after[k] ?? 0) - (before[k] ?? 0)]).filter(([, n]) => n !== 0)));
+          counts.push(
+            Object.fromEntries(
+              Object.keys(after)
+                .map((k) => [k, (after[k] ?? 0) - (before[k] ?? 0)])
+                .filter(([, n]) => n !== 0),
+            ),
+          );
         }
         // first call: find by name (one traversal: from the root folder on ESX, from the host on
         // vCenter), the VM's properties, the manager's ref, its config
@@ -90,12 +108,19 @@ for (const model of ['esx', 'vpx'] as const) {
       await ensure('running');
       await setGuestInfo(t, vm, { toolsRunningStatus: 'guestToolsNotRunning' });
       for (const cmd of ['shutdown', 'reboot']) {
-        assert.deepEqual(await t.cli(cmd, vm), { status: 1, stdout: '', stderr: notValid(`VMware Tools are not running in domain '${vm}'`) });
+        assert.deepEqual(await t.cli(cmd, vm), {
+          status: 1,
+          stdout: '',
+          stderr: notValid(`VMware Tools are not running in domain '${vm}'`),
+        });
       }
       assert.equal((await t.cli('domstate', vm)).stdout, 'running\n\n');
       const bad = await t.cli('shutdown', '--mode', 'acpi', vm);
       assert.equal(bad.status, 1);
-      assert.equal(bad.stderr, "error: unsupported configuration: shutdown mode 'acpi' is not supported on ESX: only 'agent' (VMware Tools) is\n");
+      assert.equal(
+        bad.stderr,
+        "error: unsupported configuration: shutdown mode 'acpi' is not supported on ESX: only 'agent' (VMware Tools) is\n",
+      );
     });
 
     it('reboot and shutdown with tools running', async () => {
@@ -103,7 +128,11 @@ for (const model of ['esx', 'vpx'] as const) {
       await setGuestInfo(t, vm, { toolsRunningStatus: 'guestToolsRunning' });
       assert.deepEqual(await t.cli('reboot', vm), { status: 0, stdout: `Domain '${vm}' is being rebooted\n\n`, stderr: '' });
       assert.equal((await t.cli('domstate', vm)).stdout, 'running\n\n');
-      assert.deepEqual(await t.cli('shutdown', '--mode', 'agent', vm), { status: 0, stdout: `Domain '${vm}' is being shutdown\n\n`, stderr: '' });
+      assert.deepEqual(await t.cli('shutdown', '--mode', 'agent', vm), {
+        status: 0,
+        stdout: `Domain '${vm}' is being shutdown\n\n`,
+        stderr: '',
+      });
       assert.equal((await t.cli('domstate', '--reason', vm)).stdout, 'shut off (unknown)\n\n');
       await setGuestInfo(t, vm, { toolsRunningStatus: 'guestToolsNotRunning' });
     });
@@ -134,7 +163,11 @@ for (const model of ['esx', 'vpx'] as const) {
       assert.ok(info.includes('\nState:          paused\n'), info);
       assert.ok(info.includes('\nManaged save:   yes\n'), info);
       assert.deepEqual(await t.cli('suspend', vm), { status: 1, stdout: '', stderr: notValid('domain is already suspended') });
-      assert.deepEqual(await t.cli('start', vm), { status: 1, stdout: '', stderr: notValid("domain is suspended: use 'resume' to power it on again") });
+      assert.deepEqual(await t.cli('start', vm), {
+        status: 1,
+        stdout: '',
+        stderr: notValid("domain is suspended: use 'resume' to power it on again"),
+      });
       assert.deepEqual(await t.cli('reset', vm), { status: 1, stdout: '', stderr: notValid('domain is not running') });
       assert.deepEqual(await t.cli('shutdown', vm), { status: 1, stdout: '', stderr: notValid('domain is not running') });
       assert.deepEqual(await t.cli('resume', vm), { status: 0, stdout: `Domain '${vm}' resumed\n\n`, stderr: '' });
@@ -166,14 +199,21 @@ for (const model of ['esx', 'vpx'] as const) {
       await t.sim.armQuestion(ref as string, { kind: 'serial' });
       const refused = await t.cli('start', vm);
       assert.equal(refused.status, 1);
-      assert.match(refused.stderr, /^error: PowerOnVM_Task on VM '[^']+' \(task \S+ left blocked.*\): pending question blocks the task: 'msg\.serial\.file\.open:.*auto_answer=1/);
+      assert.match(
+        refused.stderr,
+        /^error: PowerOnVM_Task on VM '[^']+' \(task \S+ left blocked.*\): pending question blocks the task: 'msg\.serial\.file\.open:.*auto_answer=1/,
+      );
       // The blocked power-on is left running on the server; auto_answer answers it but refuses a second task.
       const auto = await t.cli('-c', `${t.uri}&auto_answer=1`, 'start', vm);
       assert.equal((await t.cli('domstate', vm)).stdout, 'running\n\n', auto.stderr);
       // A question the power-on runs into is answered while the task runs.
       await ensure('shut off');
       await t.sim.armQuestion(ref as string, { kind: 'serial' });
-      assert.deepEqual(await t.cli('-c', `${t.uri}&auto_answer=1`, 'start', vm), { status: 0, stdout: `Domain '${vm}' started\n\n`, stderr: '' });
+      assert.deepEqual(await t.cli('-c', `${t.uri}&auto_answer=1`, 'start', vm), {
+        status: 0,
+        stdout: `Domain '${vm}' started\n\n`,
+        stderr: '',
+      });
       const answered = (await t.sim.questions()).answered.filter((a) => a.vm === ref);
       assert.equal(answered.at(-1)?.label, 'Append');
     });
@@ -181,12 +221,19 @@ for (const model of ['esx', 'vpx'] as const) {
     it('domhostname and domifaddr: what the tools report', async () => {
       await ensure('running');
       const none = await t.cli('domhostname', vm);
-      assert.deepEqual(none, { status: 1, stdout: '', stderr: `error: the host name of domain '${vm}' is unknown: VMware Tools in it do not report one\n` });
+      assert.deepEqual(none, {
+        status: 1,
+        stdout: '',
+        stderr: `error: the host name of domain '${vm}' is unknown: VMware Tools in it do not report one\n`,
+      });
       const empty = await t.cli('domifaddr', vm);
       assert.equal(empty.status, 0, empty.stderr);
       const mac = / ethernet0 {2}(\S+)/.exec(empty.stdout)?.[1] as string;
       assert.match(mac, /^00:0c:29(:[0-9a-f]{2}){3}$/);
-      assert.equal(empty.stdout, ` Name       MAC address          Protocol     Address\n${'-'.repeat(79)}\n ethernet0  ${mac}    N/A          N/A\n\n`);
+      assert.equal(
+        empty.stdout,
+        ` Name       MAC address          Protocol     Address\n${'-'.repeat(79)}\n ethernet0  ${mac}    N/A          N/A\n\n`,
+      );
       await setGuestInfo(t, vm, { hostName: 'web1.example.com', ipAddress: '192.168.10.21' });
       assert.deepEqual(await t.cli('domhostname', vm), { status: 0, stdout: 'web1.example.com\n\n', stderr: '' });
       assert.equal(JSON.parse((await t.cli('--json', 'domhostname', vm)).stdout).hostname, 'web1.example.com');
@@ -194,20 +241,49 @@ for (const model of ['esx', 'vpx'] as const) {
         (await t.cli('domifaddr', vm)).stdout,
         ` Name       MAC address          Protocol     Address\n${'-'.repeat(79)}\n ethernet0  ${mac}    ipv4         192.168.10.21\n\n`,
       );
-      assert.equal((await t.cli('domifaddr', vm, '--interface', 'ethernet1')).stdout, ` Name       MAC address          Protocol     Address\n${'-'.repeat(79)}\n\n`);
+      assert.equal(
+        (await t.cli('domifaddr', vm, '--interface', 'ethernet1')).stdout,
+        ` Name       MAC address          Protocol     Address\n${'-'.repeat(79)}\n\n`,
+      );
       const j = JSON.parse((await t.cli('--json', 'domifaddr', vm)).stdout) as { network: unknown }[];
       // vcsim names the network on ESX only
-      assert.deepEqual(j, [{ name: 'ethernet0', hwaddr: mac, network: model === 'esx' ? 'VM Network' : null, addrs: [{ type: 'ipv4', addr: '192.168.10.21', prefix: null }] }]);
+      assert.deepEqual(j, [
+        {
+          name: 'ethernet0',
+          hwaddr: mac,
+          network: model === 'esx' ? 'VM Network' : null,
+          addrs: [{ type: 'ipv4', addr: '192.168.10.21', prefix: null }],
+        },
+      ]);
       const lease = await t.cli('domifaddr', vm, '--source', 'lease');
-      assert.equal(lease.stderr, "error: unsupported configuration: address source 'lease' is not available on ESX: only 'agent' (VMware Tools) is\n");
+      assert.equal(
+        lease.stderr,
+        "error: unsupported configuration: address source 'lease' is not available on ESX: only 'agent' (VMware Tools) is\n",
+      );
       await ensure('shut off');
       assert.deepEqual(await t.cli('domifaddr', vm), { status: 1, stdout: '', stderr: notValid('domain is not running') });
       await ensure('running');
     });
 
     it('an unknown domain: every command says so', async () => {
-      for (const cmd of ['dominfo', 'domstate', 'domhostname', 'domifaddr', 'start', 'shutdown', 'reboot', 'reset', 'destroy', 'suspend', 'resume']) {
-        assert.deepEqual(await t.cli(cmd, 'no-such-vm'), { status: 1, stdout: '', stderr: "error: Domain not found: no domain with matching name 'no-such-vm'\n" }, cmd);
+      for (const cmd of [
+        'dominfo',
+        'domstate',
+        'domhostname',
+        'domifaddr',
+        'start',
+        'shutdown',
+        'reboot',
+        'reset',
+        'destroy',
+        'suspend',
+        'resume',
+      ]) {
+        assert.deepEqual(
+          await t.cli(cmd, 'no-such-vm'),
+          { status: 1, stdout: '', stderr: "error: Domain not found: no domain with matching name 'no-such-vm'\n" },
+          cmd,
+        );
       }
       const usage = await t.cli('start');
       assert.deepEqual(usage, { status: 2, stdout: '', stderr: "error: command 'start' requires <domain> option\n" });

@@ -48,7 +48,12 @@ for (const model of ['esx', 'vpx'] as const) {
       assert.ok(both.stdout.split('\n').includes(`${uuid} ${vm}`));
       const table = await t.cli('list', '--all', '--name', '--table');
       assert.match(table.stdout, /^ Id +Name +State$/m);
-      const json = JSON.parse((await t.cli('--json', 'list', '--all')).stdout) as { id: number | null; name: string; uuid: string; state: string }[];
+      const json = JSON.parse((await t.cli('--json', 'list', '--all')).stdout) as {
+        id: number | null;
+        name: string;
+        uuid: string;
+        state: string;
+      }[];
       const me = json.find((d) => d.name === vm);
       assert.ok(me && me.uuid === uuid && me.state === 'running' && typeof me.id === 'number');
     });

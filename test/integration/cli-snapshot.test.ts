@@ -60,7 +60,11 @@ for (const model of ['esx', 'vpx'] as const) {
       try {
         // the disk, and what vcsim's RegisterVM opens beside the VMX (see cli-define.test.ts)
         for (const f of [`${DOM}.vmdk`, `${DOM}.nvram`, 'vmware.log']) {
-          await uploadDatastoreFile(conn.client, { datastore: 'LocalDS_0', path: `${DOM}/${f}`, dcPath: conn.host.datacenter.path }, Buffer.alloc(0));
+          await uploadDatastoreFile(
+            conn.client,
+            { datastore: 'LocalDS_0', path: `${DOM}/${f}`, dcPath: conn.host.datacenter.path },
+            Buffer.alloc(0),
+          );
         }
       } finally {
         await conn.close();
@@ -80,12 +84,19 @@ for (const model of ['esx', 'vpx'] as const) {
       assert.equal(await ok('snapshot-list', DOM), ' Name   Creation Time   State\n-------------------------------\n\n');
       assert.equal(await ok('snapshot-list', DOM, '--name'), '');
       assert.deepEqual(await list(), []);
-      assert.deepEqual(await cli('snapshot-current', DOM), { status: 1, stdout: '', stderr: `error: domain '${DOM}' has no current snapshot\n` });
+      assert.deepEqual(await cli('snapshot-current', DOM), {
+        status: 1,
+        stdout: '',
+        stderr: `error: domain '${DOM}' has no current snapshot\n`,
+      });
     });
 
     it('create (running, then shut off), list, current, dumpxml; names are unique', async () => {
       assert.match(await ok('start', DOM), /started/);
-      assert.equal(await ok('snapshot-create-as', DOM, 'before-upgrade', 'clean <install> & "tools"'), 'Domain snapshot before-upgrade created\n');
+      assert.equal(
+        await ok('snapshot-create-as', DOM, 'before-upgrade', 'clean <install> & "tools"'),
+        'Domain snapshot before-upgrade created\n',
+      );
       assert.deepEqual(await cli('snapshot-create-as', DOM, 'before-upgrade'), {
         status: 1,
         stdout: '',
@@ -96,8 +107,21 @@ for (const model of ['esx', 'vpx'] as const) {
 
       const [a, b] = await list();
       assert.ok(a && b);
-      assert.deepEqual({ ...a, creationTime: '' }, { name: 'before-upgrade', description: 'clean <install> & "tools"', state: 'running', parent: null, creationTime: '', current: false });
-      assert.deepEqual({ ...b, creationTime: '' }, { name: 'Off', description: '', state: 'shutoff', parent: 'before-upgrade', creationTime: '', current: true });
+      assert.deepEqual(
+        { ...a, creationTime: '' },
+        {
+          name: 'before-upgrade',
+          description: 'clean <install> & "tools"',
+          state: 'running',
+          parent: null,
+          creationTime: '',
+          current: false,
+        },
+      );
+      assert.deepEqual(
+        { ...b, creationTime: '' },
+        { name: 'Off', description: '', state: 'shutoff', parent: 'before-upgrade', creationTime: '', current: true },
+      );
 
       // virsh's table, sorted by name without regard to case
       const w = utc(a.creationTime).length;
@@ -107,13 +131,17 @@ for (const model of ['esx', 'vpx'] as const) {
           ` before-upgrade   ${utc(a.creationTime)}   running\n Off              ${utc(b.creationTime)}   shutoff\n\n`,
       );
       assert.equal(await ok('snapshot-list', DOM, '--name'), 'before-upgrade\nOff\n');
-      assert.match(await ok('snapshot-list', DOM, '--parent'), /^ Name\s+Creation Time\s+State\s+Parent\n-+\n before-upgrade .* running\n Off .* shutoff {3}before-upgrade\n\n$/);
+      assert.match(
+        await ok('snapshot-list', DOM, '--parent'),
+        /^ Name\s+Creation Time\s+State\s+Parent\n-+\n before-upgrade .* running\n Off .* shutoff {3}before-upgrade\n\n$/,
+      );
       assert.equal(await ok('snapshot-list', DOM, '--tree'), 'before-upgrade\n  |\n  +- Off\n    \n');
       assert.equal(await ok('snapshot-list', DOM, '--roots', '--name'), 'before-upgrade\n');
       assert.equal(await ok('snapshot-list', DOM, '--leaves', '--name'), 'Off\n');
 
       assert.equal(await ok('snapshot-current', DOM, '--name'), 'Off\n');
-      const offXml = `<domainsnapshot>\n  <name>Off</name>\n  <description></description>\n  <state>shutoff</state>\n  <parent>\n    <name>before-upgrade</name>\n  </parent>\n` +
+      const offXml =
+        `<domainsnapshot>\n  <name>Off</name>\n  <description></description>\n  <state>shutoff</state>\n  <parent>\n    <name>before-upgrade</name>\n  </parent>\n` +
         `  <creationTime>${unix(b.creationTime)}</creationTime>\n  <domain>\n    <uuid>${domUuid}</uuid>\n  </domain>\n</domainsnapshot>\n`;
       assert.equal(await ok('snapshot-current', DOM), offXml);
       assert.equal(await ok('snapshot-dumpxml', DOM, 'Off'), offXml);
@@ -123,7 +151,11 @@ for (const model of ['esx', 'vpx'] as const) {
         `<domainsnapshot>\n  <name>before-upgrade</name>\n  <description>clean &lt;install&gt; &amp; &quot;tools&quot;</description>\n  <state>running</state>\n` +
           `  <creationTime>${unix(a.creationTime)}</creationTime>\n  <domain>\n    <uuid>${domUuid}</uuid>\n  </domain>\n</domainsnapshot>\n`,
       );
-      assert.deepEqual(await cli('snapshot-dumpxml', DOM, 'nope'), { status: 1, stdout: '', stderr: "error: Domain snapshot not found: no domain snapshot with matching name 'nope'\n" });
+      assert.deepEqual(await cli('snapshot-dumpxml', DOM, 'nope'), {
+        status: 1,
+        stdout: '',
+        stderr: "error: Domain snapshot not found: no domain snapshot with matching name 'nope'\n",
+      });
     });
 
     it('revert (prints nothing), a new branch, delete one, delete with --children', async () => {
@@ -131,10 +163,20 @@ for (const model of ['esx', 'vpx'] as const) {
       assert.equal(await ok('snapshot-current', DOM, '--name'), 'before-upgrade\n');
       assert.equal(await ok('snapshot-create-as', DOM, 'branch'), 'Domain snapshot branch created\n');
       assert.equal(await ok('snapshot-list', DOM, '--tree'), 'before-upgrade\n  |\n  +- Off\n  +- branch\n    \n');
-      assert.deepEqual(await cli('snapshot-revert', DOM, 'nope'), { status: 1, stdout: '', stderr: "error: Domain snapshot not found: no domain snapshot with matching name 'nope'\n" });
+      assert.deepEqual(await cli('snapshot-revert', DOM, 'nope'), {
+        status: 1,
+        stdout: '',
+        stderr: "error: Domain snapshot not found: no domain snapshot with matching name 'nope'\n",
+      });
 
       assert.equal(await ok('snapshot-delete', DOM, 'Off'), 'Domain snapshot Off deleted\n');
-      assert.deepEqual((await list()).map((s) => [s.name, s.parent]), [['before-upgrade', null], ['branch', 'before-upgrade']]);
+      assert.deepEqual(
+        (await list()).map((s) => [s.name, s.parent]),
+        [
+          ['before-upgrade', null],
+          ['branch', 'before-upgrade'],
+        ],
+      );
       assert.equal(await ok('snapshot-delete', DOM, 'before-upgrade', '--children'), 'Domain snapshot before-upgrade deleted\n');
       assert.deepEqual(await list(), []);
       assert.equal((await cli('snapshot-current', DOM)).status, 1);
@@ -143,7 +185,11 @@ for (const model of ['esx', 'vpx'] as const) {
     it('the domain goes: destroy, undefine; its snapshots go with it', async () => {
       if ((await ok('domstate', DOM)).startsWith('running')) await ok('destroy', DOM);
       assert.equal(await ok('undefine', DOM), `Domain '${DOM}' has been undefined\n`);
-      assert.deepEqual(await cli('snapshot-list', DOM), { status: 1, stdout: '', stderr: `error: Domain not found: no domain with matching name '${DOM}'\n` });
+      assert.deepEqual(await cli('snapshot-list', DOM), {
+        status: 1,
+        stdout: '',
+        stderr: `error: Domain not found: no domain with matching name '${DOM}'\n`,
+      });
     });
   });
 }

@@ -11,7 +11,14 @@ import { VimClient, type ConnectOptions } from '../../src/vim25/client.js';
 
 /** Connects to `sim` trusting its certificate by thumbprint; fast retries so tests do not wait. */
 export function connectTo(sim: Simulator, over: Partial<ConnectOptions> = {}): Promise<VimClient> {
-  return VimClient.connect({ url: sim.url, username: 'user', password: 'pass', thumbprint: sim.tls ? sim.thumbprint : undefined, retryDelayMs: 20, ...over });
+  return VimClient.connect({
+    url: sim.url,
+    username: 'user',
+    password: 'pass',
+    thumbprint: sim.tls ? sim.thumbprint : undefined,
+    retryDelayMs: 20,
+    ...over,
+  });
 }
 
 /** A running simulator that only accepts `username`/`password`. */
@@ -26,7 +33,10 @@ export async function startCredentialSimulator(username: string, password: strin
   const bin = await ensureSimulatorBinary();
   const tmp = mkdtempSync(join(tmpdir(), 'esxvirt-vcsim-cred-'));
   const listen = `${encodeURIComponent(username)}:${encodeURIComponent(password)}@127.0.0.1:0`;
-  const child = spawn(bin, ['-model', 'esx', '-listen', listen, '-quiet'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
+  const child = spawn(bin, ['-model', 'esx', '-listen', listen, '-quiet'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, TMPDIR: tmp },
+  });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
   const stop = async (): Promise<void> => {

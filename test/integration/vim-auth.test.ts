@@ -25,7 +25,9 @@ describe('vim25 authentication against a simulator with one valid login', () => 
 
   it('turns InvalidLogin into AuthError "authentication failed for USER@HOST" without the password', async () => {
     const secret = 'wr0ng-S3cret!';
-    const err = await VimClient.connect({ url: sim.url, username: 'root', password: secret, thumbprint: sim.thumbprint }).catch((e: unknown) => e);
+    const err = await VimClient.connect({ url: sim.url, username: 'root', password: secret, thumbprint: sim.thumbprint }).catch(
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof AuthError, String(err));
     assert.match(err.message, /^authentication failed for root@127\.0\.0\.1:\d+$/);
     assert.equal(vimFaultType(err), 'InvalidLogin');

@@ -58,7 +58,9 @@ describe('vim25 connect: TLS policy, login and logout (ESX simulator)', () => {
 
   it('reports refused credentials as AuthError naming user and host, never the password', async () => {
     // vcsim refuses an empty password even without a configured login.
-    const err = await VimClient.connect({ ...base(), thumbprint: sim.thumbprint, username: 'admin', password: '' }).catch((e: unknown) => e);
+    const err = await VimClient.connect({ ...base(), thumbprint: sim.thumbprint, username: 'admin', password: '' }).catch(
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof AuthError, String(err));
     assert.equal(err.message, `authentication failed for admin@127.0.0.1:${sim.port}`);
     assert.equal(err.code, 'AuthFailed');
@@ -67,7 +69,9 @@ describe('vim25 connect: TLS policy, login and logout (ESX simulator)', () => {
   it('fails fast when nothing listens: the first contact is retried twice, not api_retry_count times', async () => {
     const port = await unusedPort();
     const started = Date.now();
-    const err = await VimClient.connect({ url: `https://127.0.0.1:${port}`, username: 'u', password: 'p', retryDelayMs: 100 }).catch((e: unknown) => e);
+    const err = await VimClient.connect({ url: `https://127.0.0.1:${port}`, username: 'u', password: 'p', retryDelayMs: 100 }).catch(
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof ConnectionError, String(err));
     assert.match(err.message, /connection refused/);
     assert.ok(Date.now() - started < 5000);

@@ -15,8 +15,8 @@ import {
 } from '../../src/vim25/datastore-files.js';
 import { parseDatastorePath } from '../../src/datastore-path.js';
 import type { MoRef } from '../../src/vim25/generated/types.js';
-import { VmProps } from '../../src/vim25/paths.js';
-import { retrieveOne } from '../../src/vim25/property.js';
+import { VirtualMachineProps } from '../../src/vim25/generated/props.js';
+import { prop, retrieveOne } from '../../src/vim25/property.js';
 import { startSimulator, type Simulator } from '../harness/vcsim.js';
 import { connectTo } from './support.js';
 
@@ -36,7 +36,13 @@ function source(chunks: number, seed: number): { stream: () => Readable; size: n
   const h = createHash('sha256');
   for (let i = 0; i < chunks; i++) h.update(chunk(i));
   return {
-    stream: () => Readable.from((function* () { for (let i = 0; i < chunks; i++) yield chunk(i); })(), { objectMode: false }),
+    stream: () =>
+      Readable.from(
+        (function* () {
+          for (let i = 0; i < chunks; i++) yield chunk(i);
+        })(),
+        { objectMode: false },
+      ),
     size: chunks * CHUNK,
     sha256: h.digest('hex'),
   };
@@ -103,15 +109,21 @@ describe('vim25 datastore files (ESX simulator)', () => {
   it('makes nested directories, deletes them recursively, and reports missing files as NotFoundError', async () => {
     await makeDirectory(c, '[LocalDS_0] a/b/c');
     await uploadDatastoreFile(c, file('a/b/c/f.txt'), Buffer.from('data'));
-    await assert.rejects(makeDirectory(c, '[LocalDS_0] a/b/c', { createParents: false }), (e: unknown) => e instanceof FaultError && e.faultType === 'FileAlreadyExists');
+    await assert.rejects(
+      makeDirectory(c, '[LocalDS_0] a/b/c', { createParents: false }),
+      (e: unknown) => e instanceof FaultError && e.faultType === 'FileAlreadyExists',
+    );
     await deleteDatastoreFile(c, '[LocalDS_0] a');
-    await assert.rejects(readDatastoreFile(c, file('a/b/c/f.txt')), (e: unknown) => e instanceof NotFoundError && /\[LocalDS_0\] a\/b\/c\/f\.txt/.test(e.message));
+    await assert.rejects(
+      readDatastoreFile(c, file('a/b/c/f.txt')),
+      (e: unknown) => e instanceof NotFoundError && /\[LocalDS_0\] a\/b\/c\/f\.txt/.test(e.message),
+    );
     await assert.rejects(deleteDatastoreFile(c, '[LocalDS_0] a'), NotFoundError);
   });
 
   it("reads a VM's .vmx through its datastore path", async () => {
     const vm = (await c.inventory.findVmByName('ha-host_VM0')) as MoRef<'VirtualMachine'>;
-    const vmx = (await retrieveOne(c, vm, [VmProps.vmPathName])).props[VmProps.vmPathName] as string;
+    const vmx = prop(await retrieveOne(c, vm, [VirtualMachineProps.vmPathName]), VirtualMachineProps.vmPathName) as string;
     const hc = await c.inventory.hostContext();
     const data = await readDatastoreFile(c, { ...parseDatastorePath(vmx), dcPath: hc.datacenter.path });
     // vcsim writes empty .vmx files.

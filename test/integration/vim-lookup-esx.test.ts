@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import type { VimClient } from '../../src/vim25/client.js';
 import type { MoRef } from '../../src/vim25/generated/types.js';
 import { vmIdOf } from '../../src/vim25/inventory.js';
-import { DatastoreProps, VmProps } from '../../src/vim25/paths.js';
-import { retrieveOne } from '../../src/vim25/property.js';
+import { DatastoreProps, VirtualMachineProps } from '../../src/vim25/generated/props.js';
+import { prop, retrieveOne } from '../../src/vim25/property.js';
 import { startSimulator, type Simulator } from '../harness/vcsim.js';
 import { connectTo } from './support.js';
 
@@ -42,7 +42,7 @@ describe('vim25 lookups on an ESX host (simulator)', () => {
     const dc = await c.inventory.datacenter('ha-datacenter');
     assert.deepEqual(await c.inventory.findVmByName('ha-host_VM1', { datacenterPath: dc.path }), vm);
 
-    const uuid = (await retrieveOne(c, vm, [VmProps.uuid])).props[VmProps.uuid] as string;
+    const uuid = prop(await retrieveOne(c, vm, [VirtualMachineProps.uuid]), VirtualMachineProps.uuid) as string;
     assert.deepEqual(await c.inventory.findVmByUuid(uuid), vm);
     assert.deepEqual(await c.inventory.findVmByUuid(uuid, { datacenter: dc.ref }), vm);
     assert.equal(await c.inventory.findVmByUuid('00000000-0000-0000-0000-000000000000'), undefined);
@@ -57,7 +57,7 @@ describe('vim25 lookups on an ESX host (simulator)', () => {
   it('finds datastores by name, URL and volume id', async () => {
     const ds = await c.inventory.findDatastoreByName('LocalDS_0');
     assert.ok(ds);
-    const url = (await retrieveOne(c, ds.ref, [DatastoreProps.url])).props[DatastoreProps.url] as string;
+    const url = prop(await retrieveOne(c, ds.ref, [DatastoreProps.url]), DatastoreProps.url) as string;
     assert.equal(ds.url, url);
     assert.deepEqual((await c.inventory.findDatastoreByUrl(url + '/'))?.ref, ds.ref);
     const volume = url.split('/').filter(Boolean).pop() as string;

@@ -5,8 +5,8 @@ import type { VimClient } from '../../src/vim25/client.js';
 import { CreateDatacenter, CreateFolder } from '../../src/vim25/generated/methods.js';
 import type { MoRef } from '../../src/vim25/generated/types.js';
 import { vmIdOf } from '../../src/vim25/inventory.js';
-import { VmProps } from '../../src/vim25/paths.js';
-import { retrieveOne } from '../../src/vim25/property.js';
+import { VirtualMachineProps } from '../../src/vim25/generated/props.js';
+import { prop, retrieveOne } from '../../src/vim25/property.js';
 import { startSimulator, type Simulator } from '../harness/vcsim.js';
 import { connectTo } from './support.js';
 
@@ -64,7 +64,7 @@ describe('vim25 lookups on a vCenter (simulator)', () => {
     assert.deepEqual(await c.inventory.findVmByName('DC0_C0_RP0_VM1', { datacenterPath: 'DC0' }), vm);
     const hc = await c.inventory.hostContext('DC0/DC0_C0/DC0_C0_H0');
     assert.deepEqual(await c.inventory.findVmByName('DC0_C0_RP0_VM1', { container: hc.datacenter.ref }), vm);
-    const uuid = (await retrieveOne(c, vm, [VmProps.uuid])).props[VmProps.uuid] as string;
+    const uuid = prop(await retrieveOne(c, vm, [VirtualMachineProps.uuid]), VirtualMachineProps.uuid) as string;
     assert.deepEqual(await c.inventory.findVmByUuid(uuid, { datacenter: hc.datacenter.ref }), vm);
     const before = c.stats.soapCalls;
     assert.deepEqual(await c.inventory.findVmById(vmIdOf(vm) as number), vm);

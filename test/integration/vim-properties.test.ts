@@ -4,7 +4,7 @@ import { NotFoundError } from '../../src/errors.js';
 import type { VimClient } from '../../src/vim25/client.js';
 import { PowerOffVM_Task, PowerOnVM_Task, ReconfigVM_Task } from '../../src/vim25/generated/methods.js';
 import type { MoRef } from '../../src/vim25/generated/types.js';
-import { VmProps } from '../../src/vim25/paths.js';
+import { VirtualMachineProps } from '../../src/vim25/generated/props.js';
 import { propertySpec, retrieveOne, retrievePages, viewObjectSpec, withContainerView } from '../../src/vim25/property.js';
 import { PropertyWatcher } from '../../src/vim25/property-watch.js';
 import { runVmTask } from '../../src/vim25/vm-task.js';
@@ -31,10 +31,10 @@ describe('vim25 properties: paging, container views, updates, names (ESX simulat
 
   it('pages a listing across 3 pages with ContinueRetrievePropertiesEx', async () => {
     const before = { ...c.stats.byMethod };
-    const vms = await c.inventory.listVms([VmProps.name, VmProps.powerState]);
+    const vms = await c.inventory.listVms([VirtualMachineProps.name, VirtualMachineProps.powerState]);
     assert.equal(vms.length, 25);
     assert.equal(new Set(vms.map((v) => v.props.name)).size, 25);
-    assert.ok(vms.every((v) => v.props[VmProps.powerState] === 'poweredOn'));
+    assert.ok(vms.every((v) => v.props[VirtualMachineProps.powerState] === 'poweredOn'));
     // on a single host VMs are found by one traversal from the root folder: no container view
     assert.deepEqual(delta(c, before), { RetrievePropertiesEx: 1, ContinueRetrievePropertiesEx: 2 });
   });
@@ -43,7 +43,7 @@ describe('vim25 properties: paging, container views, updates, names (ESX simulat
     const big = await connectTo(sim, { pageSize: 1000 });
     try {
       const before = { ...big.stats.byMethod };
-      assert.equal((await big.inventory.listVms([VmProps.name, VmProps.powerState])).length, 25);
+      assert.equal((await big.inventory.listVms([VirtualMachineProps.name, VirtualMachineProps.powerState])).length, 25);
       assert.deepEqual(delta(big, before), { RetrievePropertiesEx: 1 });
     } finally {
       await big.close();
@@ -55,10 +55,13 @@ describe('vim25 properties: paging, container views, updates, names (ESX simulat
     try {
       await sim.setPageSize(7);
       const before = { ...uncapped.stats.byMethod };
-      assert.equal((await uncapped.inventory.listVms([VmProps.name])).length, 25);
+      assert.equal((await uncapped.inventory.listVms([VirtualMachineProps.name])).length, 25);
       assert.equal(delta(uncapped, before).ContinueRetrievePropertiesEx, 3);
       const first = await withContainerView(uncapped, { types: ['VirtualMachine'] }, async (view) => {
-        for await (const page of retrievePages(uncapped, [{ propSet: [propertySpec('VirtualMachine', [VmProps.name])], objectSet: [viewObjectSpec(view)] }])) return page.length;
+        for await (const page of retrievePages(uncapped, [
+          { propSet: [propertySpec('VirtualMachine', [VirtualMachineProps.name])], objectSet: [viewObjectSpec(view)] },
+        ]))
+          return page.length;
         return 0;
       });
       assert.equal(first, 7);
@@ -72,11 +75,14 @@ describe('vim25 properties: paging, container views, updates, names (ESX simulat
   it('WaitForUpdatesEx sees a power state change made by another client', async () => {
     const vm = (await c.inventory.findVmByName('ha-host_VM3')) as MoRef<'VirtualMachine'>;
     const other = await connectTo(sim);
-    const watcher = await PropertyWatcher.create(c, { propSet: [propertySpec('VirtualMachine', [VmProps.powerState])], objectSet: [{ obj: vm, skip: false }] });
+    const watcher = await PropertyWatcher.create(c, {
+      propSet: [propertySpec('VirtualMachine', [VirtualMachineProps.powerState])],
+      objectSet: [{ obj: vm, skip: false }],
+    });
     try {
       await watcher.next({ maxWaitSeconds: 0 });
-      assert.equal(watcher.get(vm)?.props[VmProps.powerState], 'poweredOn');
-      const change = watcher.waitUntil((w) => w.get(vm)?.props[VmProps.powerState] === 'poweredOff', { timeoutMs: 15_000 });
+      assert.equal(watcher.get(vm)?.props[VirtualMachineProps.powerState], 'poweredOn');
+      const change = watcher.waitUntil((w) => w.get(vm)?.props[VirtualMachineProps.powerState] === 'poweredOff', { timeoutMs: 15_000 });
       await runVmTask(other, vm, 'PowerOffVM_Task', () => PowerOffVM_Task(other.soap, vm));
       await change;
       assert.ok((c.stats.byMethod.WaitForUpdatesEx ?? 0) >= 2);
@@ -87,16 +93,16 @@ describe('vim25 properties: paging, container views, updates, names (ESX simulat
     }
   });
 
-  it("round-trips a VM name full of XML specials: a<b&c>\"d'e]]>f", async () => {
+  it('round-trips a VM name full of XML specials: a<b&c>"d\'e]]>f', async () => {
     const name = `a<b&c>"d'e]]>f`;
     const vm = (await c.inventory.findVmByName('ha-host_VM5')) as MoRef<'VirtualMachine'>;
     await runVmTask(c, vm, 'ReconfigVM_Task', () => ReconfigVM_Task(c.soap, vm, { spec: { name } }));
-    assert.equal((await retrieveOne(c, vm, [VmProps.name])).props.name, name);
+    assert.equal((await retrieveOne(c, vm, [VirtualMachineProps.name])).props.name, name);
     assert.deepEqual(await c.inventory.findVmByName(name), vm);
-    assert.ok((await c.inventory.listVms([VmProps.name])).some((r) => r.props.name === name));
+    assert.ok((await c.inventory.listVms([VirtualMachineProps.name])).some((r) => r.props.name === name));
   });
 
   it('reports a vanished object as NotFoundError', async () => {
-    await assert.rejects(retrieveOne(c, { type: 'VirtualMachine', value: 'vm-999999' }, [VmProps.name]), NotFoundError);
+    await assert.rejects(retrieveOne(c, { type: 'VirtualMachine', value: 'vm-999999' }, [VirtualMachineProps.name]), NotFoundError);
   });
 });

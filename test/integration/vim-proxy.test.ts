@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConnectionError } from '../../src/errors.js';
 import { readDatastoreFile, uploadDatastoreFile } from '../../src/vim25/datastore-files.js';
-import { VmProps } from '../../src/vim25/paths.js';
+import { VirtualMachineProps } from '../../src/vim25/generated/props.js';
 import { startConnectProxy, type ConnectProxy } from '../helpers/http-connect-proxy.js';
 import { startSocksProxy, type SocksProxy } from '../helpers/socks5-proxy.js';
 import { startSimulator, type Simulator } from '../harness/vcsim.js';
@@ -26,7 +26,7 @@ describe('vim25 sessions through proxies (ESX simulator)', () => {
   it('carries TLS, login, SOAP calls and a file transfer through an HTTP CONNECT proxy', async () => {
     const c = await connectTo(sim, { proxy: `http://127.0.0.1:${http.port}` });
     try {
-      assert.equal((await c.inventory.listVms([VmProps.name])).length, sim.vms);
+      assert.equal((await c.inventory.listVms([VirtualMachineProps.name])).length, sim.vms);
       const f = { datastore: 'LocalDS_0', path: 'via-http-proxy.txt', dcPath: 'ha-datacenter' };
       await uploadDatastoreFile(c, f, Buffer.from('through the proxy'));
       assert.equal((await readDatastoreFile(c, f)).toString(), 'through the proxy');

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectionError, HttpError } from '../../src/errors.js';
 import { CurrentTime, PowerOffVM_Task } from '../../src/vim25/generated/methods.js';
 import type { MoRef } from '../../src/vim25/generated/types.js';
-import { VmProps } from '../../src/vim25/paths.js';
+import { VirtualMachineProps } from '../../src/vim25/generated/props.js';
 import { retrieveOne } from '../../src/vim25/property.js';
 import type { VimEvent } from '../../src/vim25/soap-channel.js';
 import { startSimulator, type Simulator } from '../harness/vcsim.js';
@@ -25,7 +25,7 @@ describe('vim25 session: re-login, keepalive, retries (ESX simulator, 1 s idle t
     try {
       assert.equal(c.sessionGeneration, 1);
       assert.ok((await sim.expireSessions()) >= 1);
-      const vms = await c.inventory.listVms([VmProps.name]);
+      const vms = await c.inventory.listVms([VirtualMachineProps.name]);
       assert.equal(vms.length, sim.vms);
       assert.equal(c.sessionGeneration, 2);
       assert.equal(c.stats.byMethod.Login, 2);
@@ -38,9 +38,9 @@ describe('vim25 session: re-login, keepalive, retries (ESX simulator, 1 s idle t
   it('concurrent calls refused by an expired session share one re-login', async () => {
     const c = await connectTo(sim);
     try {
-      const vm = (await c.inventory.listVms([VmProps.name]))[0]?.ref as MoRef<'VirtualMachine'>;
+      const vm = (await c.inventory.listVms([VirtualMachineProps.name]))[0]?.ref as MoRef<'VirtualMachine'>;
       await sim.expireSessions();
-      const names = await Promise.all(Array.from({ length: 4 }, () => retrieveOne(c, vm, [VmProps.name])));
+      const names = await Promise.all(Array.from({ length: 4 }, () => retrieveOne(c, vm, [VirtualMachineProps.name])));
       assert.equal(new Set(names.map((n) => n.props.name)).size, 1);
       assert.equal(c.stats.byMethod.Login, 2);
       assert.equal(c.stats.relogins, 4);
@@ -68,13 +68,13 @@ describe('vim25 session: re-login, keepalive, retries (ESX simulator, 1 s idle t
   it('repeats idempotent calls after dropped connections, resets and 503s', async () => {
     const c = await connectTo(sim);
     try {
-      const vm = (await c.inventory.listVms([VmProps.name]))[0]?.ref as MoRef<'VirtualMachine'>;
+      const vm = (await c.inventory.listVms([VirtualMachineProps.name]))[0]?.ref as MoRef<'VirtualMachine'>;
       const s0 = await sim.stats();
       await sim.dropNext(2);
       await sim.dropNext(1, { reset: true });
       await sim.dropNext(1, { status: 503 });
-      const rec = await retrieveOne(c, vm, [VmProps.powerState]);
-      assert.equal(rec.props[VmProps.powerState], 'poweredOn');
+      const rec = await retrieveOne(c, vm, [VirtualMachineProps.powerState]);
+      assert.equal(rec.props[VirtualMachineProps.powerState], 'poweredOn');
       const s1 = await sim.stats();
       assert.equal(s1.dropped - s0.dropped, 4);
       assert.equal(c.stats.retries, 4);
@@ -101,13 +101,13 @@ describe('vim25 session: re-login, keepalive, retries (ESX simulator, 1 s idle t
   it('never repeats a task call after a connection failure', async () => {
     const c = await connectTo(sim);
     try {
-      const vm = (await c.inventory.listVms([VmProps.name]))[0]?.ref as MoRef<'VirtualMachine'>;
+      const vm = (await c.inventory.listVms([VirtualMachineProps.name]))[0]?.ref as MoRef<'VirtualMachine'>;
       const s0 = await sim.stats();
       await sim.dropNext(1);
       await assert.rejects(PowerOffVM_Task(c.soap, vm), ConnectionError);
       assert.equal((await sim.stats()).requests - s0.requests, 1);
       assert.equal(c.stats.retries, 0);
-      assert.equal((await retrieveOne(c, vm, [VmProps.powerState])).props[VmProps.powerState], 'poweredOn');
+      assert.equal((await retrieveOne(c, vm, [VirtualMachineProps.powerState])).props[VirtualMachineProps.powerState], 'poweredOn');
     } finally {
       await c.close();
     }

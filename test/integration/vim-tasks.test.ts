@@ -5,8 +5,8 @@ import type { VimClient } from '../../src/vim25/client.js';
 import { vimFaultType } from '../../src/vim25/faults.js';
 import { PowerOffVM_Task, PowerOnVM_Task } from '../../src/vim25/generated/methods.js';
 import type { MoRef } from '../../src/vim25/generated/types.js';
-import { VmProps } from '../../src/vim25/paths.js';
-import { retrieveOne } from '../../src/vim25/property.js';
+import { VirtualMachineProps } from '../../src/vim25/generated/props.js';
+import { prop, retrieveOne } from '../../src/vim25/property.js';
 import type { VimEvent } from '../../src/vim25/soap-channel.js';
 import { cancelTask, waitForTask } from '../../src/vim25/task.js';
 import { runVmTask } from '../../src/vim25/vm-task.js';
@@ -37,13 +37,16 @@ describe('vim25 tasks and questions (vCenter simulator)', () => {
     await runVmTask(c, vm, 'PowerOffVM_Task', () => PowerOffVM_Task(c.soap, vm));
     return vm;
   }
-  const powerState = async (vm: MoRef<'VirtualMachine'>): Promise<unknown> => (await retrieveOne(c, vm, [VmProps.powerState])).props[VmProps.powerState];
+  const powerState = async (vm: MoRef<'VirtualMachine'>): Promise<unknown> =>
+    prop(await retrieveOne(c, vm, [VirtualMachineProps.powerState]), VirtualMachineProps.powerState);
   const lastAnswer = async (vm: MoRef<'VirtualMachine'>) => (await sim.questions()).answered.filter((a) => a.vm === vm.value).at(-1);
 
   it('waits for a task with progress, and maps a failed task to a typed error keeping the fault type', async () => {
     const vm = await poweredOffVm();
     const states: string[] = [];
-    const info = await runVmTask(c, vm, 'PowerOnVM_Task', () => PowerOnVM_Task(c.soap, vm, {}), { onProgress: (p) => states.push(p.info.state) });
+    const info = await runVmTask(c, vm, 'PowerOnVM_Task', () => PowerOnVM_Task(c.soap, vm, {}), {
+      onProgress: (p) => states.push(p.info.state),
+    });
     assert.equal(info.state, 'success');
     assert.equal(states.at(-1), 'success');
     assert.equal(await powerState(vm), 'poweredOn');
@@ -127,7 +130,10 @@ describe('vim25 tasks and questions (vCenter simulator)', () => {
       await runVmTask(poll, vm, 'PowerOffVM_Task', () => PowerOffVM_Task(poll.soap, vm));
       const first = runVmTask(poll, vm, 'PowerOnVM_Task', () => PowerOnVM_Task(poll.soap, vm, {}));
       const second = runVmTask(poll, vm, 'ResetVM_Task', () => Promise.reject(new Error('must not start')));
-      await assert.rejects(second, (e: unknown) => e instanceof InvalidStateError && /another task started by this connection/.test(e.message));
+      await assert.rejects(
+        second,
+        (e: unknown) => e instanceof InvalidStateError && /another task started by this connection/.test(e.message),
+      );
       await assert.rejects(first, QuestionError);
       assert.equal(poll.stats.byMethod.WaitForUpdatesEx, undefined);
     } finally {

@@ -44,13 +44,9 @@ function repoRoot(): string {
   return resolve(HERE, '..', '..');
 }
 
-/** Where the corpus lives: $ESXVIRT_CONFORMANCE_DIR, test/fixtures/libvirt-vmx, or the shared copy beside the checkout. */
+/** Where the corpus lives: $ESXVIRT_CONFORMANCE_DIR, else the copy in test/fixtures/libvirt-vmx (see its README). */
 export function corpusDir(): string | undefined {
-  const candidates = [
-    process.env.ESXVIRT_CONFORMANCE_DIR,
-    join(repoRoot(), 'test', 'fixtures', 'libvirt-vmx'),
-    join(repoRoot(), '..', 'shared', 'conformance', 'libvirt-vmx'),
-  ];
+  const candidates = [process.env.ESXVIRT_CONFORMANCE_DIR, join(repoRoot(), 'test', 'fixtures', 'libvirt-vmx')];
   for (const c of candidates) if (c && existsSync(join(c, 'vmx2xml'))) return c;
   return undefined;
 }
@@ -60,13 +56,27 @@ interface Manifest {
   xml2vmx?: { in: string; out: string; hw: number }[];
 }
 
-/** Reads the corpus; undefined when it is not available (tests then skip). */
+/** The corpus for tests, which never run without it: it is part of the repository. */
+export function requireCorpus(): Corpus {
+  const corpus = loadCorpus();
+  if (corpus === undefined) {
+    throw new Error(
+      `libvirt-vmx corpus not found in ${process.env.ESXVIRT_CONFORMANCE_DIR ?? join(repoRoot(), 'test', 'fixtures', 'libvirt-vmx')} (ESXVIRT_CONFORMANCE_DIR overrides)`,
+    );
+  }
+  return corpus;
+}
+
+/** Reads the corpus; undefined when it is not available (benchmarks then generate stand-ins). */
 export function loadCorpus(dir = corpusDir()): Corpus | undefined {
   if (dir === undefined) return undefined;
   const manifestPath = join(dir, 'manifest.json');
   const manifest: Manifest = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest) : {};
-  const vmxNames = manifest.vmx2xml?.map((c) => c.name)
-    ?? readdirSync(join(dir, 'vmx2xml')).filter((f) => f.endsWith('.vmx')).map((f) => f.slice(0, -4));
+  const vmxNames =
+    manifest.vmx2xml?.map((c) => c.name) ??
+    readdirSync(join(dir, 'vmx2xml'))
+      .filter((f) => f.endsWith('.vmx'))
+      .map((f) => f.slice(0, -4));
   const vmx: VmxCase[] = vmxNames.map((name) => {
     const c: VmxCase = { name, bytes: readFileSync(join(dir, 'vmx2xml', `${name}.vmx`)), vmxPath: `[datastore] directory/${name}.vmx` };
     if (name === 'datacenterpath') c.datacenterPath = 'folder1/folder2/datacenter1';
@@ -77,7 +87,8 @@ export function loadCorpus(dir = corpusDir()): Corpus | undefined {
   for (const c of manifest.xml2vmx ?? []) {
     xml.push({ name: `xml2vmx-${c.in}`, text: readFileSync(join(dir, 'xml2vmx', `xml2vmx-${c.in}.xml`), 'utf8'), hw: c.hw });
     const out = join(dir, 'xml2vmx', `xml2vmx-${c.out}.vmx`);
-    if (existsSync(out)) vmxOutputs.push({ name: `xml2vmx-${c.out}`, bytes: readFileSync(out), vmxPath: `[datastore] directory/${c.out}.vmx` });
+    if (existsSync(out))
+      vmxOutputs.push({ name: `xml2vmx-${c.out}`, bytes: readFileSync(out), vmxPath: `[datastore] directory/${c.out}.vmx` });
   }
   // The expected outputs of vmx2xml are XML inputs too (libvirt's own formatting of real VMs).
   for (const name of vmxNames) {

@@ -24,7 +24,13 @@ import { classifyDifference } from './known-differences.js';
 
 /** The input categories, each reported on its own. */
 export const CATEGORIES = [
-  'vmx-mutation', 'vmx-keyvalue', 'vmx-vocabulary', 'vmx-realistic', 'xml-hw', 'xml-mutation', 'xml-generated',
+  'vmx-mutation',
+  'vmx-keyvalue',
+  'vmx-vocabulary',
+  'vmx-realistic',
+  'xml-hw',
+  'xml-mutation',
+  'xml-generated',
 ] as const;
 
 /** One input category. */
@@ -43,14 +49,16 @@ export interface OurResult {
 }
 
 /** The verdict on one case; `difference` names the documented class of a deliberate difference. */
-export type Verdict =
-  | { kind: 'agree' }
-  | { kind: 'known'; difference: string }
-  | { kind: 'disagree'; why: string };
+export type Verdict = { kind: 'agree' } | { kind: 'known'; difference: string } | { kind: 'disagree'; why: string };
 
 const WEIGHTS: readonly (readonly [number, Category])[] = [
-  [20, 'vmx-mutation'], [20, 'vmx-keyvalue'], [10, 'vmx-vocabulary'], [10, 'vmx-realistic'],
-  [10, 'xml-hw'], [15, 'xml-mutation'], [15, 'xml-generated'],
+  [20, 'vmx-mutation'],
+  [20, 'vmx-keyvalue'],
+  [10, 'vmx-vocabulary'],
+  [10, 'vmx-realistic'],
+  [10, 'xml-hw'],
+  [15, 'xml-mutation'],
+  [15, 'xml-generated'],
 ];
 
 const DATACENTER_PATHS = ['folder1/folder2/datacenter1', 'ha-datacenter', 'DC <&> "1"', 'Ünïcode/dc'];
@@ -65,7 +73,11 @@ export const VMX_PATH = '[datastore] directory/fuzz.vmx';
  * datastore called `missing`, or a path starting with `missing`, is a file that does not exist.
  */
 export function oracleConventionsContext(datacenterPath?: string): VmxContext {
-  const base = offlineContext({ vmxPath: VMX_PATH, defaultScsiModel: 'lsilogic', ...(datacenterPath !== undefined ? { datacenterPath } : {}) });
+  const base = offlineContext({
+    vmxPath: VMX_PATH,
+    defaultScsiModel: 'lsilogic',
+    ...(datacenterPath !== undefined ? { datacenterPath } : {}),
+  });
   return {
     ...base,
     parseFileName(fileName) {
@@ -80,7 +92,11 @@ export function oracleConventionsContext(datacenterPath?: string): VmxContext {
 function editKeys(bytes: Uint8Array, rng: Rng, keys: readonly string[], edits: number): Uint8Array {
   const lines = Buffer.from(bytes).toString('latin1').split('\n');
   for (let e = 0; e < edits; e++) {
-    const op = rng.weighted<string>([[5, 'set'], [3, 'add'], [2, 'delete']]);
+    const op = rng.weighted<string>([
+      [5, 'set'],
+      [3, 'add'],
+      [2, 'delete'],
+    ]);
     const i = rng.int(0, Math.max(0, lines.length - 1));
     const m = /^([^=]*?)\s*=/.exec(lines[i] ?? '');
     if (op === 'set' && m) lines[i] = `${m[1]} = "${rng.pick(ALL_VALUES)}"`;
@@ -94,10 +110,20 @@ function editKeys(bytes: Uint8Array, rng: Rng, keys: readonly string[], edits: n
 export function diffCase(seed: number, i: number, corpus: Corpus): DiffCase {
   const rng = new Rng(seed ^ 0x5eed, i);
   const category = rng.weighted(WEIGHTS);
-  const count = rng.weighted([[5, 1], [3, 2], [1, 4]]);
+  const count = rng.weighted([
+    [5, 1],
+    [3, 2],
+    [1, 4],
+  ]);
   const hw = rng.int(4, 19);
   const dc = rng.chance(0.1) ? rng.pick(DATACENTER_PATHS) : undefined;
-  const vmx = (label: string, input: Uint8Array): DiffCase => ({ category, label, direction: 'vmx2xml', input, ...(dc !== undefined ? { datacenterPath: dc } : {}) });
+  const vmx = (label: string, input: Uint8Array): DiffCase => ({
+    category,
+    label,
+    direction: 'vmx2xml',
+    input,
+    ...(dc !== undefined ? { datacenterPath: dc } : {}),
+  });
   const xml = (label: string, input: Uint8Array): DiffCase => ({ category, label, direction: 'xml2vmx', input, hw });
   switch (category) {
     case 'vmx-mutation': {
@@ -114,7 +140,9 @@ export function diffCase(seed: number, i: number, corpus: Corpus): DiffCase {
     case 'vmx-realistic': {
       const r = realisticVmx(rng.int(0, 1_000_000), 7);
       const bytes = enc.encode(r.text);
-      return rng.chance(0.5) ? vmx(`realistic ${r.name}`, bytes) : vmx(`realistic ${r.name} x${count}`, editKeys(bytes, rng, VOCABULARY, count));
+      return rng.chance(0.5)
+        ? vmx(`realistic ${r.name}`, bytes)
+        : vmx(`realistic ${r.name} x${count}`, editKeys(bytes, rng, VOCABULARY, count));
     }
     case 'xml-hw': {
       const src = rng.pick(corpus.xml);
@@ -150,7 +178,10 @@ export function ourConversion(c: DiffCase): OurResult {
 
 // uuid.bios and ethernetN.generatedAddress values found nowhere in the input were invented (at random) by the converter.
 function maskInvented(vmx: string, input: Uint8Array): string {
-  const inputHex = Buffer.from(input).toString('latin1').toLowerCase().replace(/[^0-9a-f]/g, '');
+  const inputHex = Buffer.from(input)
+    .toString('latin1')
+    .toLowerCase()
+    .replace(/[^0-9a-f]/g, '');
   return vmx.replace(/^(uuid\.bios|ethernet\d+\.generatedAddress) = "([^"\n]*)"$/gim, (line, key: string, value: string) => {
     const hex = value.toLowerCase().replace(/[^0-9a-f]/g, '');
     return hex.length >= 12 && !inputHex.includes(hex) ? `${key} = "(invented)"` : line;

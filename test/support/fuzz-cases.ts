@@ -67,16 +67,48 @@ function randomBytes(rng: Rng, length: number): Uint8Array {
 
 // Fields whose values are unions: damage them within the union (a type-correct caller can do that).
 const UNIONS: Record<string, readonly string[]> = {
-  'disks.type': ['file', 'block'], 'disks.device': ['disk', 'cdrom', 'floppy', 'lun'], 'disks.bus': ['scsi', 'ide', 'fdc', 'sata'],
-  'disks.startupPolicy': ['optional', 'mandatory', 'requisite'], 'controllers.type': ['scsi', 'ide', 'fdc', 'sata'],
-  'interfaces.type': ['bridge', 'user', 'vds', 'null', 'network'], 'interfaces.macType': ['generated', 'static'],
-  'serials.type': ['dev', 'file', 'pipe', 'tcp'], 'parallels.type': ['dev', 'file', 'pipe', 'tcp'], 'consoles.type': ['dev', 'file', 'pipe', 'tcp'],
-  'serials.mode': ['bind', 'connect'], 'serials.protocol': ['raw', 'telnet', 'telnets', 'tls'], 'os.arch': ['i686', 'x86_64'],
-  'os.firmware': ['efi', 'bios'], 'os.smbiosMode': ['host', 'emulate', 'sysinfo'], 'graphics.type': ['vnc'], 'os.type': ['hvm'],
+  'disks.type': ['file', 'block'],
+  'disks.device': ['disk', 'cdrom', 'floppy', 'lun'],
+  'disks.bus': ['scsi', 'ide', 'fdc', 'sata'],
+  'disks.startupPolicy': ['optional', 'mandatory', 'requisite'],
+  'controllers.type': ['scsi', 'ide', 'fdc', 'sata'],
+  'interfaces.type': ['bridge', 'user', 'vds', 'null', 'network'],
+  'interfaces.macType': ['generated', 'static'],
+  'serials.type': ['dev', 'file', 'pipe', 'tcp'],
+  'parallels.type': ['dev', 'file', 'pipe', 'tcp'],
+  'consoles.type': ['dev', 'file', 'pipe', 'tcp'],
+  'serials.mode': ['bind', 'connect'],
+  'serials.protocol': ['raw', 'telnet', 'telnets', 'tls'],
+  'os.arch': ['i686', 'x86_64'],
+  'os.firmware': ['efi', 'bios'],
+  'os.smbiosMode': ['host', 'emulate', 'sysinfo'],
+  'graphics.type': ['vnc'],
+  'os.type': ['hvm'],
 };
 const NUMBERS = [-1, 0, 1, 3, 4, 7, 8, 15, 16, 29, 30, 64, 4096, 65536, 2 ** 31, 2 ** 53, -(2 ** 31), 0.5, NaN, Infinity, -Infinity];
-const STRINGS = ['', ' ', 'x', '%', '%zz', '|', '"', '\n', '\u0000', 'a'.repeat(1000), '/vmfs/volumes/', '[ds]', '[ds] x.vmdk', 'rel/x.vmdk',
-  'x.iso', '00:50:56:zz:00:00', '::', 'ff:ff:ff:ff:ff:ff', '\ud800', 'vmpvscsi', 'bogus'];
+const STRINGS = [
+  '',
+  ' ',
+  'x',
+  '%',
+  '%zz',
+  '|',
+  '"',
+  '\n',
+  '\u0000',
+  'a'.repeat(1000),
+  '/vmfs/volumes/',
+  '[ds]',
+  '[ds] x.vmdk',
+  'rel/x.vmdk',
+  'x.iso',
+  '00:50:56:zz:00:00',
+  '::',
+  'ff:ff:ff:ff:ff:ff',
+  '\ud800',
+  'vmpvscsi',
+  'bogus',
+];
 
 interface Leaf {
   obj: Record<string, unknown>;
@@ -120,10 +152,20 @@ export function perturbDomain(def: DomainDef, rng: Rng, n: number): DomainDef {
 /** The fuzz input of iteration `i` of a run with `seed`: a pure function of (seed, i). */
 export function fuzzCase(seed: number, i: number, corpus: Corpus): FuzzCase {
   const rng = new Rng(seed, i);
-  const count = rng.weighted([[4, 1], [3, 2], [2, 4], [1, 12]]);
+  const count = rng.weighted([
+    [4, 1],
+    [3, 2],
+    [2, 4],
+    [1, 12],
+  ]);
   const label = (what: string, ops: MutationName[]): string => `${what} ${ops.join(',')}`;
   const strategy = rng.weighted<string>([
-    [40, 'vmx-mutation'], [20, 'xml-mutation'], [15, 'vocabulary'], [5, 'random'], [8, 'realistic-mutation'], [12, 'domain'],
+    [40, 'vmx-mutation'],
+    [20, 'xml-mutation'],
+    [15, 'vocabulary'],
+    [5, 'random'],
+    [8, 'realistic-mutation'],
+    [12, 'domain'],
   ]);
   switch (strategy) {
     case 'vmx-mutation': {

@@ -5,13 +5,48 @@
  * generator of realistic VMX files lives in realistic-vmx.ts and is re-exported here.
  */
 import fc from 'fast-check';
-import type { ChrDef, ControllerDef, DiskBus, DiskDef, DomainDef, FilesystemDef, GraphicsDef, InterfaceDef, VideoDef } from '../../src/conf/domain/domain-def.js';
+import type {
+  ChrDef,
+  ControllerDef,
+  DiskBus,
+  DiskDef,
+  DomainDef,
+  FilesystemDef,
+  GraphicsDef,
+  InterfaceDef,
+  VideoDef,
+} from '../../src/conf/domain/domain-def.js';
 import { diskName } from '../../src/conf/domain/disk-names.js';
 import { ALL_VALUES, CHARSETS } from './vmx-vocabulary.js';
 
 export { realisticVmx, realisticVmxSet, type RealisticVmx } from './realistic-vmx.js';
 
-const SPECIAL_UNITS = ['<', '>', '&', '"', "'", '|', '%', '/', '\\', '#', '=', '[', ']', ' ', 'ä', 'ß', 'é', 'Ω', '日', '😀', '\u00a0', '%25', '|22', '&amp;'];
+const SPECIAL_UNITS = [
+  '<',
+  '>',
+  '&',
+  '"',
+  "'",
+  '|',
+  '%',
+  '/',
+  '\\',
+  '#',
+  '=',
+  '[',
+  ']',
+  ' ',
+  'ä',
+  'ß',
+  'é',
+  'Ω',
+  '日',
+  '😀',
+  '\u00a0',
+  '%25',
+  '|22',
+  '&amp;',
+];
 const textUnit = fc.oneof(
   { weight: 4, arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }) },
   { weight: 2, arbitrary: fc.constantFrom(...SPECIAL_UNITS) },
@@ -39,7 +74,8 @@ const datastore = fc.constantFrom('ds', 'datastore1', 'SAN LUN 01', 'nfs_store-2
 
 /** A datastore path `[ds] dir/name<ext>` (never a path starting with a space: the grammar skips those, as libvirt). */
 export function datastorePath(ext: string): fc.Arbitrary<string> {
-  return fc.tuple(datastore, fc.array(fileSegment, { maxLength: 2 }), fileSegment)
+  return fc
+    .tuple(datastore, fc.array(fileSegment, { maxLength: 2 }), fileSegment)
     .map(([ds, dirs, f]) => [ds, [...dirs, `${f}${ext}`].join('/')] as const)
     .filter(([, path]) => !path.startsWith(' '))
     .map(([ds, path]) => `[${ds}] ${path}`);
@@ -54,9 +90,16 @@ interface Slot {
 }
 
 const slotArb: fc.Arbitrary<Slot> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ c: fc.integer({ min: 0, max: 3 }), u: fc.integer({ min: 0, max: 14 }) })
-    .map(({ c, u }): Slot => ({ bus: 'scsi', controller: c, busNo: 0, unit: u >= 7 ? u + 1 : u, index: c * 15 + u })) },
-  { weight: 2, arbitrary: fc.integer({ min: 0, max: 3 }).map((i): Slot => ({ bus: 'ide', controller: 0, busNo: i >> 1, unit: i & 1, index: i })) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .record({ c: fc.integer({ min: 0, max: 3 }), u: fc.integer({ min: 0, max: 14 }) })
+      .map(({ c, u }): Slot => ({ bus: 'scsi', controller: c, busNo: 0, unit: u >= 7 ? u + 1 : u, index: c * 15 + u })),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.integer({ min: 0, max: 3 }).map((i): Slot => ({ bus: 'ide', controller: 0, busNo: i >> 1, unit: i & 1, index: i })),
+  },
   { weight: 1, arbitrary: fc.integer({ min: 0, max: 1 }).map((u): Slot => ({ bus: 'fdc', controller: 0, busNo: 0, unit: u, index: u })) },
 );
 
@@ -70,26 +113,40 @@ function diskArb(s: Slot): fc.Arbitrary<DiskDef> {
   const withAddress = (d: DiskDef, explicit: boolean): DiskDef => (explicit ? { ...d, address } : d);
   if (s.bus === 'fdc') {
     const floppy = fc.oneof(
-      fc.option(datastorePath('.flp'), { nil: undefined }).map((src): DiskDef => ({ ...base, type: 'file', device: 'floppy', ...(src ? { src } : {}) })),
-      fc.option(fc.constantFrom('/dev/fd0', '/dev/fd1'), { nil: undefined }).map((src): DiskDef => ({ ...base, type: 'block', device: 'floppy', ...(src ? { src } : {}) })),
+      fc
+        .option(datastorePath('.flp'), { nil: undefined })
+        .map((src): DiskDef => ({ ...base, type: 'file', device: 'floppy', ...(src ? { src } : {}) })),
+      fc
+        .option(fc.constantFrom('/dev/fd0', '/dev/fd1'), { nil: undefined })
+        .map((src): DiskDef => ({ ...base, type: 'block', device: 'floppy', ...(src ? { src } : {}) })),
     );
     return fc.tuple(floppy, fc.boolean()).map(([d, e]) => withAddress(d, e));
   }
-  const hardDisk = fc.record({
-    src: fc.constantFrom('.vmdk', '.VMDK').chain(datastorePath),
-    cache: fc.option(fc.constantFrom('writethrough', 'default'), { nil: undefined }),
-    transient: fc.boolean(),
-  }).map(({ src, cache, transient }): DiskDef => ({ ...base, type: 'file', device: 'disk', src, transient, ...(cache ? { cache } : {}) }));
+  const hardDisk = fc
+    .record({
+      src: fc.constantFrom('.vmdk', '.VMDK').chain(datastorePath),
+      cache: fc.option(fc.constantFrom('writethrough', 'default'), { nil: undefined }),
+      transient: fc.boolean(),
+    })
+    .map(({ src, cache, transient }): DiskDef => ({ ...base, type: 'file', device: 'disk', src, transient, ...(cache ? { cache } : {}) }));
   const cdrom = fc.oneof(
-    fc.option(datastorePath('.iso'), { nil: undefined }).map((src): DiskDef => ({ ...base, type: 'file', device: 'cdrom', readonly: true, ...(src ? { src } : {}) })),
-    fc.constantFrom('/dev/cdrom', '/dev/scd0', '/dev/sr0').map((src): DiskDef => ({ ...base, type: 'block', device: 'cdrom', readonly: true, src })),
+    fc
+      .option(datastorePath('.iso'), { nil: undefined })
+      .map((src): DiskDef => ({ ...base, type: 'file', device: 'cdrom', readonly: true, ...(src ? { src } : {}) })),
+    fc
+      .constantFrom('/dev/cdrom', '/dev/scd0', '/dev/sr0')
+      .map((src): DiskDef => ({ ...base, type: 'block', device: 'cdrom', readonly: true, src })),
     // a block drive without medium is auto-detecting (libvirt takes one without <source> for an empty image drive)
     fc.constant<DiskDef>({ ...base, type: 'block', device: 'cdrom', readonly: true, startupPolicy: 'optional' }),
   );
-  const choices = [{ weight: 3, arbitrary: hardDisk }, { weight: 2, arbitrary: cdrom }];
+  const choices = [
+    { weight: 3, arbitrary: hardDisk },
+    { weight: 2, arbitrary: cdrom },
+  ];
   if (s.bus === 'scsi') {
     // A LUN is SCSI passthrough: only meaningful on a SCSI bus.
-    const lun = fc.constantFrom('/dev/sg0', '/vmfs/devices/cdrom/mpx.vmhba1:C0:T0:L0')
+    const lun = fc
+      .constantFrom('/dev/sg0', '/vmfs/devices/cdrom/mpx.vmhba1:C0:T0:L0')
       .map((src): DiskDef => ({ ...base, type: 'block', device: 'lun', readonly: true, src }));
     choices.push({ weight: 1, arbitrary: lun });
   }
@@ -103,11 +160,19 @@ const SCSI_MODELS = ['buslogic', 'lsilogic', 'lsisas1068', 'vmpvscsi', 'auto'] a
 export const disksAndControllers: fc.Arbitrary<{ disks: DiskDef[]; controllers: ControllerDef[] }> = fc
   .uniqueArray(slotArb, { selector: targetDev, maxLength: 10 })
   .map((slots) => [...slots].sort((a, b) => BUS_ORDER[a.bus] - BUS_ORDER[b.bus] || a.index - b.index))
-  .chain((slots) => fc.tuple(fc.tuple(...slots.map(diskArb)), fc.array(fc.option(fc.constantFrom(...SCSI_MODELS), { nil: undefined }), { minLength: 4, maxLength: 4 }), fc.boolean()))
+  .chain((slots) =>
+    fc.tuple(
+      fc.tuple(...slots.map(diskArb)),
+      fc.array(fc.option(fc.constantFrom(...SCSI_MODELS), { nil: undefined }), { minLength: 4, maxLength: 4 }),
+      fc.boolean(),
+    ),
+  )
   .map(([disks, models, driverNames]) => {
     const controllers: ControllerDef[] = [];
-    const max = (bus: DiskBus): number => Math.max(-1, ...disks.filter((d) => d.bus === bus).map((d) => d.address?.controller ?? controllerOf(d)));
-    for (let i = 0; i <= max('scsi'); i++) controllers.push(models[i] ? { type: 'scsi', index: i, model: models[i] } : { type: 'scsi', index: i });
+    const max = (bus: DiskBus): number =>
+      Math.max(-1, ...disks.filter((d) => d.bus === bus).map((d) => d.address?.controller ?? controllerOf(d)));
+    for (let i = 0; i <= max('scsi'); i++)
+      controllers.push(models[i] ? { type: 'scsi', index: i, model: models[i] } : { type: 'scsi', index: i });
     if (max('fdc') >= 0) controllers.push({ type: 'fdc', index: 0 });
     if (max('ide') >= 0) controllers.push({ type: 'ide', index: 0 });
     for (let i = 0; i <= max('sata'); i++) controllers.push({ type: 'sata', index: i });
@@ -144,28 +209,34 @@ export const macArb: fc.Arbitrary<string> = fc.oneof(
 const NIC_MODELS = ['vlance', 'vmxnet', 'vmxnet2', 'vmxnet3', 'e1000', 'e1000e'] as const;
 
 /** A NIC of each type, with or without MAC address, MAC type, MAC check and model. */
-export const interfaceArb: fc.Arbitrary<InterfaceDef> = fc.record({
-  kind: fc.oneof(
-    vmxValueText(16).map((bridge): Partial<InterfaceDef> => ({ type: 'bridge', bridge })),
-    fc.tuple(vmxValueText(16), fc.constantFrom('/dev/vmnet1', '/dev/vmnet8', 'vmnet3')).map(([bridge, targetDev]): Partial<InterfaceDef> => ({ type: 'bridge', bridge, targetDev })),
-    fc.constant<Partial<InterfaceDef>>({ type: 'user' }),
-    fc.constant<Partial<InterfaceDef>>({ type: 'null' }),
-    // libvirt requires all four attributes of a distributed switch port
-    fc.record({
-      switchId: fc.uuid(),
-      portId: fc.nat({ max: 100000 }),
-      // (libvirt XML-escapes this one value when it writes VMX: ids as vCenter makes them)
-      portgroupId: fc.nat({ max: 99999 }).map((n) => `dvportgroup-${n}`),
-      connectionId: fc.nat({ max: 2 ** 31 - 1 }),
-    }).map((vds): Partial<InterfaceDef> => ({ type: 'vds', vds })),
-  ),
-  mac: fc.option(macArb, { nil: undefined }),
-  macType: fc.option(fc.constantFrom('generated' as const, 'static' as const), { nil: undefined }),
-  macCheck: fc.option(fc.boolean(), { nil: undefined }),
-  model: fc.option(fc.constantFrom(...NIC_MODELS), { nil: undefined }),
-}).map(({ kind, mac, macType, macCheck, model }) => {
-  return dropUndefined({ ...kind, mac, macType, macCheck, model } as InterfaceDef);
-});
+export const interfaceArb: fc.Arbitrary<InterfaceDef> = fc
+  .record({
+    kind: fc.oneof(
+      vmxValueText(16).map((bridge): Partial<InterfaceDef> => ({ type: 'bridge', bridge })),
+      fc
+        .tuple(vmxValueText(16), fc.constantFrom('/dev/vmnet1', '/dev/vmnet8', 'vmnet3'))
+        .map(([bridge, targetDev]): Partial<InterfaceDef> => ({ type: 'bridge', bridge, targetDev })),
+      fc.constant<Partial<InterfaceDef>>({ type: 'user' }),
+      fc.constant<Partial<InterfaceDef>>({ type: 'null' }),
+      // libvirt requires all four attributes of a distributed switch port
+      fc
+        .record({
+          switchId: fc.uuid(),
+          portId: fc.nat({ max: 100000 }),
+          // (libvirt XML-escapes this one value when it writes VMX: ids as vCenter makes them)
+          portgroupId: fc.nat({ max: 99999 }).map((n) => `dvportgroup-${n}`),
+          connectionId: fc.nat({ max: 2 ** 31 - 1 }),
+        })
+        .map((vds): Partial<InterfaceDef> => ({ type: 'vds', vds })),
+    ),
+    mac: fc.option(macArb, { nil: undefined }),
+    macType: fc.option(fc.constantFrom('generated' as const, 'static' as const), { nil: undefined }),
+    macCheck: fc.option(fc.boolean(), { nil: undefined }),
+    model: fc.option(fc.constantFrom(...NIC_MODELS), { nil: undefined }),
+  })
+  .map(({ kind, mac, macType, macCheck, model }) => {
+    return dropUndefined({ ...kind, mac, macType, macCheck, model } as InterfaceDef);
+  });
 
 /** True for a MAC in VMware's static range 00:50:56:00:00:00 – 00:50:56:3f:ff:ff. */
 export function isStaticRange(mac: string | undefined): boolean {
@@ -198,34 +269,49 @@ function chrArb(port: number, serial: boolean): fc.Arbitrary<ChrDef> {
   return fc.oneof(...choices);
 }
 
-const graphicsArb: fc.Arbitrary<GraphicsDef> = fc.record({
-  autoport: fc.boolean(),
-  port: fc.oneof(fc.integer({ min: 5900, max: 5999 }), fc.integer({ min: 0, max: 65535 })),
-  listen: fc.option(fc.ipV4(), { nil: undefined }),
-  keymap: fc.option(fc.constantFrom('en-us', 'de', 'fr'), { nil: undefined }),
-  passwd: fc.option(vmxValueText(12), { nil: undefined }),
-}).map(({ autoport, port, ...rest }) => dropUndefined({ type: 'vnc' as const, autoport, port: autoport ? -1 : port, ...rest }));
+const graphicsArb: fc.Arbitrary<GraphicsDef> = fc
+  .record({
+    autoport: fc.boolean(),
+    port: fc.oneof(fc.integer({ min: 5900, max: 5999 }), fc.integer({ min: 0, max: 65535 })),
+    listen: fc.option(fc.ipV4(), { nil: undefined }),
+    keymap: fc.option(fc.constantFrom('en-us', 'de', 'fr'), { nil: undefined }),
+    passwd: fc.option(vmxValueText(12), { nil: undefined }),
+  })
+  .map(({ autoport, port, ...rest }) => dropUndefined({ type: 'vnc' as const, autoport, port: autoport ? -1 : port, ...rest }));
 
-const videoArb: fc.Arbitrary<VideoDef> = fc.record({
-  vramKiB: fc.option(fc.integer({ min: 0, max: 512 * 1024 }), { nil: undefined }),
-  heads: fc.option(fc.constant(1), { nil: undefined }),
-  primary: fc.option(fc.constant(true), { nil: undefined }),
-}).map((v) => dropUndefined({ model: 'vmvga', ...v }));
+const videoArb: fc.Arbitrary<VideoDef> = fc
+  .record({
+    vramKiB: fc.option(fc.integer({ min: 0, max: 512 * 1024 }), { nil: undefined }),
+    heads: fc.option(fc.constant(1), { nil: undefined }),
+    primary: fc.option(fc.constant(true), { nil: undefined }),
+  })
+  .map((v) => dropUndefined({ model: 'vmvga', ...v }));
 
-const filesystemArb: fc.Arbitrary<FilesystemDef> = fc.record({ sourceDir: vmxValueText(20), targetDir: vmxValueText(12), readonly: fc.boolean() });
+const filesystemArb: fc.Arbitrary<FilesystemDef> = fc.record({
+  sourceDir: vmxValueText(20),
+  targetDir: vmxValueText(12),
+  readonly: fc.boolean(),
+});
 
 function divisors(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
 }
 
-const cpuArb = fc.integer({ min: 1, max: 64 }).chain((vcpus) => fc.record({
-  vcpus: fc.constant(vcpus),
-  // libvirt keeps a topology of more than one core per socket only
-  cores: vcpus > 1 ? fc.option(fc.constantFrom(...divisors(vcpus).filter((d) => d > 1)), { nil: undefined }) : fc.constant(undefined),
-  cpuset: fc.option(fc.uniqueArray(fc.integer({ min: 0, max: 4095 }), { minLength: vcpus, maxLength: vcpus + 8 }).map((a) => a.sort((x, y) => x - y)), { nil: undefined }),
-  // libvirt's range for shares
-  shares: fc.option(fc.oneof(fc.constantFrom(vcpus * 500, vcpus * 1000, vcpus * 2000), fc.integer({ min: 2, max: 262_144 })), { nil: undefined }),
-}));
+const cpuArb = fc.integer({ min: 1, max: 64 }).chain((vcpus) =>
+  fc.record({
+    vcpus: fc.constant(vcpus),
+    // libvirt keeps a topology of more than one core per socket only
+    cores: vcpus > 1 ? fc.option(fc.constantFrom(...divisors(vcpus).filter((d) => d > 1)), { nil: undefined }) : fc.constant(undefined),
+    cpuset: fc.option(
+      fc.uniqueArray(fc.integer({ min: 0, max: 4095 }), { minLength: vcpus, maxLength: vcpus + 8 }).map((a) => a.sort((x, y) => x - y)),
+      { nil: undefined },
+    ),
+    // libvirt's range for shares
+    shares: fc.option(fc.oneof(fc.constantFrom(vcpus * 500, vcpus * 1000, vcpus * 2000), fc.integer({ min: 2, max: 262_144 })), {
+      nil: undefined,
+    }),
+  }),
+);
 
 const memoryArb = fc.integer({ min: 1, max: 256 * 1024 }).chain((units) => {
   const mib = units * 4;
@@ -237,55 +323,69 @@ const memoryArb = fc.integer({ min: 1, max: 256 * 1024 }).chain((units) => {
 });
 
 /** A valid domain VMware can hold, with every device kind the converter maps. */
-export const domainArb: fc.Arbitrary<DomainDef> = fc.record({
-  name: nonBlankText(24),
-  uuid: fc.option(fc.uuid(), { nil: undefined }),
-  title: fc.option(specialText(0, 12), { nil: undefined }),
-  description: fc.option(fc.string({ unit: multilineUnit, maxLength: 60 }), { nil: undefined }),
-  memory: memoryArb,
-  cpu: cpuArb,
-  arch: fc.option(fc.constantFrom('i686' as const, 'x86_64' as const), { nil: undefined }),
-  firmware: fc.option(fc.constantFrom('efi' as const, 'bios' as const), { nil: undefined }),
-  smbios: fc.boolean(),
-  storage: disksAndControllers,
-  interfaces: fc.array(interfaceArb, { maxLength: 10, size: 'small' }),
-  serials: fc.subarray([0, 1, 2, 3]).chain((ports) => fc.tuple(...ports.map((p) => chrArb(p, true)))),
-  parallels: fc.subarray([0, 1, 2]).chain((ports) => fc.tuple(...ports.map((p) => chrArb(p, false)))),
-  graphics: fc.option(graphicsArb, { nil: undefined }),
-  // VMware VMs always have an SVGA adapter: VMX → domain always adds it, so valid domains have it too.
-  video: videoArb,
-  filesystems: fc.array(filesystemArb, { maxLength: 3 }),
-}).map((r): DomainDef => dropUndefined({
-  type: 'vmware',
-  name: r.name,
-  uuid: r.uuid,
-  title: r.title,
-  description: r.description,
-  memoryKiB: r.memory.memoryKiB,
-  currentMemoryKiB: r.memory.currentMiB !== undefined ? r.memory.currentMiB * 1024 : undefined,
-  minGuaranteeKiB: r.memory.minMiB !== undefined ? r.memory.minMiB * 1024 : undefined,
-  vcpus: r.cpu.vcpus,
-  cpuset: r.cpu.cpuset,
-  cpuShares: r.cpu.shares,
-  topology: r.cpu.cores !== undefined ? { sockets: r.cpu.vcpus / r.cpu.cores, dies: 1, cores: r.cpu.cores, threads: 1 } : undefined,
-  os: dropUndefined({ type: 'hvm' as const, arch: r.arch, firmware: r.firmware, smbiosMode: r.smbios ? ('host' as const) : undefined }),
-  disks: r.storage.disks,
-  controllers: r.storage.controllers,
-  filesystems: r.filesystems,
-  interfaces: r.interfaces,
-  serials: r.serials,
-  parallels: r.parallels,
-  consoles: [],
-  graphics: r.graphics ? [r.graphics] : [],
-  videos: [r.video],
-}));
+export const domainArb: fc.Arbitrary<DomainDef> = fc
+  .record({
+    name: nonBlankText(24),
+    uuid: fc.option(fc.uuid(), { nil: undefined }),
+    title: fc.option(specialText(0, 12), { nil: undefined }),
+    description: fc.option(fc.string({ unit: multilineUnit, maxLength: 60 }), { nil: undefined }),
+    memory: memoryArb,
+    cpu: cpuArb,
+    arch: fc.option(fc.constantFrom('i686' as const, 'x86_64' as const), { nil: undefined }),
+    firmware: fc.option(fc.constantFrom('efi' as const, 'bios' as const), { nil: undefined }),
+    smbios: fc.boolean(),
+    storage: disksAndControllers,
+    interfaces: fc.array(interfaceArb, { maxLength: 10, size: 'small' }),
+    serials: fc.subarray([0, 1, 2, 3]).chain((ports) => fc.tuple(...ports.map((p) => chrArb(p, true)))),
+    parallels: fc.subarray([0, 1, 2]).chain((ports) => fc.tuple(...ports.map((p) => chrArb(p, false)))),
+    graphics: fc.option(graphicsArb, { nil: undefined }),
+    // VMware VMs always have an SVGA adapter: VMX → domain always adds it, so valid domains have it too.
+    video: videoArb,
+    filesystems: fc.array(filesystemArb, { maxLength: 3 }),
+  })
+  .map((r): DomainDef =>
+    dropUndefined({
+      type: 'vmware',
+      name: r.name,
+      uuid: r.uuid,
+      title: r.title,
+      description: r.description,
+      memoryKiB: r.memory.memoryKiB,
+      currentMemoryKiB: r.memory.currentMiB !== undefined ? r.memory.currentMiB * 1024 : undefined,
+      minGuaranteeKiB: r.memory.minMiB !== undefined ? r.memory.minMiB * 1024 : undefined,
+      vcpus: r.cpu.vcpus,
+      cpuset: r.cpu.cpuset,
+      cpuShares: r.cpu.shares,
+      topology: r.cpu.cores !== undefined ? { sockets: r.cpu.vcpus / r.cpu.cores, dies: 1, cores: r.cpu.cores, threads: 1 } : undefined,
+      os: dropUndefined({ type: 'hvm' as const, arch: r.arch, firmware: r.firmware, smbiosMode: r.smbios ? ('host' as const) : undefined }),
+      disks: r.storage.disks,
+      controllers: r.storage.controllers,
+      filesystems: r.filesystems,
+      interfaces: r.interfaces,
+      serials: r.serials,
+      parallels: r.parallels,
+      consoles: [],
+      graphics: r.graphics ? [r.graphics] : [],
+      videos: [r.video],
+    }),
+  );
 
 /** VMX text from the given key vocabulary with values from the edge-value vocabulary (or random text). */
 export function vocabularyVmxArb(keys: readonly string[]): fc.Arbitrary<string> {
-  const value = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...ALL_VALUES) }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 12 }) });
-  const line = fc.tuple(fc.constantFrom(...keys), value, fc.constantFrom('q', 'bare', 'comment'))
+  const value = fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...ALL_VALUES) },
+    { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 12 }) },
+  );
+  const line = fc
+    .tuple(fc.constantFrom(...keys), value, fc.constantFrom('q', 'bare', 'comment'))
     .map(([k, v, style]) => (style === 'q' ? `${k} = "${v}"` : style === 'bare' ? `${k}=${v}` : `${k} = "${v}" # c`));
-  const header = fc.tuple(fc.boolean(), fc.constantFrom('4', '7', '13', '99', '-1', 'x'), fc.constantFrom('vm', '%zz', 'a|22b', ''), fc.option(fc.constantFrom(...CHARSETS), { nil: undefined }))
+  const header = fc
+    .tuple(
+      fc.boolean(),
+      fc.constantFrom('4', '7', '13', '99', '-1', 'x'),
+      fc.constantFrom('vm', '%zz', 'a|22b', ''),
+      fc.option(fc.constantFrom(...CHARSETS), { nil: undefined }),
+    )
     .map(([ok, hw, name, charset]) => [
       ...(charset !== undefined ? [`.encoding = "${charset}"`] : []),
       ...(ok ? ['config.version = "8"'] : []),

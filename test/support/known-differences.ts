@@ -21,23 +21,29 @@ const UNSAFE = /\|(22|0a|0d)|["\n\r]/g;
 export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
   {
     id: 'libvirt-crash-null-file-name',
-    reason: 'libvirt 9.0 passes a NULL file name to its callback for serialN.fileType = "file" without serialN.fileName and crashes; esxvirt refuses with a message',
+    reason:
+      'libvirt 9.0 passes a NULL file name to its callback for serialN.fileType = "file" without serialN.fileName and crashes; esxvirt refuses with a message',
     applies: (_c, _ours, oracle) => oracle.status === 'crash' && /NULL file name/.test(oracle.error),
   },
   {
     id: 'libvirt-huge-allocation',
-    reason: 'for a huge count (<vcpu> of 2^31, …) libvirt 9.0 allocates per-item structures: it aborts (GLib out of memory) or runs for minutes; esxvirt refuses counts beyond what VMware allows',
-    applies: (_c, ours, oracle) => ours.status === 'refused' && (oracle.status === 'timeout' || (oracle.status === 'crash' && /SIG/.test(oracle.error))),
+    reason:
+      'for a huge count (<vcpu> of 2^31, …) libvirt 9.0 allocates per-item structures: it aborts (GLib out of memory) or runs for minutes; esxvirt refuses counts beyond what VMware allows',
+    applies: (_c, ours, oracle) =>
+      ours.status === 'refused' && (oracle.status === 'timeout' || (oracle.status === 'crash' && /SIG/.test(oracle.error))),
   },
   {
     id: 'invalid-utf8-copied',
-    reason: 'a VMX with bytes that are not UTF-8 (and no .encoding): libvirt copies them into its XML, which is then not well-formed; esxvirt reads them as U+FFFD (with a warning)',
+    reason:
+      'a VMX with bytes that are not UTF-8 (and no .encoding): libvirt copies them into its XML, which is then not well-formed; esxvirt reads them as U+FFFD (with a warning)',
     applies: (_c, _ours, oracle) => oracle.status === 'ok' && !oracle.utf8,
   },
   {
     id: 'charset-unknown-to-node',
-    reason: "a VMX whose .encoding names a charset that iconv knows but Node's decoders do not (UTF-7, …): libvirt converts it, esxvirt refuses naming the charset",
-    applies: (_c, ours, oracle) => oracle.status === 'ok' && ours.status === 'refused' && /unsupported (charset|encoding) '(utf-7|utf7)'/i.test(ours.error),
+    reason:
+      "a VMX whose .encoding names a charset that iconv knows but Node's decoders do not (UTF-7, …): libvirt converts it, esxvirt refuses naming the charset",
+    applies: (_c, ours, oracle) =>
+      oracle.status === 'ok' && ours.status === 'refused' && /unsupported (charset|encoding) '(utf-7|utf7)'/i.test(ours.error),
   },
   {
     id: 'device-not-in-vmx',
@@ -46,22 +52,34 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
   },
   {
     id: 'cpu-shares-beyond-2^53',
-    reason: "sched.cpu.shares beyond 2^53 or negative: libvirt reads it as an unsigned 64-bit number (a '-' wrapping around to 18446744073709551615); esxvirt refuses it",
-    applies: (_c, ours, oracle) => oracle.status === 'ok' && ours.status === 'refused' && /sched\.cpu\.shares' (is too large|to be a number)/.test(ours.error)
-      && /<shares>\d{16,}<\/shares>/.test(oracle.stdout),
+    reason:
+      "sched.cpu.shares beyond 2^53 or negative: libvirt reads it as an unsigned 64-bit number (a '-' wrapping around to 18446744073709551615); esxvirt refuses it",
+    applies: (_c, ours, oracle) =>
+      oracle.status === 'ok' &&
+      ours.status === 'refused' &&
+      /sched\.cpu\.shares' (is too large|to be a number)/.test(ours.error) &&
+      /<shares>\d{16,}<\/shares>/.test(oracle.stdout),
   },
   {
     id: 'ipv6-serial-uri',
-    reason: 'a TCP serial port on an IPv6 host: libvirt writes the address without brackets (tcp://::1:99), which no URI parser reads back; esxvirt writes tcp://[::1]:99',
-    applies: (c, ours, oracle) => c.direction === 'xml2vmx' && ours.status === 'ok' && oracle.status === 'ok'
-      && ours.output.replace(/(fileName = "[a-z+]+:\/\/)\[([^\]]*)\]/g, '$1$2') === oracle.stdout,
+    reason:
+      'a TCP serial port on an IPv6 host: libvirt writes the address without brackets (tcp://::1:99), which no URI parser reads back; esxvirt writes tcp://[::1]:99',
+    applies: (c, ours, oracle) =>
+      c.direction === 'xml2vmx' &&
+      ours.status === 'ok' &&
+      oracle.status === 'ok' &&
+      ours.output.replace(/(fileName = "[a-z+]+:\/\/)\[([^\]]*)\]/g, '$1$2') === oracle.stdout,
   },
   {
     id: 'unsafe-vmx-value',
-    reason: "a value with '\"' or a line end (a name, a path, an annotation): libvirt writes it raw into the quoted VMX value, making a file that no VMX reader (libvirt's included) accepts; esxvirt pipe-escapes those characters (|22, |0a, |0d) as VMware does",
-    applies: (c, ours, oracle) => c.direction === 'xml2vmx' && ours.status === 'ok' && oracle.status === 'ok'
-      && oracle.stdout.split('\n').some((l) => l !== '' && !/^[^ ]+ = "[^"]*"$/.test(l))
-      && ours.output.replace(UNSAFE, '') === oracle.stdout.replace(UNSAFE, ''),
+    reason:
+      "a value with '\"' or a line end (a name, a path, an annotation): libvirt writes it raw into the quoted VMX value, making a file that no VMX reader (libvirt's included) accepts; esxvirt pipe-escapes those characters (|22, |0a, |0d) as VMware does",
+    applies: (c, ours, oracle) =>
+      c.direction === 'xml2vmx' &&
+      ours.status === 'ok' &&
+      oracle.status === 'ok' &&
+      oracle.stdout.split('\n').some((l) => l !== '' && !/^[^ ]+ = "[^"]*"$/.test(l)) &&
+      ours.output.replace(UNSAFE, '') === oracle.stdout.replace(UNSAFE, ''),
   },
 ];
 

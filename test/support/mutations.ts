@@ -8,19 +8,68 @@ import { ALL_VALUES, CHARSETS, EDGE_NUMBERS } from './vmx-vocabulary.js';
 
 /** The mutation operators, by name (the fuzzer reports which ones made a failing input). */
 export const MUTATIONS = [
-  'flip', 'delete', 'duplicate', 'insert-token', 'number', 'bad-utf8', 'encoding', 'value', 'swap-lines', 'truncate', 'xml-markup',
+  'flip',
+  'delete',
+  'duplicate',
+  'insert-token',
+  'number',
+  'bad-utf8',
+  'encoding',
+  'value',
+  'swap-lines',
+  'truncate',
+  'xml-markup',
 ] as const;
 
 /** One mutation operator's name. */
 export type MutationName = (typeof MUTATIONS)[number];
 
 const TOKENS = [
-  '"', '""', '|', '%', '=', '#', '\n', '\r', '\r\n', '\0', ' ', '\t', '|zz', '%zz', '|22', '%25', '|0', '[', ']', ':', '.',
-  '\u2028', '\ufeff', 'é', '😀',
+  '"',
+  '""',
+  '|',
+  '%',
+  '=',
+  '#',
+  '\n',
+  '\r',
+  '\r\n',
+  '\0',
+  ' ',
+  '\t',
+  '|zz',
+  '%zz',
+  '|22',
+  '%25',
+  '|0',
+  '[',
+  ']',
+  ':',
+  '.',
+  '\u2028',
+  '\ufeff',
+  'é',
+  '😀',
 ];
 const XML_TOKENS = [
-  '<', '>', '&', "'", '&#0;', '&#xD800;', '&bogus;', '&amp;', ']]>', '<!--', '-->', '<![CDATA[x]]>', '<x>', '</x>', '<?pi?>',
-  '<!DOCTYPE d [<!ENTITY e "x">]>', 'xmlns:v="urn:x"', '<vmware:datacenterpath>a</vmware:datacenterpath>',
+  '<',
+  '>',
+  '&',
+  "'",
+  '&#0;',
+  '&#xD800;',
+  '&bogus;',
+  '&amp;',
+  ']]>',
+  '<!--',
+  '-->',
+  '<![CDATA[x]]>',
+  '<x>',
+  '</x>',
+  '<?pi?>',
+  '<!DOCTYPE d [<!ENTITY e "x">]>',
+  'xmlns:v="urn:x"',
+  '<vmware:datacenterpath>a</vmware:datacenterpath>',
 ];
 const BAD_UTF8 = [[0xff], [0xfe], [0xc3], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0xc0, 0xaf], [0xf4, 0x90, 0x80, 0x80], [0x80], [0xf0, 0x9f]];
 
@@ -107,7 +156,12 @@ export function mutateOnce(b: Uint8Array, op: MutationName, rng: Rng): Uint8Arra
 }
 
 /** Applies `count` random mutations (drawn from `ops`, default all); returns the result and the ops used. */
-export function mutateBytes(input: Uint8Array, rng: Rng, count: number, ops: readonly MutationName[] = MUTATIONS): { bytes: Uint8Array; ops: MutationName[] } {
+export function mutateBytes(
+  input: Uint8Array,
+  rng: Rng,
+  count: number,
+  ops: readonly MutationName[] = MUTATIONS,
+): { bytes: Uint8Array; ops: MutationName[] } {
   let b = input;
   const used: MutationName[] = [];
   for (let i = 0; i < count; i++) {

@@ -50,7 +50,11 @@ export class Oracle {
   private tmp: string | undefined;
   private seq = 0;
 
-  private constructor(private readonly binary: string, private readonly concurrency: number, private readonly timeoutMs: number) {}
+  private constructor(
+    private readonly binary: string,
+    private readonly concurrency: number,
+    private readonly timeoutMs: number,
+  ) {}
 
   /** Removes the temporary folder. */
   close(): void {
@@ -125,13 +129,19 @@ export class Oracle {
         const stdout = bytes.toString('utf8');
         const utf8 = Buffer.from(stdout, 'utf8').equals(bytes);
         const stderr = Buffer.concat(err).toString('utf8');
-        const error = stderr.trim().split('\n').filter((l) => l.startsWith('error: ')).map((l) => l.slice(7)).join(' / ');
+        const error = stderr
+          .trim()
+          .split('\n')
+          .filter((l) => l.startsWith('error: '))
+          .map((l) => l.slice(7))
+          .join(' / ');
         if (timedOut) resolvePromise({ status: 'timeout', stdout, utf8, error: `still running after ${this.timeoutMs} ms` });
         else if (code === 0) resolvePromise({ status: 'ok', stdout, utf8, error: '' });
         else if (code === 1) resolvePromise({ status: 'refused', stdout, utf8, error });
         else if (code === 3) resolvePromise({ status: 'crash', stdout, utf8, error });
         // libvirt aborts on a failed allocation (GLib's g_malloc), e.g. for a huge count in the input
-        else if (signal !== null) resolvePromise({ status: 'crash', stdout, utf8, error: `${signal}: ${stderr.trim().split('\n').pop() ?? ''}` });
+        else if (signal !== null)
+          resolvePromise({ status: 'crash', stdout, utf8, error: `${signal}: ${stderr.trim().split('\n').pop() ?? ''}` });
         else reject(new Error(`vmxoracle ${args.join(' ')} failed (${signal ?? `exit ${code}`}): ${stderr.trim()}`));
       });
     });

@@ -16,12 +16,30 @@ export interface RealisticVmx {
 
 const ROLES = ['web', 'db', 'app', 'cache', 'mail', 'dns', 'build', 'ci-runner', 'jump', 'proxy', 'ldap', 'backup', 'monitor', 'k8s-node'];
 const ENVS = ['prod', 'staging', 'dev', 'test', 'dr', 'lab'];
-const ODD_NAMES = ['DB Server (prod) #%n', 'web/app %n', 'Ünïcode-ß-日本-%n', 'a|b %n', 'quote "x" %n', "o'brien-%n", '50% cpu %n', 'C:\\vm\\%n', 'Файл %n'];
+const ODD_NAMES = [
+  'DB Server (prod) #%n',
+  'web/app %n',
+  'Ünïcode-ß-日本-%n',
+  'a|b %n',
+  'quote "x" %n',
+  "o'brien-%n",
+  '50% cpu %n',
+  'C:\\vm\\%n',
+  'Файл %n',
+];
 const GUESTS = [
-  ['rhel7-64', 'Red Hat Enterprise Linux 7 (64-bit)'], ['rhel8-64', 'Red Hat Enterprise Linux 8 (64-bit)'], ['ubuntu-64', 'Ubuntu Linux (64-bit)'],
-  ['debian10-64', 'Debian GNU/Linux 10 (64-bit)'], ['windows9-64', 'Microsoft Windows 10 (64-bit)'], ['windows9srv-64', 'Microsoft Windows Server 2016 (64-bit)'],
-  ['centos-64', 'CentOS 4/5 or later (64-bit)'], ['rhel5', 'Red Hat Enterprise Linux 5 (32-Bit)'], ['winNetStandard', 'Microsoft Windows Server 2003, Standard Edition (32-bit)'],
-  ['other26xlinux', 'Other 2.6.x Linux (32-bit)'], ['freebsd-64', 'FreeBSD (64-bit)'], ['sles12-64', 'SUSE Linux Enterprise 12 (64-bit)'],
+  ['rhel7-64', 'Red Hat Enterprise Linux 7 (64-bit)'],
+  ['rhel8-64', 'Red Hat Enterprise Linux 8 (64-bit)'],
+  ['ubuntu-64', 'Ubuntu Linux (64-bit)'],
+  ['debian10-64', 'Debian GNU/Linux 10 (64-bit)'],
+  ['windows9-64', 'Microsoft Windows 10 (64-bit)'],
+  ['windows9srv-64', 'Microsoft Windows Server 2016 (64-bit)'],
+  ['centos-64', 'CentOS 4/5 or later (64-bit)'],
+  ['rhel5', 'Red Hat Enterprise Linux 5 (32-Bit)'],
+  ['winNetStandard', 'Microsoft Windows Server 2003, Standard Edition (32-bit)'],
+  ['other26xlinux', 'Other 2.6.x Linux (32-bit)'],
+  ['freebsd-64', 'FreeBSD (64-bit)'],
+  ['sles12-64', 'SUSE Linux Enterprise 12 (64-bit)'],
 ] as const;
 const NETWORKS = ['VM Network', 'Production', 'DMZ', 'Backup LAN', 'vlan-204', 'iSCSI-A', 'Management Network', 'Gäste-Netz'];
 const ESX_HW = [4, 7, 7, 8, 9, 10, 11, 13, 13, 14, 15, 17, 19];
@@ -114,7 +132,11 @@ export function realisticVmx(index: number, seed = 1): RealisticVmx {
   const [guestOS, guestName] = rng.pick(GUESTS);
   add('guestOS', guestOS);
   add('guestOSAltName', guestName);
-  if (rng.chance(0.4)) add('annotation', q(`Owner: team-${rng.int(1, 40)}\nTicket: OPS-${rng.int(1000, 99999)}\nPurpose: ${rng.pick(ROLES)} | "${rng.pick(ENVS)}"`));
+  if (rng.chance(0.4))
+    add(
+      'annotation',
+      q(`Owner: team-${rng.int(1, 40)}\nTicket: OPS-${rng.int(1000, 99999)}\nPurpose: ${rng.pick(ROLES)} | "${rng.pick(ENVS)}"`),
+    );
   for (const s of ['afterPowerOn', 'afterResume', 'beforeSuspend', 'beforePowerOff']) add(`toolScripts.${s}`, 'TRUE');
   add('uuid.bios', vmwareUuid(rng));
   if (!hosted) add('vc.uuid', vmwareUuid(rng));
@@ -155,7 +177,11 @@ export function realisticVmx(index: number, seed = 1): RealisticVmx {
 type Add = (k: string, v: string | number) => void;
 
 function addScsi(rng: Rng, add: Add, hw: number, file: string): void {
-  const controllers = rng.weighted([[7, 1], [2, 2], [1, 3]]);
+  const controllers = rng.weighted([
+    [7, 1],
+    [2, 2],
+    [1, 3],
+  ]);
   let diskNo = 0;
   for (let c = 0; c < controllers; c++) {
     const dev = hw >= 7 ? rng.pick(['lsilogic', 'lsisas1068', 'pvscsi', 'pvscsi']) : rng.pick(['lsilogic', 'buslogic']);
@@ -163,7 +189,15 @@ function addScsi(rng: Rng, add: Add, hw: number, file: string): void {
     add(`scsi${c}.present`, 'TRUE');
     add(`scsi${c}.sharedBus`, 'none');
     add(`scsi${c}.pciSlotNumber`, 160 + c * 32);
-    const units = rng.shuffle([0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15]).slice(0, rng.weighted([[5, 1], [3, 2], [2, 4], [1, 8]]));
+    const units = rng.shuffle([0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15]).slice(
+      0,
+      rng.weighted([
+        [5, 1],
+        [3, 2],
+        [2, 4],
+        [1, 8],
+      ]),
+    );
     for (const u of units.sort((a, b) => a - b)) {
       const p = `scsi${c}:${u}`;
       add(`${p}.deviceType`, 'scsi-hardDisk');
@@ -181,7 +215,11 @@ function addScsi(rng: Rng, add: Add, hw: number, file: string): void {
 }
 
 function addNics(rng: Rng, add: Add, hosted: boolean): void {
-  const nics = rng.weighted([[6, 1], [3, 2], [1, 4]]);
+  const nics = rng.weighted([
+    [6, 1],
+    [3, 2],
+    [1, 4],
+  ]);
   for (let n = 0; n < nics; n++) {
     const p = `ethernet${n}`;
     add(`${p}.virtualDev`, rng.pick(['vmxnet3', 'vmxnet3', 'e1000', 'e1000e', 'vlance', 'vmxnet']));
@@ -217,7 +255,12 @@ function addNics(rng: Rng, add: Add, hosted: boolean): void {
 }
 
 function addCdroms(rng: Rng, add: Add, hw: number): void {
-  const kind = rng.weighted([[6, 'client'], [2, 'iso'], [1, 'device'], [1, 'none']]);
+  const kind = rng.weighted([
+    [6, 'client'],
+    [2, 'iso'],
+    [1, 'device'],
+    [1, 'none'],
+  ]);
   const p = hw >= 10 && rng.chance(0.4) ? 'sata0:0' : 'ide1:0';
   if (p.startsWith('sata')) add('sata0.present', 'TRUE');
   if (kind === 'none') return;
@@ -227,7 +270,10 @@ function addCdroms(rng: Rng, add: Add, hw: number): void {
     add(`${p}.fileName`, 'emptyBackingString');
   } else if (kind === 'iso') {
     add(`${p}.deviceType`, 'cdrom-image');
-    add(`${p}.fileName`, `/vmfs/volumes/ISO-store/${rng.pick(['rhel-8.6-x86_64-dvd', 'ubuntu-22.04-live-server-amd64', 'Win10_22H2', 'virtio-win'])}.iso`);
+    add(
+      `${p}.fileName`,
+      `/vmfs/volumes/ISO-store/${rng.pick(['rhel-8.6-x86_64-dvd', 'ubuntu-22.04-live-server-amd64', 'Win10_22H2', 'virtio-win'])}.iso`,
+    );
   } else {
     add(`${p}.deviceType`, 'atapi-cdrom');
     add(`${p}.fileName`, '/dev/cdrom');
@@ -275,13 +321,22 @@ function addExtras(rng: Rng, add: Add, hosted: boolean, file: string): void {
     add('ehci.present', 'TRUE');
   }
   // guestinfo entries (cloud-init metadata, inventory tags) are what makes modern VMX files big.
-  const guestinfo = rng.weighted([[3, 0], [3, 2], [2, 5], [1, 10]]);
+  const guestinfo = rng.weighted([
+    [3, 0],
+    [3, 2],
+    [2, 5],
+    [1, 10],
+  ]);
   for (let i = 0; i < guestinfo; i++) {
     const long = rng.chance(0.3);
-    add(`guestinfo.${rng.pick(['metadata', 'userdata', 'tag', 'inventory', 'owner', 'ip'])}${i}`, long ? base64ish(rng, rng.int(200, 1500)) : base64ish(rng, rng.int(8, 40)));
+    add(
+      `guestinfo.${rng.pick(['metadata', 'userdata', 'tag', 'inventory', 'owner', 'ip'])}${i}`,
+      long ? base64ish(rng, rng.int(200, 1500)) : base64ish(rng, rng.int(8, 40)),
+    );
     if (long) add(`guestinfo.${rng.pick(['metadata', 'userdata'])}${i}.encoding`, 'base64');
   }
-  for (let i = 0; i < rng.int(0, 8); i++) add(`tools.guest.${rng.pick(['desktop.autolock', 'syncTime.period', 'hostinfo'])}${i}`, rng.pick(['TRUE', 'FALSE', '60']));
+  for (let i = 0; i < rng.int(0, 8); i++)
+    add(`tools.guest.${rng.pick(['desktop.autolock', 'syncTime.period', 'hostinfo'])}${i}`, rng.pick(['TRUE', 'FALSE', '60']));
 }
 
 /** `count` files of the set made with `seed`. */

@@ -23,7 +23,10 @@ const VMX_CTX = offlineContext({ vmxPath: '[datastore] directory/fuzz.vmx', defa
 const XML_CTX = offlineContext({ defaultScsiModel: 'lsilogic' });
 
 class Broken extends Error {
-  constructor(readonly stage: string, readonly error: unknown) {
+  constructor(
+    readonly stage: string,
+    readonly error: unknown,
+  ) {
     super(stage);
   }
 }

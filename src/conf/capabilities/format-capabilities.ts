@@ -3,7 +3,10 @@ import { XmlWriter } from '../xml/xml-writer.js';
 import type { CapabilitiesDef } from './capabilities-def.js';
 
 function indentBlock(xml: string): string {
-  return xml.split('\n').map((l) => (l === '' ? l : `  ${l}`)).join('\n');
+  return xml
+    .split('\n')
+    .map((l) => (l === '' ? l : `  ${l}`))
+    .join('\n');
 }
 
 /** The capabilities as XML text (ends with a newline). */
@@ -26,8 +29,14 @@ export function formatCapabilities(c: CapabilitiesDef): string {
   host.close('host');
   const blocks = [host.toString()];
   for (const g of c.guests) {
-    const w = new XmlWriter().open('guest').text('os_type', g.osType).open('arch', [['name', g.arch]]);
-    w.text('wordsize', g.wordsize).empty('domain', [['type', g.domainType]]).close('arch').close('guest');
+    const w = new XmlWriter()
+      .open('guest')
+      .text('os_type', g.osType)
+      .open('arch', [['name', g.arch]]);
+    w.text('wordsize', g.wordsize)
+      .empty('domain', [['type', g.domainType]])
+      .close('arch')
+      .close('guest');
     blocks.push(w.toString());
   }
   return `<capabilities>\n\n${blocks.map(indentBlock).join('\n')}\n</capabilities>\n`;

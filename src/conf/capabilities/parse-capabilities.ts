@@ -38,7 +38,12 @@ export function parseCapabilitiesXml(text: string): CapabilitiesDef {
     if (osType !== 'hvm') throw new ConfigError(`invalid <os_type> '${osType ?? ''}': expecting hvm`);
     const wordsize = Number(child(a, 'wordsize')?.text.trim());
     if (wordsize !== 32 && wordsize !== 64) throw new ConfigError('invalid <wordsize>: expecting 32 or 64');
-    const guest: GuestCapability = { osType, arch: arch(a.attrs.name, "attribute 'name' of <arch>"), wordsize, domainType: child(a, 'domain')?.attrs.type ?? '' };
+    const guest: GuestCapability = {
+      osType,
+      arch: arch(a.attrs.name, "attribute 'name' of <arch>"),
+      wordsize,
+      domainType: child(a, 'domain')?.attrs.type ?? '',
+    };
     def.guests.push(guest);
   }
   return def;

@@ -10,33 +10,83 @@ import { child, childrenNamed, type XmlElement } from '../xml/xml-reader.js';
 // or meaningless there. Elements that are no libvirt device at all are ignored, as libvirt does.
 const IGNORED = new Set(['input', 'emulator']);
 const LIBVIRT_DEVICES = new Set([
-  'lease', 'hostdev', 'sound', 'audio', 'watchdog', 'redirdev', 'redirfilter', 'smartcard', 'channel', 'hub', 'rng', 'tpm',
-  'shmem', 'memory', 'iommu', 'vsock', 'crypto', 'panic', 'nvram', 'pstore',
+  'lease',
+  'hostdev',
+  'sound',
+  'audio',
+  'watchdog',
+  'redirdev',
+  'redirfilter',
+  'smartcard',
+  'channel',
+  'hub',
+  'rng',
+  'tpm',
+  'shmem',
+  'memory',
+  'iommu',
+  'vsock',
+  'crypto',
+  'panic',
+  'nvram',
+  'pstore',
 ]);
 // SCSI controller models libvirt's XML parser knows (the VMX writer takes the VMware ones).
-const SCSI_MODELS = new Set(['auto', 'buslogic', 'lsilogic', 'lsisas1068', 'vmpvscsi', 'ibmvscsi', 'virtio-scsi', 'lsisas1078',
-  'virtio-transitional', 'virtio-non-transitional', 'ncr53c90', 'am53c974', 'dc390']);
+const SCSI_MODELS = new Set([
+  'auto',
+  'buslogic',
+  'lsilogic',
+  'lsisas1068',
+  'vmpvscsi',
+  'ibmvscsi',
+  'virtio-scsi',
+  'lsisas1078',
+  'virtio-transitional',
+  'virtio-non-transitional',
+  'ncr53c90',
+  'am53c974',
+  'dc390',
+]);
 
 /** Fills def's device lists from a `<devices>` element. */
 export function parseDevices(devices: XmlElement, def: DomainDef): void {
   for (const el of devices.children) {
     switch (el.local) {
-      case 'disk': insertDisk(def.disks, parseDisk(el)); break;
+      case 'disk':
+        insertDisk(def.disks, parseDisk(el));
+        break;
       case 'controller': {
         const c = parseController(el);
         if (c) def.controllers.push(c);
         break;
       }
-      case 'filesystem': def.filesystems.push(parseFilesystem(el)); break;
-      case 'interface': def.interfaces.push(parseInterface(el)); break;
-      case 'serial': def.serials.push(parseChr(el, 'serial')); break;
-      case 'parallel': def.parallels.push(parseChr(el, 'parallel')); break;
-      case 'console': def.consoles.push(parseChr(el, 'console')); break;
-      case 'graphics': def.graphics.push(parseGraphics(el)); break;
-      case 'video': def.videos.push(parseVideo(el)); break;
-      case 'memballoon': def.memballoon = el.attrs.model; break;
+      case 'filesystem':
+        def.filesystems.push(parseFilesystem(el));
+        break;
+      case 'interface':
+        def.interfaces.push(parseInterface(el));
+        break;
+      case 'serial':
+        def.serials.push(parseChr(el, 'serial'));
+        break;
+      case 'parallel':
+        def.parallels.push(parseChr(el, 'parallel'));
+        break;
+      case 'console':
+        def.consoles.push(parseChr(el, 'console'));
+        break;
+      case 'graphics':
+        def.graphics.push(parseGraphics(el));
+        break;
+      case 'video':
+        def.videos.push(parseVideo(el));
+        break;
+      case 'memballoon':
+        def.memballoon = el.attrs.model;
+        break;
       default:
-        if (!IGNORED.has(el.local) && LIBVIRT_DEVICES.has(el.local)) throw new UnsupportedError(`unsupported device <${el.name}> in <devices>: VMware VMs cannot have it`);
+        if (!IGNORED.has(el.local) && LIBVIRT_DEVICES.has(el.local))
+          throw new UnsupportedError(`unsupported device <${el.name}> in <devices>: VMware VMs cannot have it`);
     }
   }
   addImplicitControllers(def);
@@ -80,9 +130,12 @@ export function addressForIndex(bus: DiskBus, idx: number): DriveAddress {
       const unit = idx % 15;
       return { controller: Math.floor(idx / 15), bus: 0, target: 0, unit: unit >= 7 ? unit + 1 : unit };
     }
-    case 'ide': return { controller: Math.floor(idx / 4), bus: Math.floor((idx % 4) / 2), target: 0, unit: idx % 2 };
-    case 'fdc': return { controller: Math.floor(idx / 2), bus: 0, target: 0, unit: idx % 2 };
-    case 'sata': return { controller: Math.floor(idx / 30), bus: 0, target: 0, unit: idx % 30 };
+    case 'ide':
+      return { controller: Math.floor(idx / 4), bus: Math.floor((idx % 4) / 2), target: 0, unit: idx % 2 };
+    case 'fdc':
+      return { controller: Math.floor(idx / 2), bus: 0, target: 0, unit: idx % 2 };
+    case 'sata':
+      return { controller: Math.floor(idx / 30), bus: 0, target: 0, unit: idx % 30 };
   }
 }
 
@@ -90,14 +143,15 @@ const BUSES = new Set<DiskBus>(['scsi', 'ide', 'fdc', 'sata']);
 
 function parseDisk(el: XmlElement): DiskDef {
   const type = el.attrs.type ?? 'file';
-  if (type !== 'file' && type !== 'block') throw new UnsupportedError(`unsupported disk type '${type}' in <disk>: expecting 'file' or 'block'`);
+  if (type !== 'file' && type !== 'block')
+    throw new UnsupportedError(`unsupported disk type '${type}' in <disk>: expecting 'file' or 'block'`);
   const device = el.attrs.device ?? 'disk';
   if (device !== 'disk' && device !== 'cdrom' && device !== 'floppy' && device !== 'lun') {
     throw new UnsupportedError(`unsupported disk device '${device}' in <disk>`);
   }
   const target = child(el, 'target');
   const dev = target?.attrs.dev;
-  if (!target || !dev) throw new ConfigError("missing <target dev=…> in <disk>");
+  if (!target || !dev) throw new ConfigError('missing <target dev=…> in <disk>');
   const { prefix, index } = requireDiskIndex(dev);
   const busAttr = target.attrs.bus ?? (prefix === 'hd' ? 'ide' : prefix === 'fd' ? 'fdc' : prefix === 'sd' ? 'scsi' : undefined);
   if (busAttr === undefined || !BUSES.has(busAttr as DiskBus)) {
@@ -117,7 +171,8 @@ function parseDisk(el: XmlElement): DiskDef {
     if (src !== undefined && src !== '') disk.src = src;
     const sp = source.attrs.startupPolicy;
     if (sp !== undefined) {
-      if (sp !== 'optional' && sp !== 'mandatory' && sp !== 'requisite') throw new ConfigError(`invalid startupPolicy '${sp}' in <disk><source>`);
+      if (sp !== 'optional' && sp !== 'mandatory' && sp !== 'requisite')
+        throw new ConfigError(`invalid startupPolicy '${sp}' in <disk><source>`);
       disk.startupPolicy = sp;
     }
   }
@@ -180,7 +235,10 @@ function parseInterface(el: XmlElement): InterfaceDef {
   if (mac) {
     const a = mac.attrs.address ?? (net.mac as string);
     if (!/^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){5}$/.test(a)) throw new ConfigError(`malformed MAC address '${a}' in <interface><mac>`);
-    net.mac = a.split(':').map((x) => x.padStart(2, '0').toLowerCase()).join(':');
+    net.mac = a
+      .split(':')
+      .map((x) => x.padStart(2, '0').toLowerCase())
+      .join(':');
     if ((parseInt(net.mac.slice(0, 2), 16) & 1) === 1) throw new ConfigError(`MAC address '${a}' is a multicast address`);
     const mt = mac.attrs.type;
     if (mt !== undefined) {

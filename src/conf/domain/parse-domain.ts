@@ -116,7 +116,8 @@ function parseOs(root: XmlElement, def: DomainDef): void {
   }
   const fw = os.attrs.firmware;
   if (fw !== undefined) {
-    if (fw !== 'efi' && fw !== 'bios') throw new ConfigError(`expecting attribute 'firmware' of <os> to be 'efi' or 'bios' but found '${fw}'`);
+    if (fw !== 'efi' && fw !== 'bios')
+      throw new ConfigError(`expecting attribute 'firmware' of <os> to be 'efi' or 'bios' but found '${fw}'`);
     def.os.firmware = fw;
   }
   const smbios = child(os, 'smbios');

@@ -34,7 +34,8 @@ export function parseSnapshotXml(text: string): SnapshotDef {
   const memory = child(root, 'memory');
   if (memory !== undefined) {
     const v = memory.attrs.snapshot as SnapshotMemory | undefined;
-    if (v === undefined || !MEMORY.includes(v)) throw new ConfigError(`invalid attribute 'snapshot' of <memory>: expecting one of ${MEMORY.join(', ')}`);
+    if (v === undefined || !MEMORY.includes(v))
+      throw new ConfigError(`invalid attribute 'snapshot' of <memory>: expecting one of ${MEMORY.join(', ')}`);
     def.memory = v;
   }
   const dom = child(root, 'domain');

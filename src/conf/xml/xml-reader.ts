@@ -1,10 +1,12 @@
 /**
- * Parses XML text into a light element tree (namespace-aware, via saxes). Used for libvirt
- * domain XML; SOAP has its own streaming decoder.
+ * Parses XML text into a light element tree (namespace-aware, via saxes). Used for libvirt's XML documents; SOAP
+ * has its own streaming decoder. Size, depth and element count are bounded (src/limits.ts): hostile documents are
+ * refused as soon as a bound is crossed, before they cost time or memory.
  */
 import { SaxesParser } from 'saxes';
 import { ConfigError } from '../../errors.js';
 import { TextDecoder } from 'node:util';
+import { describeBytes, XML_LIMITS, type DocumentLimits } from '../../limits.js';
 
 /** An element: qualified name, local name, namespace URI, attributes, children and direct text. */
 export interface XmlElement {
@@ -17,23 +19,43 @@ export interface XmlElement {
   readonly line: number;
 }
 
-/** Parses a whole document and returns its root element; malformed XML is a ConfigError with the line. */
-export function parseXml(text: string, what = 'XML'): XmlElement {
+class LimitReached extends Error {}
+
+// Feeding saxes in slices lets a limit stop the parse early (a handler's throw ends the current write).
+const SLICE = 64 * 1024;
+
+/** Parses a whole document and returns its root element; malformed or oversized XML is a ConfigError. */
+export function parseXml(text: string, what = 'XML', limits: DocumentLimits = XML_LIMITS): XmlElement {
+  const bytes = text.length <= limits.maxBytes / 3 ? text.length : Buffer.byteLength(text, 'utf8');
+  if (bytes > limits.maxBytes) throw new ConfigError(`${what} is ${bytes} bytes, more than the limit of ${describeBytes(limits.maxBytes)}`);
   const parser = new SaxesParser({ xmlns: true, position: true });
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
   let failure: Error | undefined;
+  let elements = 0;
   parser.on('error', (e) => {
     failure ??= e;
   });
   parser.on('opentag', (tag) => {
+    if (stack.length >= limits.maxDepth)
+      throw new LimitReached(`${what} nests elements deeper than the limit of ${limits.maxDepth} (line ${parser.line})`);
+    if (++elements > limits.maxElements)
+      throw new LimitReached(`${what} has more than the limit of ${limits.maxElements} elements (line ${parser.line})`);
     const attrs: Record<string, string> = {};
     for (const a of Object.values(tag.attributes)) {
       if (typeof a === 'string') continue;
       if (a.prefix === 'xmlns' || a.name === 'xmlns') continue;
       attrs[a.name] = a.value;
     }
-    const el: XmlElement = { name: tag.name, local: tag.local ?? tag.name, uri: tag.uri ?? '', attrs, children: [], text: '', line: parser.line };
+    const el: XmlElement = {
+      name: tag.name,
+      local: tag.local ?? tag.name,
+      uri: tag.uri ?? '',
+      attrs,
+      children: [],
+      text: '',
+      line: parser.line,
+    };
     const parent = stack[stack.length - 1];
     if (parent) parent.children.push(el);
     else root = el;
@@ -49,8 +71,10 @@ export function parseXml(text: string, what = 'XML'): XmlElement {
   parser.on('text', onText);
   parser.on('cdata', onText);
   try {
-    parser.write(text).close();
+    for (let i = 0; i < text.length && failure === undefined; i += SLICE) parser.write(text.slice(i, i + SLICE));
+    if (failure === undefined) parser.close();
   } catch (e) {
+    if (e instanceof LimitReached) throw new ConfigError(e.message);
     failure ??= e as Error;
   }
   if (failure || !root) {
@@ -76,7 +100,8 @@ export function decodeXmlBytes(bytes: Uint8Array, what = 'XML'): string {
   else {
     const m = /^(?:\xef\xbb\xbf)?<\?xml[^>]*?\sencoding\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(b.subarray(0, 200).toString('latin1'));
     const declared = m ? (m[1] ?? m[2] ?? '').toLowerCase() : undefined;
-    if (declared !== undefined && /^utf-?16/.test(declared)) throw new ConfigError(`malformed ${what}: labelled ${declared} but has 8-bit content`);
+    if (declared !== undefined && /^utf-?16/.test(declared))
+      throw new ConfigError(`malformed ${what}: labelled ${declared} but has 8-bit content`);
     if (declared !== undefined) label = declared;
   }
   let decoder: TextDecoder;

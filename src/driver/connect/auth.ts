@@ -97,7 +97,11 @@ export async function getCredentials(req: CredentialRequest): Promise<Credential
   let password = username === fromFile.username || req.uriUsername === undefined ? fromFile.password : undefined;
   if (username === undefined) {
     if (!req.prompter) throw noCredentials(req.host, file);
-    username = (await req.prompter.ask(`Enter username for ${req.host} [${req.defaultUsername}]: `, { secret: false, defaultValue: req.defaultUsername })) || req.defaultUsername;
+    username =
+      (await req.prompter.ask(`Enter username for ${req.host} [${req.defaultUsername}]: `, {
+        secret: false,
+        defaultValue: req.defaultUsername,
+      })) || req.defaultUsername;
   }
   if (password === undefined) {
     if (!req.prompter) throw noCredentials(req.host, file);

@@ -2,11 +2,11 @@
  * A driver connection (libvirt's virConnect for the ESX driver): parses the URI, finds
  * credentials, logs in, checks that the server is what the scheme says (esx:// a host, vpx://
  * a vCenter, gsx:// VMware Server) and resolves the one host it manages, cached for the
- * connection's life (seed 001).
+ * connection's life (libvirt's ESX driver page).
  */
 import { InternalError, InvalidArgumentError } from '../../errors.js';
 import { VimClient, type HostContext, type VimEvent } from '../../vim25/index.js';
-import { defaultUsername, parseUri, type EsxUri } from './uri.js';
+import { defaultUsername, KNOWN_URI_PARAMS, parseUri, type EsxUri } from './uri.js';
 import { getCredentials, type Prompter } from './auth.js';
 
 /** How to open a connection. */
@@ -15,6 +15,8 @@ export interface OpenOptions {
   env?: NodeJS.ProcessEnv;
   /** Debug messages (never credentials). */
   debug?: (message: string) => void;
+  /** Warnings about the connection, such as ignored URI parameters (libvirt logs those as warnings). */
+  warn?: (message: string) => void;
   /** Objects per property page (default 1000). */
   pageSize?: number;
   /** Retries of idempotent calls after connection failures (default 10). */
@@ -56,6 +58,8 @@ export class Connection {
   /** Opens `uriText`; throws InvalidArgumentError, AuthError, TlsError, ConnectionError … */
   static async open(uriText: string, opts: OpenOptions = {}): Promise<Connection> {
     const uri = parseUri(uriText);
+    for (const name of uri.ignoredParams)
+      opts.warn?.(`ignoring unexpected query parameter '${name}' in URI (known: ${KNOWN_URI_PARAMS.join(', ')})`);
     const creds = await getCredentials({
       host: uri.host,
       ...(uri.username !== undefined ? { uriUsername: uri.username } : {}),
@@ -116,7 +120,7 @@ export class Connection {
 function checkProduct(uri: EsxUri, client: VimClient): void {
   const about = client.serviceContent.about;
   // host[:port] as the user wrote it, for the URI the message suggests
-  const at = (/^[a-z]+:\/\/(?:[^@/]*@)?([^/?]+)/.exec(uri.text)?.[1] ?? uri.host);
+  const at = /^[a-z]+:\/\/(?:[^@/]*@)?([^/?]+)/.exec(uri.text)?.[1] ?? uri.host;
   const isVc = about.apiType === 'VirtualCenter';
   if (uri.scheme === 'vpx' && !isVc) {
     throw new InvalidArgumentError(`${uri.host} is not a vCenter but ${about.fullName}: connect with esx://${at}/ instead of vpx://`);
@@ -135,9 +139,13 @@ function checkProduct(uri: EsxUri, client: VimClient): void {
 
 function describeEvent(e: VimEvent): string {
   switch (e.type) {
-    case 'retry': return `retrying ${e.method} (attempt ${e.attempt}) in ${e.delayMs} ms: ${e.error instanceof Error ? e.error.message : String(e.error)}`;
-    case 'relogin': return `session expired during ${e.method}: logged in again`;
-    case 'keepalive-failed': return `keepalive failed: ${e.error instanceof Error ? e.error.message : String(e.error)}`;
-    case 'question-answered': return `answered question '${e.question}' of ${e.vm} with '${e.choice}'`;
+    case 'retry':
+      return `retrying ${e.method} (attempt ${e.attempt}) in ${e.delayMs} ms: ${e.error instanceof Error ? e.error.message : String(e.error)}`;
+    case 'relogin':
+      return `session expired during ${e.method}: logged in again`;
+    case 'keepalive-failed':
+      return `keepalive failed: ${e.error instanceof Error ? e.error.message : String(e.error)}`;
+    case 'question-answered':
+      return `answered question '${e.question}' of ${e.vm} with '${e.choice}'`;
   }
 }

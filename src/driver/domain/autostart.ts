@@ -6,9 +6,9 @@
  */
 import { UnsupportedError } from '../../errors.js';
 import {
-  AutoStartManagerProps,
-  HostConfigManagerProps,
-  methods,
+  HostAutoStartManagerHandle,
+  HostAutoStartManagerProps,
+  HostSystemProps,
   prop,
   retrieveOne,
   type AutoStartPowerInfo,
@@ -34,8 +34,8 @@ const managers = new WeakMap<Connection, Promise<MoRef<'HostAutoStartManager'> |
 export function autostartManager(conn: Connection): Promise<MoRef<'HostAutoStartManager'> | undefined> {
   let p = managers.get(conn);
   if (p === undefined) {
-    p = retrieveOne(conn.client, conn.host.hostSystem, [HostConfigManagerProps.autoStartManager]).then((r) =>
-      prop<MoRef<'HostAutoStartManager'>>(r, HostConfigManagerProps.autoStartManager),
+    p = retrieveOne(conn.client, conn.host.hostSystem, [HostSystemProps.autoStartManager]).then((r) =>
+      prop(r, HostSystemProps.autoStartManager),
     );
     managers.set(conn, p);
     p.catch(() => managers.delete(conn));
@@ -54,12 +54,19 @@ export function isAutostartedIn(config: HostAutoStartManagerConfig, vm: MoRef<'V
 /** Reads the host's autostart configuration (one retrieve, plus one for the manager the first time). */
 export async function readAutostart(conn: Connection): Promise<AutostartConfig> {
   const manager = await autostartManager(conn);
-  const config = manager === undefined ? {} : (prop<HostAutoStartManagerConfig>(await retrieveOne(conn.client, manager, [AutoStartManagerProps.config]), AutoStartManagerProps.config) ?? {});
+  const config =
+    manager === undefined
+      ? {}
+      : (prop(await retrieveOne(conn.client, manager, [HostAutoStartManagerProps.config]), HostAutoStartManagerProps.config) ?? {});
   return { manager, config, isAutostarted: (vm) => isAutostartedIn(config, vm) };
 }
 
 /** The ReconfigureAutostart spec that marks `vm` as autostarted or not, given the host's current config. */
-export function autostartSpec(current: HostAutoStartManagerConfig, vm: MoRef<'VirtualMachine'>, enable: boolean): HostAutoStartManagerConfig {
+export function autostartSpec(
+  current: HostAutoStartManagerConfig,
+  vm: MoRef<'VirtualMachine'>,
+  enable: boolean,
+): HostAutoStartManagerConfig {
   // -1 and systemDefault: the host's defaults decide order, delays and the stop action.
   const entry: AutoStartPowerInfo = {
     key: vm,
@@ -85,11 +92,12 @@ export async function getAutostart(conn: Connection, domain: DomainArg): Promise
 export async function setAutostart(conn: Connection, domain: DomainArg, enable: boolean): Promise<DomainRef> {
   const { dom } = await resolveDomain(conn, domain);
   const current = await readAutostart(conn);
-  if (current.manager === undefined) throw new UnsupportedError(`host ${conn.host.hostSystemName} has no autostart manager: autostart is not supported`);
+  if (current.manager === undefined)
+    throw new UnsupportedError(`host ${conn.host.hostSystemName} has no autostart manager: autostart is not supported`);
   const entry = current.config.powerInfo?.find((p) => p.key.value === dom.ref.value);
   const marked = entry !== undefined && entry.startAction.toLowerCase() === 'poweron';
   // Nothing to change: saves a call, and keeps the entry's own order and delays.
   if (enable ? current.isAutostarted(dom.ref) : !marked) return dom;
-  await methods.ReconfigureAutostart(conn.client.soap, current.manager, { spec: autostartSpec(current.config, dom.ref, enable) });
+  await new HostAutoStartManagerHandle(conn.client, current.manager).reconfigure(autostartSpec(current.config, dom.ref, enable));
   return dom;
 }

@@ -13,13 +13,13 @@ import { escapeDatastoreItem } from '../../escape.js';
 import {
   deleteDatastoreFile,
   findFault,
+  FolderHandle,
   isVimFault,
   makeDirectory,
-  methods,
   openDatastoreFile,
   retrieveOne,
   uploadDatastoreFile,
-  waitForTask,
+  VirtualMachineHandle,
   type MoRef,
 } from '../../vim25/index.js';
 import type { Connection } from '../connect/connection.js';
@@ -43,24 +43,34 @@ export interface DefineResult {
 
 /** The first file-based hard disk decides the datastore and directory of the VMX file (libvirt's rule). */
 export function vmxLocation(def: DomainDef): { datastore: string; directory: string; vmxPath: string } {
-  if (def.disks.length === 0) throw new ConfigError('Domain XML doesn\'t contain any disks, cannot deduce datastore and path for VMX file');
+  if (def.disks.length === 0) throw new ConfigError("Domain XML doesn't contain any disks, cannot deduce datastore and path for VMX file");
   const disk: DiskDef | undefined = def.disks.find((d) => d.device === 'disk' && d.type === 'file');
-  if (disk === undefined) throw new ConfigError('Domain XML doesn\'t contain any file-based harddisks, cannot deduce datastore and path for VMX file');
-  if (disk.src === undefined) throw new ConfigError('First file-based harddisk has no source, cannot deduce datastore and path for VMX file');
+  if (disk === undefined)
+    throw new ConfigError("Domain XML doesn't contain any file-based harddisks, cannot deduce datastore and path for VMX file");
+  if (disk.src === undefined)
+    throw new ConfigError('First file-based harddisk has no source, cannot deduce datastore and path for VMX file');
   let p: DatastorePath;
   try {
     p = parseDatastorePath(disk.src);
   } catch {
-    throw new ConfigError(`source '${disk.src}' of the first file-based harddisk is not a datastore path like '[datastore] directory/disk.vmdk'`);
+    throw new ConfigError(
+      `source '${disk.src}' of the first file-based harddisk is not a datastore path like '[datastore] directory/disk.vmdk'`,
+    );
   }
   if (!/\.vmdk$/i.test(p.path)) throw new ConfigError(`Expecting source '${disk.src}' of first file-based harddisk to be a VMDK image`);
   const directory = p.path.split('/').slice(0, -1).join('/');
   const file = `${escapeDatastoreItem(requireName(def))}.vmx`;
-  return { datastore: p.datastore, directory, vmxPath: formatDatastorePath({ datastore: p.datastore, path: directory ? `${directory}/${file}` : file }) };
+  return {
+    datastore: p.datastore,
+    directory,
+    vmxPath: formatDatastorePath({ datastore: p.datastore, path: directory ? `${directory}/${file}` : file }),
+  };
 }
 
 function alreadyExists(def: DomainDef, what: string): InvalidStateError {
-  return new InvalidStateError(`domain '${def.name}' already exists (${what}): editing existing domains is not supported; undefine it first`);
+  return new InvalidStateError(
+    `domain '${def.name}' already exists (${what}): editing existing domains is not supported; undefine it first`,
+  );
 }
 
 /** Refuses a domain whose name or UUID a VM of the datacenter already has. */
@@ -115,10 +125,10 @@ async function ensureDirectory(conn: Connection, ds: string, dir: string, made: 
 }
 
 /**
- * Defines a domain from its XML (virsh define): refuses an existing name or UUID, converts with the server's
+ * Defines a domain from its XML (virsh define; bytes are decoded as the XML declaration says): refuses an existing name or UUID, converts with the server's
  * datastores, uploads `[ds] dir/NAME.vmx` (never over an existing file) and registers it.
  */
-export async function defineDomain(conn: Connection, xml: string, opts: DefineOptions = {}): Promise<DefineResult> {
+export async function defineDomain(conn: Connection, xml: string | Uint8Array, opts: DefineOptions = {}): Promise<DefineResult> {
   const def = parseDomainXml(xml);
   const loc = vmxLocation(def);
   await checkNotDefined(conn, def);
@@ -138,20 +148,23 @@ export async function defineDomain(conn: Connection, xml: string, opts: DefineOp
     uploaded = true;
     await uploadDatastoreFile(conn.client, datastoreFile(conn, loc.vmxPath), Buffer.from(vmx, 'utf8'));
     registering = true;
-    const task = await methods.RegisterVM_Task(conn.client.soap, dc.vmFolder, {
+    const task = await new FolderHandle(conn.client, dc.vmFolder).registerVm({
       path: loc.vmxPath,
       name: vsphereNameOf(requireName(def)),
       asTemplate: false,
       pool: conn.host.resourcePool,
       host: conn.host.hostSystem,
     });
-    const info = await waitForTask(conn.client, task, { description: `RegisterVM_Task of '${loc.vmxPath}'` });
+    const info = await task.wait({ description: `RegisterVM_Task of '${loc.vmxPath}'` });
     ref = info.result as MoRef<'VirtualMachine'> | undefined;
     if (ref === undefined) throw new OperationError(`RegisterVM_Task of '${loc.vmxPath}' returned no VM`);
   } catch (e) {
     // Once registration was asked for, only a failure the server reported proves that no VM uses the files.
     if (registering && findFault(e) === undefined) {
-      throw new OperationError(`could not tell whether '${loc.vmxPath}' got registered: ${e instanceof Error ? e.message : String(e)}; check with 'list --all'`, { cause: e });
+      throw new OperationError(
+        `could not tell whether '${loc.vmxPath}' got registered: ${e instanceof Error ? e.message : String(e)}; check with 'list --all'`,
+        { cause: e },
+      );
     }
     const leftover = made.top ?? (uploaded ? loc.vmxPath : undefined);
     let cleanup = '';
@@ -167,7 +180,9 @@ export async function defineDomain(conn: Connection, xml: string, opts: DefineOp
     }
     if (isVimFault(e, 'DuplicateName', 'AlreadyExists')) throw alreadyExists(def, `the server refused the name: ${(e as Error).message}`);
     if (cleanup === '') throw e;
-    throw new OperationError(`could not define domain '${def.name}': ${e instanceof Error ? e.message : String(e)}${cleanup}`, { cause: e });
+    throw new OperationError(`could not define domain '${def.name}': ${e instanceof Error ? e.message : String(e)}${cleanup}`, {
+      cause: e,
+    });
   }
   const rec = await retrieveOne(conn.client, ref, DOMAIN_REF_PATHS);
   return { dom: domainRefOf(rec), vmxPath: loc.vmxPath };
@@ -179,7 +194,7 @@ export async function undefineDomain(conn: Connection, text: string): Promise<Do
   // As libvirt's ESX driver: powered off or suspended VMs only.
   if (dom.state === 'running') throw new InvalidStateError('domain is running');
   try {
-    await methods.UnregisterVM(conn.client.soap, dom.ref);
+    await new VirtualMachineHandle(conn.client, dom.ref).unregister();
   } catch (e) {
     if (isVimFault(e, 'InvalidPowerState')) throw new InvalidStateError('domain is running', { cause: e });
     throw e;

@@ -1,9 +1,9 @@
 /**
- * What VMware Tools in the guest report: whether they run (guest shutdown and reboot need them, seed 000), the
+ * What VMware Tools in the guest report: whether they run (guest shutdown and reboot need them, libvirt's ESX driver page), the
  * guest's host name and its network interfaces with their addresses (virsh domhostname, domifaddr).
  */
 import { InvalidStateError, OperationError, UnsupportedError } from '../../errors.js';
-import { prop, VmTuningProps, type GuestNicInfo, type ObjectRecord } from '../../vim25/index.js';
+import { prop, VirtualMachineProps, type GuestNicInfo, type ObjectRecord, type PropPath } from '../../vim25/index.js';
 import type { Connection } from '../connect/connection.js';
 import { resolveDomain, type DomainArg } from './resolve.js';
 
@@ -11,8 +11,8 @@ import { resolveDomain, type DomainArg } from './resolve.js';
  * The property telling whether tools run, for the server's API version: guest.toolsRunningStatus exists since API
  * 4.0; older hosts only have guest.toolsStatus, and asking them for an unknown property fails the whole retrieve.
  */
-export function toolsStatusPath(apiVersion: string): string {
-  return compareVersions(apiVersion, '4.0') >= 0 ? VmTuningProps.toolsRunningStatus : VmTuningProps.toolsStatus;
+export function toolsStatusPath(apiVersion: string): PropPath<string> {
+  return compareVersions(apiVersion, '4.0') >= 0 ? VirtualMachineProps.toolsRunningStatus : VirtualMachineProps.toolsStatus;
 }
 
 /** Compares dotted version numbers ('4.1' > '4.0.1' > '4'). */
@@ -28,9 +28,9 @@ export function compareVersions(a: string, b: string): number {
 
 /** True, false, or undefined when the record holds neither tools property. */
 export function toolsRunningIn(rec: ObjectRecord): boolean | undefined {
-  const running = prop<string>(rec, VmTuningProps.toolsRunningStatus);
+  const running = prop(rec, VirtualMachineProps.toolsRunningStatus);
   if (running !== undefined) return running === 'guestToolsRunning' || running === 'guestToolsExecutingScripts';
-  const status = prop<string>(rec, VmTuningProps.toolsStatus);
+  const status = prop(rec, VirtualMachineProps.toolsStatus);
   if (status !== undefined) return status === 'toolsOk' || status === 'toolsOld';
   return undefined;
 }
@@ -42,8 +42,8 @@ export function requireToolsRunning(rec: ObjectRecord, domainName: string): void
 
 /** virsh domhostname: the host name the guest's tools report. */
 export async function getDomainHostname(conn: Connection, domain: DomainArg): Promise<string> {
-  const { dom, rec } = await resolveDomain(conn, domain, [VmTuningProps.guestHostName]);
-  const name = prop<string>(rec, VmTuningProps.guestHostName);
+  const { dom, rec } = await resolveDomain(conn, domain, [VirtualMachineProps.guestHostName]);
+  const name = prop(rec, VirtualMachineProps.guestHostName);
   if (name !== undefined && name !== '') return name;
   if (dom.state !== 'running') throw new InvalidStateError('domain is not running');
   throw new OperationError(`the host name of domain '${dom.name}' is unknown: VMware Tools in it do not report one`);
@@ -81,9 +81,10 @@ export function interfaceName(deviceConfigId: number): string {
 export function interfacesOf(net: readonly GuestNicInfo[]): GuestInterface[] {
   return net.map((nic) => {
     const withPrefix = nic.ipConfig?.ipAddress ?? [];
-    const addrs: GuestAddress[] = withPrefix.length > 0
-      ? withPrefix.map((a) => ({ type: a.ipAddress.includes(':') ? 'ipv6' : 'ipv4', addr: a.ipAddress, prefix: a.prefixLength }))
-      : (nic.ipAddress ?? []).map((a) => ({ type: a.includes(':') ? 'ipv6' : 'ipv4', addr: a, prefix: undefined }));
+    const addrs: GuestAddress[] =
+      withPrefix.length > 0
+        ? withPrefix.map((a) => ({ type: a.ipAddress.includes(':') ? 'ipv6' : 'ipv4', addr: a.ipAddress, prefix: a.prefixLength }))
+        : (nic.ipAddress ?? []).map((a) => ({ type: a.includes(':') ? 'ipv6' : 'ipv4', addr: a, prefix: undefined }));
     return { name: interfaceName(nic.deviceConfigId), hwaddr: nic.macAddress?.toLowerCase(), network: nic.network, addrs };
   });
 }
@@ -92,11 +93,15 @@ export function interfacesOf(net: readonly GuestNicInfo[]): GuestInterface[] {
 export type AddressSource = 'agent' | 'lease' | 'arp';
 
 /** virsh domifaddr: the guest's interfaces and addresses as VMware Tools report them (guest.net). */
-export async function getInterfaceAddresses(conn: Connection, domain: DomainArg, opts: { source?: AddressSource } = {}): Promise<GuestInterface[]> {
+export async function getInterfaceAddresses(
+  conn: Connection,
+  domain: DomainArg,
+  opts: { source?: AddressSource } = {},
+): Promise<GuestInterface[]> {
   if (opts.source !== undefined && opts.source !== 'agent') {
     throw new UnsupportedError(`address source '${opts.source}' is not available on ESX: only 'agent' (VMware Tools) is`);
   }
-  const { dom, rec } = await resolveDomain(conn, domain, [VmTuningProps.guestNet]);
+  const { dom, rec } = await resolveDomain(conn, domain, [VirtualMachineProps.guestNet]);
   if (dom.state !== 'running') throw new InvalidStateError('domain is not running');
-  return interfacesOf(prop<GuestNicInfo[]>(rec, VmTuningProps.guestNet) ?? []);
+  return interfacesOf(prop(rec, VirtualMachineProps.guestNet) ?? []);
 }

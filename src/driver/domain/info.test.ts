@@ -46,13 +46,25 @@ test('domainInfoOf: what dominfo prints, from the record', () => {
     securityModel: 'none',
     securityDoi: '0',
   });
-  const off = domainInfoOf({ ...dom, id: -1, state: 'shut off' }, { ...rec, props: { 'config.hardware.numCPU': 1, 'config.hardware.memoryMB': 32 } }, false);
+  const off = domainInfoOf(
+    { ...dom, id: -1, state: 'shut off' },
+    { ...rec, props: { 'config.hardware.numCPU': 1, 'config.hardware.memoryMB': 32 } },
+    false,
+  );
   assert.equal(off.managedSave, false);
   assert.equal(off.memoryKiB, 32768);
   assert.equal(off.autostart, false);
 });
 
-const entry = (key: MoRef<'VirtualMachine'>, startAction: string) => ({ key, startOrder: -1, startDelay: -1, waitForHeartbeat: 'systemDefault' as const, startAction, stopDelay: -1, stopAction: 'systemDefault' });
+const entry = (key: MoRef<'VirtualMachine'>, startAction: string) => ({
+  key,
+  startOrder: -1,
+  startDelay: -1,
+  waitForHeartbeat: 'systemDefault' as const,
+  startAction,
+  stopDelay: -1,
+  stopAction: 'systemDefault',
+});
 
 test('isAutostartedIn: host autostart enabled and the entry powerOn (any case)', () => {
   assert.equal(isAutostartedIn({ defaults: { enabled: true }, powerInfo: [entry(vm, 'powerOn')] }, vm), true);
@@ -65,7 +77,10 @@ test('isAutostartedIn: host autostart enabled and the entry powerOn (any case)',
 });
 
 test('autostartSpec: enabling turns the host autostart on when off; disabling leaves the host alone', () => {
-  assert.deepEqual(autostartSpec({ defaults: { enabled: false } }, vm, true), { powerInfo: [entry(vm, 'powerOn')], defaults: { enabled: true } });
+  assert.deepEqual(autostartSpec({ defaults: { enabled: false } }, vm, true), {
+    powerInfo: [entry(vm, 'powerOn')],
+    defaults: { enabled: true },
+  });
   assert.deepEqual(autostartSpec({ defaults: { enabled: true } }, vm, true), { powerInfo: [entry(vm, 'powerOn')] });
   assert.deepEqual(autostartSpec({ defaults: { enabled: false } }, vm, false), { powerInfo: [entry(vm, 'none')] });
 });

@@ -2,7 +2,7 @@
  * A domain's state and summary as virsh's dominfo and domstate show them, read in a constant number of calls:
  * the lookup, one retrieve of the VM's properties and the host's autostart configuration (read once).
  */
-import { prop, VmTuningProps, type ObjectRecord, type ResourceAllocationInfo } from '../../vim25/index.js';
+import { prop, VirtualMachineProps, type ObjectRecord } from '../../vim25/index.js';
 import type { Connection } from '../connect/connection.js';
 import { readAutostart } from './autostart.js';
 import type { DomainRef, DomainState } from './ref.js';
@@ -14,9 +14,12 @@ import { resolveDomain, type DomainArg } from './resolve.js';
  */
 export function stateReason(state: DomainState): string {
   switch (state) {
-    case 'running': return 'booted';
-    case 'paused': return 'user';
-    default: return 'unknown';
+    case 'running':
+      return 'booted';
+    case 'paused':
+      return 'user';
+    default:
+      return 'unknown';
   }
 }
 
@@ -56,21 +59,21 @@ export interface DomainInfo {
 }
 
 /** Properties dominfo reads besides DOMAIN_REF_PATHS. */
-export const DOMAIN_INFO_PATHS = [VmTuningProps.numCpu, VmTuningProps.memoryMB, VmTuningProps.memoryAllocation] as const;
+export const DOMAIN_INFO_PATHS = [VirtualMachineProps.numCpu, VirtualMachineProps.memoryMB, VirtualMachineProps.memoryAllocation] as const;
 
 /** Builds DomainInfo from a record holding DOMAIN_REF_PATHS and DOMAIN_INFO_PATHS. */
 export function domainInfoOf(dom: DomainRef, rec: ObjectRecord, autostart: boolean): DomainInfo {
-  const maxMemoryKiB = (prop<number>(rec, VmTuningProps.memoryMB) ?? 0) * 1024;
+  const maxMemoryKiB = (prop(rec, VirtualMachineProps.memoryMB) ?? 0) * 1024;
   return {
     id: dom.id,
     name: dom.name,
     uuid: dom.uuid,
     osType: 'hvm',
     state: dom.state,
-    vcpus: prop<number>(rec, VmTuningProps.numCpu) ?? 0,
+    vcpus: prop(rec, VirtualMachineProps.numCpu) ?? 0,
     cpuTimeNs: undefined,
     maxMemoryKiB,
-    memoryKiB: usedMemoryKiB(maxMemoryKiB, prop<ResourceAllocationInfo>(rec, VmTuningProps.memoryAllocation)?.limit),
+    memoryKiB: usedMemoryKiB(maxMemoryKiB, prop(rec, VirtualMachineProps.memoryAllocation)?.limit),
     persistent: true,
     autostart,
     managedSave: dom.state === 'paused',

@@ -16,6 +16,10 @@ test('each power operation accepts the states ESX accepts and words the others a
     resume: ['domain is not suspended', undefined, 'domain is not running', undefined],
   };
   for (const op of Object.keys(expected) as LifecycleOp[]) {
-    assert.deepEqual(STATES.map((s) => STATE_RULES[op](s)), expected[op], op);
+    assert.deepEqual(
+      STATES.map((s) => STATE_RULES[op](s)),
+      expected[op],
+      op,
+    );
   }
 });

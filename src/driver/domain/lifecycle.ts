@@ -1,12 +1,12 @@
 /**
  * Power operations as virsh names them, mapped the way libvirt's ESX driver maps them: start/resume
  * PowerOnVM_Task, destroy PowerOffVM_Task, reset ResetVM_Task (the hard reboot), suspend SuspendVM_Task, shutdown
- * and reboot ShutdownGuest/RebootGuest (VMware Tools required, seed 000). The state is checked first so a wrong one
- * gives libvirt's InvalidStateError message rather than a vSphere fault; tasks run through runVmTask (one task per
- * VM, questions per auto_answer). Each returns the domain as it was found before the operation.
+ * and reboot ShutdownGuest/RebootGuest (VMware Tools required, libvirt's ESX driver page). The state is checked first so a wrong one
+ * gives libvirt's InvalidStateError message rather than a vSphere fault; tasks start through the VM's handle (one task
+ * per VM, questions per auto_answer). Each returns the domain as it was found before the operation.
  */
 import { InvalidStateError } from '../../errors.js';
-import { methods, runVmTask, type MoRef } from '../../vim25/index.js';
+import { VirtualMachineHandle, type AnyPropPath, type MoRef, type TaskHandle } from '../../vim25/index.js';
 import type { Connection } from '../connect/connection.js';
 import type { DomainRef, DomainState } from './ref.js';
 import { resolveDomain, type DomainArg } from './resolve.js';
@@ -17,7 +17,8 @@ export type StateRule = (state: DomainState) => string | undefined;
 
 /** Accepted states of each operation, with libvirt's wording for the others ('no state' is left to the server). */
 export const STATE_RULES = {
-  start: (s) => (s === 'running' ? 'domain is already running' : s === 'paused' ? "domain is suspended: use 'resume' to power it on again" : undefined),
+  start: (s) =>
+    s === 'running' ? 'domain is already running' : s === 'paused' ? "domain is suspended: use 'resume' to power it on again" : undefined,
   shutdown: (s) => (s === 'shut off' || s === 'paused' ? 'domain is not running' : undefined),
   reboot: (s) => (s === 'shut off' || s === 'paused' ? 'domain is not running' : undefined),
   reset: (s) => (s === 'shut off' || s === 'paused' ? 'domain is not running' : undefined),
@@ -30,7 +31,7 @@ export const STATE_RULES = {
 /** A lifecycle operation's name. */
 export type LifecycleOp = keyof typeof STATE_RULES;
 
-async function checked(conn: Connection, domain: DomainArg, op: LifecycleOp, paths: readonly string[] = []) {
+async function checked(conn: Connection, domain: DomainArg, op: LifecycleOp, paths: readonly AnyPropPath[] = []) {
   const found = await resolveDomain(conn, domain, paths);
   const wrong = STATE_RULES[op](found.dom.state);
   if (wrong !== undefined) throw new InvalidStateError(wrong);
@@ -40,7 +41,8 @@ async function checked(conn: Connection, domain: DomainArg, op: LifecycleOp, pat
 async function powerOn(conn: Connection, vm: MoRef<'VirtualMachine'>): Promise<void> {
   // Through a vCenter, name the connection's host so DRS does not start the VM elsewhere, out of this connection's view.
   const args = conn.isVCenter ? { host: conn.host.hostSystem } : {};
-  await runVmTask(conn.client, vm, 'PowerOnVM_Task', () => methods.PowerOnVM_Task(conn.client.soap, vm, args));
+  const task = await new VirtualMachineHandle(conn.client, vm).powerOn(args);
+  await task.wait();
 }
 
 /** virsh start: powers a shut-off domain on. */
@@ -58,32 +60,38 @@ export async function resumeDomain(conn: Connection, domain: DomainArg): Promise
 }
 
 // destroy, reset and suspend: one VM task each, after the state check.
-async function simpleTask(conn: Connection, domain: DomainArg, op: 'destroy' | 'reset' | 'suspend', name: 'PowerOffVM_Task' | 'ResetVM_Task' | 'SuspendVM_Task'): Promise<DomainRef> {
+async function simpleTask(
+  conn: Connection,
+  domain: DomainArg,
+  op: 'destroy' | 'reset' | 'suspend',
+  start: (vm: VirtualMachineHandle) => Promise<TaskHandle>,
+): Promise<DomainRef> {
   const { dom } = await checked(conn, domain, op);
-  await runVmTask(conn.client, dom.ref, name, () => methods[name](conn.client.soap, dom.ref));
+  const task = await start(new VirtualMachineHandle(conn.client, dom.ref));
+  await task.wait();
   return dom;
 }
 
 /** virsh destroy: powers the domain off at once (PowerOffVM_Task). */
 export function destroyDomain(conn: Connection, domain: DomainArg): Promise<DomainRef> {
-  return simpleTask(conn, domain, 'destroy', 'PowerOffVM_Task');
+  return simpleTask(conn, domain, 'destroy', (vm) => vm.powerOff());
 }
 
 /** virsh reset: a hard reboot (ResetVM_Task). */
 export function resetDomain(conn: Connection, domain: DomainArg): Promise<DomainRef> {
-  return simpleTask(conn, domain, 'reset', 'ResetVM_Task');
+  return simpleTask(conn, domain, 'reset', (vm) => vm.reset());
 }
 
 /** virsh suspend: SuspendVM_Task (memory to disk; libvirt reports the domain as paused). */
 export function suspendDomain(conn: Connection, domain: DomainArg): Promise<DomainRef> {
-  return simpleTask(conn, domain, 'suspend', 'SuspendVM_Task');
+  return simpleTask(conn, domain, 'suspend', (vm) => vm.suspend());
 }
 
 /** virsh shutdown: asks the guest to shut down (ShutdownGuest returns at once; the guest takes its time). */
 export async function shutdownDomain(conn: Connection, domain: DomainArg): Promise<DomainRef> {
   const { dom, rec } = await checked(conn, domain, 'shutdown', [toolsStatusPath(conn.product.apiVersion)]);
   requireToolsRunning(rec, dom.name);
-  await methods.ShutdownGuest(conn.client.soap, dom.ref);
+  await new VirtualMachineHandle(conn.client, dom.ref).shutdownGuest();
   return dom;
 }
 
@@ -91,6 +99,6 @@ export async function shutdownDomain(conn: Connection, domain: DomainArg): Promi
 export async function rebootDomain(conn: Connection, domain: DomainArg): Promise<DomainRef> {
   const { dom, rec } = await checked(conn, domain, 'reboot', [toolsStatusPath(conn.product.apiVersion)]);
   requireToolsRunning(rec, dom.name);
-  await methods.RebootGuest(conn.client.soap, dom.ref);
+  await new VirtualMachineHandle(conn.client, dom.ref).rebootGuest();
   return dom;
 }

@@ -1,12 +1,12 @@
 /**
- * Domains as libvirt sees VMware VMs: name (the vSphere name with %XX decoded, seed 003), UUID
+ * Domains as libvirt sees VMware VMs: name (the vSphere name with %XX decoded, libvirt's src/esx/README), UUID
  * (the BIOS UUID, config.uuid), id (the number in the VM's managed object id while it runs,
  * else -1) and state; lookups by name, UUID or id like virsh's.
  */
 import { NotFoundError } from '../../errors.js';
 import { domainNameOf, vsphereNameOf } from '../../escape.js';
 import { normalizeUuid } from '../../conf/units.js';
-import { prop, retrieveOne, vmIdOf, VmProps, type MoRef, type ObjectRecord } from '../../vim25/index.js';
+import { prop, retrieveOne, vmIdOf, VirtualMachineProps, type AnyPropPath, type MoRef, type ObjectRecord } from '../../vim25/index.js';
 import type { Connection } from '../connect/connection.js';
 
 /** libvirt's domain states, as virsh prints them. */
@@ -23,22 +23,31 @@ export interface DomainRef {
 }
 
 /** Properties every domain listing reads. */
-export const DOMAIN_REF_PATHS = [VmProps.name, VmProps.uuid, VmProps.powerState, VmProps.template] as const;
+export const DOMAIN_REF_PATHS = [
+  VirtualMachineProps.name,
+  VirtualMachineProps.uuid,
+  VirtualMachineProps.powerState,
+  VirtualMachineProps.template,
+] as const;
 
 /** Maps runtime.powerState as libvirt's ESX driver does. */
 export function stateOf(powerState: string | undefined): DomainState {
   switch (powerState) {
-    case 'poweredOn': return 'running';
-    case 'suspended': return 'paused';
-    case 'poweredOff': return 'shut off';
-    default: return 'no state';
+    case 'poweredOn':
+      return 'running';
+    case 'suspended':
+      return 'paused';
+    case 'poweredOff':
+      return 'shut off';
+    default:
+      return 'no state';
   }
 }
 
 /** Builds a DomainRef from a record holding DOMAIN_REF_PATHS. */
 export function domainRefOf(rec: ObjectRecord): DomainRef {
-  const state = stateOf(prop<string>(rec, VmProps.powerState));
-  const rawUuid = prop<string>(rec, VmProps.uuid);
+  const state = stateOf(prop(rec, VirtualMachineProps.powerState));
+  const rawUuid = prop(rec, VirtualMachineProps.uuid);
   let uuid = '00000000-0000-0000-0000-000000000000';
   try {
     if (rawUuid) uuid = normalizeUuid(rawUuid);
@@ -47,7 +56,7 @@ export function domainRefOf(rec: ObjectRecord): DomainRef {
   }
   return {
     ref: rec.ref as MoRef<'VirtualMachine'>,
-    name: domainNameOf(prop<string>(rec, VmProps.name) ?? rec.ref.value),
+    name: domainNameOf(prop(rec, VirtualMachineProps.name) ?? rec.ref.value),
     uuid,
     id: state === 'running' || state === 'paused' ? (vmIdOf(rec.ref) ?? -1) : -1,
     state,
@@ -59,9 +68,16 @@ export function domainRefOf(rec: ObjectRecord): DomainRef {
  * `uuid: false` leaves the UUID out of the request (and the DomainRef's uuid empty): listing
  * names and states of 1,000 VMs then moves half the bytes.
  */
-export async function listDomainRefs(conn: Connection, extraPaths: readonly string[] = [], opts: { uuid?: boolean } = {}): Promise<{ dom: DomainRef; rec: ObjectRecord }[]> {
+export async function listDomainRefs(
+  conn: Connection,
+  extraPaths: readonly AnyPropPath[] = [],
+  opts: { uuid?: boolean } = {},
+): Promise<{ dom: DomainRef; rec: ObjectRecord }[]> {
   const scope = conn.isVCenter ? { container: conn.host.hostSystem } : {};
-  const base = opts.uuid === false ? [VmProps.name, VmProps.powerState] : [VmProps.name, VmProps.uuid, VmProps.powerState];
+  const base =
+    opts.uuid === false
+      ? [VirtualMachineProps.name, VirtualMachineProps.powerState]
+      : [VirtualMachineProps.name, VirtualMachineProps.uuid, VirtualMachineProps.powerState];
   const recs = await conn.client.inventory.listVms([...base, ...extraPaths], scope);
   return recs.map((rec) => {
     const dom = domainRefOf(rec);
@@ -76,7 +92,11 @@ const UUID_RE = /^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}
  * Looks a domain up the way virsh does: a number is tried as id, a UUID as UUID, then the name.
  * Throws NotFoundError "Domain not found: no domain with name 'x'".
  */
-export async function lookupDomain(conn: Connection, text: string, extraPaths: readonly string[] = []): Promise<{ dom: DomainRef; rec: ObjectRecord }> {
+export async function lookupDomain(
+  conn: Connection,
+  text: string,
+  extraPaths: readonly AnyPropPath[] = [],
+): Promise<{ dom: DomainRef; rec: ObjectRecord }> {
   const inv = conn.client.inventory;
   let ref: MoRef<'VirtualMachine'> | undefined;
   if (/^\d{1,9}$/.test(text)) ref = await inv.findVmById(Number(text));

@@ -1,11 +1,11 @@
 /**
- * The ESX CPU scheduler as libvirt's ESX driver exposes it (seed 000, "Scheduler configuration"): scheduler type
+ * The ESX CPU scheduler as libvirt's ESX driver exposes it (libvirt's ESX driver page, "Scheduler configuration"): scheduler type
  * 'allocation' with reservation (MHz, >= 0), limit (MHz, -1 unlimited, else >= reservation) and shares (>= 0, or
  * -1/-2/-3 for the levels low/normal/high), all from config.cpuAllocation. Changes apply at once in any state
  * (ESX keeps one configuration), so --config, --live and --current differ only in that --live needs an active domain.
  */
 import { InvalidArgumentError } from '../../errors.js';
-import { prop, VmTuningProps, type ResourceAllocationInfo, type SharesInfo, type SharesLevel } from '../../vim25/index.js';
+import { prop, VirtualMachineProps, type ResourceAllocationInfo, type SharesInfo, type SharesLevel } from '../../vim25/index.js';
 import type { Connection } from '../connect/connection.js';
 import type { DomainRef } from './ref.js';
 import { resolveDomain, type DomainArg } from './resolve.js';
@@ -45,14 +45,19 @@ export function schedulerParamsOf(a: ResourceAllocationInfo | undefined): Schedu
   return { reservation: a?.reservation ?? 0, limit: a?.limit ?? -1, shares: sharesValue(a?.shares) };
 }
 
-/** Checks the rules of seed 000; InvalidArgumentError naming the parameter. */
+/** Checks the rules of libvirt's ESX driver page; InvalidArgumentError naming the parameter. */
 export function validateSchedulerParams(p: SchedulerParams): void {
-  if (!Number.isSafeInteger(p.reservation) || p.reservation < 0) throw new InvalidArgumentError(`invalid scheduler parameter reservation=${p.reservation}: must be 0 or greater`);
+  if (!Number.isSafeInteger(p.reservation) || p.reservation < 0)
+    throw new InvalidArgumentError(`invalid scheduler parameter reservation=${p.reservation}: must be 0 or greater`);
   if (!Number.isSafeInteger(p.limit) || (p.limit !== -1 && p.limit < p.reservation)) {
-    throw new InvalidArgumentError(`invalid scheduler parameter limit=${p.limit}: must be -1 (unlimited) or at least the reservation (${p.reservation})`);
+    throw new InvalidArgumentError(
+      `invalid scheduler parameter limit=${p.limit}: must be -1 (unlimited) or at least the reservation (${p.reservation})`,
+    );
   }
   if (!Number.isSafeInteger(p.shares) || p.shares < -3 || p.shares > INT_MAX) {
-    throw new InvalidArgumentError(`invalid scheduler parameter shares=${p.shares}: must be 0 or greater, or -1, -2, -3 for low, normal, high`);
+    throw new InvalidArgumentError(
+      `invalid scheduler parameter shares=${p.shares}: must be 0 or greater, or -1, -2, -3 for low, normal, high`,
+    );
   }
 }
 
@@ -66,7 +71,8 @@ export function parseSchedulerAssignments(items: readonly string[]): Partial<Sch
     if (!(SCHEDULER_FIELDS as readonly string[]).includes(field)) {
       throw new InvalidArgumentError(`invalid scheduler parameter '${field}': expecting one of ${SCHEDULER_FIELDS.join(', ')}`);
     }
-    if (!/^[-+]?\d{1,15}$/.test(value)) throw new InvalidArgumentError(`invalid value '${value}' for scheduler parameter ${field}: expecting an integer`);
+    if (!/^[-+]?\d{1,15}$/.test(value))
+      throw new InvalidArgumentError(`invalid value '${value}' for scheduler parameter ${field}: expecting an integer`);
     out[field as keyof SchedulerParams] = Number(value);
   }
   return out;
@@ -74,15 +80,20 @@ export function parseSchedulerAssignments(items: readonly string[]): Partial<Sch
 
 /** The domain's scheduler parameters. */
 export async function getSchedulerParams(conn: Connection, domain: DomainArg): Promise<{ dom: DomainRef; params: SchedulerParams }> {
-  const { dom, rec } = await resolveDomain(conn, domain, [VmTuningProps.cpuAllocation]);
-  return { dom, params: schedulerParamsOf(prop<ResourceAllocationInfo>(rec, VmTuningProps.cpuAllocation)) };
+  const { dom, rec } = await resolveDomain(conn, domain, [VirtualMachineProps.cpuAllocation]);
+  return { dom, params: schedulerParamsOf(prop(rec, VirtualMachineProps.cpuAllocation)) };
 }
 
 /** Changes some parameters (validated together with the unchanged ones) and returns the parameters read back. */
-export async function setSchedulerParams(conn: Connection, domain: DomainArg, changes: Partial<SchedulerParams>, flags: ModifyFlags = {}): Promise<{ dom: DomainRef; params: SchedulerParams }> {
-  const { dom, rec } = await resolveDomain(conn, domain, [VmTuningProps.cpuAllocation]);
+export async function setSchedulerParams(
+  conn: Connection,
+  domain: DomainArg,
+  changes: Partial<SchedulerParams>,
+  flags: ModifyFlags = {},
+): Promise<{ dom: DomainRef; params: SchedulerParams }> {
+  const { dom, rec } = await resolveDomain(conn, domain, [VirtualMachineProps.cpuAllocation]);
   modifyTargets(dom.state, flags);
-  const current = prop<ResourceAllocationInfo>(rec, VmTuningProps.cpuAllocation);
+  const current = prop(rec, VirtualMachineProps.cpuAllocation);
   const wanted = { ...schedulerParamsOf(current), ...changes };
   validateSchedulerParams(wanted);
   const change: Partial<ResourceAllocationInfo> = {};

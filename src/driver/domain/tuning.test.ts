@@ -61,14 +61,20 @@ test('modifyTargets: --current follows the state; --live needs an active domain;
   assert.deepEqual(modifyTargets('shut off', { config: true }), { live: false, config: true });
   assert.deepEqual(modifyTargets('running', { config: true }), { live: false, config: true });
   assert.deepEqual(modifyTargets('running', { live: true, config: true }), { live: true, config: true });
-  assert.throws(() => modifyTargets('shut off', { live: true }), (e: unknown) => e instanceof InvalidStateError && e.message === 'domain is not running');
+  assert.throws(
+    () => modifyTargets('shut off', { live: true }),
+    (e: unknown) => e instanceof InvalidStateError && e.message === 'domain is not running',
+  );
 });
 
 test('allocationWith keeps the other fields, copies shares and drops overheadLimit', () => {
   const current = { reservation: 10, limit: -1, shares: { shares: 1000, level: 'normal' as const }, overheadLimit: 5 };
   assert.deepEqual(allocationWith(current, { limit: 256 }), { reservation: 10, limit: 256, shares: { shares: 1000, level: 'normal' } });
   assert.deepEqual(allocationWith(undefined, { limit: 4 }), { limit: 4 });
-  assert.deepEqual(allocationWith({ reservation: 1 }, { shares: { shares: 7, level: 'custom' } }), { reservation: 1, shares: { shares: 7, level: 'custom' } });
+  assert.deepEqual(allocationWith({ reservation: 1 }, { shares: { shares: 7, level: 'custom' } }), {
+    reservation: 1,
+    shares: { shares: 7, level: 'custom' },
+  });
 });
 
 test('oddVcpuWarning: only odd counts above 1 on servers older than API 4.1', () => {

@@ -1,6 +1,6 @@
 /**
  * Memory and vCPU changes (virsh setmem, setmaxmem, setvcpus) through ReconfigVM_Task, as libvirt's ESX driver
- * maps them: the maximum memory is config.hardware.memoryMB (a multiple of 4 MiB, seed 000), the current memory
+ * maps them: the maximum memory is config.hardware.memoryMB (a multiple of 4 MiB, libvirt's ESX driver page), the current memory
  * (the balloon target) is config.memoryAllocation.limit, the vCPU count config.hardware.numCPU.
  *
  * --live/--config/--current: ESX keeps one configuration per VM, so a change cannot be deferred to the next boot.
@@ -11,10 +11,9 @@
  */
 import { InvalidArgumentError, InvalidStateError } from '../../errors.js';
 import {
-  methods,
   prop,
-  runVmTask,
-  VmTuningProps,
+  VirtualMachineHandle,
+  VirtualMachineProps,
   type ResourceAllocationInfo,
   type VirtualMachineConfigSpec,
 } from '../../vim25/index.js';
@@ -66,13 +65,16 @@ export function parseSizeKiB(text: string, what = 'size'): number {
   return Number(kib);
 }
 
-/** memoryMB for a size in KiB: whole MiB, rounded up to a multiple of 4 (ESX's granularity, seed 000). */
+/** memoryMB for a size in KiB: whole MiB, rounded up to a multiple of 4 (ESX's granularity, libvirt's ESX driver page). */
 export function memoryMBFor(kib: number): number {
   return Math.ceil(kib / 4096) * 4;
 }
 
 /** A memory or CPU allocation to send back with one field changed: vSphere's own fields only, overheadLimit left out. */
-export function allocationWith(current: ResourceAllocationInfo | undefined, change: Partial<ResourceAllocationInfo>): ResourceAllocationInfo {
+export function allocationWith(
+  current: ResourceAllocationInfo | undefined,
+  change: Partial<ResourceAllocationInfo>,
+): ResourceAllocationInfo {
   // The whole allocation is sent, not the changed field alone: some servers (vcsim) replace the allocation wholesale.
   const out: ResourceAllocationInfo = {};
   const merged = { ...current, ...change };
@@ -83,9 +85,10 @@ export function allocationWith(current: ResourceAllocationInfo | undefined, chan
   return out;
 }
 
-/** Runs ReconfigVM_Task with `spec` through runVmTask. */
+/** Reconfigures the domain's VM with `spec` (ReconfigVM_Task through its handle: one task per VM, questions handled). */
 export async function reconfigure(conn: Connection, dom: DomainRef, spec: VirtualMachineConfigSpec): Promise<void> {
-  await runVmTask(conn.client, dom.ref, 'ReconfigVM_Task', () => methods.ReconfigVM_Task(conn.client.soap, dom.ref, { spec }));
+  const task = await new VirtualMachineHandle(conn.client, dom.ref).reconfigure(spec);
+  await task.wait();
 }
 
 /** Throws when a size/count change of a powered-on or suspended VM is impossible (see the module comment). */
@@ -93,8 +96,12 @@ function checkHotChange(dom: DomainRef, what: string, grow: boolean, canGrow: bo
   if (dom.state === 'paused') throw new InvalidStateError(`cannot change the ${what} of suspended domain '${dom.name}'`);
   if (dom.state !== 'running') return;
   if (grow ? canGrow : canShrink) return;
-  const missing = grow ? `${kind} hot-add is not enabled for it` : `${kind} hot-remove is not ${kind === 'memory' ? 'supported' : 'enabled for it'}`;
-  throw new InvalidStateError(`cannot change the ${what} of running domain '${dom.name}': ${missing}; ESX keeps one configuration, so shut the domain off first`);
+  const missing = grow
+    ? `${kind} hot-add is not enabled for it`
+    : `${kind} hot-remove is not ${kind === 'memory' ? 'supported' : 'enabled for it'}`;
+  throw new InvalidStateError(
+    `cannot change the ${what} of running domain '${dom.name}': ${missing}; ESX keeps one configuration, so shut the domain off first`,
+  );
 }
 
 /** Result of a memory change: the value ESX got, in KiB. */
@@ -106,12 +113,12 @@ export interface MemoryChange {
 /** virsh setmem: sets the balloon target (config.memoryAllocation.limit, whole MiB), at most the maximum memory. */
 export async function setMemory(conn: Connection, domain: DomainArg, kib: number, flags: ModifyFlags = {}): Promise<MemoryChange> {
   if (!Number.isSafeInteger(kib) || kib <= 0) throw new InvalidArgumentError(`invalid memory size ${kib} KiB: expecting a positive size`);
-  const { dom, rec } = await resolveDomain(conn, domain, [VmTuningProps.memoryMB, VmTuningProps.memoryAllocation]);
+  const { dom, rec } = await resolveDomain(conn, domain, [VirtualMachineProps.memoryMB, VirtualMachineProps.memoryAllocation]);
   modifyTargets(dom.state, flags);
   const limitMB = Math.ceil(kib / 1024);
-  const maxMB = prop<number>(rec, VmTuningProps.memoryMB) ?? 0;
+  const maxMB = prop(rec, VirtualMachineProps.memoryMB) ?? 0;
   if (limitMB > maxMB) throw new InvalidArgumentError(`cannot set memory higher than max memory (${maxMB * 1024} KiB)`);
-  const current = prop<ResourceAllocationInfo>(rec, VmTuningProps.memoryAllocation);
+  const current = prop(rec, VirtualMachineProps.memoryAllocation);
   await reconfigure(conn, dom, { memoryAllocation: allocationWith(current, { limit: limitMB }) });
   return { dom, kib: limitMB * 1024 };
 }
@@ -119,12 +126,12 @@ export async function setMemory(conn: Connection, domain: DomainArg, kib: number
 /** virsh setmaxmem: sets the memory size (config.hardware.memoryMB, rounded up to a multiple of 4 MiB). */
 export async function setMaxMemory(conn: Connection, domain: DomainArg, kib: number, flags: ModifyFlags = {}): Promise<MemoryChange> {
   if (!Number.isSafeInteger(kib) || kib <= 0) throw new InvalidArgumentError(`invalid memory size ${kib} KiB: expecting a positive size`);
-  const { dom, rec } = await resolveDomain(conn, domain, [VmTuningProps.memoryMB, VmTuningProps.memoryHotAddEnabled]);
+  const { dom, rec } = await resolveDomain(conn, domain, [VirtualMachineProps.memoryMB, VirtualMachineProps.memoryHotAddEnabled]);
   modifyTargets(dom.state, flags);
   const mb = memoryMBFor(kib);
-  const currentMB = prop<number>(rec, VmTuningProps.memoryMB) ?? 0;
+  const currentMB = prop(rec, VirtualMachineProps.memoryMB) ?? 0;
   if (mb === currentMB) return { dom, kib: mb * 1024 };
-  checkHotChange(dom, 'maximum memory', mb > currentMB, prop<boolean>(rec, VmTuningProps.memoryHotAddEnabled) === true, false, 'memory');
+  checkHotChange(dom, 'maximum memory', mb > currentMB, prop(rec, VirtualMachineProps.memoryHotAddEnabled) === true, false, 'memory');
   await reconfigure(conn, dom, { memoryMB: mb });
   return { dom, kib: mb * 1024 };
 }
@@ -150,17 +157,25 @@ export function oddVcpuWarning(count: number, apiVersion: string): string | unde
 
 /** virsh setvcpus: sets config.hardware.numCPU. */
 export async function setVcpus(conn: Connection, domain: DomainArg, count: number, opts: VcpuOptions = {}): Promise<VcpuChange> {
-  if (!Number.isSafeInteger(count) || count < 1) throw new InvalidArgumentError(`invalid vCPU count '${count}': expecting a positive integer`);
-  const paths = [VmTuningProps.numCpu, VmTuningProps.cpuHotAddEnabled, VmTuningProps.cpuHotRemoveEnabled];
+  if (!Number.isSafeInteger(count) || count < 1)
+    throw new InvalidArgumentError(`invalid vCPU count '${count}': expecting a positive integer`);
+  const paths = [VirtualMachineProps.numCpu, VirtualMachineProps.cpuHotAddEnabled, VirtualMachineProps.cpuHotRemoveEnabled];
   const { dom, rec } = await resolveDomain(conn, domain, paths);
   const targets = modifyTargets(dom.state, opts);
-  if (opts.maximum && targets.live) throw new InvalidStateError('the maximum vCPU count of an active domain cannot be changed: use --config on a shut-off domain');
+  if (opts.maximum && targets.live)
+    throw new InvalidStateError('the maximum vCPU count of an active domain cannot be changed: use --config on a shut-off domain');
   const warn = oddVcpuWarning(count, conn.product.apiVersion);
   const warnings = warn === undefined ? [] : [warn];
-  const current = prop<number>(rec, VmTuningProps.numCpu) ?? 0;
+  const current = prop(rec, VirtualMachineProps.numCpu) ?? 0;
   if (count === current) return { dom, vcpus: count, warnings };
-  checkHotChange(dom, 'vCPU count', count > current, prop<boolean>(rec, VmTuningProps.cpuHotAddEnabled) === true, prop<boolean>(rec, VmTuningProps.cpuHotRemoveEnabled) === true, 'CPU');
+  checkHotChange(
+    dom,
+    'vCPU count',
+    count > current,
+    prop(rec, VirtualMachineProps.cpuHotAddEnabled) === true,
+    prop(rec, VirtualMachineProps.cpuHotRemoveEnabled) === true,
+    'CPU',
+  );
   await reconfigure(conn, dom, { numCPUs: count });
   return { dom, vcpus: count, warnings };
 }
-

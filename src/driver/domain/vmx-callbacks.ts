@@ -48,10 +48,14 @@ export function connectedContext(opts: ConnectedContextOptions): VmxContext {
     datacenterPath: opts.datacenterPath,
     warn: opts.warn,
     parseFileName(fileName) {
-      return mapVmxFileName(fileName, (id) => (byName.get(id) ?? byVolume.get(id))?.name, (name) => {
-        if (!vmx) throw new ConfigError(`cannot place the bare file name '${name}': the VMX's own datastore path is unknown`);
-        return `[${vmx.datastore}] ${vmxDir ? `${vmxDir}/` : ''}${name}`;
-      });
+      return mapVmxFileName(
+        fileName,
+        (id) => (byName.get(id) ?? byVolume.get(id))?.name,
+        (name) => {
+          if (!vmx) throw new ConfigError(`cannot place the bare file name '${name}': the VMX's own datastore path is unknown`);
+          return `[${vmx.datastore}] ${vmxDir ? `${vmxDir}/` : ''}${name}`;
+        },
+      );
     },
     formatFileName(src) {
       const p = tryParseDatastorePath(src);

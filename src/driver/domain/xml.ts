@@ -12,33 +12,49 @@ import { domainToVmx } from '../../vmx/domain-to-vmx.js';
 import { vmxToDomain } from '../../vmx/vmx-to-domain.js';
 import {
   DatastoreProps,
-  HostProps,
+  HostSystemProps,
   openDatastoreFile,
   prop,
   readDatastoreFile,
   retrieveMany,
   retrieveOne,
-  VmConfigProps,
-  VmProps,
+  VirtualMachineProps,
   type DatastoreFile,
-  type MoRef,
-  type ResourceAllocationInfo,
-  type VirtualHardware,
 } from '../../vim25/index.js';
 import { configToDomain } from '../../vmconfig/config-to-domain.js';
 import type { Connection } from '../connect/connection.js';
 import { lookupDomain, type DomainRef } from './ref.js';
-import { scsiModelOfDescriptor, parseVmdkDescriptor } from '../../vmdk/descriptor.js';
+import { descriptorOfVmdkHead, scsiModelOfDescriptor } from '../../vmdk/index.js';
 import { connectedContext, type DatastoreRef } from './vmx-callbacks.js';
 
 /** Bytes of a .vmdk read to find its descriptor (a sparse disk embeds it within the first sectors). */
 const VMDK_HEAD_BYTES = 64 * 1024;
 /** Largest VMX file read. */
 const VMX_MAX_BYTES = 4 * 1024 * 1024;
+/** The configuration dumpxml converts when the VMX file cannot be used (configToDomain's VmConfigView). */
+const VM_CONFIG_PATHS = [
+  VirtualMachineProps.configName,
+  VirtualMachineProps.uuid,
+  VirtualMachineProps.annotation,
+  VirtualMachineProps.guestId,
+  VirtualMachineProps.firmware,
+  VirtualMachineProps.hardware,
+  VirtualMachineProps.cpuAllocation,
+  VirtualMachineProps.memoryAllocation,
+];
 
 // Product version (major.minor) → the hardware version that release creates by default.
 const HW_VERSIONS: [number, number, number][] = [
-  [8, 0, 20], [7, 0, 17], [6, 7, 14], [6, 5, 13], [6, 0, 11], [5, 5, 10], [5, 1, 9], [5, 0, 8], [4, 0, 7], [3, 5, 4],
+  [8, 0, 20],
+  [7, 0, 17],
+  [6, 7, 14],
+  [6, 5, 13],
+  [6, 0, 11],
+  [5, 5, 10],
+  [5, 1, 9],
+  [5, 0, 8],
+  [4, 0, 7],
+  [3, 5, 4],
 ];
 
 /**
@@ -56,10 +72,10 @@ export function defaultVirtualHwVersion(version: string): number {
 
 /** The datastores of the connection's host, with names and URLs (two calls). */
 export async function hostDatastores(conn: Connection): Promise<DatastoreRef[]> {
-  const host = await retrieveOne(conn.client, conn.host.hostSystem, [HostProps.datastore]);
-  const refs = prop<MoRef<'Datastore'>[]>(host, HostProps.datastore) ?? [];
+  const host = await retrieveOne(conn.client, conn.host.hostSystem, [HostSystemProps.datastore]);
+  const refs = prop(host, HostSystemProps.datastore) ?? [];
   const recs = await retrieveMany(conn.client, refs, [DatastoreProps.name, DatastoreProps.url]);
-  return recs.map((r) => ({ name: prop<string>(r, DatastoreProps.name) ?? r.ref.value, url: prop<string>(r, DatastoreProps.url) ?? '' }));
+  return recs.map((r) => ({ name: prop(r, DatastoreProps.name) ?? r.ref.value, url: prop(r, DatastoreProps.url) ?? '' }));
 }
 
 /** A datastore file of the connection's datacenter, from `[ds] path`. */
@@ -88,7 +104,11 @@ export async function readDatastoreHead(conn: Connection, dsPath: string, max: n
  * The SCSI models of the disks on controllers whose model is 'auto', read from each .vmdk's descriptor
  * (ddb.adapterType), by disk source. A disk whose model cannot be found is an error, as in libvirt.
  */
-export async function detectScsiModels(conn: Connection, def: DomainDef, datastores?: readonly DatastoreRef[]): Promise<Map<string, ScsiModel>> {
+export async function detectScsiModels(
+  conn: Connection,
+  def: DomainDef,
+  datastores?: readonly DatastoreRef[],
+): Promise<Map<string, ScsiModel>> {
   const auto = new Set(def.controllers.filter((c) => c.type === 'scsi' && c.model === 'auto').map((c) => c.index));
   const models = new Map<string, ScsiModel>();
   for (const d of def.disks) {
@@ -99,13 +119,12 @@ export async function detectScsiModels(conn: Connection, def: DomainDef, datasto
     if (ds !== undefined && datastores !== undefined && !datastores.some((x) => x.name === ds)) {
       throw new ConfigError(`datastore '${ds}' of '${d.src}' does not exist on this host`);
     }
-    let head: Buffer;
+    let model: ScsiModel | undefined;
     try {
-      head = await readDatastoreHead(conn, d.src, VMDK_HEAD_BYTES);
+      model = scsiModelOfDescriptor(descriptorOfVmdkHead(await readDatastoreHead(conn, d.src, VMDK_HEAD_BYTES)));
     } catch (e) {
       throw new ConfigError(`${why}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
-    const model = scsiModelOfDescriptor(parseVmdkDescriptor(head));
     if (model === undefined) throw new ConfigError(`${why}: the file has no descriptor naming a SCSI adapter type (ddb.adapterType)`);
     models.set(d.src, model);
   }
@@ -119,7 +138,10 @@ export interface ConvertOptions {
 }
 
 /** A connected VmxContext for converting `def`-bound data: datastores looked up, 'auto' SCSI models detected. */
-async function contextFor(conn: Connection, opts: ConvertOptions & { vmxPath?: string; datacenterPath?: string; def?: DomainDef }): Promise<VmxContext> {
+async function contextFor(
+  conn: Connection,
+  opts: ConvertOptions & { vmxPath?: string; datacenterPath?: string; def?: DomainDef },
+): Promise<VmxContext> {
   const datastores = await hostDatastores(conn);
   return connectedContext({
     datastores,
@@ -131,13 +153,21 @@ async function contextFor(conn: Connection, opts: ConvertOptions & { vmxPath?: s
 }
 
 /** VMX text of `def` as this server needs it (domxml-to-native, define); hwVersion defaults from the server version. */
-export async function domainToNativeVmx(conn: Connection, def: DomainDef, opts: ConvertOptions & { hwVersion?: number } = {}): Promise<string> {
+export async function domainToNativeVmx(
+  conn: Connection,
+  def: DomainDef,
+  opts: ConvertOptions & { hwVersion?: number } = {},
+): Promise<string> {
   const ctx = await contextFor(conn, { ...opts, def });
   return domainToVmx(def, ctx, { virtualHwVersion: opts.hwVersion ?? defaultVirtualHwVersion(conn.product.version) });
 }
 
 /** A domain from VMX text, file names mapped through the host's datastores (domxml-from-native). */
-export async function domainFromNativeVmx(conn: Connection, vmx: Uint8Array | string, opts: ConvertOptions & { vmxPath?: string; datacenterPath?: string } = {}): Promise<DomainDef> {
+export async function domainFromNativeVmx(
+  conn: Connection,
+  vmx: Uint8Array | string,
+  opts: ConvertOptions & { vmxPath?: string; datacenterPath?: string } = {},
+): Promise<DomainDef> {
   return vmxToDomain(vmx, await contextFor(conn, opts));
 }
 
@@ -155,8 +185,8 @@ export interface DomainXmlResult {
 
 /** The domain of a VM (virsh dumpxml): from its VMX file, else from its configuration through the API. */
 export async function readDomainXml(conn: Connection, text: string, opts: ConvertOptions = {}): Promise<DomainXmlResult> {
-  const { dom, rec } = await lookupDomain(conn, text, [VmProps.vmPathName]);
-  const vmxPath = prop<string>(rec, VmProps.vmPathName);
+  const { dom, rec } = await lookupDomain(conn, text, [VirtualMachineProps.vmPathName]);
+  const vmxPath = prop(rec, VirtualMachineProps.vmPathName);
   let reason: string;
   try {
     if (vmxPath === undefined || vmxPath === '') throw new NotFoundError('the VM has no config.files.vmPathName');
@@ -170,17 +200,17 @@ export async function readDomainXml(conn: Connection, text: string, opts: Conver
     if (!(e instanceof EsxError)) throw e;
     reason = e.message;
   }
-  const cfg = await retrieveOne(conn.client, dom.ref, Object.values(VmConfigProps));
+  const cfg = await retrieveOne(conn.client, dom.ref, VM_CONFIG_PATHS);
   const def = configToDomain(
     {
-      name: prop<string>(cfg, VmConfigProps.name) ?? dom.name,
-      uuid: prop<string>(cfg, VmConfigProps.uuid),
-      annotation: prop<string>(cfg, VmConfigProps.annotation),
-      guestId: prop<string>(cfg, VmConfigProps.guestId),
-      firmware: prop<string>(cfg, VmConfigProps.firmware),
-      hardware: prop<VirtualHardware>(cfg, VmConfigProps.hardware),
-      cpuAllocation: prop<ResourceAllocationInfo>(cfg, VmConfigProps.cpuAllocation),
-      memoryAllocation: prop<ResourceAllocationInfo>(cfg, VmConfigProps.memoryAllocation),
+      name: prop(cfg, VirtualMachineProps.configName) ?? dom.name,
+      uuid: prop(cfg, VirtualMachineProps.uuid),
+      annotation: prop(cfg, VirtualMachineProps.annotation),
+      guestId: prop(cfg, VirtualMachineProps.guestId),
+      firmware: prop(cfg, VirtualMachineProps.firmware),
+      hardware: prop(cfg, VirtualMachineProps.hardware),
+      cpuAllocation: prop(cfg, VirtualMachineProps.cpuAllocation),
+      memoryAllocation: prop(cfg, VirtualMachineProps.memoryAllocation),
     },
     { datacenterPath: conn.host.datacenter.path, ...(opts.warn !== undefined ? { warn: opts.warn } : {}) },
   );

@@ -16,14 +16,24 @@ import { formatCapabilities, formatSysinfo } from '../../conf/index.js';
 import type { HostHardwareSummary, HostNumaInfo, PerfCounterInfo } from '../../vim25/index.js';
 
 const summary: HostHardwareSummary = {
-  vendor: 'Dell Inc.', model: 'PowerEdge R640', uuid: '4c4c4544-0042-3510-8052-b4c04f4e3132', memorySize: 274877906944,
-  cpuModel: 'Intel(R) Xeon(R) Gold  6130 CPU @ 2.10GHz', cpuMhz: 2095, numCpuPkgs: 2, numCpuCores: 32, numCpuThreads: 64, numNics: 4, numHBAs: 2,
+  vendor: 'Dell Inc.',
+  model: 'PowerEdge R640',
+  uuid: '4c4c4544-0042-3510-8052-b4c04f4e3132',
+  memorySize: 274877906944,
+  cpuModel: 'Intel(R) Xeon(R) Gold  6130 CPU @ 2.10GHz',
+  cpuMhz: 2095,
+  numCpuPkgs: 2,
+  numCpuCores: 32,
+  numCpuThreads: 64,
+  numNics: 4,
+  numHBAs: 2,
 };
 
 function numa(lengths: number[]): HostNumaInfo {
   let begin = 0;
   return {
-    type: 'NUMA', numNodes: lengths.length,
+    type: 'NUMA',
+    numNodes: lengths.length,
     numaNode: lengths.map((len, i) => {
       const n = { typeId: i, cpuID: [i], memoryRangeBegin: begin, memoryRangeLength: len };
       begin += len;
@@ -38,8 +48,22 @@ test('cleanCpuModel drops trademark marks and extra spaces', () => {
 });
 
 test('nodeInfoFrom: two sockets on two NUMA cells count as one socket per cell', () => {
-  const n = nodeInfoFrom({ summary, cpuInfo: { numCpuPackages: 2, numCpuCores: 32, numCpuThreads: 64, hz: 2095078000 }, memorySize: 274877906944, numa: numa([2 ** 37, 2 ** 37]) });
-  assert.deepEqual(n, { cpuModel: 'Intel Xeon Gold 6130 CPU @ 2.10GHz', cpus: 64, mhz: 2095, sockets: 1, coresPerSocket: 16, threadsPerCore: 2, numaCells: 2, memoryKiB: 268435456 });
+  const n = nodeInfoFrom({
+    summary,
+    cpuInfo: { numCpuPackages: 2, numCpuCores: 32, numCpuThreads: 64, hz: 2095078000 },
+    memorySize: 274877906944,
+    numa: numa([2 ** 37, 2 ** 37]),
+  });
+  assert.deepEqual(n, {
+    cpuModel: 'Intel Xeon Gold 6130 CPU @ 2.10GHz',
+    cpus: 64,
+    mhz: 2095,
+    sockets: 1,
+    coresPerSocket: 16,
+    threadsPerCore: 2,
+    numaCells: 2,
+    memoryKiB: 268435456,
+  });
   assert.equal(n.numaCells * n.sockets * n.coresPerSocket * n.threadsPerCore, n.cpus);
 });
 
@@ -116,7 +140,10 @@ test('formatCapabilities: libvirt ESX layout', () => {
   );
   const i686 = capabilitiesOf('u', false);
   assert.equal(i686.arch, 'i686');
-  assert.deepEqual(i686.guests.map((g) => g.arch), ['i686']);
+  assert.deepEqual(
+    i686.guests.map((g) => g.arch),
+    ['i686'],
+  );
 });
 
 test('formatSysinfo escapes values and adds the serial when known', () => {
@@ -137,10 +164,21 @@ test('hostnameFrom: host.domain, host alone, inventory name, or an error', () =>
 test('freeMemoryFrom: one cell holds the host; several split free memory by size', () => {
   const gib = 2 ** 30;
   const one = freeMemoryFrom(4 * gib, { overallMemoryUsage: 1024 }, numa([gib]));
-  assert.deepEqual(one, { totalKiB: 4 * 2 ** 20, freeKiB: 3 * 2 ** 20, cells: [{ id: 0, totalKiB: 4 * 2 ** 20, freeKiB: 3 * 2 ** 20 }], cellsEstimated: false });
+  assert.deepEqual(one, {
+    totalKiB: 4 * 2 ** 20,
+    freeKiB: 3 * 2 ** 20,
+    cells: [{ id: 0, totalKiB: 4 * 2 ** 20, freeKiB: 3 * 2 ** 20 }],
+    cellsEstimated: false,
+  });
   const two = freeMemoryFrom(8 * gib, { overallMemoryUsage: 2048 }, numa([2 * gib, 6 * gib]));
   assert.equal(two.freeKiB, 6 * 2 ** 20);
-  assert.deepEqual(two.cells.map((c) => [c.id, c.totalKiB, c.freeKiB]), [[0, 2 * 2 ** 20, 1.5 * 2 ** 20], [1, 6 * 2 ** 20, 4.5 * 2 ** 20]]);
+  assert.deepEqual(
+    two.cells.map((c) => [c.id, c.totalKiB, c.freeKiB]),
+    [
+      [0, 2 * 2 ** 20, 1.5 * 2 ** 20],
+      [1, 6 * 2 ** 20, 4.5 * 2 ** 20],
+    ],
+  );
   assert.equal(two.cellsEstimated, true);
   assert.equal(freeMemoryFrom(gib, { overallMemoryUsage: 4096 }, undefined).freeKiB, 0);
   assert.equal(freeMemoryFrom(gib, undefined, undefined).cells.length, 1);
@@ -148,10 +186,20 @@ test('freeMemoryFrom: one cell holds the host; several split free memory by size
 
 test('pickCpuUsageCounter prefers cpu.usage.average in percent', () => {
   const c = (key: number, group: string, name: string, rollupType: PerfCounterInfo['rollupType'], unit = 'percent'): PerfCounterInfo => ({
-    key, rollupType, statsType: 'rate',
-    nameInfo: { label: name, summary: name, key: name }, groupInfo: { label: group, summary: group, key: group }, unitInfo: { label: unit, summary: unit, key: unit },
+    key,
+    rollupType,
+    statsType: 'rate',
+    nameInfo: { label: name, summary: name, key: name },
+    groupInfo: { label: group, summary: group, key: group },
+    unitInfo: { label: unit, summary: unit, key: unit },
   });
-  const counters = [c(1, 'cpu', 'usage', 'none'), c(3, 'cpu', 'usage', 'maximum'), c(6, 'cpu', 'usagemhz', 'average', 'megaHertz'), c(2, 'cpu', 'usage', 'average'), c(9, 'mem', 'usage', 'average')];
+  const counters = [
+    c(1, 'cpu', 'usage', 'none'),
+    c(3, 'cpu', 'usage', 'maximum'),
+    c(6, 'cpu', 'usagemhz', 'average', 'megaHertz'),
+    c(2, 'cpu', 'usage', 'average'),
+    c(9, 'mem', 'usage', 'average'),
+  ];
   assert.equal(pickCpuUsageCounter(counters)?.key, 2);
   assert.equal(pickCpuUsageCounter(counters.filter((x) => x.key !== 2))?.key, 1);
   assert.equal(pickCpuUsageCounter([c(6, 'cpu', 'usagemhz', 'average', 'megaHertz')]), undefined);

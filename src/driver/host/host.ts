@@ -7,17 +7,17 @@ import { InvalidArgumentError, NotFoundError, UnsupportedError } from '../../err
 import type { CapabilitiesDef, SysinfoDef } from '../../conf/index.js';
 import { VERSION } from '../../version.js';
 import {
-  HostInfoProps,
+  HostSystemProps,
   methods,
-  PerfManagerProps,
+  PerformanceManagerProps,
   prop,
   retrieveOne,
+  type AnyPropPath,
   type HostCpuIdInfo,
   type HostCpuInfo,
   type HostHardwareSummary,
   type HostListSummaryQuickStats,
   type HostNumaInfo,
-  type HostSystemInfo,
   type ObjectRecord,
   type PerfCounterInfo,
   type PerfEntityMetric,
@@ -92,11 +92,19 @@ export interface CpuStats {
 
 /** libvirt's model names drop the trademark marks and runs of spaces of vSphere's cpuModel. */
 export function cleanCpuModel(model: string): string {
-  return model.replace(/\((?:R|TM|tm|r)\)/g, '').replace(/\s+/g, ' ').trim();
+  return model
+    .replace(/\((?:R|TM|tm|r)\)/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** Builds NodeInfo from the host's hardware properties. */
-export function nodeInfoFrom(p: { summary?: HostHardwareSummary; cpuInfo?: HostCpuInfo; memorySize?: number; numa?: HostNumaInfo }): NodeInfo {
+export function nodeInfoFrom(p: {
+  summary?: HostHardwareSummary;
+  cpuInfo?: HostCpuInfo;
+  memorySize?: number;
+  numa?: HostNumaInfo;
+}): NodeInfo {
   const packages = p.cpuInfo?.numCpuPackages ?? p.summary?.numCpuPkgs ?? 1;
   const cores = p.cpuInfo?.numCpuCores ?? p.summary?.numCpuCores ?? packages;
   const threads = p.cpuInfo?.numCpuThreads ?? p.summary?.numCpuThreads ?? cores;
@@ -119,7 +127,10 @@ export function nodeInfoFrom(p: { summary?: HostHardwareSummary; cpuInfo?: HostC
 }
 
 /** Splits 'X.Y.Z' (missing parts 0) and names the server kind by the connection's scheme. */
-export function serverVersionOf(scheme: 'esx' | 'gsx' | 'vpx', about: { version: string; apiVersion: string; build: string; fullName: string }): ServerVersion {
+export function serverVersionOf(
+  scheme: 'esx' | 'gsx' | 'vpx',
+  about: { version: string; apiVersion: string; build: string; fullName: string },
+): ServerVersion {
   const parts = about.version.split('.').map((s) => parseInt(s, 10));
   const [major, minor, micro] = [0, 1, 2].map((i) => (Number.isFinite(parts[i]) ? (parts[i] as number) : 0)) as [number, number, number];
   return {
@@ -167,7 +178,10 @@ export function capabilitiesOf(uuid: string, longMode: boolean): CapabilitiesDef
 
 /** The sysinfo document of a host's SMBIOS facts (the system block, as libvirt lists it). */
 export function sysinfoDefOf(s: SysInfo): SysinfoDef {
-  const system: [string, string][] = [['manufacturer', s.manufacturer], ['product', s.product]];
+  const system: [string, string][] = [
+    ['manufacturer', s.manufacturer],
+    ['product', s.product],
+  ];
   if (s.serial) system.push(['serial', s.serial]);
   system.push(['uuid', s.uuid]);
   return { type: 'smbios', system };
@@ -181,14 +195,19 @@ export function hostnameFrom(dnsHost: string | undefined, dnsDomain: string | un
 }
 
 /** Free memory from total bytes, quick stats usage (MiB) and NUMA layout (pure). */
-export function freeMemoryFrom(memorySize: number, quick: HostListSummaryQuickStats | undefined, numa: HostNumaInfo | undefined): FreeMemory {
+export function freeMemoryFrom(
+  memorySize: number,
+  quick: HostListSummaryQuickStats | undefined,
+  numa: HostNumaInfo | undefined,
+): FreeMemory {
   const totalKiB = Math.floor(memorySize / 1024);
   const usedKiB = (quick?.overallMemoryUsage ?? 0) * 1024;
   const freeKiB = Math.max(0, totalKiB - usedKiB);
   const nodes = numa?.numaNode ?? [];
   const sum = nodes.reduce((a, n) => a + n.memoryRangeLength, 0);
   // One cell holds the whole host (vcsim's single node even reports a range smaller than the host's memory).
-  if (nodes.length <= 1 || sum <= 0) return { totalKiB, freeKiB, cells: [{ id: nodes[0]?.typeId ?? 0, totalKiB, freeKiB }], cellsEstimated: false };
+  if (nodes.length <= 1 || sum <= 0)
+    return { totalKiB, freeKiB, cells: [{ id: nodes[0]?.typeId ?? 0, totalKiB, freeKiB }], cellsEstimated: false };
   const cells = nodes.map((n) => ({
     id: n.typeId,
     totalKiB: Math.floor(n.memoryRangeLength / 1024),
@@ -197,53 +216,58 @@ export function freeMemoryFrom(memorySize: number, quick: HostListSummaryQuickSt
   return { totalKiB, freeKiB, cells, cellsEstimated: nodes.length > 1 };
 }
 
-async function readHost(conn: Connection, paths: readonly string[]): Promise<ObjectRecord> {
+async function readHost(conn: Connection, paths: readonly AnyPropPath[]): Promise<ObjectRecord> {
   return retrieveOne(conn.client, conn.host.hostSystem, paths);
 }
 
 /** virsh nodeinfo. */
 export async function getNodeInfo(conn: Connection): Promise<NodeInfo> {
-  const r = await readHost(conn, [HostInfoProps.hardwareSummary, HostInfoProps.cpuInfo, HostInfoProps.memorySize, HostInfoProps.numaInfo]);
+  const r = await readHost(conn, [
+    HostSystemProps.hardwareSummary,
+    HostSystemProps.cpuInfo,
+    HostSystemProps.memorySize,
+    HostSystemProps.numaInfo,
+  ]);
   return nodeInfoFrom({
-    summary: prop<HostHardwareSummary>(r, HostInfoProps.hardwareSummary),
-    cpuInfo: prop<HostCpuInfo>(r, HostInfoProps.cpuInfo),
-    memorySize: prop<number>(r, HostInfoProps.memorySize),
-    numa: prop<HostNumaInfo>(r, HostInfoProps.numaInfo),
+    summary: prop(r, HostSystemProps.hardwareSummary),
+    cpuInfo: prop(r, HostSystemProps.cpuInfo),
+    memorySize: prop(r, HostSystemProps.memorySize),
+    numa: prop(r, HostSystemProps.numaInfo),
   });
 }
 
 /** virsh capabilities, as data. */
 export async function getCapabilities(conn: Connection): Promise<CapabilitiesDef> {
-  const r = await readHost(conn, [HostInfoProps.systemInfo, HostInfoProps.cpuFeature, HostInfoProps.productVersion]);
-  const sys = prop<HostSystemInfo>(r, HostInfoProps.systemInfo);
-  const longMode = supportsLongMode(prop<HostCpuIdInfo[]>(r, HostInfoProps.cpuFeature), prop<string>(r, HostInfoProps.productVersion) ?? conn.product.version);
+  const r = await readHost(conn, [HostSystemProps.systemInfo, HostSystemProps.cpuFeature, HostSystemProps.productVersion]);
+  const sys = prop(r, HostSystemProps.systemInfo);
+  const longMode = supportsLongMode(prop(r, HostSystemProps.cpuFeature), prop(r, HostSystemProps.productVersion) ?? conn.product.version);
   return capabilitiesOf(sys?.uuid ?? '', longMode);
 }
 
 /** virsh sysinfo, as data. */
 export async function getSysinfo(conn: Connection): Promise<SysInfo> {
-  const r = await readHost(conn, [HostInfoProps.systemInfo]);
-  const sys = prop<HostSystemInfo>(r, HostInfoProps.systemInfo);
+  const r = await readHost(conn, [HostSystemProps.systemInfo]);
+  const sys = prop(r, HostSystemProps.systemInfo);
   if (!sys) throw new NotFoundError('the host reports no system information (hardware.systemInfo)');
   return { manufacturer: sys.vendor, product: sys.model, uuid: sys.uuid, ...(sys.serialNumber ? { serial: sys.serialNumber } : {}) };
 }
 
 /** virsh hostname: the host's DNS name, or its inventory name when it has no DNS configuration. */
 export async function getHostname(conn: Connection): Promise<string> {
-  const r = await readHost(conn, [HostInfoProps.name, HostInfoProps.dnsHostName, HostInfoProps.dnsDomainName]);
-  return hostnameFrom(prop<string>(r, HostInfoProps.dnsHostName), prop<string>(r, HostInfoProps.dnsDomainName), prop<string>(r, HostInfoProps.name));
+  const r = await readHost(conn, [HostSystemProps.name, HostSystemProps.dnsHostName, HostSystemProps.dnsDomainName]);
+  return hostnameFrom(prop(r, HostSystemProps.dnsHostName), prop(r, HostSystemProps.dnsDomainName), prop(r, HostSystemProps.name));
 }
 
 /** virsh freecell. */
 export async function getFreeMemory(conn: Connection): Promise<FreeMemory> {
-  const r = await readHost(conn, [HostInfoProps.memorySize, HostInfoProps.quickStats, HostInfoProps.numaInfo]);
-  return freeMemoryFrom(prop<number>(r, HostInfoProps.memorySize) ?? 0, prop<HostListSummaryQuickStats>(r, HostInfoProps.quickStats), prop<HostNumaInfo>(r, HostInfoProps.numaInfo));
+  const r = await readHost(conn, [HostSystemProps.memorySize, HostSystemProps.quickStats, HostSystemProps.numaInfo]);
+  return freeMemoryFrom(prop(r, HostSystemProps.memorySize) ?? 0, prop(r, HostSystemProps.quickStats), prop(r, HostSystemProps.numaInfo));
 }
 
 /** virsh nodememstats. */
 export async function getMemoryStats(conn: Connection): Promise<MemoryStats> {
-  const r = await readHost(conn, [HostInfoProps.memorySize, HostInfoProps.quickStats]);
-  const f = freeMemoryFrom(prop<number>(r, HostInfoProps.memorySize) ?? 0, prop<HostListSummaryQuickStats>(r, HostInfoProps.quickStats), undefined);
+  const r = await readHost(conn, [HostSystemProps.memorySize, HostSystemProps.quickStats]);
+  const f = freeMemoryFrom(prop(r, HostSystemProps.memorySize) ?? 0, prop(r, HostSystemProps.quickStats), undefined);
   return { total: f.totalKiB, free: f.freeKiB, buffers: 0, cached: 0 };
 }
 
@@ -262,11 +286,21 @@ function round1(x: number): number {
 }
 
 /** Percent of the host's CPU capacity from quick stats (MHz used of cores × MHz). */
-export function cpuStatsFromQuickStats(quick: HostListSummaryQuickStats | undefined, hw: HostHardwareSummary | undefined, why: string): CpuStats {
+export function cpuStatsFromQuickStats(
+  quick: HostListSummaryQuickStats | undefined,
+  hw: HostHardwareSummary | undefined,
+  why: string,
+): CpuStats {
   const capacity = (hw?.cpuMhz ?? 0) * (hw?.numCpuCores ?? 0);
-  if (quick?.overallCpuUsage === undefined || capacity <= 0) throw new UnsupportedError('the host reports neither performance counters nor CPU quick stats');
+  if (quick?.overallCpuUsage === undefined || capacity <= 0)
+    throw new UnsupportedError('the host reports neither performance counters nor CPU quick stats');
   const usage = Math.min(100, round1((quick.overallCpuUsage * 100) / capacity));
-  return { usage, idle: round1(100 - usage), source: 'quickstats', detail: `summary.quickStats.overallCpuUsage ${quick.overallCpuUsage} MHz of ${capacity} MHz (${why})` };
+  return {
+    usage,
+    idle: round1(100 - usage),
+    source: 'quickstats',
+    detail: `summary.quickStats.overallCpuUsage ${quick.overallCpuUsage} MHz of ${capacity} MHz (${why})`,
+  };
 }
 
 async function cpuStatsFromPerf(conn: Connection, instance: string): Promise<CpuStats | string> {
@@ -274,11 +308,13 @@ async function cpuStatsFromPerf(conn: Connection, instance: string): Promise<Cpu
   if (!pm) return 'no PerformanceManager';
   // The perfCounter property rather than QueryPerfCounter: vcsim 0.24.2 crashes on the latter, and one read
   // of the property works everywhere.
-  const counters = prop<PerfCounterInfo[]>(await retrieveOne(conn.client, pm, [PerfManagerProps.perfCounter]), PerfManagerProps.perfCounter);
+  const counters = prop(await retrieveOne(conn.client, pm, [PerformanceManagerProps.perfCounter]), PerformanceManagerProps.perfCounter);
   const counter = pickCpuUsageCounter(counters ?? []);
   if (!counter) return 'no cpu.usage counter';
   const entity = conn.host.hostSystem;
-  const result = await methods.QueryPerf(conn.client.soap, pm, { querySpec: [{ entity, metricId: [{ counterId: counter.key, instance }], intervalId: 20, maxSample: 1 }] });
+  const result = await methods.QueryPerf(conn.client.soap, pm, {
+    querySpec: [{ entity, metricId: [{ counterId: counter.key, instance }], intervalId: 20, maxSample: 1 }],
+  });
   const metric = result.find((m): m is PerfEntityMetric => m._type === 'PerfEntityMetric');
   const series = metric?.value?.find((s): s is PerfMetricIntSeries => s._type === 'PerfMetricIntSeries');
   const raw = series?.value?.[series.value.length - 1];
@@ -286,7 +322,12 @@ async function cpuStatsFromPerf(conn: Connection, instance: string): Promise<Cpu
   const usage = Math.min(100, round1(raw / 100));
   const at = metric?.sampleInfo?.[metric.sampleInfo.length - 1];
   const when = at ? `${at.interval} s sample at ${at.timestamp.toISOString()}` : 'latest sample';
-  return { usage, idle: round1(100 - usage), source: 'perf', detail: `QueryPerf cpu.usage.${counter.rollupType} (counter ${counter.key}${instance ? `, instance ${instance}` : ''}), ${when}` };
+  return {
+    usage,
+    idle: round1(100 - usage),
+    source: 'perf',
+    detail: `QueryPerf cpu.usage.${counter.rollupType} (counter ${counter.key}${instance ? `, instance ${instance}` : ''}), ${when}`,
+  };
 }
 
 /**
@@ -296,8 +337,9 @@ async function cpuStatsFromPerf(conn: Connection, instance: string): Promise<Cpu
 export async function getCpuStats(conn: Connection, opts: { cpu?: number } = {}): Promise<CpuStats> {
   const instance = opts.cpu === undefined ? '' : String(opts.cpu);
   if (opts.cpu !== undefined) {
-    const cpus = prop<HostCpuInfo>(await readHost(conn, [HostInfoProps.cpuInfo]), HostInfoProps.cpuInfo)?.numCpuThreads ?? 0;
-    if (!Number.isInteger(opts.cpu) || opts.cpu < 0 || opts.cpu >= cpus) throw new InvalidArgumentError(`invalid CPU number ${opts.cpu}: the host has CPUs 0 to ${cpus - 1}`);
+    const cpus = prop(await readHost(conn, [HostSystemProps.cpuInfo]), HostSystemProps.cpuInfo)?.numCpuThreads ?? 0;
+    if (!Number.isInteger(opts.cpu) || opts.cpu < 0 || opts.cpu >= cpus)
+      throw new InvalidArgumentError(`invalid CPU number ${opts.cpu}: the host has CPUs 0 to ${cpus - 1}`);
   }
   let why: string;
   try {
@@ -308,7 +350,6 @@ export async function getCpuStats(conn: Connection, opts: { cpu?: number } = {})
     why = `QueryPerf failed: ${e instanceof Error ? e.message : String(e)}`;
   }
   if (opts.cpu !== undefined) throw new UnsupportedError(`no statistics for CPU ${opts.cpu}: ${why}`);
-  const r = await readHost(conn, [HostInfoProps.quickStats, HostInfoProps.hardwareSummary]);
-  return cpuStatsFromQuickStats(prop<HostListSummaryQuickStats>(r, HostInfoProps.quickStats), prop<HostHardwareSummary>(r, HostInfoProps.hardwareSummary), why);
+  const r = await readHost(conn, [HostSystemProps.quickStats, HostSystemProps.hardwareSummary]);
+  return cpuStatsFromQuickStats(prop(r, HostSystemProps.quickStats), prop(r, HostSystemProps.hardwareSummary), why);
 }
-

@@ -1,5 +1,15 @@
 /** Domain snapshots: the VM's snapshot tree as libvirt's snapshots. */
 export {
-  listSnapshots, getSnapshot, currentSnapshot, createSnapshot, revertSnapshot, deleteSnapshot, snapshotDefOf, flattenSnapshotTree,
-  snapshotStateOf, type CreateSnapshotOptions, type DomainSnapshot, type SnapshotList,
+  listSnapshots,
+  getSnapshot,
+  currentSnapshot,
+  createSnapshot,
+  revertSnapshot,
+  deleteSnapshot,
+  snapshotDefOf,
+  flattenSnapshotTree,
+  snapshotStateOf,
+  type CreateSnapshotOptions,
+  type DomainSnapshot,
+  type SnapshotList,
 } from './snapshot.js';

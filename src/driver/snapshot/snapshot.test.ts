@@ -5,7 +5,13 @@ import { formatSnapshotXml } from '../../conf/index.js';
 import { flattenSnapshotTree, snapshotDefOf, snapshotStateOf } from './snapshot.js';
 
 const vm = { type: 'VirtualMachine', value: 'vm-7' } as const;
-function tree(n: number, name: string, state: VirtualMachineSnapshotTree['state'], children: VirtualMachineSnapshotTree[] = [], description = ''): VirtualMachineSnapshotTree {
+function tree(
+  n: number,
+  name: string,
+  state: VirtualMachineSnapshotTree['state'],
+  children: VirtualMachineSnapshotTree[] = [],
+  description = '',
+): VirtualMachineSnapshotTree {
   return {
     _type: 'VirtualMachineSnapshotTree',
     snapshot: { type: 'VirtualMachineSnapshot', value: `snapshot-${n}` },
@@ -24,20 +30,29 @@ const INFO: VirtualMachineSnapshotInfo = {
   _type: 'VirtualMachineSnapshotInfo',
   currentSnapshot: { type: 'VirtualMachineSnapshot', value: 'snapshot-3' },
   rootSnapshotList: [
-    tree(1, 'base', 'poweredOff', [tree(2, 'child-a', 'poweredOn', [tree(3, 'grandchild', 'suspended')]), tree(4, 'child-b', 'poweredOff')], 'clean <install> & "tools"'),
+    tree(
+      1,
+      'base',
+      'poweredOff',
+      [tree(2, 'child-a', 'poweredOn', [tree(3, 'grandchild', 'suspended')]), tree(4, 'child-b', 'poweredOff')],
+      'clean <install> & "tools"',
+    ),
     tree(5, 'other-root', 'poweredOn'),
   ],
 };
 
 test('the tree is flattened depth-first with parents, children and the current mark', () => {
   const list = flattenSnapshotTree(INFO);
-  assert.deepEqual(list.map((s) => [s.name, s.parent, s.children, s.state, s.current]), [
-    ['base', undefined, ['child-a', 'child-b'], 'shutoff', false],
-    ['child-a', 'base', ['grandchild'], 'running', false],
-    ['grandchild', 'child-a', [], 'paused', true],
-    ['child-b', 'base', [], 'shutoff', false],
-    ['other-root', undefined, [], 'running', false],
-  ]);
+  assert.deepEqual(
+    list.map((s) => [s.name, s.parent, s.children, s.state, s.current]),
+    [
+      ['base', undefined, ['child-a', 'child-b'], 'shutoff', false],
+      ['child-a', 'base', ['grandchild'], 'running', false],
+      ['grandchild', 'child-a', [], 'paused', true],
+      ['child-b', 'base', [], 'shutoff', false],
+      ['other-root', undefined, [], 'running', false],
+    ],
+  );
   assert.deepEqual(flattenSnapshotTree(undefined), []);
 });
 
@@ -63,5 +78,8 @@ test('domainsnapshot XML as libvirt formats it, escaped', () => {
 </domainsnapshot>
 `,
   );
-  assert.match(formatSnapshotXml(snapshotDefOf(child!, 'u')), /<state>running<\/state>\n {2}<parent>\n {4}<name>base<\/name>\n {2}<\/parent>\n {2}<creationTime>1714564802<\/creationTime>/);
+  assert.match(
+    formatSnapshotXml(snapshotDefOf(child!, 'u')),
+    /<state>running<\/state>\n {2}<parent>\n {4}<name>base<\/name>\n {2}<\/parent>\n {2}<creationTime>1714564802<\/creationTime>/,
+  );
 });

@@ -2,17 +2,16 @@
  * Domain snapshots as libvirt's ESX driver has them: the VM's snapshot tree (snapshot.rootSnapshotList),
  * snapshots named uniquely per domain and found by name depth-first, disk-only (memory=false) snapshots created
  * with CreateSnapshot_Task, reverted with RevertToSnapshot_Task and removed with RemoveSnapshot_Task (children
- * optionally), each through runVmTask (one task per VM, questions handled). The XML is libvirt's
+ * optionally), each a task of the VM's handle (one task per VM, questions handled). The XML is libvirt's
  * <domainsnapshot> as that driver prints it: name, description, state, parent, creationTime, domain uuid.
  */
 import { InvalidStateError, NotFoundError } from '../../errors.js';
 import type { SnapshotDef, SnapshotState } from '../../conf/index.js';
 import {
-  methods,
   prop,
   retrieveOne,
-  runVmTask,
-  VmProps,
+  VirtualMachineHandle,
+  VirtualMachineProps,
   type MoRef,
   type VirtualMachineSnapshotInfo,
   type VirtualMachineSnapshotTree,
@@ -45,10 +44,14 @@ export interface SnapshotList {
 /** Maps the power state recorded in a snapshot as libvirt's ESX driver does. */
 export function snapshotStateOf(powerState: string | undefined): SnapshotState {
   switch (powerState) {
-    case 'poweredOn': return 'running';
-    case 'suspended': return 'paused';
-    case 'poweredOff': return 'shutoff';
-    default: return 'nostate';
+    case 'poweredOn':
+      return 'running';
+    case 'suspended':
+      return 'paused';
+    case 'poweredOff':
+      return 'shutoff';
+    default:
+      return 'nostate';
   }
 }
 
@@ -79,8 +82,8 @@ export function flattenSnapshotTree(info: VirtualMachineSnapshotInfo | undefined
 
 /** The domain named `text` and its snapshots. */
 export async function listSnapshots(conn: Connection, text: string): Promise<SnapshotList> {
-  const { dom, rec } = await lookupDomain(conn, text, [VmProps.snapshot]);
-  return { dom, snapshots: flattenSnapshotTree(prop<VirtualMachineSnapshotInfo>(rec, VmProps.snapshot)) };
+  const { dom, rec } = await lookupDomain(conn, text, [VirtualMachineProps.snapshot]);
+  return { dom, snapshots: flattenSnapshotTree(prop(rec, VirtualMachineProps.snapshot)) };
 }
 
 function findSnapshot(list: SnapshotList, name: string): DomainSnapshot {
@@ -111,30 +114,47 @@ export interface CreateSnapshotOptions {
 }
 
 /** Creates a disk-only snapshot (memory=false); a name the domain already has is refused, as libvirt does. */
-export async function createSnapshot(conn: Connection, text: string, name: string, opts: CreateSnapshotOptions = {}): Promise<{ dom: DomainRef; snapshot: DomainSnapshot }> {
+export async function createSnapshot(
+  conn: Connection,
+  text: string,
+  name: string,
+  opts: CreateSnapshotOptions = {},
+): Promise<{ dom: DomainRef; snapshot: DomainSnapshot }> {
   const list = await listSnapshots(conn, text);
   if (list.snapshots.some((s) => s.name === name)) throw new InvalidStateError(`Snapshot '${name}' already exists`);
-  const args: { name: string; description?: string; memory: boolean; quiesce: boolean } = { name, memory: false, quiesce: opts.quiesce === true };
+  const args: { name: string; description?: string; memory: boolean; quiesce: boolean } = {
+    name,
+    memory: false,
+    quiesce: opts.quiesce === true,
+  };
   if (opts.description !== undefined) args.description = opts.description;
-  await runVmTask(conn.client, list.dom.ref, 'CreateSnapshot_Task', () => methods.CreateSnapshot_Task(conn.client.soap, list.dom.ref, args));
-  const rec = await retrieveOne(conn.client, list.dom.ref, [VmProps.snapshot]);
-  const after = { dom: list.dom, snapshots: flattenSnapshotTree(prop<VirtualMachineSnapshotInfo>(rec, VmProps.snapshot)) };
+  const task = await new VirtualMachineHandle(conn.client, list.dom.ref).createSnapshot(args);
+  await task.wait();
+  const rec = await retrieveOne(conn.client, list.dom.ref, [VirtualMachineProps.snapshot]);
+  const after = { dom: list.dom, snapshots: flattenSnapshotTree(prop(rec, VirtualMachineProps.snapshot)) };
   return { dom: list.dom, snapshot: findSnapshot(after, name) };
 }
 
 /** Reverts the domain to the snapshot named `name` (RevertToSnapshot_Task, the snapshot's power state included). */
 export async function revertSnapshot(conn: Connection, text: string, name: string): Promise<{ dom: DomainRef; snapshot: DomainSnapshot }> {
   const { dom, snapshot } = await getSnapshot(conn, text, name);
-  await runVmTask(conn.client, dom.ref, 'RevertToSnapshot_Task', () => methods.RevertToSnapshot_Task(conn.client.soap, snapshot.ref, {}));
+  const task = await new VirtualMachineHandle(conn.client, dom.ref).snapshot(snapshot.ref).revert();
+  await task.wait();
   return { dom, snapshot };
 }
 
 /** Removes the snapshot named `name`, and its descendants with `children` (RemoveSnapshot_Task). */
-export async function deleteSnapshot(conn: Connection, text: string, name: string, opts: { children?: boolean } = {}): Promise<{ dom: DomainRef; snapshot: DomainSnapshot }> {
+export async function deleteSnapshot(
+  conn: Connection,
+  text: string,
+  name: string,
+  opts: { children?: boolean } = {},
+): Promise<{ dom: DomainRef; snapshot: DomainSnapshot }> {
   const { dom, snapshot } = await getSnapshot(conn, text, name);
-  await runVmTask(conn.client, dom.ref, 'RemoveSnapshot_Task', () =>
-    methods.RemoveSnapshot_Task(conn.client.soap, snapshot.ref, { removeChildren: opts.children === true }),
-  );
+  const task = await new VirtualMachineHandle(conn.client, dom.ref)
+    .snapshot(snapshot.ref)
+    .remove({ removeChildren: opts.children === true });
+  await task.wait();
   return { dom, snapshot };
 }
 

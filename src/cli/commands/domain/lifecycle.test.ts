@@ -29,13 +29,28 @@ test('domifaddr table: virsh header, names not repeated unless --full, N/A for i
     ].join('\n'),
   );
   const full = formatInterfaceAddresses(ifaces.slice(0, 1), { full: true, header: false });
-  assert.equal(full, ' ethernet0  00:50:56:ab:cd:ef    ipv4         192.168.1.10/24\n ethernet0  00:50:56:ab:cd:ef    ipv6         fe80::250:56ff:feab:cdef/64\n');
+  assert.equal(
+    full,
+    ' ethernet0  00:50:56:ab:cd:ef    ipv4         192.168.1.10/24\n ethernet0  00:50:56:ab:cd:ef    ipv6         fe80::250:56ff:feab:cdef/64\n',
+  );
 });
 
 test('dominfo: CPU time only when known, in seconds with one decimal', () => {
   const info = {
-    id: 3, name: 'a', uuid: 'u', osType: 'hvm' as const, state: 'running' as const, vcpus: 2, cpuTimeNs: 19_840_000_000,
-    maxMemoryKiB: 4, memoryKiB: 4, persistent: true, autostart: false, managedSave: false, securityModel: 'none', securityDoi: '0',
+    id: 3,
+    name: 'a',
+    uuid: 'u',
+    osType: 'hvm' as const,
+    state: 'running' as const,
+    vcpus: 2,
+    cpuTimeNs: 19_840_000_000,
+    maxMemoryKiB: 4,
+    memoryKiB: 4,
+    persistent: true,
+    autostart: false,
+    managedSave: false,
+    securityModel: 'none',
+    securityDoi: '0',
   };
   assert.ok(formatDomainInfo(info).includes('\nCPU(s):         2\nCPU time:       19.8s\nMax memory:     4 KiB\n'));
   assert.doesNotMatch(formatDomainInfo({ ...info, cpuTimeNs: undefined }), /CPU time/);

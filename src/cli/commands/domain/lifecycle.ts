@@ -1,29 +1,25 @@
 /** dominfo, domstate, domhostname, domifaddr, and the power commands (start, shutdown, reboot, reset, destroy, suspend, resume). */
 import { UnsupportedError } from '../../../errors.js';
-import { getDomainInfo, getDomainState, type DomainInfo } from '../../../driver/domain/info.js';
+import type { Connection } from '../../../driver/connect/index.js';
 import {
   destroyDomain,
+  getDomainHostname,
+  getDomainInfo,
+  getDomainState,
+  getInterfaceAddresses,
   rebootDomain,
   resetDomain,
   resumeDomain,
   shutdownDomain,
   startDomain,
   suspendDomain,
-} from '../../../driver/domain/lifecycle.js';
-import type { DomainRef } from '../../../driver/domain/ref.js';
-import { getDomainHostname, getInterfaceAddresses, type AddressSource, type GuestInterface } from '../../../driver/domain/guest.js';
-import type { Connection } from '../../../driver/connect/connection.js';
-import { parseArgs } from '../../args.js';
-import { withConnection } from '../../connect.js';
-import type { Streams } from '../../io.js';
-import { formatJson, formatKeyValues } from '../../output.js';
-import type { Command, GlobalOptions } from '../types.js';
-
-/** Writes a command's output followed by the empty line virsh prints after every command (not with --quiet). */
-function finish(io: Streams, global: GlobalOptions, text: string): number {
-  io.out(global.quiet ? text : `${text}\n`);
-  return 0;
-}
+  type DomainInfo,
+  type DomainRef,
+  type GuestInterface,
+} from '../../../driver/domain/index.js';
+import { defineCommand, unlessQuiet, type Command } from '../../command.js';
+import { opt } from '../../options.js';
+import { formatKeyValues } from '../../output.js';
 
 /** dominfo's lines in virsh's order (`%-15s %s`). */
 export function formatDomainInfo(info: DomainInfo): string {
@@ -48,57 +44,100 @@ export function formatDomainInfo(info: DomainInfo): string {
   return formatKeyValues(pairs);
 }
 
-const dominfo: Command = {
+const dominfo = defineCommand({
+  name: 'dominfo',
+  group: 'monitor',
   help: 'domain information',
-  async run(argv, io, global) {
-    const a = parseArgs({ name: 'dominfo', positionals: ['domain'] }, argv);
-    const info = await withConnection(global, io, (conn) => getDomainInfo(conn, a.positionals.domain as string));
-    if (global.json) {
-      io.out(formatJson({ ...info, id: info.id >= 0 ? info.id : null, cpuTimeNs: info.cpuTimeNs ?? null }));
-      return 0;
-    }
-    return finish(io, global, formatDomainInfo(info));
-  },
-};
+  description: 'Returns basic information about the domain.',
+  options: [opt.domain()],
+  connection: 'required',
+  run: ({ args, conn }) => getDomainInfo(conn, args.domain),
+  text: formatDomainInfo,
+  json: (info) => ({ ...info, id: info.id >= 0 ? info.id : null, cpuTimeNs: info.cpuTimeNs ?? null }),
+});
 
-const domstate: Command = {
+const domstate = defineCommand({
+  name: 'domstate',
+  group: 'monitor',
   help: 'domain state',
-  async run(argv, io, global) {
-    const a = parseArgs({ name: 'domstate', positionals: ['domain'], flags: ['reason'] }, argv);
-    const st = await withConnection(global, io, (conn) => getDomainState(conn, a.positionals.domain as string));
-    if (global.json) {
-      io.out(formatJson({ name: st.dom.name, state: st.state, reason: st.reason }));
-      return 0;
-    }
-    return finish(io, global, a.flags.has('reason') ? `${st.state} (${st.reason})\n` : `${st.state}\n`);
-  },
-};
+  description: 'Returns state about a domain.',
+  options: [opt.domain(), opt.bool('reason', 'also print reason for the state')],
+  connection: 'required',
+  run: ({ args, conn }) => getDomainState(conn, args.domain),
+  text: (st, { args }) => (args.reason ? `${st.state} (${st.reason})\n` : `${st.state}\n`),
+  json: (st) => ({ name: st.dom.name, state: st.state, reason: st.reason }),
+});
 
-/** A power command: runs `op`, then prints virsh's message ("Domain 'x' started"); `result` is the --json word. */
-function power(name: string, help: string, op: (conn: Connection, domain: string) => Promise<DomainRef>, message: string, result: string, extra: { flags?: string[]; options?: string[] } = {}): Command {
-  return {
-    help,
-    async run(argv, io, global) {
-      const a = parseArgs({ name, positionals: ['domain'], ...extra }, argv);
-      const mode = a.options.mode;
-      // ShutdownGuest/RebootGuest go through VMware Tools: virsh's 'agent' mode, the only one ESX has.
-      if (mode !== undefined && mode !== 'agent') throw new UnsupportedError(`${name} mode '${mode}' is not supported on ESX: only 'agent' (VMware Tools) is`);
-      const dom = await withConnection(global, io, (conn) => op(conn, a.positionals.domain as string));
-      if (global.json) {
-        io.out(formatJson({ name: dom.name, uuid: dom.uuid, result }));
-        return 0;
-      }
-      if (global.quiet) return 0;
-      io.out(`Domain '${dom.name}' ${message}\n\n`);
-      return 0;
-    },
+/** What a power command returns: the domain, the --json word, and virsh's message. */
+interface PowerResult {
+  name: string;
+  uuid: string;
+  result: string;
+  message: string;
+}
+
+type PowerOp = (conn: Connection, domain: string) => Promise<DomainRef>;
+
+/** A power command's run(): `op`, then virsh's message ("Domain 'x' started"); `result` is the --json word. */
+function powerRun(op: PowerOp, message: string, result: string) {
+  return async ({ args, conn }: { args: { readonly domain: string }; conn: Connection }): Promise<PowerResult> => {
+    const dom = await op(conn, args.domain);
+    return { name: dom.name, uuid: dom.uuid, result, message: `Domain '${dom.name}' ${message}` };
   };
 }
+
+const powerText = (r: PowerResult, ctx: { quiet: boolean }): string => unlessQuiet(ctx, r.message);
+
+/** A power command taking only the domain. */
+function power(name: string, help: string, op: PowerOp, message: string, result: string): Command {
+  return defineCommand({
+    name,
+    group: 'domain',
+    help,
+    options: [opt.domain()],
+    connection: 'required',
+    run: powerRun(op, message, result),
+    text: powerText,
+  });
+}
+
+/** shutdown and reboot: ShutdownGuest/RebootGuest go through VMware Tools, virsh's 'agent' mode, the only one ESX has. */
+function guestPower(name: 'shutdown' | 'reboot', help: string, op: PowerOp, message: string, result: string): Command {
+  return defineCommand({
+    name,
+    group: 'domain',
+    help,
+    options: [
+      opt.domain(),
+      opt.enum('mode', ['agent'], `${name} mode: agent (VMware Tools)`, {
+        invalid: (m) => new UnsupportedError(`${name} mode '${m}' is not supported on ESX: only 'agent' (VMware Tools) is`),
+      }),
+    ],
+    connection: 'required',
+    run: powerRun(op, message, result),
+    text: powerText,
+  });
+}
+
+const destroy = defineCommand({
+  name: 'destroy',
+  group: 'domain',
+  help: 'destroy (stop) a domain',
+  description: 'Powers the domain off at once (PowerOffVM_Task).',
+  // PowerOffVM_Task is always immediate; --graceful is accepted so virsh scripts run unchanged
+  options: [opt.domain(), opt.bool('graceful', 'accepted for virsh compatibility: the power-off is always immediate')],
+  connection: 'required',
+  run: powerRun(destroyDomain, 'destroyed', 'destroyed'),
+  text: powerText,
+});
 
 /** domifaddr's table: virsh's header, one row per address, interfaces without addresses as N/A. */
 export function formatInterfaceAddresses(ifaces: readonly GuestInterface[], opts: { full?: boolean; header?: boolean } = {}): string {
   const row = (name: string, mac: string, rest: string): string => ` ${name.padEnd(10)} ${mac.padEnd(17)}    ${rest}`.trimEnd() + '\n';
-  let out = opts.header === false ? '' : ` ${'Name'.padEnd(10)} ${'MAC address'.padEnd(20)} ${'Protocol'.padEnd(8)}     Address\n${'-'.repeat(79)}\n`;
+  let out =
+    opts.header === false
+      ? ''
+      : ` ${'Name'.padEnd(10)} ${'MAC address'.padEnd(20)} ${'Protocol'.padEnd(8)}     Address\n${'-'.repeat(79)}\n`;
   for (const i of ifaces) {
     const mac = i.hwaddr ?? 'N/A';
     if (i.addrs.length === 0) {
@@ -113,52 +152,61 @@ export function formatInterfaceAddresses(ifaces: readonly GuestInterface[], opts
   return out;
 }
 
-const domifaddr: Command = {
-  help: 'get network interfaces\' addresses for a running domain',
-  async run(argv, io, global) {
-    const a = parseArgs({ name: 'domifaddr', positionals: ['domain'], flags: ['full'], options: ['interface', 'source'] }, argv);
-    const source = a.options.source as AddressSource | undefined;
-    if (source !== undefined && !['agent', 'lease', 'arp'].includes(source)) throw new UnsupportedError(`unknown address source '${source}'`);
-    const all = await withConnection(global, io, (conn) => getInterfaceAddresses(conn, a.positionals.domain as string, source ? { source } : {}));
-    const wanted = a.options.interface;
-    const ifaces = wanted === undefined ? all : all.filter((i) => i.name === wanted || i.hwaddr === wanted.toLowerCase());
-    if (global.json) {
-      io.out(formatJson(ifaces.map((i) => ({ name: i.name, hwaddr: i.hwaddr ?? null, network: i.network ?? null, addrs: i.addrs.map((ad) => ({ ...ad, prefix: ad.prefix ?? null })) }))));
-      return 0;
-    }
-    return finish(io, global, formatInterfaceAddresses(ifaces, { full: a.flags.has('full'), header: !global.quiet }));
+const domifaddr = defineCommand({
+  name: 'domifaddr',
+  group: 'monitor',
+  help: "get network interfaces' addresses for a running domain",
+  description: "Get network interfaces' addresses for a running domain (as VMware Tools report them).",
+  options: [
+    opt.domain(),
+    opt.string('interface', 'network interface name or MAC address'),
+    opt.bool('full', 'always display names and MACs of interfaces'),
+    opt.enum('source', ['agent', 'lease', 'arp'], 'address source (only agent on ESX)', {
+      invalid: (s) => new UnsupportedError(`unknown address source '${s}'`),
+    }),
+  ],
+  connection: 'required',
+  async run({ args, conn }) {
+    const all = await getInterfaceAddresses(conn, args.domain, args.source ? { source: args.source } : {});
+    const wanted = args.interface;
+    return wanted === undefined ? all : all.filter((i) => i.name === wanted || i.hwaddr === wanted.toLowerCase());
   },
-};
+  text: (ifaces, { args, quiet }) => formatInterfaceAddresses(ifaces, { full: args.full, header: !quiet }),
+  json: (ifaces) =>
+    ifaces.map((i) => ({
+      name: i.name,
+      hwaddr: i.hwaddr ?? null,
+      network: i.network ?? null,
+      addrs: i.addrs.map((ad) => ({ ...ad, prefix: ad.prefix ?? null })),
+    })),
+});
 
-const domhostname: Command = {
-  help: 'print the domain\'s hostname',
-  async run(argv, io, global) {
-    const a = parseArgs({ name: 'domhostname', positionals: ['domain'], options: ['source'] }, argv);
-    const source = a.options.source;
-    if (source !== undefined && source !== 'agent') throw new UnsupportedError(`hostname source '${source}' is not available on ESX: only 'agent' (VMware Tools) is`);
-    const name = await withConnection(global, io, (conn) => getDomainHostname(conn, a.positionals.domain as string));
-    if (global.json) {
-      io.out(formatJson({ hostname: name }));
-      return 0;
-    }
-    return finish(io, global, `${name}\n`);
-  },
-};
+const domhostname = defineCommand({
+  name: 'domhostname',
+  group: 'domain',
+  help: "print the domain's hostname",
+  options: [
+    opt.domain(),
+    opt.enum('source', ['agent'], 'address source: agent (VMware Tools)', {
+      invalid: (s) => new UnsupportedError(`hostname source '${s}' is not available on ESX: only 'agent' (VMware Tools) is`),
+    }),
+  ],
+  connection: 'required',
+  run: async ({ args, conn }) => ({ hostname: await getDomainHostname(conn, args.domain) }),
+  text: (d) => `${d.hostname}\n`,
+});
 
-const guestMode = { options: ['mode'] };
-
-/** name → command. */
-export const domainLifecycleCommands: Record<string, Command> = {
+/** The state and power commands. */
+export const domainLifecycleCommands: readonly Command[] = [
   dominfo,
   domstate,
   domifaddr,
   domhostname,
-  start: power('start', 'start a (previously defined) inactive domain', startDomain, 'started', 'started'),
-  shutdown: power('shutdown', 'gracefully shutdown a domain (VMware Tools)', shutdownDomain, 'is being shutdown', 'shutdown requested', guestMode),
-  reboot: power('reboot', 'reboot a domain (VMware Tools)', rebootDomain, 'is being rebooted', 'reboot requested', guestMode),
-  reset: power('reset', 'reset a domain (hard reboot)', resetDomain, 'was reset', 'reset'),
-  // PowerOffVM_Task is always immediate; --graceful is accepted so virsh scripts run unchanged.
-  destroy: power('destroy', 'destroy (stop) a domain', destroyDomain, 'destroyed', 'destroyed', { flags: ['graceful'] }),
-  suspend: power('suspend', 'suspend a domain', suspendDomain, 'suspended', 'suspended'),
-  resume: power('resume', 'resume a domain', resumeDomain, 'resumed', 'resumed'),
-};
+  power('start', 'start a (previously defined) inactive domain', startDomain, 'started', 'started'),
+  guestPower('shutdown', 'gracefully shutdown a domain (VMware Tools)', shutdownDomain, 'is being shutdown', 'shutdown requested'),
+  guestPower('reboot', 'reboot a domain (VMware Tools)', rebootDomain, 'is being rebooted', 'reboot requested'),
+  power('reset', 'reset a domain (hard reboot)', resetDomain, 'was reset', 'reset'),
+  destroy,
+  power('suspend', 'suspend a domain', suspendDomain, 'suspended', 'suspended'),
+  power('resume', 'resume a domain', resumeDomain, 'resumed', 'resumed'),
+];

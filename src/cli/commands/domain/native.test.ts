@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import test from 'node:test';
 
 const bin = join(process.cwd(), 'bin/esxvirt');
-const run = (args: string[], input?: string) => spawnSync(bin, args, { input, encoding: 'utf8', env: { ...process.env, ESXVIRT_NODE: process.execPath } });
+const run = (args: string[], input?: string) =>
+  spawnSync(bin, args, { input, encoding: 'utf8', env: { ...process.env, ESXVIRT_NODE: process.execPath } });
 const fixture = (p: string) => join(process.cwd(), 'test/fixtures/golden', p);
 
 test('domxml-from-native prints domain XML; bare names resolve beside --vmx-path', () => {
@@ -41,7 +42,11 @@ test('bad input: one line "error: …", non-zero exit, nothing on stdout, no sta
   writeFileSync(bad, 'config.version = "8"\nvirtualHW.version = "4"\ndisplayName = "x"\nmemsize = "30"\n');
   const cases: [string[], RegExp, number][] = [
     [['domxml-from-native', 'vmware-vmx', bad], /^error: .*'memsize'.*30\n$/, 1],
-    [['domxml-from-native', 'vmware-vmx', join(dir, 'missing.vmx')], /^error: cannot read '.*missing\.vmx': No such file or directory\n$/, 1],
+    [
+      ['domxml-from-native', 'vmware-vmx', join(dir, 'missing.vmx')],
+      /^error: cannot read '.*missing\.vmx': No such file or directory\n$/,
+      1,
+    ],
     [['domxml-from-native', 'vmware-vmx', dir], /^error: cannot read '.*': Is a directory\n$/, 1],
     [['domxml-from-native', 'qemu-argv', bad], /^error: unsupported config type 'qemu-argv'/, 2],
     [['domxml-from-native', 'vmware-vmx'], /^error: command 'domxml-from-native' requires <config> option\n$/, 2],
@@ -49,7 +54,7 @@ test('bad input: one line "error: …", non-zero exit, nothing on stdout, no sta
     [['domxml-to-native', 'vmware-vmx', fixture('errors/malformed.xml')], /^error: malformed domain XML/, 1],
     [['domxml-to-native', 'vmware-vmx', bad, '--hw-version', 'x'], /^error: --hw-version must be an integer/, 2],
     [['domxml-to-native', 'vmware-vmx', bad, '--bogus'], /^error: command 'domxml-to-native' doesn't support option --bogus\n$/, 2],
-    [['no-such-command'], /^error: unknown command: 'no-such-command'\n$/, 2],
+    [['no-such-command'], /^error: unknown command 'no-such-command'\n$/, 2],
   ];
   for (const [args, re, code] of cases) {
     const r = run(args);

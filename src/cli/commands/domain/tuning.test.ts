@@ -1,24 +1,43 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { parseArgs } from '../../args.js';
+import { parseCommandLine } from '../../args.js';
 import { UsageError } from '../../exit-codes.js';
-import { formatSchedInfo, modifyFlagsOf, splitAssignments } from './tuning.js';
+import { COMMANDS } from '../registry.js';
+import { formatSchedInfo } from './tuning.js';
+
+const command = (name: string) => {
+  const c = COMMANDS.get(name);
+  assert.ok(c, name);
+  return c;
+};
 
 test('schedinfo layout: "%-15s: %s"', () => {
-  assert.equal(formatSchedInfo({ reservation: 0, limit: -1, shares: -2 }), 'Scheduler      : allocation\nreservation    : 0\nlimit          : -1\nshares         : -2\n');
+  assert.equal(
+    formatSchedInfo({ reservation: 0, limit: -1, shares: -2 }),
+    'Scheduler      : allocation\nreservation    : 0\nlimit          : -1\nshares         : -2\n',
+  );
 });
 
-test('splitAssignments: trailing field=value words, not option values', () => {
-  assert.deepEqual(splitAssignments(['vm', 'limit=5', '--set', 'shares=3', '--live', 'reservation=1'], ['set', 'domain']), {
-    rest: ['vm', '--set', 'shares=3', '--live'],
-    assignments: ['limit=5', 'reservation=1'],
+test("schedinfo --set is virsh's argv: --set values, then the trailing field=value words; option values stay theirs", () => {
+  const schedinfo = command('schedinfo');
+  assert.deepEqual(parseCommandLine(schedinfo, ['vm', 'limit=5', '--set', 'shares=3', '--live', 'reservation=1']).values, {
+    domain: 'vm',
+    config: false,
+    live: true,
+    current: false,
+    set: ['shares=3', 'limit=5', 'reservation=1'],
   });
-  assert.deepEqual(splitAssignments(['--domain', 'a=b', 'limit=1'], ['set', 'domain']), { rest: ['--domain', 'a=b'], assignments: ['limit=1'] });
+  assert.deepEqual(parseCommandLine(schedinfo, ['--domain', 'a=b', 'limit=1']).values.set, ['limit=1']);
+  assert.equal(parseCommandLine(schedinfo, ['--domain', 'a=b', 'limit=1']).values.domain, 'a=b');
 });
 
 test('--current excludes --live and --config', () => {
-  const spec = { name: 'setmem', positionals: ['domain'], flags: ['live', 'config', 'current'] };
-  assert.deepEqual(modifyFlagsOf(parseArgs(spec, ['d', '--live', '--config'])), { live: true, config: true });
-  assert.deepEqual(modifyFlagsOf(parseArgs(spec, ['d', '--current'])), { live: false, config: false });
-  assert.throws(() => modifyFlagsOf(parseArgs(spec, ['d', '--current', '--config'])), (e: unknown) => e instanceof UsageError && e.message === 'Options --current and --config are mutually exclusive');
+  const setmem = command('setmem');
+  const v = parseCommandLine(setmem, ['d', '1M', '--live', '--config']).values;
+  assert.deepEqual([v.live, v.config, v.current, v.size], [true, true, false, 1024]);
+  assert.equal(parseCommandLine(setmem, ['d', '1', '--current']).values.current, true);
+  assert.throws(
+    () => parseCommandLine(setmem, ['d', '1', '--current', '--config']),
+    (e: unknown) => e instanceof UsageError && e.message === 'Options --current and --config are mutually exclusive',
+  );
 });

@@ -1,74 +1,87 @@
 /** setmem, setmaxmem, setvcpus, schedinfo, autostart. */
 import { InvalidArgumentError } from '../../../errors.js';
-import { setAutostart } from '../../../driver/domain/autostart.js';
 import {
   getSchedulerParams,
   parseSchedulerAssignments,
   SCHEDULER_FIELDS,
   SCHEDULER_TYPE,
+  setAutostart,
+  setMaxMemory,
+  setMemory,
   setSchedulerParams,
+  setVcpus,
   type SchedulerParams,
-} from '../../../driver/domain/sched.js';
-import { parseSizeKiB, setMaxMemory, setMemory, setVcpus, type ModifyFlags } from '../../../driver/domain/tuning.js';
-import { parseArgs, type ParsedArgs } from '../../args.js';
-import { withConnection } from '../../connect.js';
-import { UsageError } from '../../exit-codes.js';
-import type { Streams } from '../../io.js';
-import { formatJson } from '../../output.js';
-import type { Command, GlobalOptions } from '../types.js';
+} from '../../../driver/domain/index.js';
+import { defineCommand, unlessQuiet, type Command } from '../../command.js';
+import { opt } from '../../options.js';
 
-const MODIFY_FLAGS = ['config', 'live', 'current'];
+/** virsh's --config/--live/--current, in its order. */
+const MODIFY_OPTIONS = [
+  opt.bool('config', 'affect next boot'),
+  opt.bool('live', 'affect running domain'),
+  opt.bool('current', 'affect current domain'),
+] as const;
 
-/** --live/--config/--current as virsh checks them: --current excludes the other two. */
-export function modifyFlagsOf(a: ParsedArgs): ModifyFlags {
-  const current = a.flags.has('current');
-  for (const f of ['live', 'config']) {
-    if (current && a.flags.has(f)) throw new UsageError(`Options --current and --${f} are mutually exclusive`);
-  }
-  return { live: a.flags.has('live'), config: a.flags.has('config') };
-}
+/** --current excludes the other two, as virsh checks them. */
+export const MODIFY_EXCLUSIVE = [
+  ['current', 'live'],
+  ['current', 'config'],
+] as const;
 
-/** The empty line virsh prints after every command (not with --quiet). */
-function finish(io: Streams, global: GlobalOptions, text = ''): number {
-  io.out(global.quiet ? text : `${text}\n`);
-  return 0;
-}
-
-function memoryCommand(name: 'setmem' | 'setmaxmem', help: string): Command {
-  return {
+function memoryCommand(name: 'setmem' | 'setmaxmem', help: string, description: string): Command {
+  return defineCommand({
+    name,
+    group: 'domain',
     help,
-    async run(argv, io, global) {
-      const a = parseArgs({ name, positionals: ['domain', 'size'], flags: MODIFY_FLAGS }, argv);
-      const flags = modifyFlagsOf(a);
-      const kib = parseSizeKiB(a.positionals.size as string);
-      if (kib === 0) throw new InvalidArgumentError(`invalid size '${a.positionals.size}': must be greater than 0`);
-      const set = name === 'setmem' ? setMemory : setMaxMemory;
-      const r = await withConnection(global, io, (conn) => set(conn, a.positionals.domain as string, kib, flags));
-      if (global.json) {
-        io.out(formatJson({ name: r.dom.name, [name === 'setmem' ? 'memoryKiB' : 'maxMemoryKiB']: r.kib }));
-        return 0;
-      }
-      return finish(io, global);
+    description,
+    options: [
+      opt.domain(),
+      opt.size('size', 'new memory size, as scaled integer (default KiB; units such as MiB, GiB, MB, GB)', {
+        required: true,
+        positional: true,
+        min: 1,
+      }),
+      ...MODIFY_OPTIONS,
+    ],
+    exclusive: MODIFY_EXCLUSIVE,
+    connection: 'required',
+    async run({ args, conn }) {
+      const r = await (name === 'setmem' ? setMemory : setMaxMemory)(conn, args.domain, args.size, {
+        live: args.live,
+        config: args.config,
+      });
+      return { name: r.dom.name, [name === 'setmem' ? 'memoryKiB' : 'maxMemoryKiB']: r.kib };
     },
-  };
+    text: () => '',
+  });
 }
 
-const setvcpus: Command = {
+const setvcpus = defineCommand({
+  name: 'setvcpus',
+  group: 'domain',
   help: 'change number of virtual CPUs',
-  async run(argv, io, global) {
-    const a = parseArgs({ name: 'setvcpus', positionals: ['domain', 'count'], flags: [...MODIFY_FLAGS, 'maximum'] }, argv);
-    const flags = modifyFlagsOf(a);
-    const text = a.positionals.count as string;
-    if (!/^\s*\d{1,9}\s*$/.test(text) || Number(text) < 1) throw new InvalidArgumentError(`invalid vCPU count '${text}': expecting a positive integer`);
-    const r = await withConnection(global, io, (conn) => setVcpus(conn, a.positionals.domain as string, Number(text), { ...flags, maximum: a.flags.has('maximum') }));
-    for (const w of r.warnings) io.err(`warning: ${w}\n`);
-    if (global.json) {
-      io.out(formatJson({ name: r.dom.name, vcpus: r.vcpus, warnings: r.warnings }));
-      return 0;
-    }
-    return finish(io, global);
+  description: 'Change the number of virtual CPUs in the guest domain (a running one only with CPU hot-add enabled).',
+  options: [
+    opt.domain(),
+    opt.int('count', 'number of virtual CPUs', {
+      required: true,
+      positional: true,
+      min: 1,
+      max: 999_999_999,
+      invalid: (t) => new InvalidArgumentError(`invalid vCPU count '${t}': expecting a positive integer`),
+    }),
+    opt.bool('maximum', 'set maximum limit on next boot'),
+    ...MODIFY_OPTIONS,
+  ],
+  exclusive: MODIFY_EXCLUSIVE,
+  connection: 'required',
+  async run({ args, conn, warn }) {
+    const r = await setVcpus(conn, args.domain, args.count, { live: args.live, config: args.config, maximum: args.maximum });
+    for (const w of r.warnings) warn(w);
+    return { name: r.dom.name, vcpus: r.vcpus, warnings: r.warnings };
   },
-};
+  text: () => '',
+});
 
 /** schedinfo's lines: "Scheduler      : allocation", then each parameter (`%-15s: %s`). */
 export function formatSchedInfo(params: SchedulerParams): string {
@@ -77,60 +90,54 @@ export function formatSchedInfo(params: SchedulerParams): string {
   return out;
 }
 
-/** Splits virsh's trailing `field=value` words (schedinfo's argv-type --set) from the other arguments. */
-export function splitAssignments(argv: readonly string[], valueOptions: readonly string[]): { rest: string[]; assignments: string[] } {
-  const rest: string[] = [];
-  const assignments: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const t = argv[i] as string;
-    if (valueOptions.includes(t.replace(/^--/, '')) && t.startsWith('--') && i + 1 < argv.length) {
-      rest.push(t, argv[++i] as string);
-    } else if (!t.startsWith('-') && /^[a-z]+=/.test(t)) assignments.push(t);
-    else rest.push(t);
-  }
-  return { rest, assignments };
-}
-
-const schedinfo: Command = {
+const schedinfo = defineCommand({
+  name: 'schedinfo',
+  group: 'domain',
   help: 'show/set scheduler parameters',
-  async run(argv, io, global) {
-    const { rest, assignments } = splitAssignments(argv, ['set', 'domain']);
-    const a = parseArgs({ name: 'schedinfo', positionals: ['domain'], flags: MODIFY_FLAGS, repeatable: ['set'] }, rest);
-    const flags = modifyFlagsOf(a);
-    const changes = parseSchedulerAssignments([...(a.repeated.set ?? []), ...assignments]);
-    const domain = a.positionals.domain as string;
-    const r = await withConnection(global, io, (conn) =>
-      Object.keys(changes).length > 0 ? setSchedulerParams(conn, domain, changes, flags) : getSchedulerParams(conn, domain),
-    );
-    if (global.json) {
-      io.out(formatJson({ name: r.dom.name, scheduler: SCHEDULER_TYPE, ...r.params }));
-      return 0;
-    }
-    return finish(io, global, formatSchedInfo(r.params));
+  description: 'Show/Set scheduler parameters: the CPU allocation (reservation and limit in MHz, shares).',
+  options: [opt.domain(), ...MODIFY_OPTIONS, opt.argv('set', 'parameter=value (reservation, limit, shares)', { positional: true })],
+  exclusive: MODIFY_EXCLUSIVE,
+  connection: 'required',
+  // bad assignments fail before the connection opens
+  prepare: ({ args }) => parseSchedulerAssignments(args.set),
+  async run({ args, conn, input: changes }) {
+    const r =
+      Object.keys(changes).length > 0
+        ? await setSchedulerParams(conn, args.domain, changes, { live: args.live, config: args.config })
+        : await getSchedulerParams(conn, args.domain);
+    return { name: r.dom.name, scheduler: SCHEDULER_TYPE, ...r.params };
   },
-};
+  text: formatSchedInfo,
+});
 
-const autostart: Command = {
+const autostart = defineCommand({
+  name: 'autostart',
+  group: 'domain',
   help: 'autostart a domain',
-  async run(argv, io, global) {
-    const a = parseArgs({ name: 'autostart', positionals: ['domain'], flags: ['disable'] }, argv);
-    const enable = !a.flags.has('disable');
-    const dom = await withConnection(global, io, (conn) => setAutostart(conn, a.positionals.domain as string, enable));
-    if (global.json) {
-      io.out(formatJson({ name: dom.name, autostart: enable }));
-      return 0;
-    }
-    if (global.quiet) return 0;
-    io.out(`Domain '${dom.name}' ${enable ? 'marked as autostarted' : 'unmarked as autostarted'}\n\n`);
-    return 0;
+  description: "Configure a domain to be automatically started at boot (the host's autostart manager).",
+  options: [opt.domain(), opt.bool('disable', 'disable autostarting')],
+  connection: 'required',
+  async run({ args, conn }) {
+    const enable = !args.disable;
+    const dom = await setAutostart(conn, args.domain, enable);
+    return { name: dom.name, autostart: enable };
   },
-};
+  text: (d, ctx) => unlessQuiet(ctx, `Domain '${d.name}' ${d.autostart ? 'marked as autostarted' : 'unmarked as autostarted'}`),
+});
 
-/** name → command. */
-export const domainTuningCommands: Record<string, Command> = {
-  setmem: memoryCommand('setmem', 'change memory allocation'),
-  setmaxmem: memoryCommand('setmaxmem', 'change maximum memory limit'),
+/** The tuning commands. */
+export const domainTuningCommands: readonly Command[] = [
+  memoryCommand(
+    'setmem',
+    'change memory allocation',
+    'Change the current memory allocation in the guest domain (its memory limit on ESX).',
+  ),
+  memoryCommand(
+    'setmaxmem',
+    'change maximum memory limit',
+    'Change the maximum memory allocation limit in the guest domain (a running one only with memory hot-add enabled).',
+  ),
   setvcpus,
   schedinfo,
   autostart,
-};
+];

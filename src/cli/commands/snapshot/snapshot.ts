@@ -8,12 +8,11 @@ import {
   revertSnapshot,
   snapshotDefOf,
   type DomainSnapshot,
-} from '../../../driver/snapshot/snapshot.js';
+} from '../../../driver/snapshot/index.js';
 import { formatSnapshotXml } from '../../../conf/index.js';
-import { parseArgs } from '../../args.js';
-import { withConnection } from '../../connect.js';
-import { formatJson, formatTable } from '../../output.js';
-import type { Command } from '../types.js';
+import { defineCommand, unlessQuiet, type Command } from '../../command.js';
+import { opt } from '../../options.js';
+import { tableLines } from '../../output.js';
 
 /** virsh's snapshot time format, local time: '2024-05-01 12:00:00 +0000'. */
 export function formatSnapshotTime(d: Date): string {
@@ -46,102 +45,158 @@ export function formatSnapshotTree(snaps: readonly DomainSnapshot[]): string {
 }
 
 function toJson(s: DomainSnapshot): Record<string, unknown> {
-  return { name: s.name, description: s.description, state: s.state, parent: s.parent ?? null, creationTime: s.createTime.toISOString(), current: s.current };
+  return {
+    name: s.name,
+    description: s.description,
+    state: s.state,
+    parent: s.parent ?? null,
+    creationTime: s.createTime.toISOString(),
+    current: s.current,
+  };
 }
 
-const byName = (a: DomainSnapshot, b: DomainSnapshot): number => a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+const byName = (a: DomainSnapshot, b: DomainSnapshot): number =>
+  a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
-const snapshotCreateAs: Command = {
+const snapshotName = (help = 'snapshot name') => opt.string('snapshotname', help, { required: true, positional: true });
+
+const snapshotCreateAs = defineCommand({
+  name: 'snapshot-create-as',
+  group: 'snapshot',
   help: 'create a snapshot (disk only) from a name and a description',
-  async run(argv, io, global) {
-    const a = parseArgs({ name: 'snapshot-create-as', positionals: ['domain', 'name?', 'description?'], flags: ['quiesce', 'disk-only', 'atomic'] }, argv);
+  description: 'Create a snapshot of the domain; an unnamed one is named after the current time in seconds, as virsh does.',
+  options: [
+    opt.domain(),
+    opt.string('name', 'name of snapshot', { positional: true }),
+    opt.string('description', 'description of snapshot', { positional: true }),
+    opt.bool('quiesce', "quiesce guest's file systems (VMware Tools)"),
+    opt.bool('disk-only', 'accepted for virsh compatibility'),
+    opt.bool('atomic', 'accepted for virsh compatibility: ESX snapshots are atomic'),
+  ],
+  connection: 'required',
+  async run({ args, conn }) {
     // virsh names an unnamed snapshot after the current time in seconds
-    const name = a.positionals.name ?? String(Math.floor(Date.now() / 1000));
-    const { snapshot } = await withConnection(global, io, (conn) =>
-      createSnapshot(conn, a.positionals.domain as string, name, {
-        quiesce: a.flags.has('quiesce'),
-        ...(a.positionals.description !== undefined ? { description: a.positionals.description } : {}),
-      }),
-    );
-    if (global.json) io.out(formatJson(toJson(snapshot)));
-    else if (!global.quiet) io.out(`Domain snapshot ${snapshot.name} created\n`);
-    return 0;
+    const name = args.name ?? String(Math.floor(Date.now() / 1000));
+    const { snapshot } = await createSnapshot(conn, args.domain, name, {
+      quiesce: args.quiesce,
+      ...(args.description !== undefined ? { description: args.description } : {}),
+    });
+    return { ...toJson(snapshot), message: `Domain snapshot ${snapshot.name} created` };
   },
-};
+  text: (d, ctx) => unlessQuiet(ctx, d.message),
+  trailer: 'none',
+});
 
-const snapshotList: Command = {
+const snapshotList = defineCommand({
+  name: 'snapshot-list',
+  group: 'snapshot',
   help: 'list snapshots of a domain',
-  async run(argv, io, global) {
-    const a = parseArgs({ name: 'snapshot-list', positionals: ['domain'], flags: ['tree', 'name', 'parent', 'roots', 'leaves', 'no-leaves'] }, argv);
-    const { snapshots } = await withConnection(global, io, (conn) => listSnapshots(conn, a.positionals.domain as string));
-    if (a.flags.has('tree')) {
-      if (global.json) io.out(formatJson(snapshots.map(toJson)));
-      else io.out(formatSnapshotTree(snapshots));
-      return 0;
-    }
-    const wanted = snapshots
-      .filter((s) => !a.flags.has('roots') || s.parent === undefined)
-      .filter((s) => !a.flags.has('leaves') || s.children.length === 0)
-      .filter((s) => !a.flags.has('no-leaves') || s.children.length > 0)
+  description: 'Snapshot List: sorted by name, or as a tree with --tree.',
+  options: [
+    opt.domain(),
+    opt.bool('parent', 'add a column showing parent snapshot'),
+    opt.bool('roots', 'list only snapshots without parents'),
+    opt.bool('leaves', 'list only snapshots without children'),
+    opt.bool('no-leaves', 'list only snapshots that are not leaves (with children)'),
+    opt.bool('tree', 'list snapshots in a tree'),
+    opt.bool('name', 'list snapshot names only'),
+  ],
+  connection: 'required',
+  async run({ args, conn }) {
+    const { snapshots } = await listSnapshots(conn, args.domain);
+    if (args.tree) return snapshots;
+    return snapshots
+      .filter((s) => !args.roots || s.parent === undefined)
+      .filter((s) => !args.leaves || s.children.length === 0)
+      .filter((s) => !args['no-leaves'] || s.children.length > 0)
       .sort(byName);
-    if (global.json) io.out(formatJson(wanted.map(toJson)));
-    else if (a.flags.has('name')) io.out(wanted.map((s) => `${s.name}\n`).join(''));
-    else if (a.flags.has('parent')) io.out(formatTable(['Name', 'Creation Time', 'State', 'Parent'], wanted.map((s) => [s.name, formatSnapshotTime(s.createTime), s.state, s.parent ?? ''])));
-    else io.out(formatTable(['Name', 'Creation Time', 'State'], wanted.map((s) => [s.name, formatSnapshotTime(s.createTime), s.state])));
-    return 0;
   },
-};
-
-const snapshotCurrent: Command = {
-  help: 'the current snapshot of a domain (XML, or its name with --name)',
-  async run(argv, io, global) {
-    const a = parseArgs({ name: 'snapshot-current', positionals: ['domain'], flags: ['name', 'security-info'] }, argv);
-    const { dom, snapshot } = await withConnection(global, io, (conn) => currentSnapshot(conn, a.positionals.domain as string));
-    if (global.json) io.out(formatJson(toJson(snapshot)));
-    else if (a.flags.has('name')) io.out(`${snapshot.name}\n`);
-    else io.out(formatSnapshotXml(snapshotDefOf(snapshot, dom.uuid)));
-    return 0;
-  },
-};
-
-const snapshotDumpxml: Command = {
-  help: 'snapshot information in XML',
-  async run(argv, io, global) {
-    const a = parseArgs({ name: 'snapshot-dumpxml', positionals: ['domain', 'snapshotname'], flags: ['security-info'] }, argv);
-    const { dom, snapshot } = await withConnection(global, io, (conn) => getSnapshot(conn, a.positionals.domain as string, a.positionals.snapshotname as string));
-    io.out(formatSnapshotXml(snapshotDefOf(snapshot, dom.uuid)));
-    return 0;
-  },
-};
-
-const snapshotRevert: Command = {
-  help: 'revert a domain to a snapshot',
-  async run(argv, io, global) {
-    const a = parseArgs({ name: 'snapshot-revert', positionals: ['domain', 'snapshotname'] }, argv);
-    await withConnection(global, io, (conn) => revertSnapshot(conn, a.positionals.domain as string, a.positionals.snapshotname as string));
-    // virsh prints nothing when a revert succeeds
-    return 0;
-  },
-};
-
-const snapshotDelete: Command = {
-  help: 'delete a domain snapshot (and its descendants with --children)',
-  async run(argv, io, global) {
-    const a = parseArgs({ name: 'snapshot-delete', positionals: ['domain', 'snapshotname'], flags: ['children'] }, argv);
-    const { snapshot } = await withConnection(global, io, (conn) =>
-      deleteSnapshot(conn, a.positionals.domain as string, a.positionals.snapshotname as string, { children: a.flags.has('children') }),
+  text(snaps, { args }) {
+    if (args.tree) return formatSnapshotTree(snaps);
+    if (args.name) return snaps.map((s) => `${s.name}\n`).join('');
+    if (args.parent)
+      return tableLines(
+        ['Name', 'Creation Time', 'State', 'Parent'],
+        snaps.map((s) => [s.name, formatSnapshotTime(s.createTime), s.state, s.parent ?? '']),
+      );
+    return tableLines(
+      ['Name', 'Creation Time', 'State'],
+      snaps.map((s) => [s.name, formatSnapshotTime(s.createTime), s.state]),
     );
-    if (!global.quiet) io.out(`Domain snapshot ${snapshot.name} deleted\n`);
-    return 0;
   },
-};
+  json: (snaps) => snaps.map(toJson),
+  trailer: (_snaps, { args }) => (args.tree || args.name ? 'none' : 'always'),
+});
 
-/** name → command. */
-export const snapshotCommands: Record<string, Command> = {
-  'snapshot-create-as': snapshotCreateAs,
-  'snapshot-list': snapshotList,
-  'snapshot-current': snapshotCurrent,
-  'snapshot-dumpxml': snapshotDumpxml,
-  'snapshot-revert': snapshotRevert,
-  'snapshot-delete': snapshotDelete,
-};
+const snapshotCurrent = defineCommand({
+  name: 'snapshot-current',
+  group: 'snapshot',
+  help: 'the current snapshot of a domain (XML, or its name with --name)',
+  description: 'Get the current snapshot of the domain.',
+  options: [
+    opt.domain(),
+    opt.bool('name', 'list the name, rather than the full xml'),
+    opt.bool('security-info', 'accepted for virsh compatibility'),
+  ],
+  connection: 'required',
+  run: ({ args, conn }) => currentSnapshot(conn, args.domain),
+  text: ({ dom, snapshot }, { args }) => (args.name ? `${snapshot.name}\n` : formatSnapshotXml(snapshotDefOf(snapshot, dom.uuid))),
+  json: ({ snapshot }) => toJson(snapshot),
+  trailer: 'none',
+});
+
+const snapshotDumpxml = defineCommand({
+  name: 'snapshot-dumpxml',
+  group: 'snapshot',
+  help: 'snapshot information in XML',
+  description: 'Snapshot Dump XML.',
+  options: [opt.domain(), snapshotName(), opt.bool('security-info', 'accepted for virsh compatibility')],
+  connection: 'required',
+  async run({ args, conn }) {
+    const { dom, snapshot } = await getSnapshot(conn, args.domain, args.snapshotname);
+    return { xml: formatSnapshotXml(snapshotDefOf(snapshot, dom.uuid)) };
+  },
+  text: (d) => d.xml,
+  trailer: 'none',
+});
+
+const snapshotRevert = defineCommand({
+  name: 'snapshot-revert',
+  group: 'snapshot',
+  help: 'revert a domain to a snapshot',
+  description: 'Revert domain to snapshot.',
+  options: [opt.domain(), snapshotName()],
+  connection: 'required',
+  async run({ args, conn }) {
+    const { dom, snapshot } = await revertSnapshot(conn, args.domain, args.snapshotname);
+    return { domain: dom.name, name: snapshot.name, result: 'reverted' };
+  },
+  // virsh prints nothing when a revert succeeds
+  text: () => '',
+  trailer: 'none',
+});
+
+const snapshotDelete = defineCommand({
+  name: 'snapshot-delete',
+  group: 'snapshot',
+  help: 'delete a domain snapshot (and its descendants with --children)',
+  description: 'Snapshot Delete.',
+  options: [opt.domain(), snapshotName(), opt.bool('children', 'delete snapshot and all children')],
+  connection: 'required',
+  async run({ args, conn }) {
+    const { dom, snapshot } = await deleteSnapshot(conn, args.domain, args.snapshotname, { children: args.children });
+    return { domain: dom.name, name: snapshot.name, result: 'deleted', message: `Domain snapshot ${snapshot.name} deleted` };
+  },
+  text: (d, ctx) => unlessQuiet(ctx, d.message),
+  trailer: 'none',
+});
+
+/** The snapshot commands. */
+export const snapshotCommands: readonly Command[] = [
+  snapshotCreateAs,
+  snapshotList,
+  snapshotCurrent,
+  snapshotDumpxml,
+  snapshotRevert,
+  snapshotDelete,
+];

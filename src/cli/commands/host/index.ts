@@ -1,0 +1,2 @@
+/** Host commands (virsh's help group 'host'). */
+export { hostCommands } from './host.js';

@@ -1,0 +1,2 @@
+/** Snapshot commands (virsh's help group 'snapshot'). */
+export { snapshotCommands } from './snapshot.js';
