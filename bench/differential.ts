@@ -104,7 +104,8 @@ export async function runDifferential(opts: DiffOptions): Promise<DiffReport> {
       const v = judge(c, ours, theirs);
       tally(byCategory[c.category], v);
       tally(overall, v);
-      if (v.kind === 'known') knownByClass[v.difference] = (knownByClass[v.difference] ?? 0) + 1;
+      // (a case showing several output classes counts for each)
+      if (v.kind === 'known') for (const id of v.difference.split('+')) knownByClass[id] = (knownByClass[id] ?? 0) + 1;
       if (v.kind === 'disagree') {
         const file =
           opts.outDir !== undefined && disagreements.length < maxSaved

@@ -40,16 +40,18 @@ const UNIT_FACTORS: Record<string, number> = {
   pb: 1000 ** 5,
 };
 
+const MAX_MEMORY_BYTES = (2n ** 53n - 1n) * 1024n;
+
 /** A memory size with libvirt's `unit` attribute (default KiB), in KiB rounded up. */
 export function parseMemoryKiB(value: string, unit: string | undefined, what: string): number {
   // decimal only, as libvirt reads sizes
   if (!/^\s*\d+\s*$/.test(value)) throw new ConfigError(`invalid value '${value}' for ${what}: expecting a non-negative integer`);
-  const n = parseUInt(value, what) as number;
   const factor = UNIT_FACTORS[(unit ?? 'KiB').toLowerCase()];
   if (factor === undefined) throw new ConfigError(`unknown unit '${unit}' for ${what}`);
-  const kib = Math.ceil((n * factor) / 1024);
-  if (!Number.isSafeInteger(kib) || kib > 2 ** 53 / 1024) throw new ConfigError(`value '${value}${unit ?? ''}' for ${what} is too large`);
-  return kib;
+  // libvirt's bound: 2^53 - 1 KiB (its "unlimited"), in bytes, computed exactly
+  const bytes = BigInt(value.trim()) * BigInt(factor);
+  if (bytes > MAX_MEMORY_BYTES) throw new ConfigError(`value '${value.trim()}${unit ?? ''}' for ${what} is too large`);
+  return Number((bytes + 1023n) / 1024n);
 }
 
 /** Parses libvirt's cpuset syntax ("0-3,^2,8") into a sorted list of CPU numbers. */

@@ -134,7 +134,8 @@ function parseSlot(conf: VmxConfig, ctx: VmxContext, def: DomainDef, s: Slot, wi
   // Read as a hard disk (libvirt's first pass over the slot).
   if (t === undefined || !CDROM_TYPES.has(t)) {
     if (hasSuffix(fileName, '.vmdk')) {
-      if (t !== undefined && t !== 'disk' && t !== diskType) {
+      // (libvirt checks the type of SCSI and IDE hard disks only)
+      if (diskType !== undefined && t !== undefined && t !== 'disk' && t !== diskType) {
         throw new ConfigError(`expecting VMX entry '${p}.deviceType' to be '${diskType ?? 'disk'}' or 'disk' but found '${deviceType}'`);
       }
       disk.src = mapFile(ctx, fileName as string, `${p}.fileName`, false);
@@ -152,13 +153,16 @@ function parseSlot(conf: VmxConfig, ctx: VmxContext, def: DomainDef, s: Slot, wi
   // Read as a CD-ROM (the second pass).
   disk.device = 'cdrom';
   disk.readonly = true;
-  if (hasSuffix(fileName, '.iso') || fileName === 'emptyBackingString') {
+  // libvirt's order: an .iso, then the device types, then an empty drive (so an atapi-cdrom or cdrom-raw drive with
+  // emptyBackingString is a host device of that name)
+  const imageType = (): void => {
     if (t !== undefined && t !== 'cdrom-image')
       throw new ConfigError(`expecting VMX entry '${p}.deviceType' to be 'cdrom-image' but found '${deviceType}'`);
-    if (fileName !== 'emptyBackingString') {
-      const src = mapFile(ctx, fileName as string, `${p}.fileName`, true);
-      if (src !== undefined) disk.src = src;
-    }
+  };
+  if (hasSuffix(fileName, '.iso')) {
+    imageType();
+    const src = mapFile(ctx, fileName as string, `${p}.fileName`, true);
+    if (src !== undefined) disk.src = src;
   } else if (t === 'atapi-cdrom' || t === 'cdrom-raw') {
     disk.type = 'block';
     if (t === 'cdrom-raw') disk.device = 'lun';
@@ -169,6 +173,8 @@ function parseSlot(conf: VmxConfig, ctx: VmxContext, def: DomainDef, s: Slot, wi
     disk.type = 'block';
     disk.device = 'lun';
     disk.src = fileName;
+  } else if (fileName === 'emptyBackingString') {
+    imageType();
   } else {
     throw unhandled(p, fileName, deviceType);
   }

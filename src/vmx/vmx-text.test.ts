@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import { EsxError } from '../errors.js';
-import { formatVmx, parseVmx } from './vmx-text.js';
+import { DUPLICATE_WARNINGS, formatVmx, parseVmx } from './vmx-text.js';
 
 test('parses key = "value" statements with comments, blanks, case-insensitive keys, as libvirt does', () => {
   const c = parseVmx(
@@ -20,6 +20,23 @@ test('duplicate keys: the first one wins (libvirt looks up the first) and a warn
   const c = parseVmx('a = "1"\nA = "2"\n');
   assert.equal(c.get('a'), '1');
   assert.match(c.warnings[0] ?? '', /duplicate VMX key 'A' on lines 1 and 2: the first one wins/);
+});
+
+test('many duplicate keys: the first few are named, the rest counted in one warning', () => {
+  const lines = ['a = "0"', ...Array.from({ length: 200_000 }, (_, i) => `${i % 2 ? 'A' : 'a'} = "${i + 1}"`), 'b = "x"', 'B = "y"'];
+  const c = parseVmx(`${lines.join('\n')}\n`);
+  assert.equal(c.get('a'), '0');
+  assert.equal(c.get('b'), 'x');
+  assert.equal(c.warnings.length, DUPLICATE_WARNINGS + 1);
+  assert.match(c.warnings[0] ?? '', /duplicate VMX key 'a' on lines 1 and 2: the first one wins/);
+  assert.match(c.warnings[DUPLICATE_WARNINGS - 1] ?? '', new RegExp(`on lines 1 and ${DUPLICATE_WARNINGS + 1}:`));
+  assert.equal(c.warnings[DUPLICATE_WARNINGS], `… and ${200_001 - DUPLICATE_WARNINGS} more duplicate VMX keys: the first of each wins`);
+  // exactly one more: singular
+  const one = parseVmx(`${Array.from({ length: DUPLICATE_WARNINGS + 2 }, () => 'k = "1"').join('\n')}\n`);
+  assert.equal(one.warnings.at(-1), '… and 1 more duplicate VMX key: the first of each wins');
+  // up to the limit, no summary
+  const few = parseVmx(`${Array.from({ length: DUPLICATE_WARNINGS + 1 }, () => 'k = "1"').join('\n')}\n`);
+  assert.equal(few.warnings.length, DUPLICATE_WARNINGS);
 });
 
 test('values are kept as written: |XX escapes are decoded only where libvirt does (displayName, annotation)', () => {
@@ -80,6 +97,18 @@ test('bytes not valid in the declared charset end the text there (as libvirt con
   assert.equal(c.get('b'), undefined);
   assert.match(c.warnings.join(), /read up to the first invalid byte/);
   assert.throws(() => parseVmx(Buffer.from('.encoding = "nope"\n')), EsxError);
+});
+
+test('.encoding names are read as iconv reads them: only letters, digits and _-.,: count, //suffixes are dropped', () => {
+  const latin1 = (name: string): Buffer => Buffer.from(`.encoding = "${name}"\nk = "caf\xe9"\n`, 'latin1');
+  for (const name of [' latin1 ', 'l a t i n 1', 'ISO_8859-1', 'latin1//TRANSLIT'])
+    assert.equal(parseVmx(latin1(name)).get('k'), 'café', name);
+  // nothing left is the C locale's charset, ASCII: the first byte above 0x7F ends the text
+  for (const name of ['   ', '//']) assert.throws(() => parseVmx(latin1(name)), /value of 'k' lacks its closing quote/, name);
+  assert.equal(parseVmx(Buffer.from('.encoding = "   "\nk = "v"\n')).get('k'), 'v');
+  // not "UTF-8" itself: strict UTF-8 through iconv (invalid bytes end the text), not libvirt's copy
+  assert.throws(() => parseVmx(latin1('utf8')), /lacks its closing quote/);
+  assert.throws(() => parseVmx(latin1('')), /unsupported charset ''/);
 });
 
 test('invalid UTF-8 without .encoding is read with U+FFFD and a warning (libvirt copies the bytes)', () => {

@@ -6,6 +6,7 @@
  */
 import { TextDecoder } from 'node:util';
 import { ConfigError } from '../errors.js';
+import { charsetDecoder, type CharsetDecoder } from '../conf/charset.js';
 
 /** One entry as it stood in the file. */
 export interface VmxEntry {
@@ -53,36 +54,21 @@ export class VmxConfig {
   }
 }
 
-// Labels Node's TextDecoder knows under another name, as VMware (and iconv) spell them.
-const ENCODING_ALIASES: Record<string, string> = {
-  gb2312: 'gbk',
-  'x-sjis': 'shift_jis',
-  'windows-31j': 'shift_jis',
-  sjis: 'shift_jis',
-  cp932: 'shift_jis',
-};
-// WHATWG-only labels that iconv (libvirt's converter) does not know.
-const NOT_ICONV = new Set(['x-user-defined', 'replacement', 'unicode-1-1-utf-8', 'x-unicode20utf8']);
-// ASCII as iconv has it: bytes above 0x7F are errors (WHATWG maps these labels to windows-1252).
-const ASCII_LABELS = new Set(['ascii', 'us-ascii', 'ansi_x3.4-1968', 'iso-ir-6', 'iso646-us', 'us', 'ibm367', 'cp367', 'csascii']);
-
-// WHATWG maps these labels to windows-1252, but Node 20's fast path decodes them as ISO-8859-1,
-// losing €, smart quotes and the other 0x80–0x9F characters; they are mapped by hand.
-const CP1252_LABELS = new Set(['windows-1252', 'cp1252', 'x-cp1252']);
-const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
-
-function fixCp1252(text: string): string {
-  return text.replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80] as string);
+/**
+ * The charset iconv (glibc) opens for a name: only letters, digits and `_-.,:` count, `//` starts suffixes (TRANSLIT,
+ * IGNORE) that change nothing when reading, and a name with nothing left is the C locale's charset, ASCII. (An
+ * empty name never reaches iconv: libxml2 refuses it.)
+ */
+function iconvName(label: string): string {
+  if (label === '') return label;
+  const name = (label.split('//')[0] as string).replace(/[^A-Za-z0-9_\-.,:]/g, '');
+  return name === '' ? 'ANSI_X3.4-1968' : name;
 }
 
-function decoderFor(label: string): TextDecoder {
-  const norm = label.toLowerCase();
-  try {
-    if (label !== label.trim() || NOT_ICONV.has(norm)) throw new RangeError(label);
-    return new TextDecoder(ASCII_LABELS.has(norm) ? 'utf-8' : (ENCODING_ALIASES[norm] ?? norm), { fatal: true, ignoreBOM: true });
-  } catch {
-    throw new ConfigError(`VMX entry '.encoding' names an unsupported charset '${label}'`);
-  }
+function decoderFor(label: string): CharsetDecoder {
+  const decoder = charsetDecoder(iconvName(label));
+  if (decoder === undefined) throw new ConfigError(`VMX entry '.encoding' names an unsupported charset '${label}'`);
+  return decoder;
 }
 
 /**
@@ -90,28 +76,21 @@ function decoderFor(label: string): TextDecoder {
  * is not valid there ends the text: what follows it is lost.
  */
 function decodeStrict(bytes: Uint8Array, label: string): { text: string; complete: boolean } {
-  const norm = label.toLowerCase();
-  if (ASCII_LABELS.has(norm)) {
-    const bad = bytes.findIndex((b) => b > 0x7f);
-    const end = bad < 0 ? bytes.length : bad;
-    return { text: Buffer.from(bytes.buffer, bytes.byteOffset, end).toString('latin1'), complete: bad < 0 };
-  }
-  const decoder = decoderFor(label);
-  const fix = (t: string): string => (CP1252_LABELS.has(norm) ? fixCp1252(t) : t);
+  const decode = decoderFor(label);
   try {
-    return { text: fix(decoder.decode(bytes)), complete: true };
+    return { text: decode(bytes), complete: true };
   } catch {
     // Find where it fails: decode byte by byte until the decoder refuses one.
     const d = decoderFor(label);
     let text = '';
     for (let i = 0; i < bytes.length; i++) {
       try {
-        text += d.decode(bytes.subarray(i, i + 1), { stream: true });
+        text += d(bytes.subarray(i, i + 1), { stream: true });
       } catch {
         break;
       }
     }
-    return { text: fix(text), complete: false };
+    return { text, complete: false };
   }
 }
 
@@ -128,9 +107,13 @@ const isNameChar = (c: string | undefined): boolean =>
   c !== undefined && (isLetter(c) || isDigit(c) || c === '_' || c === '.' || c === ':' || c === '-');
 
 /** Parses statements of `text` into `conf` (the grammar of libvirt's virConf in VMX mode). */
+/** Duplicate keys warned about one by one; the rest are counted in one more warning. */
+export const DUPLICATE_WARNINGS = 5;
+
 function parseStatements(conf: VmxConfig, text: string): void {
   let pos = 0;
   let line = 1;
+  let duplicates = 0;
   const len = text.length;
   const skipToEol = (): void => {
     while (pos < len && !isEol(text[pos])) pos++;
@@ -190,8 +173,15 @@ function parseStatements(conf: VmxConfig, text: string): void {
     else if (sep !== undefined && !isEol(sep)) throw syntaxError(line, `unexpected text after the value of '${truncate(key)}'`);
     const lower = key.toLowerCase();
     const prev = conf.entries.get(lower);
-    if (prev) conf.warnings.push(`duplicate VMX key '${key}' on lines ${prev.line} and ${line}: the first one wins`);
-    else conf.entries.set(lower, { key, value, line });
+    if (prev) {
+      // a file of many duplicates would otherwise print a warning per line
+      if (++duplicates <= DUPLICATE_WARNINGS)
+        conf.warnings.push(`duplicate VMX key '${key}' on lines ${prev.line} and ${line}: the first one wins`);
+    } else conf.entries.set(lower, { key, value, line });
+  }
+  if (duplicates > DUPLICATE_WARNINGS) {
+    const more = duplicates - DUPLICATE_WARNINGS;
+    conf.warnings.push(`… and ${more} more duplicate VMX key${more === 1 ? '' : 's'}: the first of each wins`);
   }
 }
 

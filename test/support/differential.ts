@@ -14,7 +14,7 @@ import { domainToVmx } from '../../src/vmx/domain-to-vmx.js';
 import { vmxToDomain } from '../../src/vmx/vmx-to-domain.js';
 import type { Corpus } from './corpus.js';
 import { vocabularyVmx } from './fuzz-cases.js';
-import { domainArb } from './generators.js';
+import { libvirtDomainArb } from './generators.js';
 import { bytesToXmlText, mutateBytes } from './mutations.js';
 import type { OracleResult } from './oracle.js';
 import { realisticVmx } from './realistic-vmx.js';
@@ -155,7 +155,7 @@ export function diffCase(seed: number, i: number, corpus: Corpus): DiffCase {
     }
     case 'xml-generated': {
       const s = rng.int(0, 2 ** 31 - 1);
-      const [def] = fc.sample(domainArb, { seed: s, numRuns: 1 });
+      const [def] = fc.sample(libvirtDomainArb, { seed: s, numRuns: 1 });
       return xml(`generated domain ${s} hw${hw}`, enc.encode(formatDomain(def as NonNullable<typeof def>)));
     }
   }

@@ -6,12 +6,17 @@
 import type { DiffCase, OurResult } from './differential.js';
 import type { OracleResult } from './oracle.js';
 
-/** One documented class of deliberate differences. */
+/** One documented class of deliberate differences: a class of results (`applies`) or of output lines (`normalize`). */
 export interface KnownDifference {
   id: string;
   reason: string;
   /** True when the case (whose results differ; invented UUIDs and MACs masked) belongs to the class. */
-  applies(c: DiffCase, ours: OurResult, oracle: OracleResult): boolean;
+  applies?(c: DiffCase, ours: OurResult, oracle: OracleResult): boolean;
+  /**
+   * For two VMX outputs: both with this class's difference taken out, or undefined when the class does not apply.
+   * Output classes combine: a case may show several at once.
+   */
+  normalize?(ours: string, theirs: string): [string, string] | undefined;
 }
 
 // The characters libvirt writes raw and esxvirt escapes, in either form.
@@ -61,29 +66,49 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
       /<shares>\d{16,}<\/shares>/.test(oracle.stdout),
   },
   {
+    id: 'numvcpus-32-bit-wrap',
+    reason:
+      'numvcpus of 2^32 or more: libvirt 9.0 cuts it to 32 bits (4294967297 gives 1 vCPU, 4294967296 gives <vcpu>0</vcpu>); esxvirt refuses it',
+    applies: (_c, ours, oracle) => {
+      const n = /'numvcpus' is too large: (\d+)/.exec(ours.error)?.[1];
+      const got = /<vcpu[^>]*>(\d+)<\/vcpu>/.exec(oracle.stdout)?.[1];
+      return (
+        oracle.status === 'ok' && n !== undefined && got !== undefined && BigInt(n) >= 2n ** 32n && BigInt(n) % 2n ** 32n === BigInt(got)
+      );
+    },
+  },
+  {
     id: 'ipv6-serial-uri',
     reason:
       'a TCP serial port on an IPv6 host: libvirt writes the address without brackets (tcp://::1:99), which no URI parser reads back; esxvirt writes tcp://[::1]:99',
-    applies: (c, ours, oracle) =>
-      c.direction === 'xml2vmx' &&
-      ours.status === 'ok' &&
-      oracle.status === 'ok' &&
-      ours.output.replace(/(fileName = "[a-z+]+:\/\/)\[([^\]]*)\]/g, '$1$2') === oracle.stdout,
+    normalize: (ours, theirs) => {
+      const a = ours.replace(/(fileName = "[a-z+]+:\/\/)\[([^\]]*)\]/g, '$1$2');
+      return a !== ours ? [a, theirs] : undefined;
+    },
   },
   {
     id: 'unsafe-vmx-value',
     reason:
       "a value with '\"' or a line end (a name, a path, an annotation): libvirt writes it raw into the quoted VMX value, making a file that no VMX reader (libvirt's included) accepts; esxvirt pipe-escapes those characters (|22, |0a, |0d) as VMware does",
-    applies: (c, ours, oracle) =>
-      c.direction === 'xml2vmx' &&
-      ours.status === 'ok' &&
-      oracle.status === 'ok' &&
-      oracle.stdout.split('\n').some((l) => l !== '' && !/^[^ ]+ = "[^"]*"$/.test(l)) &&
-      ours.output.replace(UNSAFE, '') === oracle.stdout.replace(UNSAFE, ''),
+    normalize: (ours, theirs) =>
+      theirs.split('\n').some((l) => l !== '' && !/^[^ ]+ = "[^"]*"$/.test(l))
+        ? [ours.replace(UNSAFE, ''), theirs.replace(UNSAFE, '')]
+        : undefined,
   },
 ];
 
-/** The id of the class a differing case belongs to, if any. */
+/** The class a differing case belongs to, if any: its id, or the ids joined by '+' when output classes combine. */
 export function classifyDifference(c: DiffCase, ours: OurResult, oracle: OracleResult): string | undefined {
-  return KNOWN_DIFFERENCES.find((k) => k.applies(c, ours, oracle))?.id;
+  const byResult = KNOWN_DIFFERENCES.find((k) => k.applies?.(c, ours, oracle));
+  if (byResult) return byResult.id;
+  if (c.direction !== 'xml2vmx' || ours.status !== 'ok' || oracle.status !== 'ok') return undefined;
+  let pair: [string, string] = [ours.output, oracle.stdout];
+  const ids: string[] = [];
+  for (const k of KNOWN_DIFFERENCES) {
+    const next = k.normalize?.(...pair);
+    if (next === undefined || (next[0] === pair[0] && next[1] === pair[1])) continue;
+    ids.push(k.id);
+    pair = next;
+  }
+  return ids.length > 0 && pair[0] === pair[1] ? ids.join('+') : undefined;
 }

@@ -35,10 +35,20 @@ function repoRoot(): string {
   return resolve(HERE, '..', '..');
 }
 
-/** The oracle's folder: $ESXVIRT_ORACLE_DIR, else ../shared/oracle beside the checkout; undefined when absent. */
+const isOracle = (dir: string): boolean => existsSync(join(dir, 'vmxoracle')) && existsSync(join(dir, 'run'));
+
+/**
+ * The oracle's folder: $ESXVIRT_ORACLE_DIR, else shared/oracle beside the checkout or beside one of its parents (a
+ * worktree sits a level deeper than the main checkout); undefined when absent.
+ */
 export function oracleDir(): string | undefined {
-  const dir = process.env.ESXVIRT_ORACLE_DIR ?? join(repoRoot(), '..', 'shared', 'oracle');
-  return existsSync(join(dir, 'vmxoracle')) && existsSync(join(dir, 'run')) ? dir : undefined;
+  if (process.env.ESXVIRT_ORACLE_DIR) return isOracle(process.env.ESXVIRT_ORACLE_DIR) ? process.env.ESXVIRT_ORACLE_DIR : undefined;
+  let dir = repoRoot();
+  for (let up = 0; up < 3; up++) {
+    dir = dirname(dir);
+    if (isOracle(join(dir, 'shared', 'oracle'))) return join(dir, 'shared', 'oracle');
+  }
+  return undefined;
 }
 
 /** Runs conversions through the oracle, at most `concurrency` processes at a time. */

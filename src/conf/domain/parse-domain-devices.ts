@@ -194,16 +194,61 @@ function parseDisk(el: XmlElement): DiskDef {
   return disk;
 }
 
-// Controllers of other types (usb, virtio-serial …) are kept by libvirt but never written to VMX.
+// libvirt's controller types and the models each accepts (a model on a type without a list is refused).
+const CONTROLLER_MODELS: Record<string, ReadonlySet<string> | undefined> = {
+  ide: new Set(['piix3', 'piix4', 'ich6']),
+  fdc: undefined,
+  scsi: SCSI_MODELS,
+  sata: undefined,
+  'virtio-serial': new Set(['virtio', 'virtio-transitional', 'virtio-non-transitional']),
+  ccid: undefined,
+  usb: new Set([
+    'piix3-uhci',
+    'piix4-uhci',
+    'ehci',
+    'ich9-ehci1',
+    'ich9-uhci1',
+    'ich9-uhci2',
+    'ich9-uhci3',
+    'vt82c686b-uhci',
+    'pci-ohci',
+    'nec-xhci',
+    'qusb1',
+    'qusb2',
+    'qemu-xhci',
+    'none',
+  ]),
+  pci: new Set([
+    'pci-root',
+    'pcie-root',
+    'pci-bridge',
+    'dmi-to-pci-bridge',
+    'pcie-root-port',
+    'pcie-switch-upstream-port',
+    'pcie-switch-downstream-port',
+    'pci-expander-bus',
+    'pcie-expander-bus',
+    'pcie-to-pci-bridge',
+  ]),
+  xenbus: undefined,
+  isa: undefined,
+};
+
+// A controller is checked as libvirt checks it (type, default 'ide'; index, a C int; model, per type); those of
+// types VMX has no place for (usb, virtio-serial …) are then left out: libvirt keeps them but never writes them.
 function parseController(el: XmlElement): DomainDef['controllers'][number] | undefined {
-  const type = el.attrs.type;
-  if (type !== 'scsi' && type !== 'ide' && type !== 'fdc' && type !== 'sata') return undefined;
+  const type = el.attrs.type ?? 'ide';
+  if (!Object.hasOwn(CONTROLLER_MODELS, type)) throw new ConfigError(`invalid value '${type}' for attribute 'type' of <controller>`);
   const index = parseUInt(el.attrs.index, "attribute 'index' of <controller>") ?? 0;
-  const c: DomainDef['controllers'][number] = { type, index };
-  if (el.attrs.model !== undefined) {
-    if (type === 'scsi' && !SCSI_MODELS.has(el.attrs.model)) throw new ConfigError(`unknown SCSI controller model '${el.attrs.model}'`);
-    c.model = el.attrs.model;
+  if (index > 2 ** 31 - 1)
+    throw new ConfigError(`invalid value '${el.attrs.index ?? ''}' for attribute 'index' of <controller>: too large`);
+  const model = el.attrs.model;
+  if (model !== undefined && !CONTROLLER_MODELS[type]?.has(model)) {
+    throw new ConfigError(`unknown model type '${model}' for <controller type='${type}'>`);
   }
+  if (type !== 'scsi' && type !== 'ide' && type !== 'fdc' && type !== 'sata') return undefined;
+  const c: DomainDef['controllers'][number] = { type, index };
+  if (model !== undefined) c.model = model;
   return c;
 }
 

@@ -6,7 +6,7 @@ import { ConfigError } from '../../errors.js';
 import { newDomain, VMWARE_NS, type DomainDef } from './domain-def.js';
 import { parseDevices } from './parse-domain-devices.js';
 import { normalizeUuid, parseCpuset, parseInt10, parseMemoryKiB, parseUInt } from '../units.js';
-import { child, decodeXmlBytes, parseXml, type XmlElement } from '../xml/xml-reader.js';
+import { child, decodeXmlBytes, parseXml, textContent, type XmlElement } from '../xml/xml-reader.js';
 
 /** Parses domain XML text, or bytes (decoded per their XML declaration, as libvirt does). */
 export function parseDomainXml(input: string | Uint8Array): DomainDef {
@@ -21,32 +21,32 @@ export function domainFromElement(root: XmlElement): DomainDef {
   const type = root.attrs.type;
   if (type === undefined) throw new ConfigError("missing attribute 'type' of element <domain>");
   const nameEl = child(root, 'name');
-  const name = nameEl?.text;
+  const name = nameEl && textContent(nameEl);
   if (!name) throw new ConfigError('missing element <name> of <domain>');
   const def = newDomain(name);
   def.type = type;
   const uuid = child(root, 'uuid');
-  if (uuid) def.uuid = normalizeUuid(uuid.text, '<uuid>');
+  if (uuid) def.uuid = normalizeUuid(textContent(uuid), '<uuid>');
   const genid = child(root, 'genid');
-  if (genid && genid.text.trim() !== '') def.genid = normalizeUuid(genid.text, '<genid>');
+  if (genid && textContent(genid).trim() !== '') def.genid = normalizeUuid(textContent(genid), '<genid>');
   const title = child(root, 'title');
-  if (title) def.title = title.text;
+  if (title) def.title = textContent(title);
   const desc = child(root, 'description');
-  if (desc) def.description = desc.text;
+  if (desc) def.description = textContent(desc);
 
   const mem = child(root, 'memory');
   if (!mem) throw new ConfigError('missing element <memory> of <domain>');
-  def.memoryKiB = parseMemoryKiB(mem.text, mem.attrs.unit, '<memory>');
+  def.memoryKiB = parseMemoryKiB(textContent(mem), mem.attrs.unit, '<memory>');
   if (def.memoryKiB === 0) throw new ConfigError('element <memory> must be greater than zero');
   const cur = child(root, 'currentMemory');
   if (cur) {
-    const kib = parseMemoryKiB(cur.text, cur.attrs.unit, '<currentMemory>');
+    const kib = parseMemoryKiB(textContent(cur), cur.attrs.unit, '<currentMemory>');
     // libvirt caps currentMemory at memory
     def.currentMemoryKiB = Math.min(kib, def.memoryKiB);
   }
   const memtune = child(root, 'memtune');
   const minG = memtune && child(memtune, 'min_guarantee');
-  if (minG) def.minGuaranteeKiB = parseMemoryKiB(minG.text, minG.attrs.unit, '<memtune><min_guarantee>');
+  if (minG) def.minGuaranteeKiB = parseMemoryKiB(textContent(minG), minG.attrs.unit, '<memtune><min_guarantee>');
 
   parseVcpu(root, def);
   parseOs(root, def);
@@ -67,7 +67,7 @@ export function domainFromElement(root: XmlElement): DomainDef {
   if (devices) parseDevices(devices, def);
 
   for (const c of root.children) {
-    if (c.uri === VMWARE_NS && c.local === 'datacenterpath') def.datacenterPath = c.text;
+    if (c.uri === VMWARE_NS && c.local === 'datacenterpath') def.datacenterPath = textContent(c);
   }
   return def;
 }
@@ -75,7 +75,7 @@ export function domainFromElement(root: XmlElement): DomainDef {
 function parseVcpu(root: XmlElement, def: DomainDef): void {
   const vcpu = child(root, 'vcpu');
   if (!vcpu) return;
-  const n = parseUInt(vcpu.text, '<vcpu>') as number;
+  const n = parseUInt(textContent(vcpu), '<vcpu>') as number;
   if (n <= 0) throw new ConfigError('element <vcpu> must be a positive integer');
   if (n > 4096) throw new ConfigError(`element <vcpu> is too large: ${n}`);
   const placement = vcpu.attrs.placement;
@@ -92,7 +92,7 @@ function parseVcpu(root: XmlElement, def: DomainDef): void {
   const cputune = child(root, 'cputune');
   const shares = cputune && child(cputune, 'shares');
   if (shares) {
-    def.cpuShares = parseUInt(shares.text, '<cputune><shares>');
+    def.cpuShares = parseUInt(textContent(shares), '<cputune><shares>');
     // libvirt's range for shares (0 means "not set" to its check)
     if (def.cpuShares !== undefined && def.cpuShares !== 0 && (def.cpuShares < 2 || def.cpuShares > 262144)) {
       throw new ConfigError(`value of <cputune><shares> must be in range [2, 262144] but found ${def.cpuShares}`);
@@ -105,7 +105,8 @@ function parseOs(root: XmlElement, def: DomainDef): void {
   const os = child(root, 'os');
   const type = os && child(os, 'type');
   if (!os || !type) throw new ConfigError('missing element <os><type> of <domain>');
-  const t = type.text.trim();
+  // exactly: libvirt knows no ' hvm'
+  const t = textContent(type);
   if (t !== 'hvm') throw new ConfigError(`element <os><type> must be 'hvm' for VMware but found '${t}'`);
   const arch = type.attrs.arch;
   if (arch !== undefined) {
@@ -137,12 +138,14 @@ const LIFECYCLE: Record<string, readonly string[]> = {
 };
 const CLOCK_OFFSETS = ['utc', 'localtime', 'timezone', 'variable', 'absolute'];
 
-// VMware VMs have no such settings, but libvirt refuses unknown values of them all the same.
+// VMware VMs have no such settings, but libvirt refuses unknown values of them all the same (an empty one is absent
+// to its XPath reads).
 function checkLifecycle(root: XmlElement): void {
   for (const [name, allowed] of Object.entries(LIFECYCLE)) {
     const el = child(root, name);
-    if (el && !allowed.includes(el.text)) throw new ConfigError(`unknown <${name}> action '${el.text}'`);
+    const action = el && textContent(el);
+    if (action && !allowed.includes(action)) throw new ConfigError(`unknown <${name}> action '${action}'`);
   }
   const offset = child(root, 'clock')?.attrs.offset;
-  if (offset !== undefined && !CLOCK_OFFSETS.includes(offset)) throw new ConfigError(`unknown clock offset '${offset}'`);
+  if (offset && !CLOCK_OFFSETS.includes(offset)) throw new ConfigError(`unknown clock offset '${offset}'`);
 }
