@@ -2,10 +2,13 @@
 // category with a fixed seed; fails below the agreement threshold. Without the oracle it skips, except under CI (CI
 // set), where a missing oracle is a failure (test/support/external.ts).
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import test from 'node:test';
 import { agreement, formatReport, runDifferential } from '../bench/differential.js';
 import { requireCorpus } from './support/corpus.js';
 import { external } from './support/external.js';
+import { KNOWN_DIFFERENCES } from './support/known-differences.js';
 import { oracleDir } from './support/oracle.js';
 
 /** The share of cases where esxvirt and libvirt agree: both refuse, or byte-identical output. */
@@ -26,3 +29,21 @@ test(
     );
   },
 );
+
+test("every deliberate difference from libvirt's converter has golden files and a row in the README's table", () => {
+  const readme = readFileSync(join(process.cwd(), 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf("### Differences from libvirt's converter"));
+  const table = section.slice(0, section.indexOf('\n\n', section.indexOf('|')));
+  const rows = table
+    .split('\n')
+    .filter((l) => l.startsWith('| `'))
+    .map((l) => /^\| `([^`]+)`/.exec(l)?.[1]);
+  assert.deepEqual(
+    rows,
+    KNOWN_DIFFERENCES.map((k) => k.id),
+  );
+  for (const k of KNOWN_DIFFERENCES) {
+    assert.ok(k.goldens.length > 0, k.id);
+    for (const g of k.goldens) assert.ok(existsSync(join(process.cwd(), 'test/fixtures/golden', g)), `${k.id}: ${g}`);
+  }
+});

@@ -1,23 +1,31 @@
 /** Scalar parsing for domain XML: integers, memory units, cpusets, each error naming its element. */
 import { ConfigError } from '../errors.js';
 
-/** Parses a non-negative decimal integer (or 0x hex, as libvirt accepts); `what` names the element. */
-export function parseUInt(value: string | undefined, what: string): number | undefined {
+// C's strtol syntax, as libvirt reads numbers: leading white space, a sign, decimal digits, nothing after them.
+const C_SPACE = '[ \\t\\n\\v\\f\\r]*';
+const UNSIGNED = new RegExp(`^${C_SPACE}\\+?(\\d+)$`);
+const SIGNED = new RegExp(`^${C_SPACE}([-+]?\\d+)$`);
+
+/**
+ * Parses a non-negative decimal integer as libvirt does (leading white space and '+' allowed, nothing after the
+ * digits); `max` is the field's C type bound (an unsigned int unless given). `what` names the element.
+ */
+export function parseUInt(value: string | undefined, what: string, max = 2 ** 32 - 1): number | undefined {
   if (value === undefined) return undefined;
-  const t = value.trim();
-  let n: number;
-  if (/^\d{1,15}$/.test(t)) n = Number(t);
-  else if (/^0x[0-9a-fA-F]{1,12}$/.test(t)) n = parseInt(t.slice(2), 16);
-  else throw new ConfigError(`invalid value '${value}' for ${what}: expecting a non-negative integer`);
+  const m = UNSIGNED.exec(value);
+  if (!m) throw new ConfigError(`invalid value '${value}' for ${what}: expecting a non-negative integer`);
+  const n = Number(m[1]);
+  if (n > max) throw new ConfigError(`invalid value '${value}' for ${what}: too large`);
   return n;
 }
 
-/** Parses a signed decimal integer; `what` names the element. */
+/** Parses a signed decimal integer as libvirt does (see parseUInt), within ±2^53; `what` names the element. */
 export function parseInt10(value: string | undefined, what: string): number | undefined {
   if (value === undefined) return undefined;
-  const t = value.trim();
-  if (!/^[-+]?\d{1,15}$/.test(t)) throw new ConfigError(`invalid value '${value}' for ${what}: expecting an integer`);
-  return Number(t);
+  const m = SIGNED.exec(value);
+  const n = m ? Number(m[1]) : NaN;
+  if (!Number.isSafeInteger(n)) throw new ConfigError(`invalid value '${value}' for ${what}: expecting an integer`);
+  return n;
 }
 
 const UNIT_FACTORS: Record<string, number> = {
@@ -45,12 +53,13 @@ const MAX_MEMORY_BYTES = (2n ** 53n - 1n) * 1024n;
 /** A memory size with libvirt's `unit` attribute (default KiB), in KiB rounded up. */
 export function parseMemoryKiB(value: string, unit: string | undefined, what: string): number {
   // decimal only, as libvirt reads sizes
-  if (!/^\s*\d+\s*$/.test(value)) throw new ConfigError(`invalid value '${value}' for ${what}: expecting a non-negative integer`);
+  const m = UNSIGNED.exec(value);
+  if (!m) throw new ConfigError(`invalid value '${value}' for ${what}: expecting a non-negative integer`);
   const factor = UNIT_FACTORS[(unit ?? 'KiB').toLowerCase()];
   if (factor === undefined) throw new ConfigError(`unknown unit '${unit}' for ${what}`);
   // libvirt's bound: 2^53 - 1 KiB (its "unlimited"), in bytes, computed exactly
-  const bytes = BigInt(value.trim()) * BigInt(factor);
-  if (bytes > MAX_MEMORY_BYTES) throw new ConfigError(`value '${value.trim()}${unit ?? ''}' for ${what} is too large`);
+  const bytes = BigInt(m[1] as string) * BigInt(factor);
+  if (bytes > MAX_MEMORY_BYTES) throw new ConfigError(`value '${m[1]}${unit ?? ''}' for ${what} is too large`);
   return Number((bytes + 1023n) / 1024n);
 }
 

@@ -24,6 +24,7 @@ for (const f of list('vmx2xml', '.vmx')) {
     const got = formatDomain(vmxToDomain(readFileSync(join(root, 'vmx2xml', f)), ctx));
     assert.equal(got, readFileSync(join(root, 'vmx2xml', f.replace(/\.vmx$/, '.xml')), 'utf8'));
     if (f.startsWith('encoding-')) assert.match(warnings.join('\n'), /converted from charset/);
+    if (f.startsWith('invalid-utf8')) assert.match(warnings.join('\n'), /not valid UTF-8: invalid bytes were replaced by U\+FFFD/);
     if (f.includes('duplicates')) assert.match(warnings.join('\n'), /duplicate VMX key 'MEMSIZE'.*first one wins/);
   });
 }

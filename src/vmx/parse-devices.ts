@@ -17,9 +17,10 @@ export function parseEthernets(conf: VmxConfig, def: DomainDef): void {
     if (!/^ethernet/i.test(entry.key)) continue;
     const dot = entry.key.indexOf('.');
     const index = entry.key.slice(8, dot < 0 ? undefined : dot);
-    if (!/^\d+$/.test(index) || Number(index) > 2 ** 31 - 1)
+    // (libvirt's unsigned parse takes '-0' for 0, and no other sign)
+    if (!/^(\d+|-0+)$/.test(index) || Number(index) > 2 ** 31 - 1)
       throw new ConfigError(`failed to parse the index of the VMX key '${entry.key}'`);
-    max = Math.max(max, Number(index));
+    max = Math.max(max, Math.abs(Number(index)));
   }
   for (let n = 0; n <= max; n++) {
     if (!conf.hasDevice(`ethernet${n}`)) continue;

@@ -48,8 +48,12 @@ const SCSI_MODELS = new Set([
   'dc390',
 ]);
 
-/** Fills def's device lists from a `<devices>` element. */
-export function parseDevices(devices: XmlElement, def: DomainDef): void {
+/**
+ * Fills def's device lists from a `<devices>` element. `numberPorts` (on for a whole domain) gives serial and
+ * parallel ports without <target port> their numbers as libvirt's domain parser does; a device parsed on its own
+ * keeps port -1 (for the caller to place).
+ */
+export function parseDevices(devices: XmlElement, def: DomainDef, opts: { numberPorts?: boolean } = {}): void {
   for (const el of devices.children) {
     switch (el.local) {
       case 'disk':
@@ -90,9 +94,23 @@ export function parseDevices(devices: XmlElement, def: DomainDef): void {
     }
   }
   addImplicitControllers(def);
+  if (opts.numberPorts ?? true) {
+    numberPorts(def.serials);
+    numberPorts(def.parallels);
+  }
   if (def.serials.length === 0 && def.consoles[0] && def.consoles[0].type !== 'pipe') {
     // libvirt turns a lone serial console into the first serial port
     def.serials.push({ ...def.consoles[0], port: 0 });
+  }
+}
+
+// A port without <target port> gets, in document order, one more than the highest port given or assigned so far
+// in the whole list (so <serial/><serial><target port='1'/></serial> are ports 2 and 1), as libvirt numbers them.
+function numberPorts(chrs: ChrDef[]): void {
+  let max = Math.max(-1, ...chrs.map((c) => c.port));
+  for (const c of chrs) {
+    if (c.port >= 0) continue;
+    c.port = ++max;
   }
 }
 
@@ -239,9 +257,7 @@ const CONTROLLER_MODELS: Record<string, ReadonlySet<string> | undefined> = {
 function parseController(el: XmlElement): DomainDef['controllers'][number] | undefined {
   const type = el.attrs.type ?? 'ide';
   if (!Object.hasOwn(CONTROLLER_MODELS, type)) throw new ConfigError(`invalid value '${type}' for attribute 'type' of <controller>`);
-  const index = parseUInt(el.attrs.index, "attribute 'index' of <controller>") ?? 0;
-  if (index > 2 ** 31 - 1)
-    throw new ConfigError(`invalid value '${el.attrs.index ?? ''}' for attribute 'index' of <controller>: too large`);
+  const index = parseUInt(el.attrs.index, "attribute 'index' of <controller>", 2 ** 31 - 1) ?? 0;
   const model = el.attrs.model;
   if (model !== undefined && !CONTROLLER_MODELS[type]?.has(model)) {
     throw new ConfigError(`unknown model type '${model}' for <controller type='${type}'>`);

@@ -5,7 +5,7 @@
 import { ConfigError } from '../../errors.js';
 import { newDomain, VMWARE_NS, type DomainDef } from './domain-def.js';
 import { parseDevices } from './parse-domain-devices.js';
-import { normalizeUuid, parseCpuset, parseInt10, parseMemoryKiB, parseUInt } from '../units.js';
+import { normalizeUuid, parseCpuset, parseMemoryKiB, parseUInt } from '../units.js';
 import { child, decodeXmlBytes, parseXml, textContent, type XmlElement } from '../xml/xml-reader.js';
 
 /** Parses domain XML text, or bytes (decoded per their XML declaration, as libvirt does). */
@@ -14,6 +14,20 @@ export function parseDomainXml(input: string | Uint8Array): DomainDef {
   const root = parseXml(text, 'domain XML');
   if (root.local !== 'domain') throw new ConfigError(`expecting root element <domain> but found <${root.name}>`);
   return domainFromElement(root);
+}
+
+/**
+ * Parses the XML of one device (`<disk>`, `<serial>` …, as attach-device takes it) into an unnamed domain holding
+ * it, with the controllers its disks imply; a serial or parallel port without <target port> keeps port -1.
+ */
+export function parseDeviceXml(input: string | Uint8Array): DomainDef {
+  const text = typeof input === 'string' ? input : decodeXmlBytes(input, 'device XML');
+  const el = parseXml(text, 'device XML');
+  const def = newDomain();
+  parseDevices({ name: 'devices', local: 'devices', uri: '', attrs: {}, children: [el], text: '', line: el.line }, def, {
+    numberPorts: false,
+  });
+  return def;
 }
 
 /** Builds a DomainDef from a parsed `<domain>` element. */
@@ -74,31 +88,32 @@ export function domainFromElement(root: XmlElement): DomainDef {
 
 function parseVcpu(root: XmlElement, def: DomainDef): void {
   const vcpu = child(root, 'vcpu');
-  if (!vcpu) return;
-  const n = parseUInt(textContent(vcpu), '<vcpu>') as number;
-  if (n <= 0) throw new ConfigError('element <vcpu> must be a positive integer');
-  if (n > 4096) throw new ConfigError(`element <vcpu> is too large: ${n}`);
-  const placement = vcpu.attrs.placement;
-  if (placement !== undefined && placement !== 'static' && placement !== 'auto') {
-    throw new ConfigError(`invalid value '${placement}' of attribute 'placement' of <vcpu>`);
+  if (vcpu) {
+    const n = parseUInt(textContent(vcpu), '<vcpu>') as number;
+    if (n <= 0) throw new ConfigError('element <vcpu> must be a positive integer');
+    // libvirt allocates a structure per vCPU (minutes, or an abort, for 2^31); VMware's maximum is far below this
+    if (n > 4096) throw new ConfigError(`element <vcpu> is too large: ${n}`);
+    const placement = vcpu.attrs.placement;
+    if (placement !== undefined && placement !== 'static' && placement !== 'auto') {
+      throw new ConfigError(`invalid value '${placement}' of attribute 'placement' of <vcpu>`);
+    }
+    def.vcpus = n;
+    const current = parseUInt(vcpu.attrs.current, "attribute 'current' of <vcpu>");
+    if (current !== undefined) {
+      if (current === 0 || current > n) throw new ConfigError(`attribute 'current' of <vcpu> must be between 1 and ${n}`);
+      def.vcpusCurrent = current;
+    }
+    if (vcpu.attrs.cpuset !== undefined) def.cpuset = parseCpuset(vcpu.attrs.cpuset, "attribute 'cpuset' of <vcpu>");
   }
-  def.vcpus = n;
-  const current = parseUInt(vcpu.attrs.current, "attribute 'current' of <vcpu>");
-  if (current !== undefined) {
-    if (current === 0 || current > n) throw new ConfigError(`attribute 'current' of <vcpu> must be between 1 and ${n}`);
-    def.vcpusCurrent = current;
-  }
-  if (vcpu.attrs.cpuset !== undefined) def.cpuset = parseCpuset(vcpu.attrs.cpuset, "attribute 'cpuset' of <vcpu>");
   const cputune = child(root, 'cputune');
   const shares = cputune && child(cputune, 'shares');
   if (shares) {
-    def.cpuShares = parseUInt(textContent(shares), '<cputune><shares>');
+    def.cpuShares = parseUInt(textContent(shares), '<cputune><shares>', Number.MAX_SAFE_INTEGER);
     // libvirt's range for shares (0 means "not set" to its check)
     if (def.cpuShares !== undefined && def.cpuShares !== 0 && (def.cpuShares < 2 || def.cpuShares > 262144)) {
       throw new ConfigError(`value of <cputune><shares> must be in range [2, 262144] but found ${def.cpuShares}`);
     }
   }
-  void parseInt10;
 }
 
 function parseOs(root: XmlElement, def: DomainDef): void {
