@@ -20,68 +20,81 @@ export type ErrorCode =
   | 'OperationFailed'
   | 'Internal';
 
+/** Options every EsxError takes. */
+export interface EsxErrorOptions {
+  cause?: unknown;
+  /**
+   * The message is complete as it is: the CLI prints it without the virsh-style prefix of its code
+   * ("Requested operation is not valid: …"), as virsh prints some of its own checks (e.g. "Domain is already active").
+   */
+  bare?: boolean;
+}
+
 /** Base class: one-line message, stable code, optional cause. */
 export class EsxError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(oneLine(message), options);
+  /** See EsxErrorOptions.bare. */
+  readonly bare: boolean;
+  constructor(code: ErrorCode, message: string, options?: EsxErrorOptions) {
+    super(oneLine(message), options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
+    this.bare = options?.bare === true;
     this.name = new.target.name;
   }
 }
 
 /** Bad input from the caller: malformed URI, unknown option, value out of range. */
 export class InvalidArgumentError extends EsxError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: EsxErrorOptions) {
     super('InvalidArgument', message, options);
   }
 }
 
 /** A VMX file or domain XML that is malformed or holds values esxvirt cannot accept. */
 export class ConfigError extends EsxError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: EsxErrorOptions) {
     super('InvalidConfig', message, options);
   }
 }
 
 /** A device, option or operation the target (or esxvirt) does not support. */
 export class UnsupportedError extends EsxError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: EsxErrorOptions) {
     super('Unsupported', message, options);
   }
 }
 
 /** An object (domain, datastore, file, host …) that does not exist. */
 export class NotFoundError extends EsxError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: EsxErrorOptions) {
     super('NotFound', message, options);
   }
 }
 
 /** The object exists but is in the wrong state for the request (e.g. domain running). */
 export class InvalidStateError extends EsxError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: EsxErrorOptions) {
     super('InvalidState', message, options);
   }
 }
 
 /** Login refused or no credentials available. Never carries the password. */
 export class AuthError extends EsxError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: EsxErrorOptions) {
     super('AuthFailed', message, options);
   }
 }
 
 /** TLS handshake or certificate verification failed. */
 export class TlsError extends EsxError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: EsxErrorOptions) {
     super('TlsError', message, options);
   }
 }
 
 /** The server could not be reached, or the connection dropped. */
 export class ConnectionError extends EsxError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: EsxErrorOptions) {
     super('ConnectionError', message, options);
   }
 }
@@ -89,7 +102,7 @@ export class ConnectionError extends EsxError {
 /** The server answered with an unexpected HTTP status and no SOAP fault. */
 export class HttpError extends EsxError {
   readonly status: number;
-  constructor(status: number, message: string, options?: { cause?: unknown }) {
+  constructor(status: number, message: string, options?: EsxErrorOptions) {
     super('HttpError', message, options);
     this.status = status;
   }
@@ -127,14 +140,14 @@ export class QuestionError extends EsxError {
 
 /** An operation that failed on the server side for a reason other than the above. */
 export class OperationError extends EsxError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: EsxErrorOptions) {
     super('OperationFailed', message, options);
   }
 }
 
 /** A bug in esxvirt: an invariant that does not hold. */
 export class InternalError extends EsxError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: EsxErrorOptions) {
     super('Internal', message, options);
   }
 }

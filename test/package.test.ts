@@ -120,10 +120,12 @@ describe('the published package, installed offline into an empty prefix', () => 
     assert.deepEqual(missing, []);
   });
 
-  it('the installed esxvirt runs from the bundle: `version` prints the package version', (t) => {
-    // A parallel change adds `esxvirt --version`; `version` without a URI works offline today.
+  it('the installed esxvirt runs from the bundle: `--version` and `version` print the package version', (t) => {
+    const expected = new RegExp(`^esxvirt ${pkg.version.replace(/\./g, '\\.')}\\n$`);
+    assert.match(ok(bin(), ['--version']), expected);
+    assert.equal(ok(bin(), ['--version']), ok(checkoutBin, ['--version']));
     assert.equal(ok(bin(), ['version']), ok(checkoutBin, ['version']));
-    assert.match(ok(bin(), ['version']), new RegExp(`^esxvirt ${pkg.version.replace(/\./g, '\\.')}\\n`));
+    assert.match(ok(bin(), ['version']), expected);
     // No CLI modules are installed, so this ran the bundle (the launcher's fallback would have failed).
     assert.ok(!existsSync(join(installed, 'dist', 'src')));
     const ms = (b: string): number => {

@@ -33,12 +33,6 @@ export type ConnectionFor<N extends ConnectionNeed> = N extends 'required'
     ? Connection | undefined
     : undefined;
 
-/**
- * The empty line virsh prints after a command's output unless --quiet ('unless-quiet', the default). Commands
- * today differ ('always', 'none'); main.ts adds the line, so making them uniform is a change in one place.
- */
-export type Trailer = 'always' | 'unless-quiet' | 'none';
-
 /** What prepare() sees: the arguments and the global options, no connection yet. */
 export interface PrepareContext<A> {
   args: A;
@@ -64,9 +58,6 @@ export interface TextContext<A> {
   quiet: boolean;
 }
 
-// A method's parameter types are checked bivariantly: a command's own data type then fits the erased Command.
-type TrailerFn<D, A> = { fn(data: D, ctx: TextContext<A>): Trailer }['fn'];
-
 /** A command declaration: `Os` its options, `N` its connection need, `P` what prepare() returns, `D` its data. */
 export interface CommandDef<Os extends readonly AnyOption[], N extends ConnectionNeed, P, D> {
   name: string;
@@ -86,11 +77,13 @@ export interface CommandDef<Os extends readonly AnyOption[], N extends Connectio
   /** Offline work before the connection opens (reading input files), so bad input fails without a login. */
   prepare?(ctx: PrepareContext<ArgsOf<Os>>): P | Promise<P>;
   run(ctx: RunContext<ArgsOf<Os>, ConnectionFor<N>, P>): D | Promise<D>;
-  /** The data for humans, in virsh's layout, without the trailing empty line (see `trailer`). */
+  /**
+   * The data for humans, exactly as virsh's command prints it; main.ts adds the empty line virsh prints after every
+   * command (unless --quiet), so a one-line message comes without its newline when virsh prints it so.
+   */
   text(data: D, ctx: TextContext<ArgsOf<Os>>): string;
   /** The data for --json when it differs from `data` itself. */
   json?(data: D, ctx: TextContext<ArgsOf<Os>>): unknown;
-  trailer?: Trailer | TrailerFn<D, ArgsOf<Os>>;
 }
 
 /** A command with its types erased, as the table holds it. */

@@ -25,6 +25,33 @@ export function hasConnectionUri(global: GlobalOptions, env: NodeJS.ProcessEnv =
   }
 }
 
+/**
+ * Timeouts from the environment, in seconds: ESXVIRT_IDLE_TIMEOUT (no progress on a request), ESXVIRT_CALL_TIMEOUT
+ * (one call, answer included) and ESXVIRT_RETRY_DEADLINE (no retry starts later); 0 turns the last two off.
+ */
+export function timeoutsFromEnv(env: NodeJS.ProcessEnv = process.env): {
+  idleTimeoutMs?: number;
+  callTimeoutMs?: number;
+  retryDeadlineMs?: number;
+} {
+  const seconds = (name: string, min: number): number | undefined => {
+    const text = env[name];
+    if (text === undefined || text === '') return undefined;
+    if (!/^\d+(\.\d+)?$/.test(text.trim()) || Number(text) < min) {
+      throw new InvalidArgumentError(`${name} must be a number of seconds${min > 0 ? ` of at least ${min}` : ''}, got '${text}'`);
+    }
+    return Math.round(Number(text) * 1000);
+  };
+  const out: { idleTimeoutMs?: number; callTimeoutMs?: number; retryDeadlineMs?: number } = {};
+  const idle = seconds('ESXVIRT_IDLE_TIMEOUT', 0.001);
+  const call = seconds('ESXVIRT_CALL_TIMEOUT', 0);
+  const retry = seconds('ESXVIRT_RETRY_DEADLINE', 0);
+  if (idle !== undefined) out.idleTimeoutMs = idle;
+  if (call !== undefined) out.callTimeoutMs = call;
+  if (retry !== undefined) out.retryDeadlineMs = retry;
+  return out;
+}
+
 /** Opens the connection, runs `fn`, and always closes (logs out). `deferHost`: see OpenOptions. */
 export async function withConnection<T>(
   global: GlobalOptions,
@@ -38,6 +65,7 @@ export async function withConnection<T>(
     ...(global.debug ? { debug: (m: string) => io.err(`debug: ${m}\n`) } : {}),
     warn: (m: string) => io.err(`warning: ${m}\n`),
     ...(opts.deferHost ? { deferHost: true } : {}),
+    ...timeoutsFromEnv(),
   });
   try {
     return await fn(conn);

@@ -37,7 +37,7 @@ export class UsageError extends Error {}
 export function describeError(e: unknown): { code: number; message: string } {
   if (e instanceof UsageError) return { code: EXIT_USAGE, message: e.message };
   if (e instanceof EsxError) {
-    const prefix = PREFIX[e.code] ?? '';
+    const prefix = e.bare ? '' : (PREFIX[e.code] ?? '');
     const msg = e.message.startsWith(prefix.trim()) ? e.message : prefix + e.message;
     return { code: CODES[e.code], message: msg };
   }

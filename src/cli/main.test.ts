@@ -26,7 +26,8 @@ test('-h/--help: usage with global options and every group; no command: the same
   const h = await run(['--help']);
   assert.equal(h.code, 0);
   assert.match(h.out, /^esxvirt .*\n\nUsage: esxvirt \[OPTIONS\] COMMAND \[ARGS\.\.\.\]\n/);
-  for (const g of ['domain', 'monitor', 'host', 'snapshot', 'virsh']) assert.match(h.out, new RegExp(`\\(help keyword '${g}'\\)\\n`));
+  for (const g of ['domain', 'monitor', 'host', 'interface', 'network', 'snapshot', 'virsh'])
+    assert.match(h.out, new RegExp(`\\(help keyword '${g}'\\)\\n`));
   assert.equal((await run(['-h'])).out, h.out);
   assert.deepEqual(await run([]), { code: 2, out: h.out, err: '' });
 });
@@ -71,22 +72,23 @@ test('help: every command grouped; help GROUP; help CMD equals CMD --help; --qui
   const groups = JSON.parse((await run(['--json', 'help'])).out) as { groups: { keyword: string }[] };
   assert.deepEqual(
     groups.groups.map((g) => g.keyword),
-    ['domain', 'monitor', 'host', 'snapshot', 'virsh'],
+    ['domain', 'monitor', 'host', 'interface', 'network', 'snapshot', 'virsh'],
   );
 });
 
 test('unknown commands: one line, exit 2, a suggestion when one is close; `help` says the same', async () => {
   assert.deepEqual(await run(['lst']), { code: 2, out: '', err: "error: unknown command 'lst'; did you mean 'list'?\n" });
-  assert.deepEqual(await run(['help', 'lst']), { code: 2, out: '', err: "error: unknown command 'lst'; did you mean 'list'?\n" });
+  // `help` ran and failed: virsh's empty line follows, as after any command that ran
+  assert.deepEqual(await run(['help', 'lst']), { code: 2, out: '\n', err: "error: unknown command 'lst'; did you mean 'list'?\n" });
   assert.deepEqual(await run(['frobnicate']), { code: 2, out: '', err: "error: unknown command 'frobnicate'\n" });
-  assert.deepEqual(await run(['help', 'frobnicate']), { code: 2, out: '', err: "error: unknown command 'frobnicate'\n" });
+  assert.deepEqual(await run(['help', 'frobnicate']), { code: 2, out: '\n', err: "error: unknown command 'frobnicate'\n" });
   // a group keyword without commands is no help topic
   assert.equal((await run(['help', 'pool'])).code, 2);
   assert.deepEqual(await run(['--bogus', 'list']), { code: 2, out: '', err: "error: unknown option '--bogus': see esxvirt --help\n" });
   assert.deepEqual(await run(['-c']), { code: 2, out: '', err: 'error: option -c requires a URI\n' });
 });
 
-test('around every command: text plus the trailer, --quiet, one JSON document, errors as one line and an exit code', async () => {
+test("around every command: text plus virsh's empty line, --quiet, one JSON document, errors as one line and an exit code", async () => {
   const echo = defineCommand({
     name: 'echo',
     group: 'virsh',
@@ -102,18 +104,13 @@ test('around every command: text plus the trailer, --quiet, one JSON document, e
     text: (d, ctx) => (ctx.quiet ? '' : `${d.message}\n`),
     json: (d) => ({ ...d, json: true }),
   });
-  const always = defineCommand({ ...echo, name: 'always', trailer: 'always' });
-  const never = defineCommand({ ...echo, name: 'never', trailer: 'none' });
-  const table = buildTable([echo, always, never, help]);
+  const table = buildTable([echo, help]);
   assert.deepEqual(await run(['echo', 'hi'], table), { code: 0, out: 'said hi\n\n', err: '' });
   assert.deepEqual(await run(['-q', 'echo', 'hi'], table), { code: 0, out: '', err: '' });
-  assert.deepEqual(await run(['always', 'hi'], table), { code: 0, out: 'said hi\n\n', err: '' });
-  assert.deepEqual(await run(['--quiet', 'always', 'hi'], table), { code: 0, out: '\n', err: '' });
-  assert.deepEqual(await run(['never', 'hi'], table), { code: 0, out: 'said hi\n', err: '' });
   for (const argv of [
     ['--json', 'echo', 'hi'],
     ['echo', 'hi', '--json'],
-    ['-q', '--json', 'always', 'hi'],
+    ['-q', '--json', 'echo', 'hi'],
   ]) {
     const r = await run(argv, table);
     assert.equal(r.code, 0);
@@ -121,7 +118,10 @@ test('around every command: text plus the trailer, --quiet, one JSON document, e
   }
   assert.deepEqual(await run(['echo', '--warn', 'hi'], table), { code: 0, out: 'said hi\n\n', err: 'warning: careful\n' });
   assert.deepEqual(await run(['-d', 'echo', 'hi'], table), { code: 0, out: 'said hi\n\n', err: 'debug: only with --debug\n' });
-  assert.deepEqual(await run(['echo', 'hi', '--fail'], table), { code: 1, out: '', err: 'error: no hi\n' });
+  // a command that ran and failed still ends with virsh's empty line (not with --quiet or --json); usage errors do not
+  assert.deepEqual(await run(['echo', 'hi', '--fail'], table), { code: 1, out: '\n', err: 'error: no hi\n' });
+  assert.deepEqual(await run(['-q', 'echo', 'hi', '--fail'], table), { code: 1, out: '', err: 'error: no hi\n' });
+  assert.deepEqual(await run(['--json', 'echo', 'hi', '--fail'], table), { code: 1, out: '', err: 'error: no hi\n' });
   assert.deepEqual(await run(['echo'], table), { code: 2, out: '', err: "error: command 'echo' requires <word> option\n" });
   assert.deepEqual(await run(['echo', '--', '--json'], table), { code: 0, out: 'said --json\n\n', err: '' });
   const debugged = await run(['--debug', 'echo', 'hi', '--fail'], table);

@@ -3,11 +3,10 @@
 /** A vshTable-style table: one leading space, columns padded, 3 spaces apart, dashes under the header. */
 export function tableLines(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  // virsh's vshTable: a leading space, every cell but the last padded to its column, three spaces between cells
+  // (so an empty last cell leaves the separator's spaces at the end of the line, as virsh prints them)
   const line = (cells: string[]): string =>
-    cells
-      .map((c, i) => ` ${(c ?? '').padEnd(widths[i] as number)}  `)
-      .join('')
-      .trimEnd();
+    ` ${cells.map((c, i) => (i === cells.length - 1 ? (c ?? '') : (c ?? '').padEnd(widths[i] as number))).join('   ')}`;
   const dashes = '-'.repeat(widths.reduce((a, w) => a + w + 3, 0));
   return [line(header), dashes, ...rows.map(line), ''].join('\n');
 }

@@ -17,16 +17,19 @@ export async function runCommand(cmd: Command, values: ArgValues, global: Global
       if (global.debug) io.err(`debug: ${m}\n`);
     },
   };
-  const input = cmd.prepare ? await cmd.prepare(base) : undefined;
+  // virsh prints an empty line after every command it ran, even one that failed (not after a usage error or a
+  // failed connection, which stop it before the command runs), unless --quiet.
+  const failed = (e: unknown): never => {
+    if (!global.quiet && !global.json) io.out('\n');
+    throw e;
+  };
+  const input = cmd.prepare ? await Promise.resolve(cmd.prepare(base)).catch(failed) : undefined;
   const connect = cmd.connection === 'required' || (cmd.connection === 'optional' && hasConnectionUri(global));
-  const data = connect
-    ? await withConnection(
-        global,
-        io,
-        (conn) => Promise.resolve(cmd.run({ ...base, conn, input, table })),
-        cmd.deferHost ? { deferHost: true } : {},
-      )
-    : await cmd.run({ ...base, conn: undefined, input, table });
+  const run = (conn: Parameters<typeof cmd.run>[0]['conn']): Promise<unknown> =>
+    Promise.resolve()
+      .then(() => cmd.run({ ...base, conn, input, table }))
+      .catch(failed);
+  const data = connect ? await withConnection(global, io, run, cmd.deferHost ? { deferHost: true } : {}) : await run(undefined);
   const out = render(cmd, data, { args: values, quiet: global.quiet }, global.json);
   if (out !== '') io.out(out);
 }
@@ -34,7 +37,5 @@ export async function runCommand(cmd: Command, values: ArgValues, global: Global
 /** The command's output: JSON, or its text plus virsh's empty line after it (the one place that line is added). */
 export function render(cmd: Command, data: unknown, ctx: TextContext<ArgValues>, json: boolean): string {
   if (json) return formatJson(cmd.json ? cmd.json(data, ctx) : data);
-  const trailer = typeof cmd.trailer === 'function' ? cmd.trailer(data, ctx) : (cmd.trailer ?? 'unless-quiet');
-  const blank = trailer === 'always' || (trailer === 'unless-quiet' && !ctx.quiet);
-  return cmd.text(data, ctx) + (blank ? '\n' : '');
+  return cmd.text(data, ctx) + (ctx.quiet ? '' : '\n');
 }

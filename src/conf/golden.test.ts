@@ -9,10 +9,15 @@ import { ConfigError } from '../errors.js';
 import {
   formatCapabilities,
   formatDomain,
+  formatInterfaceXml,
+  formatNetworkXml,
   formatSnapshotXml,
   formatSysinfo,
   parseCapabilitiesXml,
   parseDomainXml,
+  parseInterfaceXml,
+  parseNetworkXml,
+  parsePortgroupXml,
   parseSnapshotXml,
   parseSysinfoXml,
 } from './index.js';
@@ -24,6 +29,8 @@ const DOCUMENTS: Record<string, { parse(xml: string): unknown; format(model: nev
   snapshot: { parse: parseSnapshotXml, format: formatSnapshotXml },
   capabilities: { parse: parseCapabilitiesXml, format: formatCapabilities },
   sysinfo: { parse: parseSysinfoXml, format: formatSysinfo },
+  network: { parse: parseNetworkXml, format: formatNetworkXml },
+  interface: { parse: parseInterfaceXml, format: formatInterfaceXml },
 };
 
 test('every document folder under test/fixtures/conf has a parser and a formatter', () => {
@@ -115,11 +122,23 @@ const ERRORS: [string, string, RegExp][] = [
     "<domain type='vmware'><name>x</name><memory>9007199254740992</memory><os><type>hvm</type></os></domain>",
     /value '9007199254740992' for <memory> is too large/,
   ],
+  ['network', '<domain/>', /expecting root element <network> but found <domain>/],
+  ['network', '<network><uuid>x</uuid></network>', /missing element <name> of <network>/],
+  ['network', "<network><name>n</name><portgroup name='a'/><portgroup name='a'/></network>", /two port groups named 'a'/],
+  ['network', "<network><name>n</name><portgroup name='a'><vlan/></portgroup></network>", /<portgroup name='a'><vlan> has no <tag/],
+  ['network', "<network><name>n</name><portgroup name='a'><vlan><tag id='5000'/></vlan></portgroup></network>", /invalid VLAN id 5000/],
+  ['network', '<network><name>n</name><portgroup/></network>', /missing attribute 'name' of <portgroup>/],
+  ['network', '<network><name>n</name><mtu/></network>', /missing attribute 'size' of <mtu>/],
+  ['network', "<network><name>n</name><forward dev='a'><interface dev='b'/></forward></network>", /must name the first/],
+  ['portgroup', '<network/>', /expecting root element <portgroup>/],
+  ['interface', "<interface type='bridge' name='br0'/>", /unsupported interface type 'bridge'/],
+  ['interface', "<interface type='ethernet'/>", /missing attribute 'name' of <interface>/],
+  ['interface', "<interface type='ethernet' name='x'><start mode='later'/></interface>", /invalid attribute 'mode' of <start>/],
 ];
 
 for (const [doc, xml, message] of ERRORS) {
   test(`${doc} refuses ${xml.slice(0, 60)} with one clear line`, () => {
-    const parse = DOCUMENTS[doc]?.parse as (x: string) => unknown;
+    const parse = (doc === 'portgroup' ? parsePortgroupXml : DOCUMENTS[doc]?.parse) as (x: string) => unknown;
     assert.throws(
       () => parse(xml),
       (e: unknown) => e instanceof ConfigError && message.test(e.message) && !e.message.includes('\n'),

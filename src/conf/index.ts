@@ -6,4 +6,6 @@ export * from './domain/index.js';
 export * from './snapshot/index.js';
 export * from './capabilities/index.js';
 export * from './sysinfo/index.js';
+export * from './network/index.js';
+export * from './interface/index.js';
 export { parseUInt, parseInt10, parseMemoryKiB, parseCpuset, normalizeUuid } from './units.js';

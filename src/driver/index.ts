@@ -6,3 +6,6 @@ export * from './connect/index.js';
 export * from './domain/index.js';
 export * from './snapshot/index.js';
 export * from './host/index.js';
+export * from './network/index.js';
+export * from './interface/index.js';
+export * from './migrate/index.js';

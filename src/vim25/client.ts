@@ -42,8 +42,17 @@ export interface ConnectOptions extends TlsVerifyOptions {
   maxSockets?: number;
   /** TCP + proxy + TLS setup deadline in ms (default 30 s). */
   connectTimeoutMs?: number;
-  /** Longest silence during a request in ms (default 300 s). */
+  /**
+   * Longest time without progress during a request in ms (default 60 s; a trickle of bytes counts as none). Calls that
+   * wait by design (WaitForUpdatesEx) set their own.
+   */
+  idleTimeoutMs?: number;
+  /** Former name of idleTimeoutMs. */
   requestTimeoutMs?: number;
+  /** Deadline of one SOAP call, answer included, in ms (default 300 s; 0: none). */
+  callTimeoutMs?: number;
+  /** No retry of a call starts later than this many ms after its first attempt (default 120 s; 0: none). */
+  retryDeadlineMs?: number;
   /** User-Agent header. */
   userAgent?: string;
   /** Receives retries, re-logins, keepalive failures and answered questions (for logging; never credentials). */
@@ -100,7 +109,7 @@ export class VimClient implements VimContext {
       thumbprint: opts.thumbprint,
       maxSockets: opts.maxSockets,
       connectTimeoutMs: opts.connectTimeoutMs,
-      requestTimeoutMs: opts.requestTimeoutMs,
+      idleTimeoutMs: opts.idleTimeoutMs ?? opts.requestTimeoutMs,
       userAgent: opts.userAgent,
     });
     try {
@@ -108,6 +117,8 @@ export class VimClient implements VimContext {
         sdkPath,
         retries: opts.retries,
         retryBaseDelayMs: opts.retryDelayMs,
+        callTimeoutMs: opts.callTimeoutMs,
+        retryDeadlineMs: opts.retryDeadlineMs,
         onEvent: opts.onEvent,
       });
       let serviceContent: ServiceContent;
@@ -238,6 +249,9 @@ function checkOptions(o: ConnectOptions): void {
   nonNegInt('pageSize', o.pageSize);
   nonNegInt('retryDelayMs', o.retryDelayMs);
   nonNegInt('taskPollIntervalMs', o.taskPollIntervalMs);
+  nonNegInt('callTimeoutMs', o.callTimeoutMs);
+  nonNegInt('retryDeadlineMs', o.retryDeadlineMs);
+  nonNegInt('idleTimeoutMs', o.idleTimeoutMs);
   if (o.keepaliveSeconds !== undefined && !(o.keepaliveSeconds >= 0 && Number.isFinite(o.keepaliveSeconds))) {
     throw new InvalidArgumentError(`keepaliveSeconds must be a non-negative number, got ${o.keepaliveSeconds}`);
   }

@@ -45,6 +45,38 @@ test('undeclared and unlisted faults stay FaultErrors; declared subtypes inherit
   assert.ok(!isVimFault(new Error('plain'), 'InvalidState'));
 });
 
+test('faults whose text says nothing (empty, a Go type name as vcsim sends) get words from their type and detail', () => {
+  const cases: [FaultError, RegExp][] = [
+    [
+      new FaultError('NotFound', '*types.NotFound'),
+      /^RegisterVM_Task: something the operation needs was not found on the server \(NotFound\)$/,
+    ],
+    [
+      new FaultError('FileNotFound', '', { detail: { _type: 'FileNotFound', file: '[ds] a/b.vmx' } }),
+      /^RegisterVM_Task: file '\[ds\] a\/b\.vmx' not found \(FileNotFound\)$/,
+    ],
+    [
+      new FaultError('InvalidPowerState', 'InvalidPowerState', { detail: { existingState: 'poweredOff', requestedState: 'poweredOn' } }),
+      /: the VM is poweredOff; the operation needs it poweredOn \(InvalidPowerState\)$/,
+    ],
+    [
+      new FaultError('DuplicateName', '*types.DuplicateName', { detail: { name: 'web' } }),
+      /^RegisterVM_Task: the name 'web' is already taken \(DuplicateName\)$/,
+    ],
+    [new FaultError('SomethingNew', ''), /^RegisterVM_Task: the server refused it without saying why \(SomethingNew\)$/],
+  ];
+  for (const [fault, re] of cases) {
+    const err = mapFault(fault, 'RegisterVM_Task');
+    assert.match(err.message, re);
+    assert.equal(findFault(err), fault, 'the fault stays reachable');
+  }
+  // a fault with words of its own keeps them
+  assert.match(
+    mapFault(new FaultError('NotFound', 'The object has been deleted'), 'x').message,
+    /^x: NotFound: The object has been deleted$/,
+  );
+});
+
 test("vcsim's 'does not implement' server fault becomes UnsupportedError", () => {
   const err = mapFault(new FaultError('ServerFaultCode', 'VirtualMachine:vm-1 does not implement: MigrateVM_Task'), 'MigrateVM_Task');
   assert.ok(err instanceof UnsupportedError);
@@ -73,6 +105,6 @@ test('taskFaultError uses the fault type and localized message of TaskInfo.error
   assert.equal(vimFaultType(err), 'InvalidPowerState');
   assert.match(err.message, /^PowerOffVM_Task on VM 'web': InvalidPowerState: The attempted operation/);
   const unknown = taskFaultError(undefined, 'task');
-  assert.ok(unknown instanceof FaultError);
-  assert.equal(unknown.faultType, 'MethodFault');
+  assert.equal(vimFaultType(unknown), 'MethodFault');
+  assert.equal(unknown.message, 'task: the server refused it without saying why (MethodFault)');
 });

@@ -74,14 +74,76 @@ export function faultChain(type: string): string[] {
   return out;
 }
 
+type Detail = Record<string, unknown> | undefined;
+
+const str = (d: Detail, key: string): string | undefined => (typeof d?.[key] === 'string' ? (d[key] as string) : undefined);
+
+// Words for faults whose server text says nothing (empty, or a type name as vcsim sends: '*types.NotFound'),
+// nearest declared type first; `d` is the fault's detail object.
+const FAULT_WORDS: ReadonlyMap<string, (d: Detail) => string> = new Map<string, (d: Detail) => string>([
+  ['FileNotFound', (d) => `file ${str(d, 'file') ? `'${str(d, 'file')}' ` : ''}not found`],
+  ['FileAlreadyExists', (d) => `file ${str(d, 'file') ? `'${str(d, 'file')}' ` : ''}already exists`],
+  ['FileLocked', (d) => `file ${str(d, 'file') ? `'${str(d, 'file')}' ` : ''}is locked (in use by a running VM?)`],
+  ['CannotAccessFile', (d) => `cannot access file${str(d, 'file') ? ` '${str(d, 'file')}'` : ''}`],
+  ['FileFault', (d) => `file operation failed${str(d, 'file') ? ` on '${str(d, 'file')}'` : ''}`],
+  ['NotFound', () => 'something the operation needs was not found on the server'],
+  [
+    'ManagedObjectNotFound',
+    (d) => {
+      const o = d?.obj as { type?: string; value?: string } | undefined;
+      return `the object ${o?.type ?? ''} ${o?.value ?? ''} no longer exists (deleted meanwhile?)`.replace(/ {2,}/g, ' ');
+    },
+  ],
+  [
+    'InvalidPowerState',
+    (d) =>
+      `the VM is ${str(d, 'existingState') ?? 'in another power state'}${str(d, 'requestedState') ? `; the operation needs it ${str(d, 'requestedState')}` : ''}`,
+  ],
+  ['TaskInProgress', () => 'another task is running on the object; wait for it or cancel it (domjobabort)'],
+  ['InvalidState', () => 'the object is not in a state that allows the operation'],
+  ['DuplicateName', (d) => `the name ${str(d, 'name') ? `'${str(d, 'name')}' ` : ''}is already taken`],
+  ['AlreadyExists', (d) => `${str(d, 'name') ? `'${str(d, 'name')}' ` : 'it '}already exists`],
+  ['InvalidName', (d) => `invalid name${str(d, 'name') ? ` '${str(d, 'name')}'` : ''}`],
+  ['InvalidDatastorePath', () => 'invalid datastore path'],
+  ['InvalidDatastore', () => 'invalid or inaccessible datastore'],
+  ['InvalidArgument', (d) => `invalid argument${str(d, 'invalidProperty') ? ` '${str(d, 'invalidProperty')}'` : ''}`],
+  ['ToolsUnavailable', () => 'VMware Tools are not running in the guest'],
+  ['NotSupported', () => 'the server does not support this'],
+  ['NotImplemented', () => 'the server does not implement this'],
+  ['RequestCanceled', () => 'the request was cancelled'],
+  ['InvalidLogin', () => 'wrong user name or password'],
+  ['NoPermission', (d) => `permission denied${str(d, 'privilegeId') ? ` (needs privilege ${str(d, 'privilegeId')})` : ''}`],
+]);
+
+/** True when a fault's text carries no words: empty, the type's own name, or a Go type name ('*types.NotFound'). */
+function saysNothing(fault: FaultError): boolean {
+  const text = fault.faultString.trim();
+  return text === '' || text === fault.faultType || /^\*?[a-z]+\.[A-Za-z]+$/.test(text);
+}
+
+/**
+ * The fault in words: the server's own text when it has some, else words for its type and detail (the file, the
+ * name, the power states), then the fault type in parentheses.
+ */
+export function describeFault(fault: FaultError): string {
+  if (!saysNothing(fault)) return `${fault.faultType}: ${fault.faultString}`;
+  const detail = fault.detail as Detail;
+  for (const t of faultChain(fault.faultType)) {
+    const words = FAULT_WORDS.get(t);
+    if (words !== undefined) return `${words(detail)} (${fault.faultType})`;
+  }
+  return `the server refused it without saying why (${fault.faultType})`;
+}
+
 /**
  * Maps a FaultError to the esxvirt class its type denotes, with `context` (e.g. the method) leading the message;
  * other faults are returned unchanged. The original FaultError is the `cause`.
  */
 export function mapFault(fault: FaultError, context: string): EsxError {
   const ctor = classFor(fault);
-  if (ctor === undefined) return fault;
-  return new ctor(`${context}: ${fault.faultType}: ${fault.faultString || 'no message'}`, { cause: fault });
+  if (ctor !== undefined) return new ctor(`${context}: ${describeFault(fault)}`, { cause: fault });
+  // An unlisted fault keeps its own class, unless its text says nothing: then it gets words and its context.
+  return saysNothing(fault) ? new OperationError(`${context}: ${describeFault(fault)}`, { cause: fault }) : fault;
 }
 
 /** Maps any error from a SOAP call: FaultErrors via mapFault, other errors unchanged. */

@@ -9,7 +9,7 @@ import type { ManagedObjectReference } from '../soap/codec.js';
 import type { VimContext } from './context.js';
 import { vmsFromRootSpec, vmsOfHostSpec } from './inventory-traversal.js';
 import { isVimFault } from './faults.js';
-import { FindByInventoryPath, FindByUuid } from './generated/methods.js';
+import { FindByDatastorePath, FindByInventoryPath, FindByUuid } from './generated/methods.js';
 import { isMoRef, type MoRef } from './generated/types.js';
 import {
   datacenterInfo,
@@ -116,6 +116,14 @@ export class Inventory {
     };
     if (opts.datacenter !== undefined) args.datacenter = opts.datacenter;
     const ref = await FindByUuid(this.#ctx.soap, si, args);
+    return ref !== undefined && isMoRef(ref, 'VirtualMachine') ? ref : undefined;
+  }
+
+  /** The VM registered with the VMX file `dsPath` (`[ds] dir/x.vmx`) in `datacenter`, searched by the SearchIndex. */
+  async findVmByDatastorePath(datacenter: MoRef<'Datacenter'>, dsPath: string): Promise<MoRef<'VirtualMachine'> | undefined> {
+    const si = this.#ctx.serviceContent.searchIndex;
+    if (si === undefined) throw new NotFoundError('the server offers no SearchIndex');
+    const ref = await FindByDatastorePath(this.#ctx.soap, si, { datacenter, path: dsPath });
     return ref !== undefined && isMoRef(ref, 'VirtualMachine') ? ref : undefined;
   }
 

@@ -13,7 +13,7 @@ import { vim25Schema } from './generated/schema.js';
 export interface CallOptions {
   /** Aborts the request (and any retry wait). */
   signal?: AbortSignal;
-  /** Inactivity timeout of this request, e.g. longer for WaitForUpdatesEx. */
+  /** Idle timeout of this request, e.g. longer for WaitForUpdatesEx (which also lifts the call deadline). */
   timeoutMs?: number;
   /** Overrides the channel's retry count for this call (0: no retry even if idempotent). */
   retries?: number;
@@ -48,6 +48,10 @@ export interface SoapChannelOptions {
   retryBaseDelayMs?: number;
   /** Longest backoff delay (default 30 s). */
   retryMaxDelayMs?: number;
+  /** Deadline of one call's exchange in ms (default 300 s; 0: none). */
+  callTimeoutMs?: number | undefined;
+  /** No retry starts later than this many ms after a call's first attempt (default 120 s; 0: none). */
+  retryDeadlineMs?: number | undefined;
   /** Receives retry events. */
   onEvent?: (event: VimEvent) => void;
 }
@@ -67,6 +71,8 @@ export class SoapChannel {
   readonly #retries: number;
   readonly #baseDelay: number;
   readonly #maxDelay: number;
+  readonly #callTimeout: number;
+  readonly #retryDeadline: number;
   readonly #onEvent: ((e: VimEvent) => void) | undefined;
 
   constructor(transport: Transport, opts: SoapChannelOptions = {}) {
@@ -75,6 +81,8 @@ export class SoapChannel {
     this.#retries = opts.retries ?? 10;
     this.#baseDelay = opts.retryBaseDelayMs ?? 500;
     this.#maxDelay = opts.retryMaxDelayMs ?? 30_000;
+    this.#callTimeout = opts.callTimeoutMs ?? 300_000;
+    this.#retryDeadline = opts.retryDeadlineMs ?? 120_000;
     this.#onEvent = opts.onEvent;
   }
 
@@ -100,6 +108,7 @@ export class SoapChannel {
         maxDelayMs: this.#maxDelay,
         isRetryable: isRetryableError,
         signal: opts.signal,
+        ...(this.#retryDeadline > 0 ? { deadlineMs: this.#retryDeadline } : {}),
         onRetry: (error, attempt, delayMs) => this.#onEvent?.({ type: 'retry', method, attempt, delayMs, error }),
       },
     );
@@ -109,9 +118,11 @@ export class SoapChannel {
     this.stats.soapCalls++;
     this.stats.byMethod[method] = (this.stats.byMethod[method] ?? 0) + 1;
     const headers = { 'content-type': 'text/xml; charset=utf-8', soapaction: this.soapAction };
-    const ro: { signal?: AbortSignal; timeoutMs?: number } = {};
+    const ro: { signal?: AbortSignal; timeoutMs?: number; deadlineMs?: number } = {};
     if (opts.signal !== undefined) ro.signal = opts.signal;
     if (opts.timeoutMs !== undefined) ro.timeoutMs = opts.timeoutMs;
+    // A call that waits by design (its own idle timeout) runs as long as that; others get the call deadline.
+    else if (this.#callTimeout > 0) ro.deadlineMs = this.#callTimeout;
     const res = await this.#transport.post(this.#path, body, headers, ro);
     try {
       return await decodeResponse(vim25Schema, returns, res.body, { status: res.status, method });

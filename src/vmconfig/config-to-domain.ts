@@ -176,7 +176,7 @@ function addDisks(def: DomainDef, devices: AnyDevice[], opts: ConfigToDomainOpti
     const slot = `${disk.bus}:${a.controller}:${a.bus}:${a.unit}`;
     // Two devices in one slot would give two disks one target name (vcsim does this with its CD-ROMs).
     if (taken.has(slot)) {
-      opts.warn?.(`${label}: ${disk.bus} slot ${a.controller}:${a.bus}:${a.unit} is taken by another device; left out`);
+      opts.warn?.(`${label}: ${disk.bus} slot ${a.controller}:${a.bus}:${a.unit} is taken by another device`);
       continue;
     }
     taken.add(slot);

@@ -311,8 +311,14 @@ describe('vcsim harness: VPX model, questions, CancelTask, autostart', () => {
     assert.match(r.text, new RegExp(`<obj type="VirtualMachine">${moid}</obj><changeSet><name>runtime.powerState</name>`));
   });
 
-  it('implements RebootGuest and ReconfigureAutostart', async () => {
+  it('implements RebootGuest (VMware Tools required, as on ESX) and ReconfigureAutostart', async () => {
     const moid = await vmMoid('DC0_C0_RP0_VM0');
+    const refused = await soap(sim, call('RebootGuest', 'VirtualMachine', moid), cookie);
+    assert.equal(refused.status, 500, refused.text);
+    assert.match(refused.text, /xsi:type="ToolsUnavailable"/);
+    const tools =
+      '<spec><extraConfig><key>SET.guest.toolsRunningStatus</key><value xsi:type="xsd:string">guestToolsRunning</value></extraConfig></spec>';
+    assert.equal((await soap(sim, call('ReconfigVM_Task', 'VirtualMachine', moid, tools), cookie)).status, 200);
     const reboot = await soap(sim, call('RebootGuest', 'VirtualMachine', moid), cookie);
     assert.equal(reboot.status, 200, reboot.text);
     const hostR = await soap(

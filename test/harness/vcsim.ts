@@ -42,6 +42,14 @@ export interface SimulatorOptions {
   startTimeoutMs?: number;
   /** Parent of the launcher's TMPDIR (default /dev/shm when usable, else the OS temp dir). */
   tmpDir?: string;
+  /** vpx: the migration lab (2 clusters × 3 hosts, 2 shared datastores, a host without LocalDS_1 …; see README.md). */
+  migrationLab?: boolean;
+  /** How long a RelocateVM_Task / MigrateVM_Task runs, in ms (default 600). */
+  migrateMs?: number;
+  /** esx: a JSON file of host facts (a vCenter model's /esxvirt-test/host-facts) the host takes on. */
+  asHost?: string;
+  /** Listen address (default 127.0.0.1:0). */
+  listen?: string;
 }
 
 /** The launcher's startup line, as printed on its stdout. */
@@ -110,6 +118,8 @@ export interface Simulator {
   readonly vms: number;
   /** Total hosts in the inventory at start. */
   readonly hosts: number;
+  /** The launcher's TMPDIR: its datastores' directories (govcsim-<dc>-<name>-*) and certificate live there. */
+  readonly tmpDir: string;
   /** Stops the launcher (SIGTERM, then SIGKILL after 10 s) and removes its temporary files. */
   stop(): Promise<void>;
   /** The last 64 KiB of the launcher's stderr. */
@@ -120,8 +130,12 @@ export interface Simulator {
   expireSessions(): Promise<number>;
   /** Lists live sessions. */
   sessions(): Promise<SimulatorSession[]>;
-  /** Makes the next n SOAP requests fail: connection closed (default), reset, or an HTTP status without body. */
-  dropNext(n?: number, how?: { status?: number; reset?: boolean }): Promise<void>;
+  /**
+   * Makes the next n SOAP requests fail: connection closed (default), reset, or an HTTP status without body;
+   * `method` waits for requests of that method, `after` executes the request before dropping its answer,
+   * `expire` expires every session so the request is refused with NotAuthenticated.
+   */
+  dropNext(n?: number, how?: { status?: number; reset?: boolean; method?: string; after?: boolean; expire?: boolean }): Promise<void>;
   /** Delays the next n SOAP requests (n = 0: all of them until delayNext(0)). */
   delayNext(ms: number, n?: number): Promise<void>;
   /** Sets the server-side page cap of RetrievePropertiesEx (0: none). */
@@ -182,6 +196,7 @@ function flagsFor(o: SimulatorOptions): string[] {
     ['datastores', '-datastores'],
     ['delayMs', '-delay'],
     ['pageSize', '-page-size'],
+    ['migrateMs', '-migrate-ms'],
   ];
   for (const [key, flag] of ints) {
     const v = o[key];
@@ -193,6 +208,9 @@ function flagsFor(o: SimulatorOptions): string[] {
   if (o.sessionTimeoutMs !== undefined) args.push('-session-timeout', `${o.sessionTimeoutMs}ms`);
   args.push(`-tls=${o.tls ?? true}`);
   if (o.quiet) args.push('-quiet');
+  if (o.migrationLab) args.push('-migration-lab');
+  if (o.asHost !== undefined) args.push('-as-host', o.asHost);
+  if (o.listen !== undefined) args.push('-listen', o.listen);
   if (o.trace) args.push('-trace');
   return args;
 }
@@ -243,6 +261,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     model: info.model,
     vms: info.vms,
     hosts: info.hosts,
+    tmpDir: tmp,
     stop: () => (stopping ??= terminate(entry)),
     stderr: () => errText,
     control: call,
@@ -254,7 +273,14 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       return ((await call('sessions')) as { sessions: SimulatorSession[] }).sessions;
     },
     async dropNext(n = 1, how = {}) {
-      await call('drop', { n, status: how.status ?? 0, reset: how.reset ?? false });
+      await call('drop', {
+        n,
+        status: how.status ?? 0,
+        reset: how.reset ?? false,
+        method: how.method ?? '',
+        after: how.after ?? false,
+        expire: how.expire ?? false,
+      });
     },
     async delayNext(ms, n = 1) {
       await call('delay', { ms, n });

@@ -10,7 +10,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMMANDS } from '../../src/cli/commands/registry.js';
-import { uploadDatastoreFile } from '../../src/vim25/index.js';
+import { startTask, uploadDatastoreFile, VimClient, type MoRef } from '../../src/vim25/index.js';
+import { startMigrationLab, type MigrationLab } from '../harness/migration-lab.js';
 import { runCli } from './cli-support.js';
 import { setGuestInfo, startTarget, type CliTarget } from './cli-domain-support.js';
 
@@ -35,16 +36,26 @@ const XML = file(
 </domain>
 `,
 );
+const NETXML = file('net.xml', "<network><name>jsonnet</name><portgroup name='json-pg'><vlan><tag id='5'/></vlan></portgroup></network>\n");
+const SNAP_XML = file(
+  'snap.xml',
+  "<domainsnapshot><name>s2</name><description>from XML</description><memory snapshot='no'/></domainsnapshot>",
+);
 const VMX = file('in.vmx', 'config.version = "8"\nvirtualHW.version = "13"\ndisplayName = "in"\nmemsize = "64"\nguestOS = "other-64"\n');
 
 /** One CLI run: the command, its arguments, and optionally work before it and a check of its JSON. */
 interface Step {
   command: string;
-  args: string[];
+  /** Arguments; a function for lab steps (the destination URI needs the lab's port). */
+  args: string[] | ((lab: MigrationLab) => string[]);
   /** Run without -c (the offline form of a command whose connection is optional). */
   offline?: boolean;
-  setup?(t: CliTarget): Promise<void>;
+  /** Run against the migration lab (a vCenter) as vpx://…/DC0/DC0_C0/DC0_C0_H0: migration needs a vCenter. */
+  lab?: boolean;
+  setup?(t: CliTarget, lab: MigrationLab): Promise<void>;
   check?(json: unknown): void;
+  /** A command that refuses by design (as libvirt's ESX driver does): no JSON, one error line matching this. */
+  fails?: RegExp;
 }
 
 const has =
@@ -83,6 +94,12 @@ const STEPS: Step[] = [
   { command: 'domuuid', args: [VM] },
   { command: 'dominfo', args: [VM], check: has({ name: VM, state: 'running' }) },
   { command: 'domstate', args: [VM], check: has({ state: 'running' }) },
+  { command: 'vcpucount', args: [VM], check: has({ name: VM, current: { config: 1, live: 1 } }) },
+  { command: 'maxvcpus', args: [], check: has({ maxVcpus: 128 }) },
+  { command: 'memtune', args: [VM, '--min-guarantee', '16M'], check: has({ name: VM, minGuaranteeKiB: 16384 }) },
+  { command: 'memtune', args: [VM], check: has({ name: VM, minGuaranteeKiB: 16384 }) },
+  { command: 'desc', args: [VM, '--new-desc', 'web', 'server'], check: has({ name: VM, description: 'web server' }) },
+  { command: 'desc', args: [VM], check: has({ name: VM, description: 'web server' }) },
   { command: 'domifaddr', args: [VM] },
   {
     command: 'domhostname',
@@ -135,8 +152,19 @@ const STEPS: Step[] = [
       ),
   },
   { command: 'snapshot-current', args: [DOM], check: has({ name: 's1', current: true }) },
+  {
+    command: 'snapshot-create',
+    args: [DOM, SNAP_XML],
+    check: has({ name: 's2', description: 'from XML', parent: 's1', message: `Domain snapshot s2 created from '${SNAP_XML}'` }),
+  },
+  { command: 'snapshot-info', args: [DOM, 's2'], check: has({ name: 's2', domain: DOM, current: true, parent: 's1', children: 0 }) },
+  { command: 'snapshot-parent', args: [DOM, 's2'], check: has({ name: 's2', parent: 's1' }) },
   { command: 'snapshot-dumpxml', args: [DOM, 's1'], check: xmlStartingWith('<domainsnapshot>\n  <name>s1</name>\n') },
-  { command: 'snapshot-revert', args: [DOM, 's1'], check: (j) => assert.deepEqual(j, { domain: DOM, name: 's1', result: 'reverted' }) },
+  {
+    command: 'snapshot-revert',
+    args: [DOM, 's1'],
+    check: (j) => assert.deepEqual(j, { domain: DOM, name: 's1', result: 'reverted', message: 'Domain snapshot s1 reverted' }),
+  },
   {
     command: 'snapshot-delete',
     args: [DOM, 's1'],
@@ -160,16 +188,78 @@ const STEPS: Step[] = [
   { command: 'setvcpus', args: [VM, '2'], check: has({ vcpus: 2, warnings: [] }) },
   { command: 'schedinfo', args: [VM, 'shares=1000'], check: has({ scheduler: 'allocation', shares: 1000 }) },
   { command: 'autostart', args: [VM], check: has({ name: VM, autostart: true }) },
+  {
+    command: 'net-list',
+    args: ['--all'],
+    check: (j) =>
+      assert.deepEqual(
+        (j as { name: string }[]).map((n) => n.name),
+        ['vSwitch0'],
+      ),
+  },
+  { command: 'net-info', args: ['vSwitch0'], check: has({ name: 'vSwitch0', uuid: '2f467347-8b4e-8655-e7d6-c4c3fb968009', active: true }) },
+  { command: 'net-dumpxml', args: ['vSwitch0'], check: xmlStartingWith('<network>\n  <name>vSwitch0</name>\n') },
+  { command: 'net-uuid', args: ['vSwitch0'], check: has({ uuid: '2f467347-8b4e-8655-e7d6-c4c3fb968009' }) },
+  { command: 'net-name', args: ['2f467347-8b4e-8655-e7d6-c4c3fb968009'], check: has({ name: 'vSwitch0' }) },
+  { command: 'net-define', args: [NETXML], check: has({ name: 'jsonnet', portgroups: ['json-pg'], created: true }) },
+  {
+    command: 'net-update',
+    args: ['jsonnet', 'add', 'portgroup', "<portgroup name='json-pg2'/>"],
+    check: has({ name: 'jsonnet', command: 'add', portgroup: 'json-pg2', message: 'Updated network jsonnet live state' }),
+  },
+  { command: 'net-autostart', args: ['jsonnet'], check: has({ name: 'jsonnet', autostart: true }) },
+  { command: 'net-start', args: ['jsonnet'], fails: /Failed to start network jsonnet: .*virNetworkCreate/ },
+  { command: 'net-destroy', args: ['jsonnet'], fails: /Failed to destroy network jsonnet: .*virNetworkDestroy/ },
+  { command: 'net-undefine', args: ['jsonnet'], check: has({ name: 'jsonnet', message: 'Network jsonnet has been undefined' }) },
+  {
+    command: 'iface-list',
+    args: ['--all'],
+    check: (j) =>
+      assert.deepEqual(
+        (j as { name: string }[]).map((i) => i.name),
+        ['vmnic0', 'vmnic1'],
+      ),
+  },
+  { command: 'iface-dumpxml', args: ['vmnic0'], check: xmlStartingWith("<interface type='ethernet' name='vmnic0'>\n") },
+  { command: 'iface-mac', args: ['vmnic0'], check: has({ name: 'vmnic0', mac: '00:0c:29:81:d8:a0' }) },
+  { command: 'iface-name', args: ['00:0c:29:81:d8:a0'], check: has({ name: 'vmnic0', mac: '00:0c:29:81:d8:a0' }) },
+  { command: 'domjobinfo', args: [VM], check: (j) => assert.deepEqual(j, { domain: VM, type: 'none' }) },
+  {
+    command: 'migrate',
+    lab: true,
+    args: (lab) => ['jsonmig', lab.vpx('DC0_C0/DC0_C0_H1')],
+    setup: async (_t, lab) => void (await lab.createVm({ name: 'jsonmig', host: 'DC0_C0_H0' })),
+    check: has({ dryRun: false, method: 'RelocateVM_Task', live: true }),
+  },
+  {
+    command: 'domjobabort',
+    lab: true,
+    args: ['jsonjob'],
+    async setup(_t, lab) {
+      // a slow move started by another client, for domjobabort to cancel
+      const vm = await lab.createVm({ name: 'jsonjob', host: 'DC0_C0_H0' });
+      await lab.migrationSpeed(10_000);
+      const c = await VimClient.connect({ url: lab.sim.url, username: 'user', password: 'pass', thumbprint: lab.sim.thumbprint });
+      try {
+        const host = (await c.inventory.hostContext('DC0/DC0_C0/DC0_C0_H1')).hostSystem;
+        await startTask(c.soap, 'RelocateVM_Task', { type: 'VirtualMachine', value: vm.vm } as MoRef<'VirtualMachine'>, { spec: { host } });
+      } finally {
+        await c.close();
+      }
+    },
+    check: has({ domain: 'jsonjob', type: 'cancelled', operation: 'Outgoing migration', taskName: 'RelocateVM_Task' }),
+  },
 ];
 
 describe('CLI --json: every command prints exactly one JSON document (esx://)', () => {
   let t: CliTarget;
+  let lab: MigrationLab;
 
   before(async () => {
-    t = await startTarget('esx');
+    [t, lab] = await Promise.all([startTarget('esx'), startMigrationLab()]);
   });
   after(async () => {
-    await t?.stop();
+    await Promise.all([t?.stop(), lab?.stop()]);
   });
 
   it('every registered command has a step here, and every step names a registered command', () => {
@@ -180,11 +270,25 @@ describe('CLI --json: every command prints exactly one JSON document (esx://)', 
   });
 
   for (const step of STEPS) {
-    it(`${step.offline ? '(offline) ' : ''}${[step.command, ...step.args].join(' ').replace(tmp, '…')}`, async () => {
-      await step.setup?.(t);
-      const r = step.offline ? await runCli(['--json', step.command, ...step.args]) : await t.cli('--json', step.command, ...step.args);
+    const shown = typeof step.args === 'function' ? ['…'] : step.args;
+    it(`${step.offline ? '(offline) ' : step.lab ? '(vCenter) ' : ''}${[step.command, ...shown].join(' ').replace(tmp, '…')}`, async () => {
+      await step.setup?.(t, lab);
+      const args = typeof step.args === 'function' ? step.args(lab) : step.args;
+      const r = step.offline
+        ? await runCli(['--json', step.command, ...args])
+        : step.lab
+          ? await runCli(['-c', lab.vpx('DC0_C0/DC0_C0_H0'), '--json', step.command, ...args], { authFile: lab.authFile })
+          : await t.cli('--json', step.command, ...args);
+      if (step.fails) {
+        assert.notEqual(r.status, 0);
+        assert.equal(r.stdout, '');
+        assert.match(r.stderr, /^error: [^\n]*\n$/);
+        assert.match(r.stderr, step.fails);
+        return;
+      }
       assert.equal(r.status, 0, r.stderr);
-      assert.equal(r.stderr, '');
+      // stderr carries warnings at most (e.g. what dumpxml leaves out of a vcsim VM)
+      assert.match(r.stderr, /^(warning: [^\n]*\n)*$/);
       // one document and nothing else: the output is exactly the pretty-printed form of what it parses to
       const json: unknown = JSON.parse(r.stdout);
       assert.equal(r.stdout, `${JSON.stringify(json, null, 2)}\n`);

@@ -38,9 +38,9 @@ for (const model of ['esx', 'vpx'] as const) {
     it('domstate, with --reason and --json', async () => {
       await ensure('running');
       assert.deepEqual(await t.cli('domstate', vm), { status: 0, stdout: 'running\n\n', stderr: '' });
-      assert.equal((await t.cli('domstate', '--reason', vm)).stdout, 'running (booted)\n\n');
-      assert.equal((await t.cli('domstate', '--domain', vm, '--reason')).stdout, 'running (booted)\n\n');
-      assert.deepEqual(JSON.parse((await t.cli('--json', 'domstate', vm)).stdout), { name: vm, state: 'running', reason: 'booted' });
+      assert.equal((await t.cli('domstate', '--reason', vm)).stdout, 'running (unknown)\n\n');
+      assert.equal((await t.cli('domstate', '--domain', vm, '--reason')).stdout, 'running (unknown)\n\n');
+      assert.deepEqual(JSON.parse((await t.cli('--json', 'domstate', vm)).stdout), { name: vm, state: 'running', reason: 'unknown' });
     });
 
     it('dominfo: virsh layout, exact', async () => {
@@ -53,8 +53,7 @@ for (const model of ['esx', 'vpx'] as const) {
       assert.equal(
         r.stdout,
         `Id:             ${id}\nName:           ${vm}\nUUID:           ${uuid}\nOS Type:        hvm\nState:          running\nCPU(s):         1\n` +
-          'Max memory:     32768 KiB\nUsed memory:    32768 KiB\nPersistent:     yes\nAutostart:      disable\nManaged save:   no\n' +
-          'Security model: none\nSecurity DOI:   0\n\n',
+          'Max memory:     32768 KiB\nUsed memory:    32768 KiB\nPersistent:     yes\nAutostart:      disable\nManaged save:   no\n\n',
       );
       const j = JSON.parse((await t.cli('--json', 'dominfo', vm)).stdout) as Record<string, unknown>;
       assert.deepEqual(j, {
@@ -70,8 +69,6 @@ for (const model of ['esx', 'vpx'] as const) {
         persistent: true,
         autostart: false,
         managedSave: false,
-        securityModel: 'none',
-        securityDoi: '0',
       });
       // by UUID and by id too
       assert.equal((await t.cli('dominfo', uuid)).stdout, r.stdout);
@@ -104,14 +101,17 @@ for (const model of ['esx', 'vpx'] as const) {
       }
     });
 
-    it('shutdown and reboot need VMware Tools: a clear error while they do not run', async () => {
+    it('shutdown and reboot need VMware Tools: the server refuses while they do not run, in one line', async () => {
       await ensure('running');
       await setGuestInfo(t, vm, { toolsRunningStatus: 'guestToolsNotRunning' });
-      for (const cmd of ['shutdown', 'reboot']) {
+      for (const [cmd, what] of [
+        ['shutdown', 'shut down'],
+        ['reboot', 'reboot'],
+      ] as const) {
         assert.deepEqual(await t.cli(cmd, vm), {
           status: 1,
-          stdout: '',
-          stderr: notValid(`VMware Tools are not running in domain '${vm}'`),
+          stdout: '\n',
+          stderr: notValid(`cannot ${what} domain '${vm}': VMware Tools are not running in the guest (use destroy to power it off)`),
         });
       }
       assert.equal((await t.cli('domstate', vm)).stdout, 'running\n\n');
@@ -140,7 +140,8 @@ for (const model of ['esx', 'vpx'] as const) {
     it('wrong states on a shut-off domain', async () => {
       await ensure('shut off');
       for (const cmd of ['shutdown', 'reboot', 'reset', 'destroy', 'suspend', 'resume']) {
-        assert.deepEqual(await t.cli(cmd, vm), { status: 1, stdout: '', stderr: notValid('domain is not running') }, cmd);
+        const message = cmd === 'resume' ? 'Domain is not suspended' : 'Domain is not powered on';
+        assert.deepEqual(await t.cli(cmd, vm), { status: 1, stdout: '\n', stderr: notValid(message) }, cmd);
       }
       const info = (await t.cli('dominfo', vm)).stdout;
       assert.ok(info.startsWith('Id:             -\n'), info);
@@ -151,25 +152,22 @@ for (const model of ['esx', 'vpx'] as const) {
       await ensure('shut off');
       assert.deepEqual(await t.cli('start', vm), { status: 0, stdout: `Domain '${vm}' started\n\n`, stderr: '' });
       assert.equal((await t.cli('domstate', vm)).stdout, 'running\n\n');
-      assert.deepEqual(await t.cli('start', vm), { status: 1, stdout: '', stderr: notValid('domain is already running') });
-      assert.deepEqual(await t.cli('resume', vm), { status: 1, stdout: '', stderr: notValid('domain is not suspended') });
+      assert.deepEqual(await t.cli('start', vm), { status: 1, stdout: '\n', stderr: 'error: Domain is already active\n' });
+      assert.deepEqual(await t.cli('resume', vm), { status: 1, stdout: '\n', stderr: notValid('Domain is not suspended') });
     });
 
     it('suspend, the paused state, resume', async () => {
       await ensure('running');
       assert.deepEqual(await t.cli('suspend', vm), { status: 0, stdout: `Domain '${vm}' suspended\n\n`, stderr: '' });
-      assert.equal((await t.cli('domstate', '--reason', vm)).stdout, 'paused (user)\n\n');
+      assert.equal((await t.cli('domstate', '--reason', vm)).stdout, 'paused (unknown)\n\n');
       const info = (await t.cli('dominfo', vm)).stdout;
       assert.ok(info.includes('\nState:          paused\n'), info);
-      assert.ok(info.includes('\nManaged save:   yes\n'), info);
-      assert.deepEqual(await t.cli('suspend', vm), { status: 1, stdout: '', stderr: notValid('domain is already suspended') });
-      assert.deepEqual(await t.cli('start', vm), {
-        status: 1,
-        stdout: '',
-        stderr: notValid("domain is suspended: use 'resume' to power it on again"),
-      });
-      assert.deepEqual(await t.cli('reset', vm), { status: 1, stdout: '', stderr: notValid('domain is not running') });
-      assert.deepEqual(await t.cli('shutdown', vm), { status: 1, stdout: '', stderr: notValid('domain is not running') });
+      // libvirt's ESX driver has no managed save: virsh 9.0 prints 'no' for a suspended VM too
+      assert.ok(info.includes('\nManaged save:   no\n'), info);
+      assert.deepEqual(await t.cli('suspend', vm), { status: 1, stdout: '\n', stderr: notValid('Domain is not powered on') });
+      assert.deepEqual(await t.cli('start', vm), { status: 1, stdout: '\n', stderr: 'error: Domain is already active\n' });
+      assert.deepEqual(await t.cli('reset', vm), { status: 1, stdout: '\n', stderr: notValid('Domain is not powered on') });
+      assert.deepEqual(await t.cli('shutdown', vm), { status: 1, stdout: '\n', stderr: notValid('Domain is not powered on') });
       assert.deepEqual(await t.cli('resume', vm), { status: 0, stdout: `Domain '${vm}' resumed\n\n`, stderr: '' });
       assert.equal((await t.cli('domstate', vm)).stdout, 'running\n\n');
     });
@@ -223,7 +221,7 @@ for (const model of ['esx', 'vpx'] as const) {
       const none = await t.cli('domhostname', vm);
       assert.deepEqual(none, {
         status: 1,
-        stdout: '',
+        stdout: '\n',
         stderr: `error: the host name of domain '${vm}' is unknown: VMware Tools in it do not report one\n`,
       });
       const empty = await t.cli('domifaddr', vm);
@@ -261,7 +259,7 @@ for (const model of ['esx', 'vpx'] as const) {
         "error: unsupported configuration: address source 'lease' is not available on ESX: only 'agent' (VMware Tools) is\n",
       );
       await ensure('shut off');
-      assert.deepEqual(await t.cli('domifaddr', vm), { status: 1, stdout: '', stderr: notValid('domain is not running') });
+      assert.deepEqual(await t.cli('domifaddr', vm), { status: 1, stdout: '\n', stderr: notValid('domain is not running') });
       await ensure('running');
     });
 
@@ -281,7 +279,7 @@ for (const model of ['esx', 'vpx'] as const) {
       ]) {
         assert.deepEqual(
           await t.cli(cmd, 'no-such-vm'),
-          { status: 1, stdout: '', stderr: "error: Domain not found: no domain with matching name 'no-such-vm'\n" },
+          { status: 1, stdout: '\n', stderr: "error: Domain not found: no domain with matching name 'no-such-vm'\n" },
           cmd,
         );
       }

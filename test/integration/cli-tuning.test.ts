@@ -48,7 +48,7 @@ for (const model of ['esx', 'vpx'] as const) {
       assert.equal(await info('Max memory'), '1048576 KiB');
       assert.deepEqual(await t.cli('setmaxmem', vm, '100M', '--live'), {
         status: 1,
-        stdout: '',
+        stdout: '\n',
         stderr: notValid('domain is not running'),
       });
     });
@@ -94,10 +94,10 @@ for (const model of ['esx', 'vpx'] as const) {
       assert.equal(await info('Used memory'), '65536 KiB');
       assert.deepEqual(await t.cli('setmem', vm, '1G'), {
         status: 2,
-        stdout: '',
+        stdout: '\n',
         stderr: 'error: cannot set memory higher than max memory (262144 KiB)\n',
       });
-      assert.deepEqual(await t.cli('setmem', vm, '64M', '--live'), { status: 1, stdout: '', stderr: notValid('domain is not running') });
+      assert.deepEqual(await t.cli('setmem', vm, '64M', '--live'), { status: 1, stdout: '\n', stderr: notValid('domain is not running') });
       // the limit applies to a running domain at once
       await ensure('running');
       assert.deepEqual(await t.cli('setmem', vm, '50M'), ok);
@@ -126,12 +126,12 @@ for (const model of ['esx', 'vpx'] as const) {
         `cannot change the maximum memory of running domain '${vm}': memory hot-add is not enabled for it; ESX keeps one configuration, so shut the domain off first`,
       );
       for (const flags of [[], ['--live'], ['--config'], ['--current']]) {
-        assert.deepEqual(await t.cli('setvcpus', vm, '4', ...flags), { status: 1, stdout: '', stderr: cpu }, flags.join());
-        assert.deepEqual(await t.cli('setmaxmem', vm, '512M', ...flags), { status: 1, stdout: '', stderr: mem }, flags.join());
+        assert.deepEqual(await t.cli('setvcpus', vm, '4', ...flags), { status: 1, stdout: '\n', stderr: cpu }, flags.join());
+        assert.deepEqual(await t.cli('setmaxmem', vm, '512M', ...flags), { status: 1, stdout: '\n', stderr: mem }, flags.join());
       }
       assert.deepEqual(await t.cli('setvcpus', vm, '4', '--maximum'), {
         status: 1,
-        stdout: '',
+        stdout: '\n',
         stderr: notValid('the maximum vCPU count of an active domain cannot be changed: use --config on a shut-off domain'),
       });
       // unchanged values are no change at all
@@ -146,7 +146,7 @@ for (const model of ['esx', 'vpx'] as const) {
       assert.equal(await info('Max memory'), '524288 KiB');
       assert.deepEqual(await t.cli('setmaxmem', vm, '256M'), {
         status: 1,
-        stdout: '',
+        stdout: '\n',
         stderr: notValid(
           `cannot change the maximum memory of running domain '${vm}': memory hot-remove is not supported; ESX keeps one configuration, so shut the domain off first`,
         ),
@@ -155,7 +155,7 @@ for (const model of ['esx', 'vpx'] as const) {
       assert.equal(await info('CPU(s)'), '2');
       assert.deepEqual(await t.cli('setvcpus', vm, '1'), {
         status: 1,
-        stdout: '',
+        stdout: '\n',
         stderr: notValid(
           `cannot change the vCPU count of running domain '${vm}': CPU hot-remove is not enabled for it; ESX keeps one configuration, so shut the domain off first`,
         ),
@@ -168,12 +168,12 @@ for (const model of ['esx', 'vpx'] as const) {
       await run('suspend', vm);
       assert.deepEqual(await t.cli('setmaxmem', vm, '1G'), {
         status: 1,
-        stdout: '',
+        stdout: '\n',
         stderr: notValid(`cannot change the maximum memory of suspended domain '${vm}'`),
       });
       assert.deepEqual(await t.cli('setvcpus', vm, '4'), {
         status: 1,
-        stdout: '',
+        stdout: '\n',
         stderr: notValid(`cannot change the vCPU count of suspended domain '${vm}'`),
       });
       await run('resume', vm);
@@ -205,19 +205,20 @@ for (const model of ['esx', 'vpx'] as const) {
         limit: -1,
         shares: 1234,
       });
-      const bad: [string[], string][] = [
-        [['limit=100'], 'error: invalid scheduler parameter limit=100: must be -1 (unlimited) or at least the reservation (500)\n'],
-        [['reservation=-1'], 'error: invalid scheduler parameter reservation=-1: must be 0 or greater\n'],
-        [['shares=-4'], 'error: invalid scheduler parameter shares=-4: must be 0 or greater, or -1, -2, -3 for low, normal, high\n'],
-        [['--set', 'weight=3'], "error: invalid scheduler parameter 'weight': expecting one of reservation, limit, shares\n"],
-        [['--set', 'limit=lots'], "error: invalid value 'lots' for scheduler parameter limit: expecting an integer\n"],
+      // values are checked when the command runs (virsh's empty line follows), parameter names while parsing (none)
+      const bad: [string[], string, string][] = [
+        [['limit=100'], 'error: invalid scheduler parameter limit=100: must be -1 (unlimited) or at least the reservation (500)\n', '\n'],
+        [['reservation=-1'], 'error: invalid scheduler parameter reservation=-1: must be 0 or greater\n', '\n'],
+        [['shares=-4'], 'error: invalid scheduler parameter shares=-4: must be 0 or greater, or -1, -2, -3 for low, normal, high\n', '\n'],
+        [['--set', 'weight=3'], "error: invalid scheduler parameter 'weight': expecting one of reservation, limit, shares\n", ''],
+        [['--set', 'limit=lots'], "error: invalid value 'lots' for scheduler parameter limit: expecting an integer\n", ''],
       ];
-      for (const [args, stderr] of bad)
-        assert.deepEqual(await t.cli('schedinfo', vm, ...args), { status: 2, stdout: '', stderr }, args.join(' '));
+      for (const [args, stderr, stdout] of bad)
+        assert.deepEqual(await t.cli('schedinfo', vm, ...args), { status: 2, stdout, stderr }, args.join(' '));
       await ensure('shut off');
       assert.deepEqual(await t.cli('schedinfo', vm, '--live', 'shares=-1'), {
         status: 1,
-        stdout: '',
+        stdout: '\n',
         stderr: notValid('domain is not running'),
       });
       assert.equal(
@@ -264,7 +265,7 @@ for (const model of ['esx', 'vpx'] as const) {
     });
 
     it('an unknown domain: every command says so', async () => {
-      const nf = { status: 1, stdout: '', stderr: "error: Domain not found: no domain with matching name 'no-such-vm'\n" };
+      const nf = { status: 1, stdout: '\n', stderr: "error: Domain not found: no domain with matching name 'no-such-vm'\n" };
       for (const args of [
         ['setmem', '64M'],
         ['setmaxmem', '64M'],

@@ -2,6 +2,9 @@
 import type { Command, CommandTable } from '../command.js';
 import { domainCommands } from './domain/index.js';
 import { hostCommands } from './host/index.js';
+import { interfaceCommands } from './interface/index.js';
+import { networkCommands } from './network/index.js';
+import { migrateGroupCommands } from './migrate/index.js';
 import { snapshotCommands } from './snapshot/index.js';
 import { virshCommands } from './virsh/index.js';
 
@@ -41,4 +44,12 @@ export function buildTable(commands: readonly Command[]): CommandTable {
 }
 
 /** All commands. */
-export const COMMANDS: CommandTable = buildTable([...domainCommands, ...snapshotCommands, ...hostCommands, ...virshCommands]);
+export const COMMANDS: CommandTable = buildTable([
+  ...domainCommands,
+  ...snapshotCommands,
+  ...hostCommands,
+  ...interfaceCommands,
+  ...networkCommands,
+  ...migrateGroupCommands,
+  ...virshCommands,
+]);

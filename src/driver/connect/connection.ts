@@ -23,6 +23,10 @@ export interface OpenOptions {
   retries?: number;
   /** Seconds between keepalive calls; 0: none. */
   keepaliveSeconds?: number;
+  /** Timeouts in ms (see VimClient's ConnectOptions): idle time without progress, one call's deadline, retries' deadline. */
+  idleTimeoutMs?: number;
+  callTimeoutMs?: number;
+  retryDeadlineMs?: number;
   /**
    * esx://, gsx:// only: resolve the host context on first use (`await conn.ready()`) rather than
    * at once; a command that needs none (list) then saves a round trip. vpx:// always resolves
@@ -82,6 +86,9 @@ export class Connection {
       ...(opts.pageSize !== undefined ? { pageSize: opts.pageSize } : {}),
       ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
       ...(opts.keepaliveSeconds !== undefined ? { keepaliveSeconds: opts.keepaliveSeconds } : {}),
+      ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
+      ...(opts.callTimeoutMs !== undefined ? { callTimeoutMs: opts.callTimeoutMs } : {}),
+      ...(opts.retryDeadlineMs !== undefined ? { retryDeadlineMs: opts.retryDeadlineMs } : {}),
       ...(debug ? { onEvent: (e: VimEvent) => debug(describeEvent(e)) } : {}),
     });
     try {

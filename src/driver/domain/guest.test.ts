@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { InvalidStateError } from '../../errors.js';
 import type { ObjectRecord } from '../../vim25/index.js';
-import { compareVersions, interfaceName, interfacesOf, requireToolsRunning, toolsRunningIn, toolsStatusPath } from './guest.js';
+import { compareVersions, interfaceName, interfacesOf, toolsRunningIn, toolsStatusPath } from './guest.js';
 
 const rec = (props: Record<string, unknown>): ObjectRecord => ({ ref: { type: 'VirtualMachine', value: 'vm-1' }, props, missing: [] });
 
@@ -25,15 +24,6 @@ test('toolsRunningIn: toolsRunningStatus first, then the older toolsStatus, else
   assert.equal(toolsRunningIn(rec({ 'guest.toolsStatus': 'toolsNotRunning' })), false);
   assert.equal(toolsRunningIn(rec({ 'guest.toolsStatus': 'toolsNotInstalled' })), false);
   assert.equal(toolsRunningIn(rec({})), undefined);
-});
-
-test('requireToolsRunning: the clear error when tools do not run; unknown status passes (the server decides)', () => {
-  assert.throws(
-    () => requireToolsRunning(rec({ 'guest.toolsRunningStatus': 'guestToolsNotRunning' }), 'web 1'),
-    (e: unknown) => e instanceof InvalidStateError && e.message === "VMware Tools are not running in domain 'web 1'",
-  );
-  requireToolsRunning(rec({}), 'x');
-  requireToolsRunning(rec({ 'guest.toolsRunningStatus': 'guestToolsRunning' }), 'x');
 });
 
 test('interfaceName: ethernetN from the NIC key 4000+N; other keys have no VMX name', () => {

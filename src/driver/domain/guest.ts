@@ -35,11 +35,6 @@ export function toolsRunningIn(rec: ObjectRecord): boolean | undefined {
   return undefined;
 }
 
-/** Throws the error for a guest operation in a domain whose tools do not run; an unknown status lets the server decide. */
-export function requireToolsRunning(rec: ObjectRecord, domainName: string): void {
-  if (toolsRunningIn(rec) === false) throw new InvalidStateError(`VMware Tools are not running in domain '${domainName}'`);
-}
-
 /** virsh domhostname: the host name the guest's tools report. */
 export async function getDomainHostname(conn: Connection, domain: DomainArg): Promise<string> {
   const { dom, rec } = await resolveDomain(conn, domain, [VirtualMachineProps.guestHostName]);

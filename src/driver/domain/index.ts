@@ -45,3 +45,14 @@ export {
 } from './xml.js';
 export { defineDomain, undefineDomain, vmxLocation, type DefineOptions, type DefineResult } from './define.js';
 export { connectedContext, type ConnectedContextOptions, type DatastoreRef } from './vmx-callbacks.js';
+export {
+  maxVcpus,
+  maxVcpusOfHardware,
+  getVcpuCount,
+  getMemoryTune,
+  setMemoryTune,
+  getDescription,
+  setDescription,
+  type VcpuCount,
+  type MemoryTune,
+} from './settings.js';

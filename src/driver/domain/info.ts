@@ -2,6 +2,7 @@
  * A domain's state and summary as virsh's dominfo and domstate show them, read in a constant number of calls:
  * the lookup, one retrieve of the VM's properties and the host's autostart configuration (read once).
  */
+import { EsxError } from '../../errors.js';
 import { prop, VirtualMachineProps, type ObjectRecord } from '../../vim25/index.js';
 import type { Connection } from '../connect/connection.js';
 import { readAutostart } from './autostart.js';
@@ -9,18 +10,11 @@ import type { DomainRef, DomainState } from './ref.js';
 import { resolveDomain, type DomainArg } from './resolve.js';
 
 /**
- * virsh's state reason. vSphere keeps no reason, so each state gets the one that fits how ESX gets there:
- * a powered-on VM was booted, a suspended one was suspended by a user, a powered-off one is 'unknown'.
+ * virsh's state reason. vSphere keeps no reason for a power state, and libvirt's ESX driver reports none: virsh
+ * prints 'unknown' for every state (checked against virsh 9.0), and so do we.
  */
-export function stateReason(state: DomainState): string {
-  switch (state) {
-    case 'running':
-      return 'booted';
-    case 'paused':
-      return 'user';
-    default:
-      return 'unknown';
-  }
+export function stateReason(_state: DomainState): string {
+  return 'unknown';
 }
 
 /** State and reason (virsh domstate --reason). */
@@ -51,18 +45,17 @@ export interface DomainInfo {
   memoryKiB: number;
   /** ESX domains always have a VMX file: always true. */
   persistent: boolean;
-  autostart: boolean;
-  /** A suspended VM keeps its memory in a .vmss file: libvirt's ESX driver reports it as a managed save image. */
+  /** Whether the host starts the domain with it; undefined when the host's autostart configuration cannot be read. */
+  autostart: boolean | undefined;
+  /** libvirt's managed save: ESX has none (a suspended VM's .vmss is not one), so always false, as virsh prints it. */
   managedSave: boolean;
-  securityModel: string;
-  securityDoi: string;
 }
 
 /** Properties dominfo reads besides DOMAIN_REF_PATHS. */
 export const DOMAIN_INFO_PATHS = [VirtualMachineProps.numCpu, VirtualMachineProps.memoryMB, VirtualMachineProps.memoryAllocation] as const;
 
 /** Builds DomainInfo from a record holding DOMAIN_REF_PATHS and DOMAIN_INFO_PATHS. */
-export function domainInfoOf(dom: DomainRef, rec: ObjectRecord, autostart: boolean): DomainInfo {
+export function domainInfoOf(dom: DomainRef, rec: ObjectRecord, autostart: boolean | undefined): DomainInfo {
   const maxMemoryKiB = (prop(rec, VirtualMachineProps.memoryMB) ?? 0) * 1024;
   return {
     id: dom.id,
@@ -76,9 +69,7 @@ export function domainInfoOf(dom: DomainRef, rec: ObjectRecord, autostart: boole
     memoryKiB: usedMemoryKiB(maxMemoryKiB, prop(rec, VirtualMachineProps.memoryAllocation)?.limit),
     persistent: true,
     autostart,
-    managedSave: dom.state === 'paused',
-    securityModel: 'none',
-    securityDoi: '0',
+    managedSave: false,
   };
 }
 
@@ -88,9 +79,19 @@ export function usedMemoryKiB(maxMemoryKiB: number, limitMB: number | undefined)
   return Math.min(limitMB * 1024, maxMemoryKiB);
 }
 
-/** virsh dominfo: the lookup, one retrieve of the VM's properties, and the host's autostart configuration. */
-export async function getDomainInfo(conn: Connection, domain: DomainArg): Promise<DomainInfo> {
+/**
+ * virsh dominfo: the lookup, one retrieve of the VM's properties, and the host's autostart configuration. The
+ * autostart setting is optional data: a host whose autostart manager cannot be read (the stock simulator names one
+ * it does not serve) leaves it undefined, and dominfo leaves the row out, as virsh does.
+ */
+export async function getDomainInfo(conn: Connection, domain: DomainArg, opts: { debug?: (m: string) => void } = {}): Promise<DomainInfo> {
   const { dom, rec } = await resolveDomain(conn, domain, DOMAIN_INFO_PATHS);
-  const autostart = await readAutostart(conn);
-  return domainInfoOf(dom, rec, autostart.isAutostarted(dom.ref));
+  let autostart: boolean | undefined;
+  try {
+    autostart = (await readAutostart(conn)).isAutostarted(dom.ref);
+  } catch (e) {
+    if (!(e instanceof EsxError)) throw e;
+    opts.debug?.(`autostart setting left out: ${e.message}`);
+  }
+  return domainInfoOf(dom, rec, autostart);
 }

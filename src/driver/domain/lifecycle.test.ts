@@ -7,14 +7,15 @@ const STATES: DomainState[] = ['running', 'paused', 'shut off', 'no state'];
 
 test('each power operation accepts the states ESX accepts and words the others as libvirt does', () => {
   const expected: Record<LifecycleOp, (string | undefined)[]> = {
-    start: ['domain is already running', "domain is suspended: use 'resume' to power it on again", undefined, undefined],
-    shutdown: [undefined, 'domain is not running', 'domain is not running', undefined],
-    reboot: [undefined, 'domain is not running', 'domain is not running', undefined],
-    reset: [undefined, 'domain is not running', 'domain is not running', undefined],
-    destroy: [undefined, undefined, 'domain is not running', undefined],
-    suspend: [undefined, 'domain is already suspended', 'domain is not running', undefined],
-    resume: ['domain is not suspended', undefined, 'domain is not running', undefined],
+    start: ['Domain is already active', 'Domain is already active', undefined, undefined],
+    shutdown: [undefined, 'Domain is not powered on', 'Domain is not powered on', undefined],
+    reboot: [undefined, 'Domain is not powered on', 'Domain is not powered on', undefined],
+    reset: [undefined, 'Domain is not powered on', 'Domain is not powered on', undefined],
+    destroy: [undefined, undefined, 'Domain is not powered on', undefined],
+    suspend: [undefined, 'Domain is not powered on', 'Domain is not powered on', undefined],
+    resume: ['Domain is not suspended', undefined, 'Domain is not suspended', undefined],
   };
+
   for (const op of Object.keys(expected) as LifecycleOp[]) {
     assert.deepEqual(
       STATES.map((s) => STATE_RULES[op](s)),

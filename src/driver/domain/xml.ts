@@ -135,6 +135,11 @@ export async function detectScsiModels(
 export interface ConvertOptions {
   /** Non-fatal notes of the converter. */
   warn?(message: string): void;
+  /**
+   * dumpxml only: what the VM has that its domain XML leaves out (a device built from the VM's configuration that has
+   * no domain XML form or no slot). Never silent: without this callback they go to `warn`.
+   */
+  leftOut?(message: string): void;
 }
 
 /** A connected VmxContext for converting `def`-bound data: datastores looked up, 'auto' SCSI models detected. */
@@ -212,7 +217,10 @@ export async function readDomainXml(conn: Connection, text: string, opts: Conver
       cpuAllocation: prop(cfg, VirtualMachineProps.cpuAllocation),
       memoryAllocation: prop(cfg, VirtualMachineProps.memoryAllocation),
     },
-    { datacenterPath: conn.host.datacenter.path, ...(opts.warn !== undefined ? { warn: opts.warn } : {}) },
+    {
+      datacenterPath: conn.host.datacenter.path,
+      ...(opts.leftOut !== undefined || opts.warn !== undefined ? { warn: (m: string) => (opts.leftOut ?? opts.warn)?.(m) } : {}),
+    },
   );
   return { dom, def, source: 'config', vmxPath, reason };
 }

@@ -110,6 +110,8 @@ test('formatCapabilities: libvirt ESX layout', () => {
       '    <cpu>',
       '      <arch>x86_64</arch>',
       '    </cpu>',
+      '    <power_management/>',
+      "    <iommu support='no'/>",
       '    <migration_features>',
       '      <live/>',
       '      <uri_transports>',

@@ -173,7 +173,9 @@ export function supportsLongMode(cpuFeature: HostCpuIdInfo[] | undefined, produc
 export function capabilitiesOf(uuid: string, longMode: boolean): CapabilitiesDef {
   const guests: CapabilitiesDef['guests'] = [{ osType: 'hvm', arch: 'i686', wordsize: 32, domainType: 'vmware' }];
   if (longMode) guests.push({ osType: 'hvm', arch: 'x86_64', wordsize: 64, domainType: 'vmware' });
-  return { uuid, arch: longMode ? 'x86_64' : 'i686', migrationTransports: ['vpxmigr'], guests };
+  // libvirt's ESX driver offers no suspend targets and no IOMMU: virsh 9.0 prints <power_management/> and
+  // <iommu support='no'/> for every ESX host.
+  return { uuid, arch: longMode ? 'x86_64' : 'i686', powerManagement: [], iommu: false, migrationTransports: ['vpxmigr'], guests };
 }
 
 /** The sysinfo document of a host's SMBIOS facts (the system block, as libvirt lists it). */

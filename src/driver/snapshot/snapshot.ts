@@ -111,9 +111,22 @@ export interface CreateSnapshotOptions {
   description?: string;
   /** Quiesce the guest's file systems (needs VMware Tools). */
   quiesce?: boolean;
+  /**
+   * Keep the guest's memory in the snapshot. Default libvirt's rule: a running domain's snapshot keeps its memory
+   * unless the snapshot is disk-only; a domain that is off has none to keep.
+   */
+  memory?: boolean;
+  /** virsh's --disk-only: never the memory. */
+  diskOnly?: boolean;
 }
 
-/** Creates a disk-only snapshot (memory=false); a name the domain already has is refused, as libvirt does. */
+/** Whether a snapshot of a domain in `state` keeps the memory, by libvirt's rule (see CreateSnapshotOptions). */
+export function snapshotKeepsMemory(state: DomainRef['state'], opts: Pick<CreateSnapshotOptions, 'memory' | 'diskOnly'>): boolean {
+  if (opts.diskOnly === true) return false;
+  return opts.memory ?? state === 'running';
+}
+
+/** Creates a snapshot (with memory per libvirt's rule); a name the domain already has is refused, as libvirt does. */
 export async function createSnapshot(
   conn: Connection,
   text: string,
@@ -124,7 +137,7 @@ export async function createSnapshot(
   if (list.snapshots.some((s) => s.name === name)) throw new InvalidStateError(`Snapshot '${name}' already exists`);
   const args: { name: string; description?: string; memory: boolean; quiesce: boolean } = {
     name,
-    memory: false,
+    memory: snapshotKeepsMemory(list.dom.state, opts),
     quiesce: opts.quiesce === true,
   };
   if (opts.description !== undefined) args.description = opts.description;
@@ -165,4 +178,53 @@ export function snapshotDefOf(snap: DomainSnapshot, domainUuid: string): Snapsho
   def.creationTime = Math.floor(snap.createTime.getTime() / 1000);
   def.domainUuid = domainUuid;
   return def;
+}
+
+/** virsh snapshot-info's facts about one snapshot. */
+export interface SnapshotInfo {
+  name: string;
+  domain: string;
+  current: boolean;
+  state: DomainSnapshot['state'];
+  /** Where the snapshot lives: ESX keeps it with the VM ('internal'). */
+  location: 'internal';
+  parent: string | undefined;
+  children: number;
+  descendants: number;
+  /** libvirt-side metadata: ESX keeps none (virsh prints 'no'). */
+  metadata: false;
+}
+
+/** Every descendant of `name` in a snapshot list (children, grandchildren …), depth-first. */
+export function descendantsOf(snapshots: readonly DomainSnapshot[], name: string): DomainSnapshot[] {
+  const byName = new Map(snapshots.map((s) => [s.name, s]));
+  const out: DomainSnapshot[] = [];
+  const walk = (n: string): void => {
+    for (const c of byName.get(n)?.children ?? []) {
+      const child = byName.get(c);
+      if (child === undefined) continue;
+      out.push(child);
+      walk(c);
+    }
+  };
+  walk(name);
+  return out;
+}
+
+/** The facts of virsh snapshot-info about snapshot `name` of the domain (or its current one when `name` is undefined). */
+export async function getSnapshotInfo(conn: Connection, text: string, name: string | undefined): Promise<SnapshotInfo> {
+  const list = await listSnapshots(conn, text);
+  const snap = name === undefined ? list.snapshots.find((s) => s.current) : findSnapshot(list, name);
+  if (snap === undefined) throw new NotFoundError(`domain '${list.dom.name}' has no current snapshot`);
+  return {
+    name: snap.name,
+    domain: list.dom.name,
+    current: snap.current,
+    state: snap.state,
+    location: 'internal',
+    parent: snap.parent,
+    children: snap.children.length,
+    descendants: descendantsOf(list.snapshots, snap.name).length,
+    metadata: false,
+  };
 }

@@ -26,7 +26,11 @@ export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
   'FindByUuid',
   'FindAllByUuid',
   'FindChild',
+  'FindByIp',
+  'FindByDnsName',
   'FindByDatastorePath',
+  'RecommendHostsForVm',
+  'QueryVMotionCompatibility',
 ]);
 
 /** Methods declared `task`: each starts a vSphere task and returns its reference; never repeated blindly. */
@@ -41,8 +45,15 @@ export const TASK_METHODS: ReadonlySet<string> = new Set([
   'CreateSnapshot_Task',
   'RevertToSnapshot_Task',
   'RemoveSnapshot_Task',
+  'RelocateVM_Task',
+  'MigrateVM_Task',
+  'CheckRelocate_Task',
+  'CheckMigrate_Task',
   'AddStandaloneHost_Task',
   'DeleteDatastoreFile_Task',
+  'CreateDVS_Task',
+  'AddDVPortgroup_Task',
+  'ReconfigureDVPortgroup_Task',
 ]);
 
 /** Each task method: the object it runs on (`this`) and its arguments. */
@@ -57,8 +68,15 @@ export interface TaskMethods {
   CreateSnapshot_Task: { this: T.MoRef<'VirtualMachine'>; args: { name: string; description?: string; memory: boolean; quiesce: boolean } };
   RevertToSnapshot_Task: { this: T.MoRef<'VirtualMachineSnapshot'>; args: { host?: T.MoRef<'HostSystem'>; suppressPowerOn?: boolean } };
   RemoveSnapshot_Task: { this: T.MoRef<'VirtualMachineSnapshot'>; args: { removeChildren: boolean; consolidate?: boolean } };
+  RelocateVM_Task: { this: T.MoRef<'VirtualMachine'>; args: { spec: T.VirtualMachineRelocateSpec; priority?: T.VirtualMachineMovePriority } };
+  MigrateVM_Task: { this: T.MoRef<'VirtualMachine'>; args: { pool?: T.MoRef<'ResourcePool'>; host?: T.MoRef<'HostSystem'>; priority: T.VirtualMachineMovePriority; state?: T.VirtualMachinePowerState } };
+  CheckRelocate_Task: { this: T.MoRef<'VirtualMachineProvisioningChecker'>; args: { vm: T.MoRef<'VirtualMachine'>; spec: T.VirtualMachineRelocateSpec; testType?: string[] } };
+  CheckMigrate_Task: { this: T.MoRef<'VirtualMachineProvisioningChecker'>; args: { vm: T.MoRef<'VirtualMachine'>; host?: T.MoRef<'HostSystem'>; pool?: T.MoRef<'ResourcePool'>; state?: T.VirtualMachinePowerState; testType?: string[] } };
   AddStandaloneHost_Task: { this: T.MoRef<'Folder'>; args: { spec: T.HostConnectSpec; addConnected: boolean; license?: string } };
   DeleteDatastoreFile_Task: { this: T.MoRef<'FileManager'>; args: { name: string; datacenter?: T.MoRef<'Datacenter'> } };
+  CreateDVS_Task: { this: T.MoRef<'Folder'>; args: { spec: T.DVSCreateSpec } };
+  AddDVPortgroup_Task: { this: T.MoRef<'DistributedVirtualSwitch'>; args: { spec: T.DVPortgroupConfigSpec[] } };
+  ReconfigureDVPortgroup_Task: { this: T.MoRef<'DistributedVirtualPortgroup'>; args: { spec: T.DVPortgroupConfigSpec } };
 }
 
 /** The name of a method declared `task`. */

@@ -134,9 +134,24 @@ export async function FindChild(soap: SoapCaller, _this: T.MoRef<'SearchIndex'>,
   return (await soap.invoke('FindChild', _this, args, { type: 'ManagedObjectReference', list: false, required: false })) as T.MoRef<'ManagedEntity'> | undefined;
 }
 
+/** Calls FindByIp on a SearchIndex. */
+export async function FindByIp(soap: SoapCaller, _this: T.MoRef<'SearchIndex'>, args: { datacenter?: T.MoRef<'Datacenter'>; ip: string; vmSearch: boolean }): Promise<T.MoRef<'ManagedEntity'> | undefined> {
+  return (await soap.invoke('FindByIp', _this, args, { type: 'ManagedObjectReference', list: false, required: false })) as T.MoRef<'ManagedEntity'> | undefined;
+}
+
+/** Calls FindByDnsName on a SearchIndex. */
+export async function FindByDnsName(soap: SoapCaller, _this: T.MoRef<'SearchIndex'>, args: { datacenter?: T.MoRef<'Datacenter'>; dnsName: string; vmSearch: boolean }): Promise<T.MoRef<'ManagedEntity'> | undefined> {
+  return (await soap.invoke('FindByDnsName', _this, args, { type: 'ManagedObjectReference', list: false, required: false })) as T.MoRef<'ManagedEntity'> | undefined;
+}
+
 /** Calls FindByDatastorePath on a SearchIndex. */
 export async function FindByDatastorePath(soap: SoapCaller, _this: T.MoRef<'SearchIndex'>, args: { datacenter: T.MoRef<'Datacenter'>; path: string }): Promise<T.MoRef<'VirtualMachine'> | undefined> {
   return (await soap.invoke('FindByDatastorePath', _this, args, { type: 'ManagedObjectReference', list: false, required: false })) as T.MoRef<'VirtualMachine'> | undefined;
+}
+
+/** Calls RecommendHostsForVm on a ClusterComputeResource. */
+export async function RecommendHostsForVm(soap: SoapCaller, _this: T.MoRef<'ClusterComputeResource'>, args: { vm: T.MoRef<'VirtualMachine'>; pool?: T.MoRef<'ResourcePool'> }): Promise<T.ClusterHostRecommendation[]> {
+  return (await soap.invoke('RecommendHostsForVm', _this, args, { type: 'ClusterHostRecommendation', list: true, required: false })) as T.ClusterHostRecommendation[];
 }
 
 /** Calls PowerOnVM_Task on a VirtualMachine. */
@@ -209,6 +224,31 @@ export async function RemoveSnapshot_Task(soap: SoapCaller, _this: T.MoRef<'Virt
   return (await soap.invoke('RemoveSnapshot_Task', _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Task'>;
 }
 
+/** Calls RelocateVM_Task on a VirtualMachine. */
+export async function RelocateVM_Task(soap: SoapCaller, _this: T.MoRef<'VirtualMachine'>, args: { spec: T.VirtualMachineRelocateSpec; priority?: T.VirtualMachineMovePriority }): Promise<T.MoRef<'Task'>> {
+  return (await soap.invoke('RelocateVM_Task', _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Task'>;
+}
+
+/** Calls MigrateVM_Task on a VirtualMachine. */
+export async function MigrateVM_Task(soap: SoapCaller, _this: T.MoRef<'VirtualMachine'>, args: { pool?: T.MoRef<'ResourcePool'>; host?: T.MoRef<'HostSystem'>; priority: T.VirtualMachineMovePriority; state?: T.VirtualMachinePowerState }): Promise<T.MoRef<'Task'>> {
+  return (await soap.invoke('MigrateVM_Task', _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Task'>;
+}
+
+/** Calls CheckRelocate_Task on a VirtualMachineProvisioningChecker. */
+export async function CheckRelocate_Task(soap: SoapCaller, _this: T.MoRef<'VirtualMachineProvisioningChecker'>, args: { vm: T.MoRef<'VirtualMachine'>; spec: T.VirtualMachineRelocateSpec; testType?: string[] }): Promise<T.MoRef<'Task'>> {
+  return (await soap.invoke('CheckRelocate_Task', _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Task'>;
+}
+
+/** Calls CheckMigrate_Task on a VirtualMachineProvisioningChecker. */
+export async function CheckMigrate_Task(soap: SoapCaller, _this: T.MoRef<'VirtualMachineProvisioningChecker'>, args: { vm: T.MoRef<'VirtualMachine'>; host?: T.MoRef<'HostSystem'>; pool?: T.MoRef<'ResourcePool'>; state?: T.VirtualMachinePowerState; testType?: string[] }): Promise<T.MoRef<'Task'>> {
+  return (await soap.invoke('CheckMigrate_Task', _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Task'>;
+}
+
+/** Calls QueryVMotionCompatibility on a ServiceInstance. */
+export async function QueryVMotionCompatibility(soap: SoapCaller, _this: T.MoRef<'ServiceInstance'>, args: { vm: T.MoRef<'VirtualMachine'>; host: T.MoRef<'HostSystem'>[]; compatibility?: string[] }): Promise<T.HostVMotionCompatibility[]> {
+  return (await soap.invoke('QueryVMotionCompatibility', _this, args, { type: 'HostVMotionCompatibility', list: true, required: false })) as T.HostVMotionCompatibility[];
+}
+
 /** Calls QueryAvailablePerfMetric on a PerformanceManager. */
 export async function QueryAvailablePerfMetric(soap: SoapCaller, _this: T.MoRef<'PerformanceManager'>, args: { entity: T.ManagedObjectReference; beginTime?: Date; endTime?: Date; intervalId?: number }): Promise<T.PerfMetricId[]> {
   return (await soap.invoke('QueryAvailablePerfMetric', _this, args, { type: 'PerfMetricId', list: true, required: false })) as T.PerfMetricId[];
@@ -242,4 +282,49 @@ export async function MakeDirectory(soap: SoapCaller, _this: T.MoRef<'FileManage
 /** Calls DeleteDatastoreFile_Task on a FileManager. */
 export async function DeleteDatastoreFile_Task(soap: SoapCaller, _this: T.MoRef<'FileManager'>, args: { name: string; datacenter?: T.MoRef<'Datacenter'> }): Promise<T.MoRef<'Task'>> {
   return (await soap.invoke('DeleteDatastoreFile_Task', _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Task'>;
+}
+
+/** Calls AddVirtualSwitch on a HostNetworkSystem (no return value). */
+export async function AddVirtualSwitch(soap: SoapCaller, _this: T.MoRef<'HostNetworkSystem'>, args: { vswitchName: string; spec?: T.HostVirtualSwitchSpec }): Promise<void> {
+  await soap.invoke('AddVirtualSwitch', _this, args, undefined);
+}
+
+/** Calls RemoveVirtualSwitch on a HostNetworkSystem (no return value). */
+export async function RemoveVirtualSwitch(soap: SoapCaller, _this: T.MoRef<'HostNetworkSystem'>, args: { vswitchName: string }): Promise<void> {
+  await soap.invoke('RemoveVirtualSwitch', _this, args, undefined);
+}
+
+/** Calls UpdateVirtualSwitch on a HostNetworkSystem (no return value). */
+export async function UpdateVirtualSwitch(soap: SoapCaller, _this: T.MoRef<'HostNetworkSystem'>, args: { vswitchName: string; spec: T.HostVirtualSwitchSpec }): Promise<void> {
+  await soap.invoke('UpdateVirtualSwitch', _this, args, undefined);
+}
+
+/** Calls AddPortGroup on a HostNetworkSystem (no return value). */
+export async function AddPortGroup(soap: SoapCaller, _this: T.MoRef<'HostNetworkSystem'>, args: { portgrp: T.HostPortGroupSpec }): Promise<void> {
+  await soap.invoke('AddPortGroup', _this, args, undefined);
+}
+
+/** Calls RemovePortGroup on a HostNetworkSystem (no return value). */
+export async function RemovePortGroup(soap: SoapCaller, _this: T.MoRef<'HostNetworkSystem'>, args: { pgName: string }): Promise<void> {
+  await soap.invoke('RemovePortGroup', _this, args, undefined);
+}
+
+/** Calls UpdatePortGroup on a HostNetworkSystem (no return value). */
+export async function UpdatePortGroup(soap: SoapCaller, _this: T.MoRef<'HostNetworkSystem'>, args: { pgName: string; portgrp: T.HostPortGroupSpec }): Promise<void> {
+  await soap.invoke('UpdatePortGroup', _this, args, undefined);
+}
+
+/** Calls CreateDVS_Task on a Folder. */
+export async function CreateDVS_Task(soap: SoapCaller, _this: T.MoRef<'Folder'>, args: { spec: T.DVSCreateSpec }): Promise<T.MoRef<'Task'>> {
+  return (await soap.invoke('CreateDVS_Task', _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Task'>;
+}
+
+/** Calls AddDVPortgroup_Task on a DistributedVirtualSwitch. */
+export async function AddDVPortgroup_Task(soap: SoapCaller, _this: T.MoRef<'DistributedVirtualSwitch'>, args: { spec: T.DVPortgroupConfigSpec[] }): Promise<T.MoRef<'Task'>> {
+  return (await soap.invoke('AddDVPortgroup_Task', _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Task'>;
+}
+
+/** Calls ReconfigureDVPortgroup_Task on a DistributedVirtualPortgroup. */
+export async function ReconfigureDVPortgroup_Task(soap: SoapCaller, _this: T.MoRef<'DistributedVirtualPortgroup'>, args: { spec: T.DVPortgroupConfigSpec }): Promise<T.MoRef<'Task'>> {
+  return (await soap.invoke('ReconfigureDVPortgroup_Task', _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Task'>;
 }

@@ -57,6 +57,7 @@ export const ComputeResourceProps = {
   host: 'host' as PropPath<T.MoRef<'HostSystem'>[]>,
   datastore: 'datastore' as PropPath<T.MoRef<'Datastore'>[]>,
   network: 'network' as PropPath<T.MoRef<'Network'>[]>,
+  configurationEx: 'configurationEx' as PropPath<T.AnyComputeResourceConfigInfo>,
 } as const;
 
 /** Property paths of ClusterComputeResource (inherited ones included), each typed with its decoded value: read them with prop(). */
@@ -68,6 +69,7 @@ export const ClusterComputeResourceProps = {
   host: 'host' as PropPath<T.MoRef<'HostSystem'>[]>,
   datastore: 'datastore' as PropPath<T.MoRef<'Datastore'>[]>,
   network: 'network' as PropPath<T.MoRef<'Network'>[]>,
+  configurationEx: 'configurationEx' as PropPath<T.AnyComputeResourceConfigInfo>,
 } as const;
 
 /** Property paths of ResourcePool (inherited ones included), each typed with its decoded value: read them with prop(). */
@@ -101,7 +103,9 @@ export const VirtualMachineProps = {
   guest: 'guest' as PropPath<T.GuestInfo>,
   summary: 'summary' as PropPath<T.VirtualMachineSummary>,
   datastore: 'datastore' as PropPath<T.MoRef<'Datastore'>[]>,
+  network: 'network' as PropPath<T.MoRef<'Network'>[]>,
   snapshot: 'snapshot' as PropPath<T.VirtualMachineSnapshotInfo>,
+  rootSnapshot: 'rootSnapshot' as PropPath<T.MoRef<'VirtualMachineSnapshot'>[]>,
   powerState: 'runtime.powerState' as PropPath<T.VirtualMachinePowerState>,
   connectionState: 'runtime.connectionState' as PropPath<T.VirtualMachineConnectionState>,
   question: 'runtime.question' as PropPath<T.VirtualMachineQuestionInfo>,
@@ -118,6 +122,7 @@ export const VirtualMachineProps = {
   cpuHotAddEnabled: 'config.cpuHotAddEnabled' as PropPath<boolean>,
   cpuHotRemoveEnabled: 'config.cpuHotRemoveEnabled' as PropPath<boolean>,
   memoryHotAddEnabled: 'config.memoryHotAddEnabled' as PropPath<boolean>,
+  hardwareVersion: 'config.version' as PropPath<string>,
   toolsRunningStatus: 'guest.toolsRunningStatus' as PropPath<string>,
   toolsStatus: 'guest.toolsStatus' as PropPath<T.VirtualMachineToolsStatus>,
   guestHostName: 'guest.hostName' as PropPath<string>,
@@ -142,6 +147,7 @@ export const HostSystemProps = {
   vm: 'vm' as PropPath<T.MoRef<'VirtualMachine'>[]>,
   datastore: 'datastore' as PropPath<T.MoRef<'Datastore'>[]>,
   network: 'network' as PropPath<T.MoRef<'Network'>[]>,
+  capability: 'capability' as PropPath<T.HostCapability>,
   connectionState: 'runtime.connectionState' as PropPath<T.HostSystemConnectionState>,
   powerState: 'runtime.powerState' as PropPath<T.HostSystemPowerState>,
   hardwareSummary: 'summary.hardware' as PropPath<T.HostHardwareSummary>,
@@ -155,6 +161,12 @@ export const HostSystemProps = {
   dnsHostName: 'config.network.dnsConfig.hostName' as PropPath<string>,
   dnsDomainName: 'config.network.dnsConfig.domainName' as PropPath<string>,
   autoStartManager: 'configManager.autoStartManager' as PropPath<T.MoRef<'HostAutoStartManager'>>,
+  configNetwork: 'config.network' as PropPath<T.HostNetworkInfo>,
+  networkSystem: 'configManager.networkSystem' as PropPath<T.MoRef<'HostNetworkSystem'>>,
+  hardwareUuid: 'summary.hardware.uuid' as PropPath<string>,
+  managementServerIp: 'summary.managementServerIp' as PropPath<string>,
+  inMaintenanceMode: 'runtime.inMaintenanceMode' as PropPath<boolean>,
+  vmotionSupported: 'capability.vmotionSupported' as PropPath<boolean>,
 } as const;
 
 /** Property paths of HostAutoStartManager, each typed with its decoded value: read them with prop(). */
@@ -197,6 +209,8 @@ export const NetworkProps = {
   name: 'name' as PropPath<string>,
   parent: 'parent' as PropPath<T.MoRef<'ManagedEntity'>>,
   recentTask: 'recentTask' as PropPath<T.MoRef<'Task'>[]>,
+  host: 'host' as PropPath<T.MoRef<'HostSystem'>[]>,
+  vm: 'vm' as PropPath<T.MoRef<'VirtualMachine'>[]>,
 } as const;
 
 /** Property paths of DistributedVirtualPortgroup (inherited ones included), each typed with its decoded value: read them with prop(). */
@@ -204,6 +218,10 @@ export const DistributedVirtualPortgroupProps = {
   name: 'name' as PropPath<string>,
   parent: 'parent' as PropPath<T.MoRef<'ManagedEntity'>>,
   recentTask: 'recentTask' as PropPath<T.MoRef<'Task'>[]>,
+  host: 'host' as PropPath<T.MoRef<'HostSystem'>[]>,
+  vm: 'vm' as PropPath<T.MoRef<'VirtualMachine'>[]>,
+  key: 'key' as PropPath<string>,
+  config: 'config' as PropPath<T.DVPortgroupConfigInfo>,
 } as const;
 
 /** Property paths of OpaqueNetwork (inherited ones included), each typed with its decoded value: read them with prop(). */
@@ -211,6 +229,8 @@ export const OpaqueNetworkProps = {
   name: 'name' as PropPath<string>,
   parent: 'parent' as PropPath<T.MoRef<'ManagedEntity'>>,
   recentTask: 'recentTask' as PropPath<T.MoRef<'Task'>[]>,
+  host: 'host' as PropPath<T.MoRef<'HostSystem'>[]>,
+  vm: 'vm' as PropPath<T.MoRef<'VirtualMachine'>[]>,
 } as const;
 
 /** Property paths of DistributedVirtualSwitch (inherited ones included), each typed with its decoded value: read them with prop(). */
@@ -218,6 +238,12 @@ export const DistributedVirtualSwitchProps = {
   name: 'name' as PropPath<string>,
   parent: 'parent' as PropPath<T.MoRef<'ManagedEntity'>>,
   recentTask: 'recentTask' as PropPath<T.MoRef<'Task'>[]>,
+  uuid: 'uuid' as PropPath<string>,
+  summary: 'summary' as PropPath<T.DVSSummary>,
+  config: 'config' as PropPath<T.DVSConfigInfo>,
+  portgroup: 'portgroup' as PropPath<T.MoRef<'DistributedVirtualPortgroup'>[]>,
+  hostMember: 'summary.hostMember' as PropPath<T.MoRef<'HostSystem'>[]>,
+  uplinkPortgroup: 'config.uplinkPortgroup' as PropPath<T.MoRef<'DistributedVirtualPortgroup'>[]>,
 } as const;
 
 /** Property paths of VmwareDistributedVirtualSwitch (inherited ones included), each typed with its decoded value: read them with prop(). */
@@ -225,4 +251,15 @@ export const VmwareDistributedVirtualSwitchProps = {
   name: 'name' as PropPath<string>,
   parent: 'parent' as PropPath<T.MoRef<'ManagedEntity'>>,
   recentTask: 'recentTask' as PropPath<T.MoRef<'Task'>[]>,
+  uuid: 'uuid' as PropPath<string>,
+  summary: 'summary' as PropPath<T.DVSSummary>,
+  config: 'config' as PropPath<T.DVSConfigInfo>,
+  portgroup: 'portgroup' as PropPath<T.MoRef<'DistributedVirtualPortgroup'>[]>,
+  hostMember: 'summary.hostMember' as PropPath<T.MoRef<'HostSystem'>[]>,
+  uplinkPortgroup: 'config.uplinkPortgroup' as PropPath<T.MoRef<'DistributedVirtualPortgroup'>[]>,
+} as const;
+
+/** Property paths of HostNetworkSystem, each typed with its decoded value: read them with prop(). */
+export const HostNetworkSystemProps = {
+  networkInfo: 'networkInfo' as PropPath<T.HostNetworkInfo>,
 } as const;

@@ -11,10 +11,12 @@ export const vim25Schema: Schema = {
     PropertyChangeOp: ['add', 'remove', 'assign', 'indirectRemove'],
     TaskInfoState: ['queued', 'running', 'success', 'error'],
     ManagedEntityStatus: ['gray', 'green', 'yellow', 'red'],
+    DrsBehavior: ['manual', 'partiallyAutomated', 'fullyAutomated'],
     VirtualMachinePowerState: ['poweredOff', 'poweredOn', 'suspended'],
     VirtualMachineConnectionState: ['connected', 'disconnected', 'orphaned', 'inaccessible', 'invalid'],
     VirtualMachineToolsStatus: ['toolsNotInstalled', 'toolsNotRunning', 'toolsOld', 'toolsOk'],
     SharesLevel: ['low', 'normal', 'high', 'custom'],
+    VirtualMachineMovePriority: ['lowPriority', 'highPriority', 'defaultPriority'],
     VirtualSCSISharing: ['noSharing', 'physicalSharing', 'virtualSharing'],
     VirtualDeviceConfigSpecOperation: ['add', 'remove', 'edit'],
     VirtualDeviceConfigSpecFileOperation: ['create', 'destroy', 'replace'],
@@ -64,6 +66,7 @@ export const vim25Schema: Schema = {
       { name: 'searchIndex', type: 'ManagedObjectReference', list: false, required: false },
       { name: 'fileManager', type: 'ManagedObjectReference', list: false, required: false },
       { name: 'virtualDiskManager', type: 'ManagedObjectReference', list: false, required: false },
+      { name: 'vmProvisioningChecker', type: 'ManagedObjectReference', list: false, required: false },
       { name: 'ovfManager', type: 'ManagedObjectReference', list: false, required: false },
       { name: 'dvSwitchManager', type: 'ManagedObjectReference', list: false, required: false },
     ] },
@@ -314,6 +317,23 @@ export const vim25Schema: Schema = {
       { name: 'choice', type: 'ChoiceOption', list: false, required: true },
       { name: 'message', type: 'VirtualMachineMessage', list: true, required: false },
     ] },
+    ComputeResourceConfigInfo: { base: 'DynamicData', members: [
+      { name: 'vmSwapPlacement', type: 'string', list: false, required: true },
+      { name: 'defaultHardwareVersionKey', type: 'string', list: false, required: false },
+    ] },
+    ClusterDrsConfigInfo: { base: 'DynamicData', members: [
+      { name: 'enabled', type: 'boolean', list: false, required: false },
+      { name: 'enableVmBehaviorOverrides', type: 'boolean', list: false, required: false },
+      { name: 'defaultVmBehavior', type: 'DrsBehavior', list: false, required: false },
+      { name: 'vmotionRate', type: 'int', list: false, required: false },
+    ] },
+    ClusterConfigInfoEx: { base: 'ComputeResourceConfigInfo', members: [
+      { name: 'drsConfig', type: 'ClusterDrsConfigInfo', list: false, required: true },
+    ] },
+    ClusterHostRecommendation: { base: 'DynamicData', members: [
+      { name: 'host', type: 'ManagedObjectReference', list: false, required: true },
+      { name: 'rating', type: 'int', list: false, required: true },
+    ] },
     SharesInfo: { base: 'DynamicData', members: [
       { name: 'shares', type: 'int', list: false, required: true },
       { name: 'level', type: 'SharesLevel', list: false, required: true },
@@ -455,6 +475,49 @@ export const vim25Schema: Schema = {
     VirtualMachineSnapshotInfo: { base: 'DynamicData', members: [
       { name: 'currentSnapshot', type: 'ManagedObjectReference', list: false, required: false },
       { name: 'rootSnapshotList', type: 'VirtualMachineSnapshotTree', list: true, required: true },
+    ] },
+    VirtualMachineRelocateSpecDiskLocator: { base: 'DynamicData', members: [
+      { name: 'diskId', type: 'int', list: false, required: true },
+      { name: 'datastore', type: 'ManagedObjectReference', list: false, required: true },
+      { name: 'diskMoveType', type: 'string', list: false, required: false },
+    ] },
+    VirtualMachineRelocateSpec: { base: 'DynamicData', members: [
+      { name: 'folder', type: 'ManagedObjectReference', list: false, required: false },
+      { name: 'datastore', type: 'ManagedObjectReference', list: false, required: false },
+      { name: 'diskMoveType', type: 'string', list: false, required: false },
+      { name: 'pool', type: 'ManagedObjectReference', list: false, required: false },
+      { name: 'host', type: 'ManagedObjectReference', list: false, required: false },
+      { name: 'disk', type: 'VirtualMachineRelocateSpecDiskLocator', list: true, required: false },
+    ] },
+    CheckResult: { base: 'DynamicData', members: [
+      { name: 'vm', type: 'ManagedObjectReference', list: false, required: false },
+      { name: 'host', type: 'ManagedObjectReference', list: false, required: false },
+      { name: 'warning', type: 'LocalizedMethodFault', list: true, required: false },
+      { name: 'error', type: 'LocalizedMethodFault', list: true, required: false },
+    ] },
+    HostVMotionCompatibility: { base: 'DynamicData', members: [
+      { name: 'host', type: 'ManagedObjectReference', list: false, required: true },
+      { name: 'compatibility', type: 'string', list: true, required: false },
+    ] },
+    MigrationFault: { base: 'VimFault', members: [] },
+    VMotionInterfaceIssue: { base: 'MigrationFault', members: [
+      { name: 'atSourceHost', type: 'boolean', list: false, required: true },
+      { name: 'failedHost', type: 'string', list: false, required: true },
+      { name: 'failedHostEntity', type: 'ManagedObjectReference', list: false, required: false },
+    ] },
+    VMotionNotSupported: { base: 'VMotionInterfaceIssue', members: [] },
+    VMotionNotLicensed: { base: 'VMotionInterfaceIssue', members: [] },
+    DatastoreNotWritableOnHost: { base: 'InvalidDatastore', members: [
+      { name: 'host', type: 'ManagedObjectReference', list: false, required: true },
+    ] },
+    CannotAccessVmComponent: { base: 'VmConfigFault', members: [] },
+    CannotAccessVmDevice: { base: 'CannotAccessVmComponent', members: [
+      { name: 'device', type: 'string', list: false, required: true },
+      { name: 'backing', type: 'string', list: false, required: true },
+      { name: 'connected', type: 'boolean', list: false, required: true },
+    ] },
+    CannotAccessNetwork: { base: 'CannotAccessVmDevice', members: [
+      { name: 'network', type: 'ManagedObjectReference', list: false, required: false },
     ] },
     NetIpConfigInfoIpAddress: { base: 'DynamicData', members: [
       { name: 'ipAddress', type: 'string', list: false, required: true },
@@ -719,6 +782,13 @@ export const vim25Schema: Schema = {
       { name: 'rebootRequired', type: 'boolean', list: false, required: true },
       { name: 'managementServerIp', type: 'string', list: false, required: false },
     ] },
+    HostCapability: { base: 'DynamicData', members: [
+      { name: 'recursiveResourcePoolsSupported', type: 'boolean', list: false, required: true },
+      { name: 'vmotionSupported', type: 'boolean', list: false, required: true },
+      { name: 'suspendedRelocateSupported', type: 'boolean', list: false, required: true },
+      { name: 'storageVMotionSupported', type: 'boolean', list: false, required: false },
+      { name: 'vmotionWithStorageVMotionSupported', type: 'boolean', list: false, required: false },
+    ] },
     HostSystemInfo: { base: 'DynamicData', members: [
       { name: 'vendor', type: 'string', list: false, required: true },
       { name: 'model', type: 'string', list: false, required: true },
@@ -827,6 +897,9 @@ export const vim25Schema: Schema = {
       { name: 'searchDomain', type: 'string', list: true, required: false },
     ] },
     HostNetworkInfo: { base: 'DynamicData', members: [
+      { name: 'vswitch', type: 'HostVirtualSwitch', list: true, required: false },
+      { name: 'portgroup', type: 'HostPortGroup', list: true, required: false },
+      { name: 'pnic', type: 'PhysicalNic', list: true, required: false },
       { name: 'dnsConfig', type: 'HostDnsConfig', list: false, required: false },
     ] },
     HostConfigInfo: { base: 'DynamicData', members: [
@@ -835,6 +908,7 @@ export const vim25Schema: Schema = {
       { name: 'network', type: 'HostNetworkInfo', list: false, required: false },
     ] },
     HostConfigManager: { base: 'DynamicData', members: [
+      { name: 'networkSystem', type: 'ManagedObjectReference', list: false, required: false },
       { name: 'autoStartManager', type: 'ManagedObjectReference', list: false, required: false },
     ] },
     AutoStartDefaults: { base: 'DynamicData', members: [
@@ -895,6 +969,195 @@ export const vim25Schema: Schema = {
     DatastoreHostMount: { base: 'DynamicData', members: [
       { name: 'key', type: 'ManagedObjectReference', list: false, required: true },
       { name: 'mountInfo', type: 'HostMountInfo', list: false, required: true },
+    ] },
+    HostNetworkSecurityPolicy: { base: 'DynamicData', members: [
+      { name: 'allowPromiscuous', type: 'boolean', list: false, required: false },
+      { name: 'macChanges', type: 'boolean', list: false, required: false },
+      { name: 'forgedTransmits', type: 'boolean', list: false, required: false },
+    ] },
+    HostNicFailureCriteria: { base: 'DynamicData', members: [
+      { name: 'checkSpeed', type: 'string', list: false, required: false },
+      { name: 'speed', type: 'int', list: false, required: false },
+      { name: 'checkDuplex', type: 'boolean', list: false, required: false },
+      { name: 'fullDuplex', type: 'boolean', list: false, required: false },
+      { name: 'checkErrorPercent', type: 'boolean', list: false, required: false },
+      { name: 'percentage', type: 'int', list: false, required: false },
+      { name: 'checkBeacon', type: 'boolean', list: false, required: false },
+    ] },
+    HostNicOrderPolicy: { base: 'DynamicData', members: [
+      { name: 'activeNic', type: 'string', list: true, required: false },
+      { name: 'standbyNic', type: 'string', list: true, required: false },
+    ] },
+    HostNicTeamingPolicy: { base: 'DynamicData', members: [
+      { name: 'policy', type: 'string', list: false, required: false },
+      { name: 'reversePolicy', type: 'boolean', list: false, required: false },
+      { name: 'notifySwitches', type: 'boolean', list: false, required: false },
+      { name: 'rollingOrder', type: 'boolean', list: false, required: false },
+      { name: 'failureCriteria', type: 'HostNicFailureCriteria', list: false, required: false },
+      { name: 'nicOrder', type: 'HostNicOrderPolicy', list: false, required: false },
+    ] },
+    HostNetOffloadCapabilities: { base: 'DynamicData', members: [
+      { name: 'csumOffload', type: 'boolean', list: false, required: false },
+      { name: 'tcpSegmentation', type: 'boolean', list: false, required: false },
+      { name: 'zeroCopyXmit', type: 'boolean', list: false, required: false },
+    ] },
+    HostNetworkTrafficShapingPolicy: { base: 'DynamicData', members: [
+      { name: 'enabled', type: 'boolean', list: false, required: false },
+      { name: 'averageBandwidth', type: 'long', list: false, required: false },
+      { name: 'peakBandwidth', type: 'long', list: false, required: false },
+      { name: 'burstSize', type: 'long', list: false, required: false },
+    ] },
+    HostNetworkPolicy: { base: 'DynamicData', members: [
+      { name: 'security', type: 'HostNetworkSecurityPolicy', list: false, required: false },
+      { name: 'nicTeaming', type: 'HostNicTeamingPolicy', list: false, required: false },
+      { name: 'offloadPolicy', type: 'HostNetOffloadCapabilities', list: false, required: false },
+      { name: 'shapingPolicy', type: 'HostNetworkTrafficShapingPolicy', list: false, required: false },
+    ] },
+    HostVirtualSwitchBridge: { base: 'DynamicData', members: [] },
+    HostVirtualSwitchBondBridge: { base: 'HostVirtualSwitchBridge', members: [
+      { name: 'nicDevice', type: 'string', list: true, required: true },
+    ] },
+    HostVirtualSwitchSimpleBridge: { base: 'HostVirtualSwitchBridge', members: [
+      { name: 'nicDevice', type: 'string', list: false, required: true },
+    ] },
+    HostVirtualSwitchSpec: { base: 'DynamicData', members: [
+      { name: 'numPorts', type: 'int', list: false, required: true },
+      { name: 'bridge', type: 'HostVirtualSwitchBridge', list: false, required: false },
+      { name: 'policy', type: 'HostNetworkPolicy', list: false, required: false },
+      { name: 'mtu', type: 'int', list: false, required: false },
+    ] },
+    HostVirtualSwitch: { base: 'DynamicData', members: [
+      { name: 'name', type: 'string', list: false, required: true },
+      { name: 'key', type: 'string', list: false, required: true },
+      { name: 'numPorts', type: 'int', list: false, required: true },
+      { name: 'numPortsAvailable', type: 'int', list: false, required: true },
+      { name: 'mtu', type: 'int', list: false, required: false },
+      { name: 'portgroup', type: 'string', list: true, required: false },
+      { name: 'pnic', type: 'string', list: true, required: false },
+      { name: 'spec', type: 'HostVirtualSwitchSpec', list: false, required: true },
+    ] },
+    HostPortGroupSpec: { base: 'DynamicData', members: [
+      { name: 'name', type: 'string', list: false, required: true },
+      { name: 'vlanId', type: 'int', list: false, required: true },
+      { name: 'vswitchName', type: 'string', list: false, required: true },
+      { name: 'policy', type: 'HostNetworkPolicy', list: false, required: true },
+    ] },
+    HostPortGroupPort: { base: 'DynamicData', members: [
+      { name: 'key', type: 'string', list: false, required: false },
+      { name: 'mac', type: 'string', list: true, required: false },
+      { name: 'type', type: 'string', list: false, required: true },
+    ] },
+    HostPortGroup: { base: 'DynamicData', members: [
+      { name: 'key', type: 'string', list: false, required: false },
+      { name: 'port', type: 'HostPortGroupPort', list: true, required: false },
+      { name: 'vswitch', type: 'string', list: false, required: false },
+      { name: 'computedPolicy', type: 'HostNetworkPolicy', list: false, required: true },
+      { name: 'spec', type: 'HostPortGroupSpec', list: false, required: true },
+    ] },
+    PhysicalNicLinkInfo: { base: 'DynamicData', members: [
+      { name: 'speedMb', type: 'int', list: false, required: true },
+      { name: 'duplex', type: 'boolean', list: false, required: true },
+    ] },
+    HostIpConfig: { base: 'DynamicData', members: [
+      { name: 'dhcp', type: 'boolean', list: false, required: true },
+      { name: 'ipAddress', type: 'string', list: false, required: false },
+      { name: 'subnetMask', type: 'string', list: false, required: false },
+    ] },
+    PhysicalNicSpec: { base: 'DynamicData', members: [
+      { name: 'ip', type: 'HostIpConfig', list: false, required: false },
+      { name: 'linkSpeed', type: 'PhysicalNicLinkInfo', list: false, required: false },
+    ] },
+    PhysicalNic: { base: 'DynamicData', members: [
+      { name: 'key', type: 'string', list: false, required: false },
+      { name: 'device', type: 'string', list: false, required: true },
+      { name: 'pci', type: 'string', list: false, required: true },
+      { name: 'driver', type: 'string', list: false, required: false },
+      { name: 'linkSpeed', type: 'PhysicalNicLinkInfo', list: false, required: false },
+      { name: 'spec', type: 'PhysicalNicSpec', list: false, required: true },
+      { name: 'mac', type: 'string', list: false, required: true },
+    ] },
+    ResourceInUse: { base: 'VimFault', members: [
+      { name: 'type', type: 'string', list: false, required: false },
+      { name: 'name', type: 'string', list: false, required: false },
+    ] },
+    HostConfigFault: { base: 'VimFault', members: [] },
+    InheritablePolicy: { base: 'DynamicData', members: [
+      { name: 'inherited', type: 'boolean', list: false, required: true },
+    ] },
+    BoolPolicy: { base: 'InheritablePolicy', members: [
+      { name: 'value', type: 'boolean', list: false, required: false },
+    ] },
+    NumericRange: { base: 'DynamicData', members: [
+      { name: 'start', type: 'int', list: false, required: true },
+      { name: 'end', type: 'int', list: false, required: true },
+    ] },
+    VmwareDistributedVirtualSwitchVlanSpec: { base: 'InheritablePolicy', members: [] },
+    VmwareDistributedVirtualSwitchVlanIdSpec: { base: 'VmwareDistributedVirtualSwitchVlanSpec', members: [
+      { name: 'vlanId', type: 'int', list: false, required: true },
+    ] },
+    VmwareDistributedVirtualSwitchTrunkVlanSpec: { base: 'VmwareDistributedVirtualSwitchVlanSpec', members: [
+      { name: 'vlanId', type: 'NumericRange', list: true, required: true },
+    ] },
+    VmwareDistributedVirtualSwitchPvlanSpec: { base: 'VmwareDistributedVirtualSwitchVlanSpec', members: [
+      { name: 'pvlanId', type: 'int', list: false, required: true },
+    ] },
+    DVSSecurityPolicy: { base: 'InheritablePolicy', members: [
+      { name: 'allowPromiscuous', type: 'BoolPolicy', list: false, required: false },
+      { name: 'macChanges', type: 'BoolPolicy', list: false, required: false },
+      { name: 'forgedTransmits', type: 'BoolPolicy', list: false, required: false },
+    ] },
+    DVPortSetting: { base: 'DynamicData', members: [
+      { name: 'blocked', type: 'BoolPolicy', list: false, required: false },
+    ] },
+    VMwareDVSPortSetting: { base: 'DVPortSetting', members: [
+      { name: 'vlan', type: 'VmwareDistributedVirtualSwitchVlanSpec', list: false, required: false },
+      { name: 'securityPolicy', type: 'DVSSecurityPolicy', list: false, required: false },
+    ] },
+    DVPortgroupConfigInfo: { base: 'DynamicData', members: [
+      { name: 'key', type: 'string', list: false, required: true },
+      { name: 'name', type: 'string', list: false, required: true },
+      { name: 'numPorts', type: 'int', list: false, required: true },
+      { name: 'distributedVirtualSwitch', type: 'ManagedObjectReference', list: false, required: false },
+      { name: 'defaultPortConfig', type: 'DVPortSetting', list: false, required: false },
+      { name: 'description', type: 'string', list: false, required: false },
+      { name: 'type', type: 'string', list: false, required: true },
+      { name: 'configVersion', type: 'string', list: false, required: false },
+      { name: 'uplink', type: 'boolean', list: false, required: false },
+    ] },
+    DVPortgroupConfigSpec: { base: 'DynamicData', members: [
+      { name: 'configVersion', type: 'string', list: false, required: false },
+      { name: 'name', type: 'string', list: false, required: false },
+      { name: 'numPorts', type: 'int', list: false, required: false },
+      { name: 'portNameFormat', type: 'string', list: false, required: false },
+      { name: 'defaultPortConfig', type: 'DVPortSetting', list: false, required: false },
+      { name: 'description', type: 'string', list: false, required: false },
+      { name: 'type', type: 'string', list: false, required: false },
+    ] },
+    DVSSummary: { base: 'DynamicData', members: [
+      { name: 'name', type: 'string', list: false, required: true },
+      { name: 'uuid', type: 'string', list: false, required: true },
+      { name: 'numPorts', type: 'int', list: false, required: true },
+      { name: 'hostMember', type: 'ManagedObjectReference', list: true, required: false },
+      { name: 'vm', type: 'ManagedObjectReference', list: true, required: false },
+      { name: 'host', type: 'ManagedObjectReference', list: true, required: false },
+      { name: 'portgroupName', type: 'string', list: true, required: false },
+      { name: 'description', type: 'string', list: false, required: false },
+    ] },
+    DVSConfigInfo: { base: 'DynamicData', members: [
+      { name: 'uuid', type: 'string', list: false, required: true },
+      { name: 'name', type: 'string', list: false, required: true },
+      { name: 'numStandalonePorts', type: 'int', list: false, required: true },
+      { name: 'numPorts', type: 'int', list: false, required: true },
+      { name: 'maxPorts', type: 'int', list: false, required: true },
+      { name: 'uplinkPortgroup', type: 'ManagedObjectReference', list: true, required: false },
+    ] },
+    DVSConfigSpec: { base: 'DynamicData', members: [
+      { name: 'configVersion', type: 'string', list: false, required: false },
+      { name: 'name', type: 'string', list: false, required: false },
+    ] },
+    VMwareDVSConfigSpec: { base: 'DVSConfigSpec', members: [] },
+    DVSCreateSpec: { base: 'DynamicData', members: [
+      { name: 'configSpec', type: 'DVSConfigSpec', list: false, required: true },
     ] },
   },
   methods: {
@@ -974,10 +1237,24 @@ export const vim25Schema: Schema = {
       { name: 'entity', type: 'ManagedObjectReference', list: false, required: true },
       { name: 'name', type: 'string', list: false, required: true },
     ], returns: { type: 'ManagedObjectReference', list: false, required: false } },
+    FindByIp: { params: [
+      { name: 'datacenter', type: 'ManagedObjectReference', list: false, required: false },
+      { name: 'ip', type: 'string', list: false, required: true },
+      { name: 'vmSearch', type: 'boolean', list: false, required: true },
+    ], returns: { type: 'ManagedObjectReference', list: false, required: false } },
+    FindByDnsName: { params: [
+      { name: 'datacenter', type: 'ManagedObjectReference', list: false, required: false },
+      { name: 'dnsName', type: 'string', list: false, required: true },
+      { name: 'vmSearch', type: 'boolean', list: false, required: true },
+    ], returns: { type: 'ManagedObjectReference', list: false, required: false } },
     FindByDatastorePath: { params: [
       { name: 'datacenter', type: 'ManagedObjectReference', list: false, required: true },
       { name: 'path', type: 'string', list: false, required: true },
     ], returns: { type: 'ManagedObjectReference', list: false, required: false } },
+    RecommendHostsForVm: { params: [
+      { name: 'vm', type: 'ManagedObjectReference', list: false, required: true },
+      { name: 'pool', type: 'ManagedObjectReference', list: false, required: false },
+    ], returns: { type: 'ClusterHostRecommendation', list: true, required: false } },
     PowerOnVM_Task: { params: [
       { name: 'host', type: 'ManagedObjectReference', list: false, required: false },
     ], returns: { type: 'ManagedObjectReference', list: false, required: true } },
@@ -1013,6 +1290,33 @@ export const vim25Schema: Schema = {
       { name: 'removeChildren', type: 'boolean', list: false, required: true },
       { name: 'consolidate', type: 'boolean', list: false, required: false },
     ], returns: { type: 'ManagedObjectReference', list: false, required: true } },
+    RelocateVM_Task: { params: [
+      { name: 'spec', type: 'VirtualMachineRelocateSpec', list: false, required: true },
+      { name: 'priority', type: 'VirtualMachineMovePriority', list: false, required: false },
+    ], returns: { type: 'ManagedObjectReference', list: false, required: true } },
+    MigrateVM_Task: { params: [
+      { name: 'pool', type: 'ManagedObjectReference', list: false, required: false },
+      { name: 'host', type: 'ManagedObjectReference', list: false, required: false },
+      { name: 'priority', type: 'VirtualMachineMovePriority', list: false, required: true },
+      { name: 'state', type: 'VirtualMachinePowerState', list: false, required: false },
+    ], returns: { type: 'ManagedObjectReference', list: false, required: true } },
+    CheckRelocate_Task: { params: [
+      { name: 'vm', type: 'ManagedObjectReference', list: false, required: true },
+      { name: 'spec', type: 'VirtualMachineRelocateSpec', list: false, required: true },
+      { name: 'testType', type: 'string', list: true, required: false },
+    ], returns: { type: 'ManagedObjectReference', list: false, required: true } },
+    CheckMigrate_Task: { params: [
+      { name: 'vm', type: 'ManagedObjectReference', list: false, required: true },
+      { name: 'host', type: 'ManagedObjectReference', list: false, required: false },
+      { name: 'pool', type: 'ManagedObjectReference', list: false, required: false },
+      { name: 'state', type: 'VirtualMachinePowerState', list: false, required: false },
+      { name: 'testType', type: 'string', list: true, required: false },
+    ], returns: { type: 'ManagedObjectReference', list: false, required: true } },
+    QueryVMotionCompatibility: { params: [
+      { name: 'vm', type: 'ManagedObjectReference', list: false, required: true },
+      { name: 'host', type: 'ManagedObjectReference', list: true, required: true },
+      { name: 'compatibility', type: 'string', list: true, required: false },
+    ], returns: { type: 'HostVMotionCompatibility', list: true, required: false } },
     QueryAvailablePerfMetric: { params: [
       { name: 'entity', type: 'ManagedObjectReference', list: false, required: true },
       { name: 'beginTime', type: 'dateTime', list: false, required: false },
@@ -1041,6 +1345,36 @@ export const vim25Schema: Schema = {
     DeleteDatastoreFile_Task: { params: [
       { name: 'name', type: 'string', list: false, required: true },
       { name: 'datacenter', type: 'ManagedObjectReference', list: false, required: false },
+    ], returns: { type: 'ManagedObjectReference', list: false, required: true } },
+    AddVirtualSwitch: { params: [
+      { name: 'vswitchName', type: 'string', list: false, required: true },
+      { name: 'spec', type: 'HostVirtualSwitchSpec', list: false, required: false },
+    ] },
+    RemoveVirtualSwitch: { params: [
+      { name: 'vswitchName', type: 'string', list: false, required: true },
+    ] },
+    UpdateVirtualSwitch: { params: [
+      { name: 'vswitchName', type: 'string', list: false, required: true },
+      { name: 'spec', type: 'HostVirtualSwitchSpec', list: false, required: true },
+    ] },
+    AddPortGroup: { params: [
+      { name: 'portgrp', type: 'HostPortGroupSpec', list: false, required: true },
+    ] },
+    RemovePortGroup: { params: [
+      { name: 'pgName', type: 'string', list: false, required: true },
+    ] },
+    UpdatePortGroup: { params: [
+      { name: 'pgName', type: 'string', list: false, required: true },
+      { name: 'portgrp', type: 'HostPortGroupSpec', list: false, required: true },
+    ] },
+    CreateDVS_Task: { params: [
+      { name: 'spec', type: 'DVSCreateSpec', list: false, required: true },
+    ], returns: { type: 'ManagedObjectReference', list: false, required: true } },
+    AddDVPortgroup_Task: { params: [
+      { name: 'spec', type: 'DVPortgroupConfigSpec', list: true, required: true },
+    ], returns: { type: 'ManagedObjectReference', list: false, required: true } },
+    ReconfigureDVPortgroup_Task: { params: [
+      { name: 'spec', type: 'DVPortgroupConfigSpec', list: false, required: true },
     ], returns: { type: 'ManagedObjectReference', list: false, required: true } },
   },
 };

@@ -39,6 +39,7 @@ export interface ManagedTypes {
   SearchIndex: 'SearchIndex';
   VirtualMachine: 'VirtualMachine';
   VirtualMachineSnapshot: 'VirtualMachineSnapshot';
+  VirtualMachineProvisioningChecker: 'VirtualMachineProvisioningChecker';
   HostSystem: 'HostSystem';
   HostAutoStartManager: 'HostAutoStartManager';
   PerformanceManager: 'PerformanceManager';
@@ -52,6 +53,7 @@ export interface ManagedTypes {
   DistributedVirtualSwitch: 'DistributedVirtualSwitch' | 'VmwareDistributedVirtualSwitch';
   VmwareDistributedVirtualSwitch: 'VmwareDistributedVirtualSwitch';
   DistributedVirtualSwitchManager: 'DistributedVirtualSwitchManager';
+  HostNetworkSystem: 'HostNetworkSystem';
 }
 
 /** A declared managed object type name. */
@@ -93,6 +95,7 @@ const MANAGED_TYPES: { readonly [K in ManagedTypeName]: readonly string[] } = {
   SearchIndex: ['SearchIndex'],
   VirtualMachine: ['VirtualMachine'],
   VirtualMachineSnapshot: ['VirtualMachineSnapshot'],
+  VirtualMachineProvisioningChecker: ['VirtualMachineProvisioningChecker'],
   HostSystem: ['HostSystem'],
   HostAutoStartManager: ['HostAutoStartManager'],
   PerformanceManager: ['PerformanceManager'],
@@ -106,6 +109,7 @@ const MANAGED_TYPES: { readonly [K in ManagedTypeName]: readonly string[] } = {
   DistributedVirtualSwitch: ['DistributedVirtualSwitch', 'VmwareDistributedVirtualSwitch'],
   VmwareDistributedVirtualSwitch: ['VmwareDistributedVirtualSwitch'],
   DistributedVirtualSwitchManager: ['DistributedVirtualSwitchManager'],
+  HostNetworkSystem: ['HostNetworkSystem'],
 };
 
 /** True when `ref` points at a managed object of type `kind` or one of its declared subtypes. */
@@ -114,7 +118,7 @@ export function isMoRef<T extends ManagedTypeName>(ref: ManagedObjectReference, 
 }
 
 /** The declared fault types (MethodFault and its subtypes). */
-export type FaultTypeName = 'MethodFault' | 'RuntimeFault' | 'VimFault' | 'InvalidProperty' | 'InvalidCollectorVersion' | 'SecurityError' | 'NoPermission' | 'NotAuthenticated' | 'ManagedObjectNotFound' | 'InvalidArgument' | 'InvalidRequest' | 'MethodNotFound' | 'InvalidType' | 'NotSupported' | 'NotImplemented' | 'SystemError' | 'RequestCanceled' | 'MethodDisabled' | 'HostCommunication' | 'HostNotConnected' | 'HostNotReachable' | 'InvalidLogin' | 'InvalidState' | 'InvalidPowerState' | 'TaskInProgress' | 'FileFault' | 'FileNotFound' | 'FileAlreadyExists' | 'FileLocked' | 'CannotAccessFile' | 'DuplicateName' | 'InvalidName' | 'InvalidDatastore' | 'InvalidDatastorePath' | 'AlreadyExists' | 'NotFound' | 'ConcurrentAccess' | 'VmConfigFault' | 'GenericVmConfigFault' | 'ToolsUnavailable';
+export type FaultTypeName = 'MethodFault' | 'RuntimeFault' | 'VimFault' | 'InvalidProperty' | 'InvalidCollectorVersion' | 'SecurityError' | 'NoPermission' | 'NotAuthenticated' | 'ManagedObjectNotFound' | 'InvalidArgument' | 'InvalidRequest' | 'MethodNotFound' | 'InvalidType' | 'NotSupported' | 'NotImplemented' | 'SystemError' | 'RequestCanceled' | 'MethodDisabled' | 'HostCommunication' | 'HostNotConnected' | 'HostNotReachable' | 'InvalidLogin' | 'InvalidState' | 'InvalidPowerState' | 'TaskInProgress' | 'FileFault' | 'FileNotFound' | 'FileAlreadyExists' | 'FileLocked' | 'CannotAccessFile' | 'DuplicateName' | 'InvalidName' | 'InvalidDatastore' | 'InvalidDatastorePath' | 'AlreadyExists' | 'NotFound' | 'ConcurrentAccess' | 'VmConfigFault' | 'GenericVmConfigFault' | 'ToolsUnavailable' | 'MigrationFault' | 'VMotionInterfaceIssue' | 'VMotionNotSupported' | 'VMotionNotLicensed' | 'DatastoreNotWritableOnHost' | 'CannotAccessVmComponent' | 'CannotAccessVmDevice' | 'CannotAccessNetwork' | 'ResourceInUse' | 'HostConfigFault';
 
 /** Data object DynamicData. */
 export interface DynamicData {
@@ -165,6 +169,7 @@ export interface ServiceContent extends DynamicData {
   searchIndex?: MoRef<'SearchIndex'>;
   fileManager?: MoRef<'FileManager'>;
   virtualDiskManager?: MoRef<'VirtualDiskManager'>;
+  vmProvisioningChecker?: MoRef<'VirtualMachineProvisioningChecker'>;
   ovfManager?: MoRef<'OvfManager'>;
   dvSwitchManager?: MoRef<'DistributedVirtualSwitchManager'>;
 }
@@ -600,6 +605,34 @@ export interface VirtualMachineQuestionInfo extends DynamicData {
 /** Enum ManagedEntityStatus. */
 export type ManagedEntityStatus = 'gray' | 'green' | 'yellow' | 'red';
 
+/** Enum DrsBehavior. */
+export type DrsBehavior = 'manual' | 'partiallyAutomated' | 'fullyAutomated';
+
+/** Data object ComputeResourceConfigInfo (extends DynamicData). */
+export interface ComputeResourceConfigInfo extends DynamicData {
+  vmSwapPlacement: string;
+  defaultHardwareVersionKey?: string;
+}
+
+/** Data object ClusterDrsConfigInfo (extends DynamicData). */
+export interface ClusterDrsConfigInfo extends DynamicData {
+  enabled?: boolean;
+  enableVmBehaviorOverrides?: boolean;
+  defaultVmBehavior?: DrsBehavior;
+  vmotionRate?: number;
+}
+
+/** Data object ClusterConfigInfoEx (extends ComputeResourceConfigInfo). */
+export interface ClusterConfigInfoEx extends ComputeResourceConfigInfo {
+  drsConfig: ClusterDrsConfigInfo;
+}
+
+/** Data object ClusterHostRecommendation (extends DynamicData). */
+export interface ClusterHostRecommendation extends DynamicData {
+  host: MoRef<'HostSystem'>;
+  rating: number;
+}
+
 /** Enum VirtualMachinePowerState. */
 export type VirtualMachinePowerState = 'poweredOff' | 'poweredOn' | 'suspended';
 
@@ -780,6 +813,80 @@ export interface VirtualMachineSnapshotTree extends DynamicData {
 export interface VirtualMachineSnapshotInfo extends DynamicData {
   currentSnapshot?: MoRef<'VirtualMachineSnapshot'>;
   rootSnapshotList: VirtualMachineSnapshotTree[];
+}
+
+/** Enum VirtualMachineMovePriority. */
+export type VirtualMachineMovePriority = 'lowPriority' | 'highPriority' | 'defaultPriority';
+
+/** Data object VirtualMachineRelocateSpecDiskLocator (extends DynamicData). */
+export interface VirtualMachineRelocateSpecDiskLocator extends DynamicData {
+  diskId: number;
+  datastore: MoRef<'Datastore'>;
+  diskMoveType?: string;
+}
+
+/** Data object VirtualMachineRelocateSpec (extends DynamicData). */
+export interface VirtualMachineRelocateSpec extends DynamicData {
+  folder?: MoRef<'Folder'>;
+  datastore?: MoRef<'Datastore'>;
+  diskMoveType?: string;
+  pool?: MoRef<'ResourcePool'>;
+  host?: MoRef<'HostSystem'>;
+  disk?: VirtualMachineRelocateSpecDiskLocator[];
+}
+
+/** Data object CheckResult (extends DynamicData). */
+export interface CheckResult extends DynamicData {
+  vm?: MoRef<'VirtualMachine'>;
+  host?: MoRef<'HostSystem'>;
+  warning?: LocalizedMethodFault[];
+  error?: LocalizedMethodFault[];
+}
+
+/** Data object HostVMotionCompatibility (extends DynamicData). */
+export interface HostVMotionCompatibility extends DynamicData {
+  host: MoRef<'HostSystem'>;
+  compatibility?: string[];
+}
+
+/** Fault MigrationFault (extends VimFault). */
+export interface MigrationFault extends VimFault {
+}
+
+/** Fault VMotionInterfaceIssue (extends MigrationFault). */
+export interface VMotionInterfaceIssue extends MigrationFault {
+  atSourceHost: boolean;
+  failedHost: string;
+  failedHostEntity?: MoRef<'HostSystem'>;
+}
+
+/** Fault VMotionNotSupported (extends VMotionInterfaceIssue). */
+export interface VMotionNotSupported extends VMotionInterfaceIssue {
+}
+
+/** Fault VMotionNotLicensed (extends VMotionInterfaceIssue). */
+export interface VMotionNotLicensed extends VMotionInterfaceIssue {
+}
+
+/** Fault DatastoreNotWritableOnHost (extends InvalidDatastore). */
+export interface DatastoreNotWritableOnHost extends InvalidDatastore {
+  host: MoRef<'HostSystem'>;
+}
+
+/** Fault CannotAccessVmComponent (extends VmConfigFault). */
+export interface CannotAccessVmComponent extends VmConfigFault {
+}
+
+/** Fault CannotAccessVmDevice (extends CannotAccessVmComponent). */
+export interface CannotAccessVmDevice extends CannotAccessVmComponent {
+  device: string;
+  backing: string;
+  connected: boolean;
+}
+
+/** Fault CannotAccessNetwork (extends CannotAccessVmDevice). */
+export interface CannotAccessNetwork extends CannotAccessVmDevice {
+  network?: MoRef<'Network'>;
 }
 
 /** Data object NetIpConfigInfoIpAddress (extends DynamicData). */
@@ -1233,6 +1340,15 @@ export interface HostListSummary extends DynamicData {
   managementServerIp?: string;
 }
 
+/** Data object HostCapability (extends DynamicData). */
+export interface HostCapability extends DynamicData {
+  recursiveResourcePoolsSupported: boolean;
+  vmotionSupported: boolean;
+  suspendedRelocateSupported: boolean;
+  storageVMotionSupported?: boolean;
+  vmotionWithStorageVMotionSupported?: boolean;
+}
+
 /** Data object HostSystemInfo (extends DynamicData). */
 export interface HostSystemInfo extends DynamicData {
   vendor: string;
@@ -1382,6 +1498,9 @@ export interface HostDnsConfig extends DynamicData {
 
 /** Data object HostNetworkInfo (extends DynamicData). */
 export interface HostNetworkInfo extends DynamicData {
+  vswitch?: HostVirtualSwitch[];
+  portgroup?: HostPortGroup[];
+  pnic?: PhysicalNic[];
   dnsConfig?: HostDnsConfig;
 }
 
@@ -1394,6 +1513,7 @@ export interface HostConfigInfo extends DynamicData {
 
 /** Data object HostConfigManager (extends DynamicData). */
 export interface HostConfigManager extends DynamicData {
+  networkSystem?: MoRef<'HostNetworkSystem'>;
   autoStartManager?: MoRef<'HostAutoStartManager'>;
 }
 
@@ -1491,14 +1611,286 @@ export interface DatastoreHostMount extends DynamicData {
   mountInfo: HostMountInfo;
 }
 
+/** Data object HostNetworkSecurityPolicy (extends DynamicData). */
+export interface HostNetworkSecurityPolicy extends DynamicData {
+  allowPromiscuous?: boolean;
+  macChanges?: boolean;
+  forgedTransmits?: boolean;
+}
+
+/** Data object HostNicFailureCriteria (extends DynamicData). */
+export interface HostNicFailureCriteria extends DynamicData {
+  checkSpeed?: string;
+  speed?: number;
+  checkDuplex?: boolean;
+  fullDuplex?: boolean;
+  checkErrorPercent?: boolean;
+  percentage?: number;
+  checkBeacon?: boolean;
+}
+
+/** Data object HostNicOrderPolicy (extends DynamicData). */
+export interface HostNicOrderPolicy extends DynamicData {
+  activeNic?: string[];
+  standbyNic?: string[];
+}
+
+/** Data object HostNicTeamingPolicy (extends DynamicData). */
+export interface HostNicTeamingPolicy extends DynamicData {
+  policy?: string;
+  reversePolicy?: boolean;
+  notifySwitches?: boolean;
+  rollingOrder?: boolean;
+  failureCriteria?: HostNicFailureCriteria;
+  nicOrder?: HostNicOrderPolicy;
+}
+
+/** Data object HostNetOffloadCapabilities (extends DynamicData). */
+export interface HostNetOffloadCapabilities extends DynamicData {
+  csumOffload?: boolean;
+  tcpSegmentation?: boolean;
+  zeroCopyXmit?: boolean;
+}
+
+/** Data object HostNetworkTrafficShapingPolicy (extends DynamicData). */
+export interface HostNetworkTrafficShapingPolicy extends DynamicData {
+  enabled?: boolean;
+  averageBandwidth?: number;
+  peakBandwidth?: number;
+  burstSize?: number;
+}
+
+/** Data object HostNetworkPolicy (extends DynamicData). */
+export interface HostNetworkPolicy extends DynamicData {
+  security?: HostNetworkSecurityPolicy;
+  nicTeaming?: HostNicTeamingPolicy;
+  offloadPolicy?: HostNetOffloadCapabilities;
+  shapingPolicy?: HostNetworkTrafficShapingPolicy;
+}
+
+/** Data object HostVirtualSwitchBridge (extends DynamicData). */
+export interface HostVirtualSwitchBridge extends DynamicData {
+}
+
+/** Data object HostVirtualSwitchBondBridge (extends HostVirtualSwitchBridge). */
+export interface HostVirtualSwitchBondBridge extends HostVirtualSwitchBridge {
+  nicDevice: string[];
+}
+
+/** Data object HostVirtualSwitchSimpleBridge (extends HostVirtualSwitchBridge). */
+export interface HostVirtualSwitchSimpleBridge extends HostVirtualSwitchBridge {
+  nicDevice: string;
+}
+
+/** Data object HostVirtualSwitchSpec (extends DynamicData). */
+export interface HostVirtualSwitchSpec extends DynamicData {
+  numPorts: number;
+  bridge?: AnyHostVirtualSwitchBridge;
+  policy?: HostNetworkPolicy;
+  mtu?: number;
+}
+
+/** Data object HostVirtualSwitch (extends DynamicData). */
+export interface HostVirtualSwitch extends DynamicData {
+  name: string;
+  key: string;
+  numPorts: number;
+  numPortsAvailable: number;
+  mtu?: number;
+  portgroup?: string[];
+  pnic?: string[];
+  spec: HostVirtualSwitchSpec;
+}
+
+/** Data object HostPortGroupSpec (extends DynamicData). */
+export interface HostPortGroupSpec extends DynamicData {
+  name: string;
+  vlanId: number;
+  vswitchName: string;
+  policy: HostNetworkPolicy;
+}
+
+/** Data object HostPortGroupPort (extends DynamicData). */
+export interface HostPortGroupPort extends DynamicData {
+  key?: string;
+  mac?: string[];
+  type: string;
+}
+
+/** Data object HostPortGroup (extends DynamicData). */
+export interface HostPortGroup extends DynamicData {
+  key?: string;
+  port?: HostPortGroupPort[];
+  vswitch?: string;
+  computedPolicy: HostNetworkPolicy;
+  spec: HostPortGroupSpec;
+}
+
+/** Data object PhysicalNicLinkInfo (extends DynamicData). */
+export interface PhysicalNicLinkInfo extends DynamicData {
+  speedMb: number;
+  duplex: boolean;
+}
+
+/** Data object HostIpConfig (extends DynamicData). */
+export interface HostIpConfig extends DynamicData {
+  dhcp: boolean;
+  ipAddress?: string;
+  subnetMask?: string;
+}
+
+/** Data object PhysicalNicSpec (extends DynamicData). */
+export interface PhysicalNicSpec extends DynamicData {
+  ip?: HostIpConfig;
+  linkSpeed?: PhysicalNicLinkInfo;
+}
+
+/** Data object PhysicalNic (extends DynamicData). */
+export interface PhysicalNic extends DynamicData {
+  key?: string;
+  device: string;
+  pci: string;
+  driver?: string;
+  linkSpeed?: PhysicalNicLinkInfo;
+  spec: PhysicalNicSpec;
+  mac: string;
+}
+
+/** Fault ResourceInUse (extends VimFault). */
+export interface ResourceInUse extends VimFault {
+  type?: string;
+  name?: string;
+}
+
+/** Fault HostConfigFault (extends VimFault). */
+export interface HostConfigFault extends VimFault {
+}
+
+/** Data object InheritablePolicy (extends DynamicData). */
+export interface InheritablePolicy extends DynamicData {
+  inherited: boolean;
+}
+
+/** Data object BoolPolicy (extends InheritablePolicy). */
+export interface BoolPolicy extends InheritablePolicy {
+  value?: boolean;
+}
+
+/** Data object NumericRange (extends DynamicData). */
+export interface NumericRange extends DynamicData {
+  start: number;
+  end: number;
+}
+
+/** Data object VmwareDistributedVirtualSwitchVlanSpec (extends InheritablePolicy). */
+export interface VmwareDistributedVirtualSwitchVlanSpec extends InheritablePolicy {
+}
+
+/** Data object VmwareDistributedVirtualSwitchVlanIdSpec (extends VmwareDistributedVirtualSwitchVlanSpec). */
+export interface VmwareDistributedVirtualSwitchVlanIdSpec extends VmwareDistributedVirtualSwitchVlanSpec {
+  vlanId: number;
+}
+
+/** Data object VmwareDistributedVirtualSwitchTrunkVlanSpec (extends VmwareDistributedVirtualSwitchVlanSpec). */
+export interface VmwareDistributedVirtualSwitchTrunkVlanSpec extends VmwareDistributedVirtualSwitchVlanSpec {
+  vlanId: NumericRange[];
+}
+
+/** Data object VmwareDistributedVirtualSwitchPvlanSpec (extends VmwareDistributedVirtualSwitchVlanSpec). */
+export interface VmwareDistributedVirtualSwitchPvlanSpec extends VmwareDistributedVirtualSwitchVlanSpec {
+  pvlanId: number;
+}
+
+/** Data object DVSSecurityPolicy (extends InheritablePolicy). */
+export interface DVSSecurityPolicy extends InheritablePolicy {
+  allowPromiscuous?: BoolPolicy;
+  macChanges?: BoolPolicy;
+  forgedTransmits?: BoolPolicy;
+}
+
+/** Data object DVPortSetting (extends DynamicData). */
+export interface DVPortSetting extends DynamicData {
+  blocked?: BoolPolicy;
+}
+
+/** Data object VMwareDVSPortSetting (extends DVPortSetting). */
+export interface VMwareDVSPortSetting extends DVPortSetting {
+  vlan?: AnyVmwareDistributedVirtualSwitchVlanSpec;
+  securityPolicy?: DVSSecurityPolicy;
+}
+
+/** Data object DVPortgroupConfigInfo (extends DynamicData). */
+export interface DVPortgroupConfigInfo extends DynamicData {
+  key: string;
+  name: string;
+  numPorts: number;
+  distributedVirtualSwitch?: MoRef<'DistributedVirtualSwitch'>;
+  defaultPortConfig?: AnyDVPortSetting;
+  description?: string;
+  type: string;
+  configVersion?: string;
+  uplink?: boolean;
+}
+
+/** Data object DVPortgroupConfigSpec (extends DynamicData). */
+export interface DVPortgroupConfigSpec extends DynamicData {
+  configVersion?: string;
+  name?: string;
+  numPorts?: number;
+  portNameFormat?: string;
+  defaultPortConfig?: AnyDVPortSetting;
+  description?: string;
+  type?: string;
+}
+
+/** Data object DVSSummary (extends DynamicData). */
+export interface DVSSummary extends DynamicData {
+  name: string;
+  uuid: string;
+  numPorts: number;
+  hostMember?: MoRef<'HostSystem'>[];
+  vm?: MoRef<'VirtualMachine'>[];
+  host?: MoRef<'HostSystem'>[];
+  portgroupName?: string[];
+  description?: string;
+}
+
+/** Data object DVSConfigInfo (extends DynamicData). */
+export interface DVSConfigInfo extends DynamicData {
+  uuid: string;
+  name: string;
+  numStandalonePorts: number;
+  numPorts: number;
+  maxPorts: number;
+  uplinkPortgroup?: MoRef<'DistributedVirtualPortgroup'>[];
+}
+
+/** Data object DVSConfigSpec (extends DynamicData). */
+export interface DVSConfigSpec extends DynamicData {
+  configVersion?: string;
+  name?: string;
+}
+
+/** Data object VMwareDVSConfigSpec (extends DVSConfigSpec). */
+export interface VMwareDVSConfigSpec extends DVSConfigSpec {
+}
+
+/** Data object DVSCreateSpec (extends DynamicData). */
+export interface DVSCreateSpec extends DynamicData {
+  configSpec: AnyDVSConfigSpec;
+}
+
 /** SelectionSpec or any declared subtype; `_type` tells them apart. */
 export type AnySelectionSpec = SelectionSpec | TraversalSpec;
 
 /** MethodFault or any declared subtype; `_type` tells them apart. */
-export type AnyMethodFault = MethodFault | RuntimeFault | VimFault | InvalidProperty | InvalidCollectorVersion | SecurityError | NoPermission | NotAuthenticated | ManagedObjectNotFound | InvalidArgument | InvalidRequest | MethodNotFound | InvalidType | NotSupported | NotImplemented | SystemError | RequestCanceled | MethodDisabled | HostCommunication | HostNotConnected | HostNotReachable | InvalidLogin | InvalidState | InvalidPowerState | TaskInProgress | FileFault | FileNotFound | FileAlreadyExists | FileLocked | CannotAccessFile | DuplicateName | InvalidName | InvalidDatastore | InvalidDatastorePath | AlreadyExists | NotFound | ConcurrentAccess | VmConfigFault | GenericVmConfigFault | ToolsUnavailable;
+export type AnyMethodFault = MethodFault | RuntimeFault | VimFault | InvalidProperty | InvalidCollectorVersion | SecurityError | NoPermission | NotAuthenticated | ManagedObjectNotFound | InvalidArgument | InvalidRequest | MethodNotFound | InvalidType | NotSupported | NotImplemented | SystemError | RequestCanceled | MethodDisabled | HostCommunication | HostNotConnected | HostNotReachable | InvalidLogin | InvalidState | InvalidPowerState | TaskInProgress | FileFault | FileNotFound | FileAlreadyExists | FileLocked | CannotAccessFile | DuplicateName | InvalidName | InvalidDatastore | InvalidDatastorePath | AlreadyExists | NotFound | ConcurrentAccess | VmConfigFault | GenericVmConfigFault | ToolsUnavailable | MigrationFault | VMotionInterfaceIssue | VMotionNotSupported | VMotionNotLicensed | DatastoreNotWritableOnHost | CannotAccessVmComponent | CannotAccessVmDevice | CannotAccessNetwork | ResourceInUse | HostConfigFault;
 
 /** TaskReason or any declared subtype; `_type` tells them apart. */
 export type AnyTaskReason = TaskReason | TaskReasonSystem | TaskReasonUser | TaskReasonAlarm | TaskReasonSchedule;
+
+/** ComputeResourceConfigInfo or any declared subtype; `_type` tells them apart. */
+export type AnyComputeResourceConfigInfo = ComputeResourceConfigInfo | ClusterConfigInfoEx;
 
 /** Description or any declared subtype; `_type` tells them apart. */
 export type AnyDescription = Description | ElementDescription;
@@ -1517,3 +1909,15 @@ export type AnyPerfEntityMetricBase = PerfEntityMetricBase | PerfEntityMetric;
 
 /** DatastoreInfo or any declared subtype; `_type` tells them apart. */
 export type AnyDatastoreInfo = DatastoreInfo | LocalDatastoreInfo | VmfsDatastoreInfo | NasDatastoreInfo | VsanDatastoreInfo | VvolDatastoreInfo | PMemDatastoreInfo;
+
+/** HostVirtualSwitchBridge or any declared subtype; `_type` tells them apart. */
+export type AnyHostVirtualSwitchBridge = HostVirtualSwitchBridge | HostVirtualSwitchBondBridge | HostVirtualSwitchSimpleBridge;
+
+/** VmwareDistributedVirtualSwitchVlanSpec or any declared subtype; `_type` tells them apart. */
+export type AnyVmwareDistributedVirtualSwitchVlanSpec = VmwareDistributedVirtualSwitchVlanSpec | VmwareDistributedVirtualSwitchVlanIdSpec | VmwareDistributedVirtualSwitchTrunkVlanSpec | VmwareDistributedVirtualSwitchPvlanSpec;
+
+/** DVPortSetting or any declared subtype; `_type` tells them apart. */
+export type AnyDVPortSetting = DVPortSetting | VMwareDVSPortSetting;
+
+/** DVSConfigSpec or any declared subtype; `_type` tells them apart. */
+export type AnyDVSConfigSpec = DVSConfigSpec | VMwareDVSConfigSpec;

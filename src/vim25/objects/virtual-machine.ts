@@ -58,6 +58,16 @@ export class VirtualMachineHandle {
     return startVmTaskHandle(this.#ctx, this.ref, 'Destroy_Task', this.ref, {}, opts);
   }
 
+  /** RelocateVM_Task: moves the VM to another host, pool or datastore (disks per locator). */
+  relocate(args: TaskMethods['RelocateVM_Task']['args'], opts?: VmTaskOptions): Promise<TaskHandle> {
+    return startVmTaskHandle(this.#ctx, this.ref, 'RelocateVM_Task', this.ref, args, opts);
+  }
+
+  /** MigrateVM_Task: moves the VM to another host or pool, only if it is in `state` when given. */
+  migrate(args: TaskMethods['MigrateVM_Task']['args'], opts?: VmTaskOptions): Promise<TaskHandle> {
+    return startVmTaskHandle(this.#ctx, this.ref, 'MigrateVM_Task', this.ref, args, opts);
+  }
+
   /** A snapshot of this VM, for revert and remove. */
   snapshot(ref: MoRef<'VirtualMachineSnapshot'>): SnapshotHandle {
     return new SnapshotHandle(this.#ctx, ref, this.ref);

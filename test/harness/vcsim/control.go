@@ -11,10 +11,16 @@ import (
 	"time"
 )
 
-// injectedFault is one armed failure for a future SOAP request: status 0 drops the connection.
+// injectedFault is one armed failure for a future SOAP request: status 0 drops the connection. With
+// method set it waits for a request of that method; after executes the request first (the answer is
+// lost, as when a connection breaks on the way back); expire terminates every session instead, so the
+// request is refused with NotAuthenticated like one arriving after its session expired.
 type injectedFault struct {
 	status int
 	reset  bool
+	method string
+	after  bool
+	expire bool
 }
 
 // controlState holds what the control endpoints arm; every field is safe for concurrent use.
@@ -30,15 +36,17 @@ type controlState struct {
 
 var control controlState
 
-func (c *controlState) takeFault() (injectedFault, bool) {
+// takeFault takes the first armed fault for a request of `method` (faults without a method match any).
+func (c *controlState) takeFault(method string) (injectedFault, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.faults) == 0 {
-		return injectedFault{}, false
+	for i, f := range c.faults {
+		if f.method == "" || f.method == method {
+			c.faults = append(c.faults[:i:i], c.faults[i+1:]...)
+			return f, true
+		}
 	}
-	f := c.faults[0]
-	c.faults = c.faults[1:]
-	return f, true
+	return injectedFault{}, false
 }
 
 func (c *controlState) takeDelay() time.Duration {
@@ -69,6 +77,14 @@ func init() {
 		"questions":       controlQuestions,
 		"stats":           controlStats,
 		"reset":           controlReset,
+		// migration (migrate_lab.go)
+		"create-vm":          controlCreateVM,
+		"drs":                controlDRS,
+		"host-state":         controlHostState,
+		"migration-speed":    controlMigrationSpeed,
+		"migration-question": controlMigrationQuestion,
+		"migrations":         controlMigrations,
+		"host-facts":         controlHostFacts,
 	}
 }
 
@@ -122,7 +138,8 @@ func controlIndex(*http.Request) (interface{}, error) {
 }
 
 // controlDrop arms the next n SOAP requests to fail: connection closed (default), reset (reset=1),
-// or answered with an HTTP status and no SOAP body (status=503).
+// or answered with an HTTP status and no SOAP body (status=503); method=X waits for requests of
+// method X, after=1 executes the request before dropping its answer, expire=1 expires the sessions.
 func controlDrop(r *http.Request) (interface{}, error) {
 	n, err := intParam(r, "n", 1)
 	if err != nil {
@@ -135,7 +152,8 @@ func controlDrop(r *http.Request) (interface{}, error) {
 	if n < 0 || (status != 0 && (status < 100 || status > 599)) {
 		return nil, fmt.Errorf("want n >= 0 and status 100..599")
 	}
-	f := injectedFault{status: status, reset: boolParam(r, "reset")}
+	f := injectedFault{status: status, reset: boolParam(r, "reset"), method: r.URL.Query().Get("method"),
+		after: boolParam(r, "after"), expire: boolParam(r, "expire")}
 	control.mu.Lock()
 	for i := 0; i < n; i++ {
 		control.faults = append(control.faults, f)
@@ -196,5 +214,8 @@ func controlReset(*http.Request) (interface{}, error) {
 	control.delayLeft = 0
 	control.mu.Unlock()
 	questions.disarmAll()
+	migrations.mu.Lock()
+	migrations.armed = map[string]armSpec{}
+	migrations.mu.Unlock()
 	return map[string]interface{}{"ok": true}, nil
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"time"
@@ -42,9 +43,20 @@ func (h *interceptor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	control.requests.Add(1)
 
-	if f, drop := control.takeFault(); drop {
+	call, sniffed := sniffCall(body)
+	if f, drop := control.takeFault(call.method); drop {
 		control.dropped.Add(1)
-		if f.status == 0 {
+		switch {
+		case f.expire:
+			expireSessions()
+			h.serve(w, r, body, call, sniffed)
+			return
+		case f.after:
+			// executed, but the answer never arrives
+			h.serve(httptest.NewRecorder(), r, body, call, sniffed)
+			abortConnection(w, f.reset)
+			return
+		case f.status == 0:
 			abortConnection(w, f.reset)
 			return
 		}
@@ -57,8 +69,12 @@ func (h *interceptor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if d := control.takeDelay(); d > 0 {
 		time.Sleep(d)
 	}
+	h.serve(w, r, body, call, sniffed)
+}
 
-	if call, ok := sniffCall(body); ok {
+// serve hands the request to vcsim, routed to our helper types where we implement the method.
+func (h *interceptor) serve(w http.ResponseWriter, r *http.Request, body []byte, call soapCall, sniffed bool) {
+	if sniffed {
 		if helperType, ok := route(call); ok {
 			body = retarget(body, call, helperType)
 		}

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net"
 	"net/url"
 	"os"
 	"os/signal"
@@ -39,6 +40,9 @@ type options struct {
 	watchStdin     bool
 	quiet          bool
 	trace          bool
+	migrationLab   bool
+	migrateMs      int
+	asHost         string
 }
 
 // startup is the one JSON line printed on stdout once the server accepts connections.
@@ -70,6 +74,9 @@ func parseFlags() options {
 	flag.BoolVar(&o.watchStdin, "watch-stdin", true, "exit when stdin reaches EOF (the parent died or closed the pipe)")
 	flag.BoolVar(&o.quiet, "quiet", false, "discard the simulator's log output")
 	flag.BoolVar(&o.trace, "trace", false, "write SOAP traffic to stderr")
+	flag.BoolVar(&o.migrationLab, "migration-lab", false, "vpx: shape the inventory for migration tests (2 clusters × 3 hosts, 2 shared datastores; see README.md)")
+	flag.IntVar(&o.migrateMs, "migrate-ms", 600, "how long a RelocateVM_Task or MigrateVM_Task runs, in ms (ten progress steps)")
+	flag.StringVar(&o.asHost, "as-host", "", "esx: a JSON file of host facts (/esxvirt-test/host-facts of a vCenter model) this host takes on")
 	flag.Parse()
 	return o
 }
@@ -85,6 +92,13 @@ func newModel(o options) (*simulator.Model, error) {
 		setIf(&m.Cluster, o.clusters)
 		setIf(&m.ClusterHost, o.hosts)
 		setIf(&m.Host, o.standalone)
+		if o.migrationLab {
+			// the lab's shape unless the flags say otherwise
+			setDefault(&m.Cluster, o.clusters, 2)
+			setDefault(&m.ClusterHost, o.hosts, 3)
+			setDefault(&m.Host, o.standalone, 0)
+			setDefault(&m.Datastore, o.datastores, 2)
+		}
 	default:
 		return nil, fmt.Errorf("unknown -model %q (want esx or vpx)", o.model)
 	}
@@ -95,6 +109,12 @@ func newModel(o options) (*simulator.Model, error) {
 	}
 	m.DelayConfig.Delay = o.delay
 	return m, nil
+}
+
+func setDefault(dst *int, v, def int) {
+	if v < 0 {
+		*dst = def
+	}
 }
 
 func setIf(dst *int, v int) {
@@ -134,6 +154,17 @@ func run(o options) error {
 		}
 	}()
 	installExtensions()
+	migrations.duration.Store(int64(o.migrateMs))
+	if o.migrationLab {
+		if err := setupMigrationLab(); err != nil {
+			return err
+		}
+	}
+	if o.asHost != "" {
+		if err := applyHostFacts(o.asHost); err != nil {
+			return err
+		}
+	}
 
 	listen, err := url.Parse("//" + o.listen)
 	if err != nil {
@@ -143,7 +174,12 @@ func run(o options) error {
 
 	var cert *selfSigned
 	if o.tls {
-		cert, err = newSelfSigned()
+		// a listener on another loopback address (an ESX endpoint at 127.0.0.2) is named in the certificate too
+		var extra []net.IP
+		if ip := net.ParseIP(listen.Hostname()); ip != nil && !ip.IsUnspecified() {
+			extra = append(extra, ip)
+		}
+		cert, err = newSelfSigned(extra...)
 		if err != nil {
 			return err
 		}

@@ -59,6 +59,18 @@ var questionKinds = map[string]*questionKind{
 		// Never 0: vcsim's encoder drops defaultIndex 0 (omitempty), which reads as "no default".
 		defaultIndex: 1,
 	},
+	// Asked half-way through a move when the destination runs short of space (armed with
+	// /esxvirt-test/migration-question): Retry goes on, Cancel fails the move.
+	"space": {
+		messageID: "msg.hbacommon.outofspace",
+		text: "There is no more space for virtual disk disk1.vmdk on the destination datastore.\n" +
+			"You might be able to continue this session by freeing disk space on the relevant volume, and clicking Retry. Click Cancel to terminate this session.\n",
+		choices: []choice{
+			{"0", "Cancel", abort},
+			{"1", "Retry", proceed},
+		},
+		defaultIndex: 1,
+	},
 }
 
 // armSpec says which question the next power-ons of a VM ask.
@@ -78,6 +90,8 @@ type pendingQuestion struct {
 	cancelable bool
 	req        types.PowerOnVM_Task
 	asked      time.Time
+	// onAnswer receives the chosen key when the question blocks a move (migrate_run.go) rather than a power-on.
+	onAnswer chan string
 }
 
 // answerRecord keeps how each question ended, for tests to read back via /esxvirt-test/questions.

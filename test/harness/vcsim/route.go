@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/mo"
 	"github.com/vmware/govmomi/vim25/types"
 )
 
@@ -11,16 +12,21 @@ import (
 // helper (same moid, its own session checks, locking and SOAP encoding), which works on the real
 // object.
 const (
-	vmHelperType   = "EsxvirtVirtualMachine"
-	taskHelperType = "EsxvirtTask"
+	vmHelperType      = "EsxvirtVirtualMachine"
+	taskHelperType    = "EsxvirtTask"
+	clusterHelperType = "EsxvirtClusterComputeResource"
 )
 
-// objHelper is a method-only registry object standing for the real object with the same moid.
+// objHelper is a method-only registry object standing for the real object with the same moid. Its first
+// field is an mo type: vcsim's searches (FindByUuid, FindByDatastorePath …) reflect over every registered
+// object and panic on one without (getManagedObject), which dropped the connection of unrelated calls.
 type objHelper struct {
-	Self types.ManagedObjectReference
+	mo.ExtensibleManagedObject
 }
 
-func (h *objHelper) Reference() types.ManagedObjectReference { return h.Self }
+func helperOf(kind, value string) objHelper {
+	return objHelper{mo.ExtensibleManagedObject{Self: types.ManagedObjectReference{Type: kind, Value: value}}}
+}
 
 // vmHelper implements VirtualMachine methods vcsim lacks (vm_ext.go).
 type vmHelper struct{ objHelper }
@@ -28,12 +34,15 @@ type vmHelper struct{ objHelper }
 // taskHelper implements Task methods vcsim lacks (task_ext.go).
 type taskHelper struct{ objHelper }
 
+// clusterHelper implements ClusterComputeResource methods vcsim lacks (migrate_checks.go).
+type clusterHelper struct{ objHelper }
+
 // route decides whether a call goes to a helper, creating the helper on first use.
 func route(c soapCall) (string, bool) {
 	switch c.thisType {
 	case "VirtualMachine":
 		switch c.method {
-		case "AnswerVM", "RebootGuest":
+		case "AnswerVM", "RebootGuest", "ShutdownGuest", "RelocateVM_Task", "MigrateVM_Task":
 		case "PowerOnVM_Task":
 			vm := lookupVM(c.thisValue)
 			if vm == nil || !questions.wouldAsk(vm) {
@@ -45,14 +54,36 @@ func route(c soapCall) (string, bool) {
 		if lookupVM(c.thisValue) == nil {
 			return "", false // let vcsim answer ManagedObjectNotFound for the real type
 		}
-		ensureHelper(&vmHelper{objHelper{types.ManagedObjectReference{Type: vmHelperType, Value: c.thisValue}}})
+		ensureHelper(&vmHelper{helperOf(vmHelperType, c.thisValue)})
 		return vmHelperType, true
+	case "VirtualMachineSnapshot":
+		if c.method != "RemoveSnapshot_Task" || !currentRootSnapshot(c.thisValue) {
+			return "", false
+		}
+		ensureHelper(&snapshotHelper{helperOf(snapshotHelperType, c.thisValue)})
+		return snapshotHelperType, true
 	case "Task":
 		if c.method != "CancelTask" || lookupTask(c.thisValue) == nil {
 			return "", false
 		}
-		ensureHelper(&taskHelper{objHelper{types.ManagedObjectReference{Type: taskHelperType, Value: c.thisValue}}})
+		ensureHelper(&taskHelper{helperOf(taskHelperType, c.thisValue)})
 		return taskHelperType, true
+	case "ServiceInstance":
+		// Only vCenter answers it: a standalone host cannot vMotion on its own.
+		if c.method != "QueryVMotionCompatibility" || !simulator.Map.IsVPX() {
+			return "", false
+		}
+		ensureHelper(&serviceHelper{helperOf(serviceHelperType, c.thisValue)})
+		return serviceHelperType, true
+	case "ClusterComputeResource":
+		if c.method != "RecommendHostsForVm" {
+			return "", false
+		}
+		if _, ok := simulator.Map.Get(types.ManagedObjectReference{Type: c.thisType, Value: c.thisValue}).(*simulator.ClusterComputeResource); !ok {
+			return "", false
+		}
+		ensureHelper(&clusterHelper{helperOf(clusterHelperType, c.thisValue)})
+		return clusterHelperType, true
 	}
 	return "", false
 }
@@ -84,4 +115,9 @@ func realRef(helper types.ManagedObjectReference, kind string) types.ManagedObje
 func installExtensions() {
 	installPagingCollector()
 	installAutoStart()
+	installNetworkSystems()
+	installHostCapabilities()
+	installProvisioningChecker()
+	installDatastoreMounts()
+	installInstanceUUID()
 }

@@ -23,6 +23,14 @@ func startTask(t *simulator.Task, vm *simulator.VirtualMachine, cancelable bool)
 	})
 }
 
+// nameTask gives a task the method name a real server reports in info.name (vcsim derives
+// "Relocate" from the descriptionId).
+func nameTask(t *simulator.Task, method string) {
+	simulator.Map.WithLock(t, func() {
+		simulator.Map.Update(t, []types.PropertyChange{{Name: "info.name", Val: method}})
+	})
+}
+
 // finishTask completes a task the way vcsim's Task.Run does, with msg as the fault's
 // localizedMessage (vcsim puts the Go type name there).
 func finishTask(t *simulator.Task, result types.AnyType, fault types.BaseMethodFault, msg string) {
@@ -53,6 +61,10 @@ func (h *taskHelper) CancelTask(ctx *simulator.Context, req *types.CancelTask) s
 	t := lookupTask(h.Self.Value)
 	if t == nil {
 		body.Fault_ = faultBody("", &types.ManagedObjectNotFound{Obj: realRef(h.Self, "Task")})
+		return body
+	}
+	if m := migrations.forTask(t.Self); m != nil && m.requestCancel() {
+		body.Res = &types.CancelTaskResponse{}
 		return body
 	}
 	p := questions.pendingForTask(t.Self)

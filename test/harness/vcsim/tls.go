@@ -27,7 +27,7 @@ type selfSigned struct {
 	sha256  string
 }
 
-func newSelfSigned() (*selfSigned, error) {
+func newSelfSigned(extraIPs ...net.IP) (*selfSigned, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, fmt.Errorf("generating key: %w", err)
@@ -39,16 +39,17 @@ func newSelfSigned() (*selfSigned, error) {
 	now := time.Now()
 	tmpl := &x509.Certificate{
 		SerialNumber: serial,
-		Subject:      pkix.Name{CommonName: "localhost", Organization: []string{"esxvirt vcsim"}},
-		NotBefore:    now.Add(-time.Hour),
-		NotAfter:     now.AddDate(10, 0, 0),
+		// a subject of its own (the serial): a CA file holding several simulators' certificates then finds the right one
+		Subject:   pkix.Name{CommonName: "localhost", Organization: []string{"esxvirt vcsim"}, SerialNumber: serial.String()},
+		NotBefore: now.Add(-time.Hour),
+		NotAfter:  now.AddDate(10, 0, 0),
 		// Self-signed and CA, like an ESX host certificate, so clients can use the PEM as their CA.
 		IsCA:                  true,
 		BasicConstraintsValid: true,
 		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		DNSNames:              []string{"localhost"},
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
+		IPAddresses:           append([]net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback}, extraIPs...),
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {

@@ -94,6 +94,17 @@ func (h *vmHelper) AnswerVM(ctx *simulator.Context, req *types.AnswerVM) soap.Ha
 			MessageID: p.kind.messageID, Choice: c.key, Label: c.label, Default: idx == p.kind.defaultIndex,
 			Time: time.Now(),
 		}
+		if p.onAnswer != nil {
+			// a move waits for this answer (migrate_run.go): it goes on or fails by itself
+			rec.Outcome = "migrating"
+			if c.effect == abort {
+				rec.Outcome = "aborted"
+			}
+			questions.resolve(p, rec)
+			p.onAnswer <- c.key
+			body.Res = &types.AnswerVMResponse{}
+			return
+		}
 		switch c.effect {
 		case abort:
 			rec.Outcome = "aborted"
@@ -140,8 +151,21 @@ func clearQuestion(vm *simulator.VirtualMachine) {
 	})
 }
 
-// RebootGuest restarts a powered-on guest. vcsim VMs never run VMware Tools, so unlike a real
-// host this does not fail with ToolsUnavailable (vcsim's ShutdownGuest does the same).
+// guestOperationFault is what a host answers a guest operation (ShutdownGuest, RebootGuest) with when it cannot
+// run: InvalidPowerState unless the VM is powered on, then ToolsUnavailable unless VMware Tools run in the guest
+// (vSphere API reference: both methods throw ToolsUnavailable "if VMware Tools is not running"). vcsim 0.24.2
+// checks only the power state (and ShutdownGuest not even that for suspended VMs).
+func guestOperationFault(vm *simulator.VirtualMachine) types.BaseMethodFault {
+	if vm.Runtime.PowerState != types.VirtualMachinePowerStatePoweredOn {
+		return &types.InvalidPowerState{RequestedState: types.VirtualMachinePowerStatePoweredOn, ExistingState: vm.Runtime.PowerState}
+	}
+	if vm.Guest == nil || vm.Guest.ToolsRunningStatus != string(types.VirtualMachineToolsRunningStatusGuestToolsRunning) {
+		return &types.ToolsUnavailable{}
+	}
+	return nil
+}
+
+// RebootGuest restarts a powered-on guest whose tools run.
 func (h *vmHelper) RebootGuest(ctx *simulator.Context, req *types.RebootGuest) soap.HasFault {
 	body := &methods.RebootGuestBody{}
 	vm := lookupVM(h.Self.Value)
@@ -150,11 +174,8 @@ func (h *vmHelper) RebootGuest(ctx *simulator.Context, req *types.RebootGuest) s
 		return body
 	}
 	ctx.WithLock(vm, func() {
-		if vm.Runtime.PowerState != types.VirtualMachinePowerStatePoweredOn {
-			body.Fault_ = faultBody("", &types.InvalidPowerState{
-				RequestedState: types.VirtualMachinePowerStatePoweredOn,
-				ExistingState:  vm.Runtime.PowerState,
-			})
+		if f := guestOperationFault(vm); f != nil {
+			body.Fault_ = faultBody("", f)
 			return
 		}
 		now := time.Now()
@@ -164,6 +185,29 @@ func (h *vmHelper) RebootGuest(ctx *simulator.Context, req *types.RebootGuest) s
 		})
 		postEvent(ctx, &types.VmGuestRebootEvent{VmEvent: vmEvent(vm)})
 		body.Res = &types.RebootGuestResponse{}
+	})
+	return body
+}
+
+// ShutdownGuest powers off a powered-on guest whose tools run (the guest's own shutdown, done at once here).
+func (h *vmHelper) ShutdownGuest(ctx *simulator.Context, req *types.ShutdownGuest) soap.HasFault {
+	body := &methods.ShutdownGuestBody{}
+	vm := lookupVM(h.Self.Value)
+	if vm == nil {
+		body.Fault_ = faultBody("", &types.ManagedObjectNotFound{Obj: realRef(h.Self, "VirtualMachine")})
+		return body
+	}
+	ctx.WithLock(vm, func() {
+		if f := guestOperationFault(vm); f != nil {
+			body.Fault_ = faultBody("", f)
+			return
+		}
+		simulator.Map.Update(vm, []types.PropertyChange{
+			{Name: "runtime.powerState", Val: types.VirtualMachinePowerStatePoweredOff},
+			{Name: "summary.runtime.powerState", Val: types.VirtualMachinePowerStatePoweredOff},
+		})
+		postEvent(ctx, &types.VmGuestShutdownEvent{VmEvent: vmEvent(vm)})
+		body.Res = &types.ShutdownGuestResponse{}
 	})
 	return body
 }

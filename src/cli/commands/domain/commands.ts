@@ -4,6 +4,7 @@ import { domainDefineCommands } from './define.js';
 import { domainLifecycleCommands } from './lifecycle.js';
 import { domainListCommands } from './list.js';
 import { nativeCommands } from './native.js';
+import { domainSettingsCommands } from './settings.js';
 import { domainTuningCommands } from './tuning.js';
 
 /** Every domain command's declaration. */
@@ -11,6 +12,7 @@ export const domainCommands: readonly Command[] = [
   ...domainListCommands,
   ...domainLifecycleCommands,
   ...domainTuningCommands,
+  ...domainSettingsCommands,
   ...domainDefineCommands,
   ...nativeCommands,
 ];

@@ -19,8 +19,12 @@ const dumpxml = defineCommand({
     opt.bool('migratable', 'accepted for virsh compatibility'),
   ],
   connection: 'required',
-  async run({ args, conn, debugging, debug }) {
-    const r = await readDomainXml(conn, args.domain, debugging ? { warn: debug } : {});
+  async run({ args, conn, debugging, debug, warn }) {
+    // What the XML leaves out of the VM is always said; the converter's notes only with --debug.
+    const r = await readDomainXml(conn, args.domain, {
+      ...(debugging ? { warn: debug } : {}),
+      leftOut: (m) => warn(`left out of the domain XML: ${m}`),
+    });
     debug(
       r.source === 'vmx'
         ? `domain XML built from the VMX file ${r.vmxPath ?? ''}`
@@ -29,7 +33,6 @@ const dumpxml = defineCommand({
     return { xml: formatDomain(r.def) };
   },
   text: (d) => d.xml,
-  trailer: 'none',
 });
 
 const define = defineCommand({
@@ -44,13 +47,16 @@ const define = defineCommand({
   ],
   connection: 'required',
   prepare: ({ args }) => readInput(args.file),
-  async run({ args, conn, input, debugging, debug }) {
+  async run({ args, conn, input, debugging, debug, warn }) {
     const hw = args['hw-version'];
-    const r = await defineDomain(conn, input, { ...(debugging ? { warn: debug } : {}), ...(hw !== undefined ? { hwVersion: hw } : {}) });
+    const r = await defineDomain(conn, input, {
+      ...(debugging ? { warn: debug } : {}),
+      notice: warn,
+      ...(hw !== undefined ? { hwVersion: hw } : {}),
+    });
     return { name: r.dom.name, uuid: r.dom.uuid, vmxPath: r.vmxPath, message: `Domain '${r.dom.name}' defined from ${args.file}` };
   },
   text: (d, ctx) => unlessQuiet(ctx, d.message),
-  trailer: 'none',
 });
 
 const undefine = defineCommand({
@@ -65,7 +71,6 @@ const undefine = defineCommand({
     return { name: dom.name, uuid: dom.uuid, message: `Domain '${dom.name}' has been undefined` };
   },
   text: (d, ctx) => unlessQuiet(ctx, d.message),
-  trailer: 'none',
 });
 
 /** dumpxml, define, undefine. */

@@ -36,11 +36,10 @@ export function formatDomainInfo(info: DomainInfo): string {
     ['Max memory', `${info.maxMemoryKiB} KiB`],
     ['Used memory', `${info.memoryKiB} KiB`],
     ['Persistent', info.persistent ? 'yes' : 'no'],
-    ['Autostart', info.autostart ? 'enable' : 'disable'],
-    ['Managed save', info.managedSave ? 'yes' : 'no'],
-    ['Security model', info.securityModel],
-    ['Security DOI', info.securityDoi],
   );
+  // virsh leaves out a row it could not read; it prints no security rows for ESX (no security model).
+  if (info.autostart !== undefined) pairs.push(['Autostart', info.autostart ? 'enable' : 'disable']);
+  pairs.push(['Managed save', info.managedSave ? 'yes' : 'no']);
   return formatKeyValues(pairs);
 }
 
@@ -51,9 +50,9 @@ const dominfo = defineCommand({
   description: 'Returns basic information about the domain.',
   options: [opt.domain()],
   connection: 'required',
-  run: ({ args, conn }) => getDomainInfo(conn, args.domain),
+  run: ({ args, conn, debug }) => getDomainInfo(conn, args.domain, { debug }),
   text: formatDomainInfo,
-  json: (info) => ({ ...info, id: info.id >= 0 ? info.id : null, cpuTimeNs: info.cpuTimeNs ?? null }),
+  json: (info) => ({ ...info, id: info.id >= 0 ? info.id : null, cpuTimeNs: info.cpuTimeNs ?? null, autostart: info.autostart ?? null }),
 });
 
 const domstate = defineCommand({

@@ -14,27 +14,80 @@ const list = defineCommand({
   options: [
     opt.bool('inactive', 'list inactive domains'),
     opt.bool('all', 'list inactive & active domains'),
+    opt.bool('transient', 'list transient domains (ESX has none)'),
+    opt.bool('persistent', 'list persistent domains (every ESX domain is)'),
+    opt.bool('with-snapshot', 'list domains with existing snapshot'),
+    opt.bool('without-snapshot', 'list domains without a snapshot'),
+    opt.bool('state-running', 'list domains in running state'),
+    opt.bool('state-paused', 'list domains in paused state'),
+    opt.bool('state-shutoff', 'list domains in shutoff state'),
+    opt.bool('state-other', 'list domains in other states'),
+    opt.bool('autostart', 'list domains with autostart enabled'),
+    opt.bool('no-autostart', 'list domains with autostart disabled'),
+    opt.bool('with-managed-save', 'list domains with managed save state (ESX has none)'),
+    opt.bool('without-managed-save', 'list domains without managed save'),
     opt.bool('uuid', "list uuid's only"),
     opt.bool('name', 'list domain names only'),
+    opt.bool('id', 'list domain IDs only'),
     opt.bool('table', 'list table (default)'),
+    opt.bool('managed-save', 'mark inactive domains with managed save state (ESX has none)'),
+    opt.bool('title', 'show domain title'),
+  ],
+  exclusive: [
+    ['transient', 'persistent'],
+    ['with-snapshot', 'without-snapshot'],
+    ['autostart', 'no-autostart'],
+    ['with-managed-save', 'without-managed-save'],
+    ['table', 'name'],
+    ['table', 'uuid'],
+    ['table', 'id'],
   ],
   connection: 'required',
   // listing needs no host context on esx:// (a vpx:// connection resolves it anyway)
   deferHost: true,
-  run: ({ args, conn, global }) =>
-    // UUIDs are read only when printed: the plain table moves half the bytes without them
-    listDomains(conn, { all: args.all, inactive: args.inactive, uuid: global.json || args.uuid }),
+  async run({ args, conn, global }) {
+    const states = (
+      [
+        ['state-running', 'running'],
+        ['state-paused', 'paused'],
+        ['state-shutoff', 'shut off'],
+        ['state-other', 'no state'],
+      ] as const
+    )
+      .filter(([flag]) => args[flag])
+      .map(([, state]) => state);
+    // ESX keeps no managed save: asking for domains with one lists none
+    if (args['with-managed-save']) return [];
+    return listDomains(conn, {
+      all: args.all || args['without-managed-save'],
+      inactive: args.inactive,
+      // UUIDs are read only when printed: the plain table moves half the bytes without them
+      uuid: global.json || args.uuid,
+      ...(states.length > 0 ? { states } : {}),
+      ...(args.persistent || args.transient ? { persistent: args.persistent } : {}),
+      ...(args.autostart || args['no-autostart'] ? { autostart: args.autostart } : {}),
+      ...(args['with-snapshot'] || args['without-snapshot'] ? { snapshot: args['with-snapshot'] } : {}),
+    });
+  },
   text(doms, { args }) {
-    if ((args.name || args.uuid) && !args.table) {
-      return doms.map((d) => `${[args.uuid ? d.uuid : '', args.name ? d.name : ''].filter(Boolean).join(' ')}\n`).join('');
+    if ((args.name || args.uuid || args.id) && !args.table) {
+      // virsh prints the chosen columns of each domain, id, then uuid, then name; inactive domains have no id
+      return doms
+        .filter((d) => !args.id || args.name || args.uuid || d.id >= 0)
+        .map(
+          (d) =>
+            `${[args.id ? (d.id >= 0 ? String(d.id) : '-') : '', args.uuid ? d.uuid : '', args.name ? d.name : ''].filter(Boolean).join(' ')}\n`,
+        )
+        .join('');
     }
+    const header = args.title ? ['Id', 'Name', 'State', 'Title'] : ['Id', 'Name', 'State'];
+    // ESX domains have no <title>: the column is empty, as for any domain without one
     return tableLines(
-      ['Id', 'Name', 'State'],
-      doms.map((d) => [d.id >= 0 ? String(d.id) : '-', d.name, d.state]),
+      header,
+      doms.map((d) => [d.id >= 0 ? String(d.id) : '-', d.name, d.state, ...(args.title ? [''] : [])]),
     );
   },
   json: (doms) => doms.map((d) => ({ id: idOf(d), name: d.name, uuid: d.uuid, state: d.state })),
-  trailer: 'always',
 });
 
 function identity(name: string, pick: (d: DomainRef) => string, help: string): Command {
@@ -47,7 +100,6 @@ function identity(name: string, pick: (d: DomainRef) => string, help: string): C
     run: async ({ args, conn }) => (await lookupDomain(conn, args.domain)).dom,
     text: (dom) => `${pick(dom)}\n`,
     json: (dom) => ({ id: idOf(dom), name: dom.name, uuid: dom.uuid }),
-    trailer: 'always',
   });
 }
 

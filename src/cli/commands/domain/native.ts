@@ -51,7 +51,6 @@ const fromNative = defineCommand({
     return { xml: formatDomain(def) };
   },
   text: (d) => d.xml,
-  trailer: 'none',
 });
 
 const toNative = defineCommand({
@@ -75,7 +74,6 @@ const toNative = defineCommand({
     return { vmx };
   },
   text: (d) => d.vmx,
-  trailer: 'none',
 });
 
 /** The converters. */

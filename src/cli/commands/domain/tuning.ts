@@ -16,7 +16,7 @@ import { defineCommand, unlessQuiet, type Command } from '../../command.js';
 import { opt } from '../../options.js';
 
 /** virsh's --config/--live/--current, in its order. */
-const MODIFY_OPTIONS = [
+export const MODIFY_OPTIONS = [
   opt.bool('config', 'affect next boot'),
   opt.bool('live', 'affect running domain'),
   opt.bool('current', 'affect current domain'),

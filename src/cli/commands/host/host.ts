@@ -28,7 +28,8 @@ const nodeinfo = defineCommand({
   text: (n) =>
     formatKeyValues(
       [
-        ['CPU model', n.cpuModel],
+        // virsh prints the model from libvirt's virNodeInfo, a 32-byte field: at most 31 characters (--json has it whole)
+        ['CPU model', n.cpuModel.slice(0, 31)],
         ['CPU(s)', n.cpus],
         ['CPU frequency', `${n.mhz} MHz`],
         ['CPU socket(s)', n.sockets],
@@ -39,7 +40,6 @@ const nodeinfo = defineCommand({
       ],
       20,
     ),
-  trailer: 'always',
 });
 
 const capabilities = defineCommand({
@@ -50,8 +50,8 @@ const capabilities = defineCommand({
   options: [],
   connection: 'required',
   run: ({ conn }) => getCapabilities(conn),
-  text: formatCapabilities,
-  trailer: 'always',
+  // virsh prints the document and a newline of its own
+  text: (c) => `${formatCapabilities(c)}\n`,
 });
 
 const sysinfo = defineCommand({
@@ -63,7 +63,6 @@ const sysinfo = defineCommand({
   connection: 'required',
   run: ({ conn }) => getSysinfo(conn),
   text: (s) => formatSysinfo(sysinfoDefOf(s)),
-  trailer: 'always',
 });
 
 const hostname = defineCommand({
@@ -74,7 +73,6 @@ const hostname = defineCommand({
   connection: 'required',
   run: async ({ conn }) => ({ hostname: await getHostname(conn) }),
   text: (d) => `${d.hostname}\n`,
-  trailer: 'always',
 });
 
 const uri = defineCommand({
@@ -85,7 +83,6 @@ const uri = defineCommand({
   connection: 'required',
   run: ({ conn }) => ({ uri: conn.uri.text }),
   text: (d) => `${d.uri}\n`,
-  trailer: 'always',
 });
 
 const LIBRARY = { name: 'esxvirt', version: LIBRARY_VERSION };
@@ -113,17 +110,18 @@ const version = defineCommand({
       hypervisor: { type: v.type, version: v.version, build: v.build, fullName: v.fullName },
     };
   },
+  // As virsh 9.0 prints it: the connection's driver type is 'ESX' for esx://, gsx:// and vpx:// alike, the API
+  // version is the library's own, the hypervisor's is the server's (the vCenter's on vpx://).
   text({ api, hypervisor }) {
-    if (api === undefined || hypervisor === undefined) return `esxvirt ${LIBRARY_VERSION}\n`;
+    if (api === undefined || hypervisor === undefined) return `esxvirt ${LIBRARY_VERSION}`;
     return [
       `Compiled against library: esxvirt ${LIBRARY_VERSION}`,
       `Using library: esxvirt ${LIBRARY_VERSION}`,
-      `Using API: ${api.type} ${api.version}`,
-      `Running hypervisor: ${hypervisor.type} ${hypervisor.version}`,
+      `Using API: ESX ${LIBRARY_VERSION}`,
+      `Running hypervisor: ESX ${hypervisor.version}`,
       '',
     ].join('\n');
   },
-  trailer: (d) => (d.api ? 'always' : 'none'),
 });
 
 const freecell = defineCommand({
@@ -155,7 +153,6 @@ const freecell = defineCommand({
     f.cell
       ? { cell: f.cell.id, freeKiB: f.cell.freeKiB, totalKiB: f.cell.totalKiB }
       : { totalKiB: f.totalKiB, freeKiB: f.freeKiB, cells: f.cells },
-  trailer: 'always',
 });
 
 const nodememstats = defineCommand({
@@ -176,7 +173,6 @@ const nodememstats = defineCommand({
     return rows.map(([k, v]) => `${k.padEnd(7)}: ${String(v).padStart(20)} KiB\n`).join('');
   },
   json: (m) => ({ totalKiB: m.total, freeKiB: m.free, buffersKiB: m.buffers, cachedKiB: m.cached }),
-  trailer: 'always',
 });
 
 const nodecpustats = defineCommand({
@@ -201,7 +197,6 @@ const nodecpustats = defineCommand({
     return line('usage:', s.usage) + line('idle:', s.idle);
   },
   json: (s) => ({ ...(s.cpu !== undefined ? { cpu: s.cpu } : {}), usagePercent: s.usage, idlePercent: s.idle, source: s.source }),
-  trailer: 'always',
 });
 
 /** The host commands. */

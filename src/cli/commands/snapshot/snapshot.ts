@@ -7,12 +7,17 @@ import {
   listSnapshots,
   revertSnapshot,
   snapshotDefOf,
+  descendantsOf,
+  getSnapshotInfo,
   type DomainSnapshot,
 } from '../../../driver/snapshot/index.js';
-import { formatSnapshotXml } from '../../../conf/index.js';
+import { formatSnapshotXml, parseSnapshotXml } from '../../../conf/index.js';
+import { NotFoundError, UnsupportedError } from '../../../errors.js';
+import { UsageError } from '../../exit-codes.js';
+import { readInput } from '../../io.js';
 import { defineCommand, unlessQuiet, type Command } from '../../command.js';
 import { opt } from '../../options.js';
-import { tableLines } from '../../output.js';
+import { formatKeyValues, tableLines } from '../../output.js';
 
 /** virsh's snapshot time format, local time: '2024-05-01 12:00:00 +0000'. */
 export function formatSnapshotTime(d: Date): string {
@@ -63,14 +68,15 @@ const snapshotName = (help = 'snapshot name') => opt.string('snapshotname', help
 const snapshotCreateAs = defineCommand({
   name: 'snapshot-create-as',
   group: 'snapshot',
-  help: 'create a snapshot (disk only) from a name and a description',
-  description: 'Create a snapshot of the domain; an unnamed one is named after the current time in seconds, as virsh does.',
+  help: 'Create a snapshot from a set of args',
+  description:
+    "Create a snapshot of the domain; an unnamed one is named after the current time in seconds, as virsh does. A running domain's snapshot keeps its memory unless --disk-only.",
   options: [
     opt.domain(),
     opt.string('name', 'name of snapshot', { positional: true }),
     opt.string('description', 'description of snapshot', { positional: true }),
     opt.bool('quiesce', "quiesce guest's file systems (VMware Tools)"),
-    opt.bool('disk-only', 'accepted for virsh compatibility'),
+    opt.bool('disk-only', "disk state only: not the guest's memory"),
     opt.bool('atomic', 'accepted for virsh compatibility: ESX snapshots are atomic'),
   ],
   connection: 'required',
@@ -79,12 +85,13 @@ const snapshotCreateAs = defineCommand({
     const name = args.name ?? String(Math.floor(Date.now() / 1000));
     const { snapshot } = await createSnapshot(conn, args.domain, name, {
       quiesce: args.quiesce,
+      diskOnly: args['disk-only'],
       ...(args.description !== undefined ? { description: args.description } : {}),
     });
     return { ...toJson(snapshot), message: `Domain snapshot ${snapshot.name} created` };
   },
-  text: (d, ctx) => unlessQuiet(ctx, d.message),
-  trailer: 'none',
+  // virsh prints this message without a newline of its own: the line ends with the newline after every command
+  text: (d, { quiet }) => (quiet ? '' : d.message),
 });
 
 const snapshotList = defineCommand({
@@ -100,10 +107,27 @@ const snapshotList = defineCommand({
     opt.bool('no-leaves', 'list only snapshots that are not leaves (with children)'),
     opt.bool('tree', 'list snapshots in a tree'),
     opt.bool('name', 'list snapshot names only'),
+    opt.string('from', 'limit list to children of given snapshot'),
+    opt.bool('current', 'limit list to children of current snapshot'),
+    opt.bool('descendants', 'with --from, list all descendants'),
+  ],
+  exclusive: [
+    ['from', 'current'],
+    ['tree', 'parent'],
   ],
   connection: 'required',
   async run({ args, conn }) {
-    const { snapshots } = await listSnapshots(conn, args.domain);
+    const { dom, snapshots: all } = await listSnapshots(conn, args.domain);
+    let snapshots = all;
+    const from = args.current ? all.find((s) => s.current)?.name : args.from;
+    if (args.current && from === undefined) throw new NotFoundError(`domain '${dom.name}' has no current snapshot`);
+    if (from !== undefined) {
+      const start = all.find((s) => s.name === from);
+      if (start === undefined) throw new NotFoundError(`Domain snapshot not found: no domain snapshot with matching name '${from}'`);
+      snapshots = args.descendants ? descendantsOf(all, from) : all.filter((s) => s.parent === from);
+      // a tree of a subtree has its start as the root
+      if (args.tree) return [{ ...start, parent: undefined }, ...descendantsOf(all, from)];
+    }
     if (args.tree) return snapshots;
     return snapshots
       .filter((s) => !args.roots || s.parent === undefined)
@@ -125,7 +149,6 @@ const snapshotList = defineCommand({
     );
   },
   json: (snaps) => snaps.map(toJson),
-  trailer: (_snaps, { args }) => (args.tree || args.name ? 'none' : 'always'),
 });
 
 const snapshotCurrent = defineCommand({
@@ -140,9 +163,9 @@ const snapshotCurrent = defineCommand({
   ],
   connection: 'required',
   run: ({ args, conn }) => currentSnapshot(conn, args.domain),
-  text: ({ dom, snapshot }, { args }) => (args.name ? `${snapshot.name}\n` : formatSnapshotXml(snapshotDefOf(snapshot, dom.uuid))),
+  // virsh prints the name without a newline of its own
+  text: ({ dom, snapshot }, { args }) => (args.name ? snapshot.name : formatSnapshotXml(snapshotDefOf(snapshot, dom.uuid))),
   json: ({ snapshot }) => toJson(snapshot),
-  trailer: 'none',
 });
 
 const snapshotDumpxml = defineCommand({
@@ -157,7 +180,6 @@ const snapshotDumpxml = defineCommand({
     return { xml: formatSnapshotXml(snapshotDefOf(snapshot, dom.uuid)) };
   },
   text: (d) => d.xml,
-  trailer: 'none',
 });
 
 const snapshotRevert = defineCommand({
@@ -169,11 +191,9 @@ const snapshotRevert = defineCommand({
   connection: 'required',
   async run({ args, conn }) {
     const { dom, snapshot } = await revertSnapshot(conn, args.domain, args.snapshotname);
-    return { domain: dom.name, name: snapshot.name, result: 'reverted' };
+    return { domain: dom.name, name: snapshot.name, result: 'reverted', message: `Domain snapshot ${snapshot.name} reverted` };
   },
-  // virsh prints nothing when a revert succeeds
-  text: () => '',
-  trailer: 'none',
+  text: (d, ctx) => unlessQuiet(ctx, d.message),
 });
 
 const snapshotDelete = defineCommand({
@@ -188,7 +208,96 @@ const snapshotDelete = defineCommand({
     return { domain: dom.name, name: snapshot.name, result: 'deleted', message: `Domain snapshot ${snapshot.name} deleted` };
   },
   text: (d, ctx) => unlessQuiet(ctx, d.message),
-  trailer: 'none',
+});
+
+const snapshotCreate = defineCommand({
+  name: 'snapshot-create',
+  group: 'snapshot',
+  help: 'Create a snapshot from XML',
+  description:
+    "Create a snapshot from a <domainsnapshot> XML document (name, description, <memory snapshot='no|internal'>); without one, a snapshot named after the current time.",
+  options: [
+    opt.domain(),
+    opt.string('xmlfile', "domain snapshot XML ('-': standard input)", { positional: true }),
+    opt.bool('disk-only', "disk state only: not the guest's memory"),
+    opt.bool('quiesce', "quiesce guest's file systems (VMware Tools)"),
+    opt.bool('atomic', 'accepted for virsh compatibility: ESX snapshots are atomic'),
+  ],
+  connection: 'required',
+  prepare: async ({ args }) =>
+    args.xmlfile === undefined ? undefined : parseSnapshotXml((await readInput(args.xmlfile)).toString('utf8')),
+  async run({ args, conn, input }) {
+    if (input?.memory === 'external')
+      throw new UnsupportedError("<memory snapshot='external'> is not supported by ESX: snapshots keep the memory with the VM");
+    const name = input?.name ?? String(Math.floor(Date.now() / 1000));
+    const { snapshot } = await createSnapshot(conn, args.domain, name, {
+      quiesce: args.quiesce,
+      diskOnly: args['disk-only'] || input?.memory === 'no',
+      ...(input?.memory === 'internal' ? { memory: true } : {}),
+      ...(input?.description !== undefined ? { description: input.description } : {}),
+    });
+    const message =
+      args.xmlfile === undefined
+        ? `Domain snapshot ${snapshot.name} created`
+        : `Domain snapshot ${snapshot.name} created from '${args.xmlfile}'`;
+    return { ...toJson(snapshot), message };
+  },
+  text: (d, { quiet }) => (quiet ? '' : d.message),
+});
+
+const snapshotInfo = defineCommand({
+  name: 'snapshot-info',
+  group: 'snapshot',
+  help: 'snapshot information',
+  description: 'Returns basic information about a snapshot.',
+  options: [
+    opt.domain(),
+    opt.string('snapshotname', 'snapshot name', { positional: true }),
+    opt.bool('current', 'info on current snapshot'),
+  ],
+  exclusive: [['snapshotname', 'current']],
+  connection: 'required',
+  prepare({ args }) {
+    if (args.snapshotname === undefined && !args.current) throw new UsageError('--snapshotname or --current is required');
+  },
+  run: ({ args, conn }) => getSnapshotInfo(conn, args.domain, args.current ? undefined : args.snapshotname),
+  text: (i) =>
+    formatKeyValues([
+      ['Name', i.name],
+      ['Domain', i.domain],
+      ['Current', i.current ? 'yes' : 'no'],
+      ['State', i.state],
+      ['Location', i.location],
+      ['Parent', i.parent ?? '-'],
+      ['Children', i.children],
+      ['Descendants', i.descendants],
+      ['Metadata', i.metadata ? 'yes' : 'no'],
+    ]),
+  json: (i) => ({ ...i, parent: i.parent ?? null }),
+});
+
+const snapshotParent = defineCommand({
+  name: 'snapshot-parent',
+  group: 'snapshot',
+  help: 'Get the name of the parent of a snapshot',
+  description: 'Extract the name of the parent snapshot.',
+  options: [
+    opt.domain(),
+    opt.string('snapshotname', 'find parent of snapshot name', { positional: true }),
+    opt.bool('current', 'find parent of current snapshot'),
+  ],
+  exclusive: [['snapshotname', 'current']],
+  connection: 'required',
+  prepare({ args }) {
+    if (args.snapshotname === undefined && !args.current) throw new UsageError('--snapshotname or --current is required');
+  },
+  async run({ args, conn }) {
+    const i = await getSnapshotInfo(conn, args.domain, args.current ? undefined : args.snapshotname);
+    if (i.parent === undefined) throw new NotFoundError(`snapshot '${i.name}' has no parent`, { bare: true });
+    return { name: i.name, parent: i.parent };
+  },
+  // virsh prints the name without a newline of its own
+  text: (d) => d.parent,
 });
 
 /** The snapshot commands. */
@@ -198,5 +307,8 @@ export const snapshotCommands: readonly Command[] = [
   snapshotCurrent,
   snapshotDumpxml,
   snapshotRevert,
+  snapshotCreate,
+  snapshotInfo,
+  snapshotParent,
   snapshotDelete,
 ];

@@ -1,0 +1,2 @@
+/** Interface commands (virsh's help group 'interface'). */
+export { interfaceCommands } from './interface.js';

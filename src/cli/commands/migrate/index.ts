@@ -1,0 +1,2 @@
+/** Migration commands: migrate, domjobinfo, domjobabort (virsh's help group 'domain'). */
+export { migrateGroupCommands } from './commands.js';

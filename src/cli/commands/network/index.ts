@@ -1,0 +1,2 @@
+/** Network commands (virsh's help group 'network'). */
+export { networkCommands } from './network.js';
