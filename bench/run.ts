@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { RssSampler, sinkValue, type BenchModule, type BenchOptions, type Metric } from './measure.js';
 
 /** The bench modules, in the order they run. */
-export const MODULES: readonly string[] = ['converter', 'soap-list', 'cli-list', 'vmdk', 'migrate'];
+export const MODULES: readonly string[] = ['converter', 'soap-list', 'cli-list', 'vmdk', 'migrate', 'storage'];
 
 function fmt(n: number): string {
   if (!Number.isFinite(n)) return '-';

@@ -12,14 +12,18 @@ import {
   formatInterfaceXml,
   formatNetworkXml,
   formatSnapshotXml,
+  formatPoolXml,
   formatSysinfo,
+  formatVolumeXml,
   parseCapabilitiesXml,
   parseDomainXml,
   parseInterfaceXml,
   parseNetworkXml,
   parsePortgroupXml,
+  parsePoolXml,
   parseSnapshotXml,
   parseSysinfoXml,
+  parseVolumeXml,
 } from './index.js';
 
 const root = join(process.cwd(), 'test/fixtures/conf');
@@ -31,6 +35,8 @@ const DOCUMENTS: Record<string, { parse(xml: string): unknown; format(model: nev
   sysinfo: { parse: parseSysinfoXml, format: formatSysinfo },
   network: { parse: parseNetworkXml, format: formatNetworkXml },
   interface: { parse: parseInterfaceXml, format: formatInterfaceXml },
+  pool: { parse: parsePoolXml, format: formatPoolXml },
+  volume: { parse: parseVolumeXml, format: formatVolumeXml },
 };
 
 test('every document folder under test/fixtures/conf has a parser and a formatter', () => {
@@ -134,6 +140,23 @@ const ERRORS: [string, string, RegExp][] = [
   ['interface', "<interface type='bridge' name='br0'/>", /unsupported interface type 'bridge'/],
   ['interface', "<interface type='ethernet'/>", /missing attribute 'name' of <interface>/],
   ['interface', "<interface type='ethernet' name='x'><start mode='later'/></interface>", /invalid attribute 'mode' of <start>/],
+  ['pool', '<volume/>', /expecting root element <pool> but found <volume>/],
+  ['pool', "<pool type='rbd'><name>x</name></pool>", /unsupported storage pool type 'rbd'/],
+  ['pool', "<pool type='dir'></pool>", /missing element <name> of <pool>/],
+  ['pool', "<pool type='dir'><name>x</name><capacity unit='GiB'>1</capacity></pool>", /unsupported unit 'GiB' of <capacity>/],
+  ['pool', "<pool type='iscsi'><name>x</name><source><host/></source></pool>", /missing attribute 'name' of <source><host>/],
+  [
+    'pool',
+    "<pool type='dir'><name>x</name><target><permissions><mode>rwx</mode></permissions></target></pool>",
+    /invalid value 'rwx' of <permissions><mode>/,
+  ],
+  ['volume', '<pool/>', /expecting root element <volume> but found <pool>/],
+  ['volume', '<volume><capacity>1</capacity></volume>', /missing element <name> of <volume>/],
+  ['volume', "<volume type='network'><name>x</name></volume>", /unsupported volume type 'network'/],
+  ['volume', "<volume><name>x</name><capacity unit='parsecs'>1</capacity></volume>", /unknown unit 'parsecs' for <capacity>/],
+  ['volume', '<volume><name>x</name><capacity>-5</capacity></volume>', /invalid value '-5' for <capacity>/],
+  ['volume', "<volume><name>x</name><allocation unit='E'>99999</allocation></volume>", /too large/],
+  ['volume', '<volume><name>x</name><target><format/></target></volume>', /missing attribute 'type' of <target><format>/],
 ];
 
 for (const [doc, xml, message] of ERRORS) {

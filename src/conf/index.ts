@@ -8,4 +8,6 @@ export * from './capabilities/index.js';
 export * from './sysinfo/index.js';
 export * from './network/index.js';
 export * from './interface/index.js';
+export * from './pool/index.js';
+export * from './volume/index.js';
 export { parseUInt, parseInt10, parseMemoryKiB, parseCpuset, normalizeUuid } from './units.js';

@@ -9,3 +9,4 @@ export * from './host/index.js';
 export * from './network/index.js';
 export * from './interface/index.js';
 export * from './migrate/index.js';
+export * from './storage/index.js';

@@ -48,6 +48,8 @@ test('the declared idempotent set is the one the retry policy always had; tasks 
     // reads added for migration: host lookups, vMotion compatibility, DRS's ranking
     'QueryVMotionCompatibility',
     'RecommendHostsForVm',
+    'QueryVirtualDiskUuid',
+    'RefreshDatastore',
     'RetrieveProperties',
     'RetrievePropertiesEx',
     'RetrieveServiceContent',

@@ -49,6 +49,17 @@ export {
   type Download,
   type TransferOptions,
 } from './datastore-files.js';
+export {
+  createDatastoreReadStream,
+  putDatastoreFile,
+  statDatastoreFile,
+  type DatastoreFileStat,
+  type DatastoreReadStream,
+  type ReadStreamOptions,
+  type ResilientOptions,
+  type TransferEvent,
+  type UploadSource,
+} from './datastore-transfer.js';
 export * as methods from './generated/methods.js';
 export { IDEMPOTENT_METHODS, TASK_METHODS, startTask, type TaskMethodName, type TaskMethods } from './generated/flags.js';
 export type * from './generated/types.js';

@@ -50,6 +50,10 @@ export interface SimulatorOptions {
   asHost?: string;
   /** Listen address (default 127.0.0.1:0). */
   listen?: string;
+  /** Kind of each datastore in name order (-datastore-kinds): local (default), vmfs or nfs. */
+  datastoreKinds?: readonly ('local' | 'vmfs' | 'nfs')[];
+  /** Give each host a software iSCSI adapter with a static target and two LUNs (-iscsi). */
+  iscsi?: boolean;
 }
 
 /** The launcher's startup line, as printed on its stdout. */
@@ -206,6 +210,8 @@ function flagsFor(o: SimulatorOptions): string[] {
     args.push(flag, String(v));
   }
   if (o.sessionTimeoutMs !== undefined) args.push('-session-timeout', `${o.sessionTimeoutMs}ms`);
+  if (o.datastoreKinds !== undefined && o.datastoreKinds.length > 0) args.push('-datastore-kinds', o.datastoreKinds.join(','));
+  if (o.iscsi) args.push('-iscsi');
   args.push(`-tls=${o.tls ?? true}`);
   if (o.quiet) args.push('-quiet');
   if (o.migrationLab) args.push('-migration-lab');

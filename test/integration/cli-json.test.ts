@@ -41,6 +41,12 @@ const SNAP_XML = file(
   'snap.xml',
   "<domainsnapshot><name>s2</name><description>from XML</description><memory snapshot='no'/></domainsnapshot>",
 );
+// Storage: a volume XML for vol-create / vol-create-from, an ISO to upload, a flat VMDK (descriptor + extent) to import.
+const VOLXML = file('vol.xml', "<volume><name>json/b.vmdk</name><capacity unit='M'>1</capacity><allocation>0</allocation></volume>");
+const VOLXML2 = file('vol2.xml', "<volume><name>json/from.vmdk</name><capacity unit='M'>4</capacity></volume>");
+const ISO = file('x.iso', 'an ISO image');
+const FLAT = file('img.vmdk', 'version=1\nCID=fffffffe\nparentCID=ffffffff\ncreateType="monolithicFlat"\nRW 2048 FLAT "img-flat.vmdk" 0\n');
+file('img-flat.vmdk', '\0'.repeat(1024 * 1024));
 const VMX = file('in.vmx', 'config.version = "8"\nvirtualHW.version = "13"\ndisplayName = "in"\nmemsize = "64"\nguestOS = "other-64"\n');
 
 /** One CLI run: the command, its arguments, and optionally work before it and a check of its JSON. */
@@ -249,6 +255,51 @@ const STEPS: Step[] = [
     },
     check: has({ domain: 'jsonjob', type: 'cancelled', operation: 'Outgoing migration', taskName: 'RelocateVM_Task' }),
   },
+  { command: 'pool-list', args: ['--all'], check: (j) => assert.equal((j as { name: string }[])[0]?.name, 'LocalDS_0') },
+  { command: 'pool-info', args: ['LocalDS_0'], check: has({ name: 'LocalDS_0', type: 'dir', state: 'running' }) },
+  { command: 'pool-dumpxml', args: ['LocalDS_0'], check: xmlStartingWith("<pool type='dir'>\n  <name>LocalDS_0</name>") },
+  { command: 'pool-refresh', args: ['LocalDS_0'], check: has({ name: 'LocalDS_0', result: 'refreshed' }) },
+  { command: 'pool-uuid', args: ['LocalDS_0'] },
+  { command: 'pool-name', args: ['LocalDS_0'], check: has({ name: 'LocalDS_0' }) },
+  { command: 'pool-autostart', args: ['LocalDS_0'], check: has({ name: 'LocalDS_0', autostart: true }) },
+  {
+    command: 'vol-create-as',
+    args: ['LocalDS_0', 'json/a.vmdk', '4M', '--allocation', '0'],
+    check: has({ name: 'json/a.vmdk', path: '[LocalDS_0] json/a.vmdk', capacity: 4194304, message: 'Vol json/a.vmdk created' }),
+  },
+  { command: 'vol-create', args: ['LocalDS_0', VOLXML], check: has({ name: 'json/b.vmdk', kind: 'disk' }) },
+  {
+    command: 'vol-create-from',
+    args: ['LocalDS_0', VOLXML2, 'json/a.vmdk', '--inputpool', 'LocalDS_0'],
+    check: has({ name: 'json/from.vmdk' }),
+  },
+  { command: 'vol-clone', args: ['--pool', 'LocalDS_0', 'json/a.vmdk', 'json/c.vmdk'], check: has({ name: 'json/c.vmdk' }) },
+  { command: 'vol-list', args: ['LocalDS_0'], check: (j) => assert.ok((j as { name: string }[]).some((v) => v.name === 'json/c.vmdk')) },
+  { command: 'vol-info', args: ['--pool', 'LocalDS_0', 'json/a.vmdk'], check: has({ type: 'file', capacity: 4194304 }) },
+  { command: 'vol-dumpxml', args: ['--pool', 'LocalDS_0', 'json/a.vmdk'], check: xmlStartingWith("<volume type='file'>") },
+  { command: 'vol-key', args: ['[LocalDS_0] json/a.vmdk'], check: (j) => assert.match((j as { key: string }).key, /^[0-9a-f-]{36}$/) },
+  { command: 'vol-path', args: ['--pool', 'LocalDS_0', 'json/a.vmdk'], check: has({ path: '[LocalDS_0] json/a.vmdk' }) },
+  { command: 'vol-name', args: ['[LocalDS_0] json/a.vmdk'], check: has({ name: 'json/a.vmdk' }) },
+  { command: 'vol-pool', args: ['[LocalDS_0] json/a.vmdk'], check: has({ pool: 'LocalDS_0' }) },
+  { command: 'vol-resize', args: ['--pool', 'LocalDS_0', 'json/a.vmdk', '8M'], check: has({ capacity: 8388608 }) },
+  { command: 'vol-wipe', args: ['--pool', 'LocalDS_0', 'json/a.vmdk'], check: has({ result: 'wiped' }) },
+  {
+    command: 'vol-upload',
+    args: ['--pool', 'LocalDS_0', 'json/x.iso', ISO],
+    check: has({ name: 'json/x.iso', format: 'iso', result: 'uploaded' }),
+  },
+  {
+    command: 'vol-download',
+    args: ['--pool', 'LocalDS_0', 'json/x.iso', join(tmp, 'x.out')],
+    check: has({ bytes: 12, result: 'downloaded' }),
+  },
+  { command: 'vol-import', args: ['LocalDS_0', FLAT, 'json/img.vmdk'], check: has({ name: 'json/img.vmdk', sourceKind: 'descriptor' }) },
+  {
+    command: 'vol-export',
+    args: ['--pool', 'LocalDS_0', 'json/img.vmdk', join(tmp, 'out.vmdk')],
+    check: has({ subformat: 'streamOptimized' }),
+  },
+  { command: 'vol-delete', args: ['--pool', 'LocalDS_0', 'json/c.vmdk'], check: has({ name: 'json/c.vmdk', result: 'deleted' }) },
 ];
 
 describe('CLI --json: every command prints exactly one JSON document (esx://)', () => {

@@ -46,8 +46,11 @@ for (const model of ['esx', 'vpx'] as const) {
       assert.ok(uuids.stdout.split('\n').includes(uuid));
       const both = await t.cli('list', '--all', '--uuid', '--name');
       assert.ok(both.stdout.split('\n').includes(`${uuid} ${vm}`));
+      // as virsh 9.0: --table excludes --name and --uuid
       const table = await t.cli('list', '--all', '--name', '--table');
-      assert.match(table.stdout, /^ Id +Name +State$/m);
+      assert.equal(table.status, 2);
+      assert.equal(table.stderr, 'error: Options --table and --name are mutually exclusive\n');
+      assert.match((await t.cli('list', '--all', '--table')).stdout, /^ Id +Name +State$/m);
       const json = JSON.parse((await t.cli('--json', 'list', '--all')).stdout) as {
         id: number | null;
         name: string;

@@ -67,13 +67,13 @@ describe('CLI migrate, domjobinfo, domjobabort', () => {
   it('refusals are one line with their exit code', async () => {
     assert.deepEqual(await cli('migrate', 'cnet', lab.vpx('DC0_C0/DC0_C0_H2')), {
       status: 1,
-      stdout: '',
+      stdout: '\n',
       stderr:
         "error: the server's checks refuse migrating domain 'cnet' to host 'DC0_C0_H2': Network 'Lab Isolated' of 'ethernet-0' is not accessible on host 'DC0_C0_H2' (CannotAccessNetwork); nothing moved\n",
     });
     assert.deepEqual(await cli('migrate', 'cnet', lab.vpx('DC0_C0/DC0_C0_H0')), {
       status: 2,
-      stdout: '',
+      stdout: '\n',
       stderr: "error: the destination is the source: domain is already on host 'DC0_C0_H0'\n",
     });
     assert.deepEqual(await cli('migrate', 'cnet', lab.vpx('DC0_C0/DC0_C0_H1'), '--live', '--offline'), {
@@ -83,23 +83,23 @@ describe('CLI migrate, domjobinfo, domjobabort', () => {
     });
     assert.deepEqual(await cli('migrate', 'cnet', lab.vpx('DC0_C0/DC0_C0_H1'), '--offline'), {
       status: 1,
-      stdout: '',
+      stdout: '\n',
       stderr:
         'error: Requested operation is not valid: domain is running: --offline moves only a shut off or suspended domain (use --live)\n',
     });
     assert.deepEqual(await cli('migrate', 'cnet', lab.vpx('NoSuchCluster')), {
       status: 1,
-      stdout: '',
+      stdout: '\n',
       stderr: "error: no cluster, host or folder 'NoSuchCluster' in 'DC0'\n",
     });
     assert.deepEqual(await cli('migrate', 'cnet', lab.vpx('DC0_C0/DC0_C0_H1'), '--datastore', 'nods'), {
       status: 1,
-      stdout: '',
+      stdout: '\n',
       stderr: "error: no datastore 'nods' in the destination's datacenter\n",
     });
     assert.deepEqual(await cli('migrate', 'cnet', lab.vpx('DC0_C0/DC0_C0_H1'), '--resource-pool', 'Nope/Web'), {
       status: 1,
-      stdout: '',
+      stdout: '\n',
       stderr: "error: no resource pool 'Nope/Web' at the destination\n",
     });
     assert.deepEqual(await cli('migrate', 'cnet'), {
@@ -109,7 +109,7 @@ describe('CLI migrate, domjobinfo, domjobabort', () => {
     });
     assert.deepEqual(await cli('domjobabort', 'cnet', '--postcopy'), {
       status: 1,
-      stdout: '',
+      stdout: '\n',
       stderr: 'error: unsupported configuration: post-copy migration does not exist on ESX: nothing to interrupt\n',
     });
   });
@@ -145,7 +145,7 @@ describe('CLI migrate, domjobinfo, domjobabort', () => {
       const t = await cli('migrate', 'c5', lab.vpx('DC0_C0/DC0_C0_H2'), '--timeout', '1');
       assert.deepEqual(t, {
         status: 1,
-        stdout: '',
+        stdout: '\n',
         stderr:
           "error: migration of domain 'c5' cancelled (--timeout after 1 s): it stays on host 'DC0_C0_H0' in cluster 'DC0_C0', datastore 'LocalDS_0'\n",
       });

@@ -69,7 +69,7 @@ describe('migration commands on the stock simulator (vpx://)', () => {
     const r = await cli(`DC0_C0/${host}`, 'migrate', vm, dest('DC0_C1'));
     assert.deepEqual(r, {
       status: 1,
-      stdout: '',
+      stdout: '\n',
       stderr:
         "error: cluster 'DC0_C1' is not fully automated and the server offers no DRS recommendation (RecommendHostsForVm): name one of its hosts\n",
     });
@@ -84,7 +84,7 @@ describe('migration commands on the stock simulator (vpx://)', () => {
     });
     assert.deepEqual(await cli(`DC0_C0/${host}`, 'domjobabort', vm), {
       status: 1,
-      stdout: '',
+      stdout: '\n',
       stderr: 'error: Requested operation is not valid: no job is active on the domain\n',
     });
   });
@@ -121,7 +121,7 @@ describe('migration refusals on the stock simulator (esx://)', () => {
     });
     assert.deepEqual(a, {
       status: 2,
-      stdout: '',
+      stdout: '\n',
       stderr: `error: a migration needs a vCenter: ${uri} names none; add ?vcenter=HOST (or ?vcenter=* for the one managing 127.0.0.1)\n`,
     });
     const b = await runCli(['-c', `${uri}&vcenter=*`, 'migrate', 'ha-host_VM0', `vpx://127.0.0.1:${sim.port}/DC0/DC0_C0/DC0_C0_H0`], {
@@ -129,7 +129,7 @@ describe('migration refusals on the stock simulator (esx://)', () => {
     });
     assert.deepEqual(b, {
       status: 1,
-      stdout: '',
+      stdout: '\n',
       stderr:
         'error: Requested operation is not valid: host 127.0.0.1 is not managed by a vCenter (it reports no management server): vcenter=* finds none\n',
     });

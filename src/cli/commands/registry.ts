@@ -5,8 +5,10 @@ import { hostCommands } from './host/index.js';
 import { interfaceCommands } from './interface/index.js';
 import { networkCommands } from './network/index.js';
 import { migrateGroupCommands } from './migrate/index.js';
+import { poolCommands } from './pool/index.js';
 import { snapshotCommands } from './snapshot/index.js';
 import { virshCommands } from './virsh/index.js';
+import { volumeCommands } from './volume/index.js';
 
 /** Throws when a command's options cannot be parsed unambiguously. */
 function checkOptions(cmd: Command): void {
@@ -51,5 +53,7 @@ export const COMMANDS: CommandTable = buildTable([
   ...interfaceCommands,
   ...networkCommands,
   ...migrateGroupCommands,
+  ...poolCommands,
+  ...volumeCommands,
   ...virshCommands,
 ]);

@@ -31,6 +31,8 @@ export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
   'FindByDatastorePath',
   'RecommendHostsForVm',
   'QueryVMotionCompatibility',
+  'RefreshDatastore',
+  'QueryVirtualDiskUuid',
 ]);
 
 /** Methods declared `task`: each starts a vSphere task and returns its reference; never repeated blindly. */
@@ -51,6 +53,14 @@ export const TASK_METHODS: ReadonlySet<string> = new Set([
   'CheckMigrate_Task',
   'AddStandaloneHost_Task',
   'DeleteDatastoreFile_Task',
+  'SearchDatastore_Task',
+  'SearchDatastoreSubFolders_Task',
+  'MoveDatastoreFile_Task',
+  'CreateVirtualDisk_Task',
+  'DeleteVirtualDisk_Task',
+  'CopyVirtualDisk_Task',
+  'ExtendVirtualDisk_Task',
+  'ZeroFillVirtualDisk_Task',
   'CreateDVS_Task',
   'AddDVPortgroup_Task',
   'ReconfigureDVPortgroup_Task',
@@ -74,6 +84,14 @@ export interface TaskMethods {
   CheckMigrate_Task: { this: T.MoRef<'VirtualMachineProvisioningChecker'>; args: { vm: T.MoRef<'VirtualMachine'>; host?: T.MoRef<'HostSystem'>; pool?: T.MoRef<'ResourcePool'>; state?: T.VirtualMachinePowerState; testType?: string[] } };
   AddStandaloneHost_Task: { this: T.MoRef<'Folder'>; args: { spec: T.HostConnectSpec; addConnected: boolean; license?: string } };
   DeleteDatastoreFile_Task: { this: T.MoRef<'FileManager'>; args: { name: string; datacenter?: T.MoRef<'Datacenter'> } };
+  SearchDatastore_Task: { this: T.MoRef<'HostDatastoreBrowser'>; args: { datastorePath: string; searchSpec?: T.HostDatastoreBrowserSearchSpec } };
+  SearchDatastoreSubFolders_Task: { this: T.MoRef<'HostDatastoreBrowser'>; args: { datastorePath: string; searchSpec?: T.HostDatastoreBrowserSearchSpec } };
+  MoveDatastoreFile_Task: { this: T.MoRef<'FileManager'>; args: { sourceName: string; sourceDatacenter?: T.MoRef<'Datacenter'>; destinationName: string; destinationDatacenter?: T.MoRef<'Datacenter'>; force?: boolean } };
+  CreateVirtualDisk_Task: { this: T.MoRef<'VirtualDiskManager'>; args: { name: string; datacenter?: T.MoRef<'Datacenter'>; spec: T.AnyVirtualDiskSpec } };
+  DeleteVirtualDisk_Task: { this: T.MoRef<'VirtualDiskManager'>; args: { name: string; datacenter?: T.MoRef<'Datacenter'> } };
+  CopyVirtualDisk_Task: { this: T.MoRef<'VirtualDiskManager'>; args: { sourceName: string; sourceDatacenter?: T.MoRef<'Datacenter'>; destName: string; destDatacenter?: T.MoRef<'Datacenter'>; destSpec?: T.AnyVirtualDiskSpec; force?: boolean } };
+  ExtendVirtualDisk_Task: { this: T.MoRef<'VirtualDiskManager'>; args: { name: string; datacenter?: T.MoRef<'Datacenter'>; newCapacityKb: number; eagerZero?: boolean } };
+  ZeroFillVirtualDisk_Task: { this: T.MoRef<'VirtualDiskManager'>; args: { name: string; datacenter?: T.MoRef<'Datacenter'> } };
   CreateDVS_Task: { this: T.MoRef<'Folder'>; args: { spec: T.DVSCreateSpec } };
   AddDVPortgroup_Task: { this: T.MoRef<'DistributedVirtualSwitch'>; args: { spec: T.DVPortgroupConfigSpec[] } };
   ReconfigureDVPortgroup_Task: { this: T.MoRef<'DistributedVirtualPortgroup'>; args: { spec: T.DVPortgroupConfigSpec } };

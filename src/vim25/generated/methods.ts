@@ -284,6 +284,61 @@ export async function DeleteDatastoreFile_Task(soap: SoapCaller, _this: T.MoRef<
   return (await soap.invoke('DeleteDatastoreFile_Task', _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Task'>;
 }
 
+/** Calls RefreshDatastore on a Datastore (no return value). */
+export async function RefreshDatastore(soap: SoapCaller, _this: T.MoRef<'Datastore'>): Promise<void> {
+  await soap.invoke('RefreshDatastore', _this, {}, undefined);
+}
+
+/** Calls SearchDatastore_Task on a HostDatastoreBrowser. */
+export async function SearchDatastore_Task(soap: SoapCaller, _this: T.MoRef<'HostDatastoreBrowser'>, args: { datastorePath: string; searchSpec?: T.HostDatastoreBrowserSearchSpec }): Promise<T.MoRef<'Task'>> {
+  return (await soap.invoke('SearchDatastore_Task', _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Task'>;
+}
+
+/** Calls SearchDatastoreSubFolders_Task on a HostDatastoreBrowser. */
+export async function SearchDatastoreSubFolders_Task(soap: SoapCaller, _this: T.MoRef<'HostDatastoreBrowser'>, args: { datastorePath: string; searchSpec?: T.HostDatastoreBrowserSearchSpec }): Promise<T.MoRef<'Task'>> {
+  return (await soap.invoke('SearchDatastoreSubFolders_Task', _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Task'>;
+}
+
+/** Calls MoveDatastoreFile_Task on a FileManager. */
+export async function MoveDatastoreFile_Task(soap: SoapCaller, _this: T.MoRef<'FileManager'>, args: { sourceName: string; sourceDatacenter?: T.MoRef<'Datacenter'>; destinationName: string; destinationDatacenter?: T.MoRef<'Datacenter'>; force?: boolean }): Promise<T.MoRef<'Task'>> {
+  return (await soap.invoke('MoveDatastoreFile_Task', _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Task'>;
+}
+
+/** Calls CreateVirtualDisk_Task on a VirtualDiskManager. */
+export async function CreateVirtualDisk_Task(soap: SoapCaller, _this: T.MoRef<'VirtualDiskManager'>, args: { name: string; datacenter?: T.MoRef<'Datacenter'>; spec: T.AnyVirtualDiskSpec }): Promise<T.MoRef<'Task'>> {
+  return (await soap.invoke('CreateVirtualDisk_Task', _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Task'>;
+}
+
+/** Calls DeleteVirtualDisk_Task on a VirtualDiskManager. */
+export async function DeleteVirtualDisk_Task(soap: SoapCaller, _this: T.MoRef<'VirtualDiskManager'>, args: { name: string; datacenter?: T.MoRef<'Datacenter'> }): Promise<T.MoRef<'Task'>> {
+  return (await soap.invoke('DeleteVirtualDisk_Task', _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Task'>;
+}
+
+/** Calls CopyVirtualDisk_Task on a VirtualDiskManager. */
+export async function CopyVirtualDisk_Task(soap: SoapCaller, _this: T.MoRef<'VirtualDiskManager'>, args: { sourceName: string; sourceDatacenter?: T.MoRef<'Datacenter'>; destName: string; destDatacenter?: T.MoRef<'Datacenter'>; destSpec?: T.AnyVirtualDiskSpec; force?: boolean }): Promise<T.MoRef<'Task'>> {
+  return (await soap.invoke('CopyVirtualDisk_Task', _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Task'>;
+}
+
+/** Calls ExtendVirtualDisk_Task on a VirtualDiskManager. */
+export async function ExtendVirtualDisk_Task(soap: SoapCaller, _this: T.MoRef<'VirtualDiskManager'>, args: { name: string; datacenter?: T.MoRef<'Datacenter'>; newCapacityKb: number; eagerZero?: boolean }): Promise<T.MoRef<'Task'>> {
+  return (await soap.invoke('ExtendVirtualDisk_Task', _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Task'>;
+}
+
+/** Calls ZeroFillVirtualDisk_Task on a VirtualDiskManager. */
+export async function ZeroFillVirtualDisk_Task(soap: SoapCaller, _this: T.MoRef<'VirtualDiskManager'>, args: { name: string; datacenter?: T.MoRef<'Datacenter'> }): Promise<T.MoRef<'Task'>> {
+  return (await soap.invoke('ZeroFillVirtualDisk_Task', _this, args, { type: 'ManagedObjectReference', list: false, required: true })) as T.MoRef<'Task'>;
+}
+
+/** Calls QueryVirtualDiskUuid on a VirtualDiskManager. */
+export async function QueryVirtualDiskUuid(soap: SoapCaller, _this: T.MoRef<'VirtualDiskManager'>, args: { name: string; datacenter?: T.MoRef<'Datacenter'> }): Promise<string> {
+  return (await soap.invoke('QueryVirtualDiskUuid', _this, args, { type: 'string', list: false, required: true })) as string;
+}
+
+/** Calls RescanHba on a HostStorageSystem (no return value). */
+export async function RescanHba(soap: SoapCaller, _this: T.MoRef<'HostStorageSystem'>, args: { hbaDevice: string }): Promise<void> {
+  await soap.invoke('RescanHba', _this, args, undefined);
+}
+
 /** Calls AddVirtualSwitch on a HostNetworkSystem (no return value). */
 export async function AddVirtualSwitch(soap: SoapCaller, _this: T.MoRef<'HostNetworkSystem'>, args: { vswitchName: string; spec?: T.HostVirtualSwitchSpec }): Promise<void> {
   await soap.invoke('AddVirtualSwitch', _this, args, undefined);

@@ -167,6 +167,8 @@ export const HostSystemProps = {
   managementServerIp: 'summary.managementServerIp' as PropPath<string>,
   inMaintenanceMode: 'runtime.inMaintenanceMode' as PropPath<boolean>,
   vmotionSupported: 'capability.vmotionSupported' as PropPath<boolean>,
+  storageDevice: 'config.storageDevice' as PropPath<T.HostStorageDeviceInfo>,
+  storageSystem: 'configManager.storageSystem' as PropPath<T.MoRef<'HostStorageSystem'>>,
 } as const;
 
 /** Property paths of HostAutoStartManager, each typed with its decoded value: read them with prop(). */
@@ -188,11 +190,13 @@ export const DatastoreProps = {
   summary: 'summary' as PropPath<T.DatastoreSummary>,
   host: 'host' as PropPath<T.DatastoreHostMount[]>,
   vm: 'vm' as PropPath<T.MoRef<'VirtualMachine'>[]>,
+  browser: 'browser' as PropPath<T.MoRef<'HostDatastoreBrowser'>>,
   url: 'summary.url' as PropPath<string>,
   accessible: 'summary.accessible' as PropPath<boolean>,
   capacity: 'summary.capacity' as PropPath<number>,
   freeSpace: 'summary.freeSpace' as PropPath<number>,
   type: 'summary.type' as PropPath<string>,
+  maintenanceMode: 'summary.maintenanceMode' as PropPath<string>,
 } as const;
 
 /** Property paths of StoragePod (inherited ones included), each typed with its decoded value: read them with prop(). */

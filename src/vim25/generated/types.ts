@@ -44,9 +44,11 @@ export interface ManagedTypes {
   HostAutoStartManager: 'HostAutoStartManager';
   PerformanceManager: 'PerformanceManager';
   Datastore: 'Datastore';
+  HostDatastoreBrowser: 'HostDatastoreBrowser';
   StoragePod: 'StoragePod';
   FileManager: 'FileManager';
   VirtualDiskManager: 'VirtualDiskManager';
+  HostStorageSystem: 'HostStorageSystem';
   Network: 'Network' | 'DistributedVirtualPortgroup' | 'OpaqueNetwork';
   DistributedVirtualPortgroup: 'DistributedVirtualPortgroup';
   OpaqueNetwork: 'OpaqueNetwork';
@@ -100,9 +102,11 @@ const MANAGED_TYPES: { readonly [K in ManagedTypeName]: readonly string[] } = {
   HostAutoStartManager: ['HostAutoStartManager'],
   PerformanceManager: ['PerformanceManager'],
   Datastore: ['Datastore'],
+  HostDatastoreBrowser: ['HostDatastoreBrowser'],
   StoragePod: ['StoragePod'],
   FileManager: ['FileManager'],
   VirtualDiskManager: ['VirtualDiskManager'],
+  HostStorageSystem: ['HostStorageSystem'],
   Network: ['Network', 'DistributedVirtualPortgroup', 'OpaqueNetwork'],
   DistributedVirtualPortgroup: ['DistributedVirtualPortgroup'],
   OpaqueNetwork: ['OpaqueNetwork'],
@@ -118,7 +122,7 @@ export function isMoRef<T extends ManagedTypeName>(ref: ManagedObjectReference, 
 }
 
 /** The declared fault types (MethodFault and its subtypes). */
-export type FaultTypeName = 'MethodFault' | 'RuntimeFault' | 'VimFault' | 'InvalidProperty' | 'InvalidCollectorVersion' | 'SecurityError' | 'NoPermission' | 'NotAuthenticated' | 'ManagedObjectNotFound' | 'InvalidArgument' | 'InvalidRequest' | 'MethodNotFound' | 'InvalidType' | 'NotSupported' | 'NotImplemented' | 'SystemError' | 'RequestCanceled' | 'MethodDisabled' | 'HostCommunication' | 'HostNotConnected' | 'HostNotReachable' | 'InvalidLogin' | 'InvalidState' | 'InvalidPowerState' | 'TaskInProgress' | 'FileFault' | 'FileNotFound' | 'FileAlreadyExists' | 'FileLocked' | 'CannotAccessFile' | 'DuplicateName' | 'InvalidName' | 'InvalidDatastore' | 'InvalidDatastorePath' | 'AlreadyExists' | 'NotFound' | 'ConcurrentAccess' | 'VmConfigFault' | 'GenericVmConfigFault' | 'ToolsUnavailable' | 'MigrationFault' | 'VMotionInterfaceIssue' | 'VMotionNotSupported' | 'VMotionNotLicensed' | 'DatastoreNotWritableOnHost' | 'CannotAccessVmComponent' | 'CannotAccessVmDevice' | 'CannotAccessNetwork' | 'ResourceInUse' | 'HostConfigFault';
+export type FaultTypeName = 'MethodFault' | 'RuntimeFault' | 'VimFault' | 'InvalidProperty' | 'InvalidCollectorVersion' | 'SecurityError' | 'NoPermission' | 'NotAuthenticated' | 'ManagedObjectNotFound' | 'InvalidArgument' | 'InvalidRequest' | 'MethodNotFound' | 'InvalidType' | 'NotSupported' | 'NotImplemented' | 'SystemError' | 'RequestCanceled' | 'MethodDisabled' | 'HostCommunication' | 'HostNotConnected' | 'HostNotReachable' | 'InvalidLogin' | 'InvalidState' | 'InvalidPowerState' | 'TaskInProgress' | 'FileFault' | 'FileNotFound' | 'FileAlreadyExists' | 'FileLocked' | 'CannotAccessFile' | 'DuplicateName' | 'InvalidName' | 'InvalidDatastore' | 'InvalidDatastorePath' | 'AlreadyExists' | 'NotFound' | 'ConcurrentAccess' | 'VmConfigFault' | 'GenericVmConfigFault' | 'ToolsUnavailable' | 'MigrationFault' | 'VMotionInterfaceIssue' | 'VMotionNotSupported' | 'VMotionNotLicensed' | 'DatastoreNotWritableOnHost' | 'CannotAccessVmComponent' | 'CannotAccessVmDevice' | 'CannotAccessNetwork' | 'CannotDeleteFile' | 'CannotCreateFile' | 'NoDiskSpace' | 'RestrictedVersion' | 'ResourceInUse' | 'HostConfigFault';
 
 /** Data object DynamicData. */
 export interface DynamicData {
@@ -1508,12 +1512,14 @@ export interface HostNetworkInfo extends DynamicData {
 export interface HostConfigInfo extends DynamicData {
   host: MoRef<'HostSystem'>;
   product: AboutInfo;
+  storageDevice?: HostStorageDeviceInfo;
   network?: HostNetworkInfo;
 }
 
 /** Data object HostConfigManager (extends DynamicData). */
 export interface HostConfigManager extends DynamicData {
   networkSystem?: MoRef<'HostNetworkSystem'>;
+  storageSystem?: MoRef<'HostStorageSystem'>;
   autoStartManager?: MoRef<'HostAutoStartManager'>;
 }
 
@@ -1574,14 +1580,19 @@ export interface DatastoreInfo extends DynamicData {
 
 /** Data object LocalDatastoreInfo (extends DatastoreInfo). */
 export interface LocalDatastoreInfo extends DatastoreInfo {
+  path?: string;
 }
 
 /** Data object VmfsDatastoreInfo (extends DatastoreInfo). */
 export interface VmfsDatastoreInfo extends DatastoreInfo {
+  maxPhysicalRDMFileSize?: number;
+  maxVirtualRDMFileSize?: number;
+  vmfs?: HostVmfsVolume;
 }
 
 /** Data object NasDatastoreInfo (extends DatastoreInfo). */
 export interface NasDatastoreInfo extends DatastoreInfo {
+  nas?: HostNasVolume;
 }
 
 /** Data object VsanDatastoreInfo (extends DatastoreInfo). */
@@ -1609,6 +1620,265 @@ export interface HostMountInfo extends DynamicData {
 export interface DatastoreHostMount extends DynamicData {
   key: MoRef<'HostSystem'>;
   mountInfo: HostMountInfo;
+}
+
+/** Data object HostFileSystemVolume (extends DynamicData). */
+export interface HostFileSystemVolume extends DynamicData {
+  type: string;
+  name: string;
+  capacity: number;
+}
+
+/** Data object HostVmfsVolume (extends HostFileSystemVolume). */
+export interface HostVmfsVolume extends HostFileSystemVolume {
+  blockSizeMb: number;
+  maxBlocks: number;
+  majorVersion: number;
+  version: string;
+  uuid: string;
+}
+
+/** Data object HostNasVolume (extends HostFileSystemVolume). */
+export interface HostNasVolume extends HostFileSystemVolume {
+  remoteHost: string;
+  remotePath: string;
+  userName?: string;
+}
+
+/** Data object FileQueryFlags (extends DynamicData). */
+export interface FileQueryFlags extends DynamicData {
+  fileType: boolean;
+  fileSize: boolean;
+  modification: boolean;
+  fileOwner?: boolean;
+}
+
+/** Data object FileQuery (extends DynamicData). */
+export interface FileQuery extends DynamicData {
+}
+
+/** Data object FolderFileQuery (extends FileQuery). */
+export interface FolderFileQuery extends FileQuery {
+}
+
+/** Data object VmDiskFileQueryFilter (extends DynamicData). */
+export interface VmDiskFileQueryFilter extends DynamicData {
+  diskType?: string[];
+  matchHardwareVersion?: number[];
+  controllerType?: string[];
+  thin?: boolean;
+}
+
+/** Data object VmDiskFileQueryFlags (extends DynamicData). */
+export interface VmDiskFileQueryFlags extends DynamicData {
+  diskType: boolean;
+  capacityKb: boolean;
+  hardwareVersion: boolean;
+  controllerType?: boolean;
+  diskExtents?: boolean;
+  thin?: boolean;
+}
+
+/** Data object VmDiskFileQuery (extends FileQuery). */
+export interface VmDiskFileQuery extends FileQuery {
+  filter?: VmDiskFileQueryFilter;
+  details?: VmDiskFileQueryFlags;
+}
+
+/** Data object IsoImageFileQuery (extends FileQuery). */
+export interface IsoImageFileQuery extends FileQuery {
+}
+
+/** Data object FloppyImageFileQuery (extends FileQuery). */
+export interface FloppyImageFileQuery extends FileQuery {
+}
+
+/** Data object HostDatastoreBrowserSearchSpec (extends DynamicData). */
+export interface HostDatastoreBrowserSearchSpec extends DynamicData {
+  query?: AnyFileQuery[];
+  details?: FileQueryFlags;
+  searchCaseInsensitive?: boolean;
+  matchPattern?: string[];
+  sortFoldersFirst?: boolean;
+}
+
+/** Data object FileInfo (extends DynamicData). */
+export interface FileInfo extends DynamicData {
+  path: string;
+  friendlyName?: string;
+  fileSize?: number;
+  modification?: Date;
+  owner?: string;
+}
+
+/** Data object FolderFileInfo (extends FileInfo). */
+export interface FolderFileInfo extends FileInfo {
+}
+
+/** Data object VmDiskFileInfo (extends FileInfo). */
+export interface VmDiskFileInfo extends FileInfo {
+  diskType?: string;
+  capacityKb?: number;
+  hardwareVersion?: number;
+  controllerType?: string;
+  diskExtents?: string[];
+  thin?: boolean;
+}
+
+/** Data object IsoImageFileInfo (extends FileInfo). */
+export interface IsoImageFileInfo extends FileInfo {
+}
+
+/** Data object FloppyImageFileInfo (extends FileInfo). */
+export interface FloppyImageFileInfo extends FileInfo {
+}
+
+/** Data object VmConfigFileInfo (extends FileInfo). */
+export interface VmConfigFileInfo extends FileInfo {
+}
+
+/** Data object VmLogFileInfo (extends FileInfo). */
+export interface VmLogFileInfo extends FileInfo {
+}
+
+/** Data object VmNvramFileInfo (extends FileInfo). */
+export interface VmNvramFileInfo extends FileInfo {
+}
+
+/** Data object VmSnapshotFileInfo (extends FileInfo). */
+export interface VmSnapshotFileInfo extends FileInfo {
+}
+
+/** Data object HostDatastoreBrowserSearchResults (extends DynamicData). */
+export interface HostDatastoreBrowserSearchResults extends DynamicData {
+  datastore?: MoRef<'Datastore'>;
+  folderPath?: string;
+  file?: AnyFileInfo[];
+}
+
+/** Fault CannotDeleteFile (extends FileFault). */
+export interface CannotDeleteFile extends FileFault {
+}
+
+/** Fault CannotCreateFile (extends FileFault). */
+export interface CannotCreateFile extends FileFault {
+}
+
+/** Fault NoDiskSpace (extends FileFault). */
+export interface NoDiskSpace extends FileFault {
+  datastore: string;
+}
+
+/** Fault RestrictedVersion (extends SecurityError). */
+export interface RestrictedVersion extends SecurityError {
+}
+
+/** Data object VirtualDiskSpec (extends DynamicData). */
+export interface VirtualDiskSpec extends DynamicData {
+  diskType: string;
+  adapterType: string;
+}
+
+/** Data object FileBackedVirtualDiskSpec (extends VirtualDiskSpec). */
+export interface FileBackedVirtualDiskSpec extends VirtualDiskSpec {
+  capacityKb: number;
+}
+
+/** Data object HostHostBusAdapter (extends DynamicData). */
+export interface HostHostBusAdapter extends DynamicData {
+  key?: string;
+  device: string;
+  bus: number;
+  status: string;
+  model: string;
+  driver?: string;
+}
+
+/** Data object HostInternetScsiHbaStaticTarget (extends DynamicData). */
+export interface HostInternetScsiHbaStaticTarget extends DynamicData {
+  address: string;
+  port?: number;
+  iScsiName: string;
+}
+
+/** Data object HostInternetScsiHba (extends HostHostBusAdapter). */
+export interface HostInternetScsiHba extends HostHostBusAdapter {
+  isSoftwareBased: boolean;
+  iScsiName: string;
+  iScsiAlias?: string;
+  configuredStaticTarget?: HostInternetScsiHbaStaticTarget[];
+}
+
+/** Data object HostDevice (extends DynamicData). */
+export interface HostDevice extends DynamicData {
+  deviceName: string;
+  deviceType: string;
+}
+
+/** Data object ScsiLun (extends HostDevice). */
+export interface ScsiLun extends HostDevice {
+  key?: string;
+  uuid: string;
+  canonicalName?: string;
+  displayName?: string;
+  lunType: string;
+}
+
+/** Data object HostDiskDimensionsLba (extends DynamicData). */
+export interface HostDiskDimensionsLba extends DynamicData {
+  blockSize: number;
+  block: number;
+}
+
+/** Data object HostScsiDisk (extends ScsiLun). */
+export interface HostScsiDisk extends ScsiLun {
+  capacity: HostDiskDimensionsLba;
+  devicePath: string;
+}
+
+/** Data object HostTargetTransport (extends DynamicData). */
+export interface HostTargetTransport extends DynamicData {
+}
+
+/** Data object HostInternetScsiTargetTransport (extends HostTargetTransport). */
+export interface HostInternetScsiTargetTransport extends HostTargetTransport {
+  iScsiName: string;
+  iScsiAlias: string;
+  address?: string[];
+}
+
+/** Data object HostScsiTopologyLun (extends DynamicData). */
+export interface HostScsiTopologyLun extends DynamicData {
+  key: string;
+  lun: number;
+  scsiLun: string;
+}
+
+/** Data object HostScsiTopologyTarget (extends DynamicData). */
+export interface HostScsiTopologyTarget extends DynamicData {
+  key: string;
+  target: number;
+  lun?: HostScsiTopologyLun[];
+  transport?: AnyHostTargetTransport;
+}
+
+/** Data object HostScsiTopologyInterface (extends DynamicData). */
+export interface HostScsiTopologyInterface extends DynamicData {
+  key: string;
+  adapter: string;
+  target?: HostScsiTopologyTarget[];
+}
+
+/** Data object HostScsiTopology (extends DynamicData). */
+export interface HostScsiTopology extends DynamicData {
+  adapter?: HostScsiTopologyInterface[];
+}
+
+/** Data object HostStorageDeviceInfo (extends DynamicData). */
+export interface HostStorageDeviceInfo extends DynamicData {
+  hostBusAdapter?: AnyHostHostBusAdapter[];
+  scsiLun?: AnyScsiLun[];
+  scsiTopology?: HostScsiTopology;
 }
 
 /** Data object HostNetworkSecurityPolicy (extends DynamicData). */
@@ -1884,7 +2154,7 @@ export interface DVSCreateSpec extends DynamicData {
 export type AnySelectionSpec = SelectionSpec | TraversalSpec;
 
 /** MethodFault or any declared subtype; `_type` tells them apart. */
-export type AnyMethodFault = MethodFault | RuntimeFault | VimFault | InvalidProperty | InvalidCollectorVersion | SecurityError | NoPermission | NotAuthenticated | ManagedObjectNotFound | InvalidArgument | InvalidRequest | MethodNotFound | InvalidType | NotSupported | NotImplemented | SystemError | RequestCanceled | MethodDisabled | HostCommunication | HostNotConnected | HostNotReachable | InvalidLogin | InvalidState | InvalidPowerState | TaskInProgress | FileFault | FileNotFound | FileAlreadyExists | FileLocked | CannotAccessFile | DuplicateName | InvalidName | InvalidDatastore | InvalidDatastorePath | AlreadyExists | NotFound | ConcurrentAccess | VmConfigFault | GenericVmConfigFault | ToolsUnavailable | MigrationFault | VMotionInterfaceIssue | VMotionNotSupported | VMotionNotLicensed | DatastoreNotWritableOnHost | CannotAccessVmComponent | CannotAccessVmDevice | CannotAccessNetwork | ResourceInUse | HostConfigFault;
+export type AnyMethodFault = MethodFault | RuntimeFault | VimFault | InvalidProperty | InvalidCollectorVersion | SecurityError | NoPermission | NotAuthenticated | ManagedObjectNotFound | InvalidArgument | InvalidRequest | MethodNotFound | InvalidType | NotSupported | NotImplemented | SystemError | RequestCanceled | MethodDisabled | HostCommunication | HostNotConnected | HostNotReachable | InvalidLogin | InvalidState | InvalidPowerState | TaskInProgress | FileFault | FileNotFound | FileAlreadyExists | FileLocked | CannotAccessFile | DuplicateName | InvalidName | InvalidDatastore | InvalidDatastorePath | AlreadyExists | NotFound | ConcurrentAccess | VmConfigFault | GenericVmConfigFault | ToolsUnavailable | MigrationFault | VMotionInterfaceIssue | VMotionNotSupported | VMotionNotLicensed | DatastoreNotWritableOnHost | CannotAccessVmComponent | CannotAccessVmDevice | CannotAccessNetwork | CannotDeleteFile | CannotCreateFile | NoDiskSpace | RestrictedVersion | ResourceInUse | HostConfigFault;
 
 /** TaskReason or any declared subtype; `_type` tells them apart. */
 export type AnyTaskReason = TaskReason | TaskReasonSystem | TaskReasonUser | TaskReasonAlarm | TaskReasonSchedule;
@@ -1909,6 +2179,24 @@ export type AnyPerfEntityMetricBase = PerfEntityMetricBase | PerfEntityMetric;
 
 /** DatastoreInfo or any declared subtype; `_type` tells them apart. */
 export type AnyDatastoreInfo = DatastoreInfo | LocalDatastoreInfo | VmfsDatastoreInfo | NasDatastoreInfo | VsanDatastoreInfo | VvolDatastoreInfo | PMemDatastoreInfo;
+
+/** FileQuery or any declared subtype; `_type` tells them apart. */
+export type AnyFileQuery = FileQuery | FolderFileQuery | VmDiskFileQuery | IsoImageFileQuery | FloppyImageFileQuery;
+
+/** FileInfo or any declared subtype; `_type` tells them apart. */
+export type AnyFileInfo = FileInfo | FolderFileInfo | VmDiskFileInfo | IsoImageFileInfo | FloppyImageFileInfo | VmConfigFileInfo | VmLogFileInfo | VmNvramFileInfo | VmSnapshotFileInfo;
+
+/** VirtualDiskSpec or any declared subtype; `_type` tells them apart. */
+export type AnyVirtualDiskSpec = VirtualDiskSpec | FileBackedVirtualDiskSpec;
+
+/** HostTargetTransport or any declared subtype; `_type` tells them apart. */
+export type AnyHostTargetTransport = HostTargetTransport | HostInternetScsiTargetTransport;
+
+/** HostHostBusAdapter or any declared subtype; `_type` tells them apart. */
+export type AnyHostHostBusAdapter = HostHostBusAdapter | HostInternetScsiHba;
+
+/** ScsiLun or any declared subtype; `_type` tells them apart. */
+export type AnyScsiLun = ScsiLun | HostScsiDisk;
 
 /** HostVirtualSwitchBridge or any declared subtype; `_type` tells them apart. */
 export type AnyHostVirtualSwitchBridge = HostVirtualSwitchBridge | HostVirtualSwitchBondBridge | HostVirtualSwitchSimpleBridge;

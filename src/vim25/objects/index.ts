@@ -3,5 +3,6 @@ export { DistributedPortgroupHandle, DistributedSwitchHandle } from './distribut
 export { FolderHandle } from './folder.js';
 export { HostAutoStartManagerHandle } from './host-autostart.js';
 export { SnapshotHandle } from './snapshot.js';
+export { DatastoreBrowserHandle, FileManagerHandle, VirtualDiskManagerHandle, refreshDatastore } from './storage.js';
 export { TaskHandle, startTaskHandle, startVmTaskHandle, type TaskProgress, type TaskWaitOptions, type VmTaskOptions } from './task.js';
 export { VirtualMachineHandle } from './virtual-machine.js';

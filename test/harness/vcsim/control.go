@@ -217,5 +217,6 @@ func controlReset(*http.Request) (interface{}, error) {
 	migrations.mu.Lock()
 	migrations.armed = map[string]armSpec{}
 	migrations.mu.Unlock()
+	resetStorage()
 	return map[string]interface{}{"ok": true}, nil
 }

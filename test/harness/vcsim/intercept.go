@@ -30,6 +30,10 @@ func (h *interceptor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		serveControl(w, r)
 		return
 	}
+	if strings.HasPrefix(r.URL.Path, folderPrefix) {
+		serveFolder(w, r, h.next)
+		return
+	}
 	if r.Method != http.MethodPost || !isSDKPath(r.URL.Path) {
 		h.next.ServeHTTP(w, r)
 		return
@@ -74,13 +78,22 @@ func (h *interceptor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serve hands the request to vcsim, routed to our helper types where we implement the method.
 func (h *interceptor) serve(w http.ResponseWriter, r *http.Request, body []byte, call soapCall, sniffed bool) {
+	lose := false
 	if sniffed {
+		lose = answers.lose(call.method)
 		if helperType, ok := route(call); ok {
 			body = retarget(body, call, helperType)
 		}
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	r.ContentLength = int64(len(body))
+	if lose {
+		// The call runs, then the connection breaks before the answer: the client cannot tell whether it ran.
+		h.next.ServeHTTP(httptest.NewRecorder(), r)
+		control.dropped.Add(1)
+		abortConnection(w, false)
+		return
+	}
 	h.next.ServeHTTP(w, r)
 }
 

@@ -18,6 +18,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -43,6 +44,8 @@ type options struct {
 	migrationLab   bool
 	migrateMs      int
 	asHost         string
+	datastoreKinds []string
+	iscsi          bool
 }
 
 // startup is the one JSON line printed on stdout once the server accepts connections.
@@ -77,7 +80,12 @@ func parseFlags() options {
 	flag.BoolVar(&o.migrationLab, "migration-lab", false, "vpx: shape the inventory for migration tests (2 clusters × 3 hosts, 2 shared datastores; see README.md)")
 	flag.IntVar(&o.migrateMs, "migrate-ms", 600, "how long a RelocateVM_Task or MigrateVM_Task runs, in ms (ten progress steps)")
 	flag.StringVar(&o.asHost, "as-host", "", "esx: a JSON file of host facts (/esxvirt-test/host-facts of a vCenter model) this host takes on")
+	kinds := flag.String("datastore-kinds", "", "comma-separated kind of each datastore in name order: local (default), vmfs or nfs")
+	flag.BoolVar(&o.iscsi, "iscsi", false, "give each host a software iSCSI adapter with a static target and two LUNs")
 	flag.Parse()
+	if *kinds != "" {
+		o.datastoreKinds = strings.Split(*kinds, ",")
+	}
 	return o
 }
 
@@ -153,7 +161,9 @@ func run(o options) error {
 			model.Remove()
 		}
 	}()
-	installExtensions()
+	if err := installExtensions(o); err != nil {
+		return err
+	}
 	migrations.duration.Store(int64(o.migrateMs))
 	if o.migrationLab {
 		if err := setupMigrationLab(); err != nil {

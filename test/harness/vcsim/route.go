@@ -62,6 +62,12 @@ func route(c soapCall) (string, bool) {
 		}
 		ensureHelper(&snapshotHelper{helperOf(snapshotHelperType, c.thisValue)})
 		return snapshotHelperType, true
+	case "FileManager":
+		return routeFileManager(c)
+	case "HostStorageSystem":
+		return routeStorageSystem(c)
+	case "Datastore":
+		return routeDatastore(c)
 	case "Task":
 		if c.method != "CancelTask" || lookupTask(c.thisValue) == nil {
 			return "", false
@@ -112,7 +118,7 @@ func realRef(helper types.ManagedObjectReference, kind string) types.ManagedObje
 }
 
 // installExtensions wires every extension into the registry once the model exists.
-func installExtensions() {
+func installExtensions(o options) error {
 	installPagingCollector()
 	installAutoStart()
 	installNetworkSystems()
@@ -120,4 +126,8 @@ func installExtensions() {
 	installProvisioningChecker()
 	installDatastoreMounts()
 	installInstanceUUID()
+	if o.iscsi {
+		installIscsi()
+	}
+	return installStorage(o.datastoreKinds)
 }

@@ -1,0 +1,2 @@
+/** Storage volume commands (virsh's help group 'volume'). */
+export { volumeCommands } from './commands.js';
