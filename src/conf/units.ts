@@ -6,11 +6,14 @@ const C_SPACE = '[ \\t\\n\\v\\f\\r]*';
 const UNSIGNED = new RegExp(`^${C_SPACE}\\+?(\\d+)$`);
 const SIGNED = new RegExp(`^${C_SPACE}([-+]?\\d+)$`);
 
+/** The bound of libvirt's `unsigned int` fields, for parseUInt's `max`. */
+export const UINT_MAX = 2 ** 32 - 1;
+
 /**
  * Parses a non-negative decimal integer as libvirt does (leading white space and '+' allowed, nothing after the
- * digits); `max` is the field's C type bound (an unsigned int unless given). `what` names the element.
+ * digits); `max` is the field's C type bound (UINT_MAX for libvirt's unsigned int fields). `what` names the element.
  */
-export function parseUInt(value: string | undefined, what: string, max = 2 ** 32 - 1): number | undefined {
+export function parseUInt(value: string | undefined, what: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
   const m = UNSIGNED.exec(value);
   if (!m) throw new ConfigError(`invalid value '${value}' for ${what}: expecting a non-negative integer`);

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { ConfigError, UnsupportedError } from '../../errors.js';
 import type { ChrDef, ChrType, DiskBus, DiskDef, DomainDef, DriveAddress, InterfaceDef, VideoDef } from './domain-def.js';
 import { requireDiskIndex } from './disk-names.js';
-import { normalizeUuid, parseInt10, parseUInt } from '../units.js';
+import { normalizeUuid, parseInt10, parseUInt, UINT_MAX } from '../units.js';
 import { child, childrenNamed, type XmlElement } from '../xml/xml-reader.js';
 
 // Devices a VMware VM cannot have are refused (libvirt drops them silently); these are implicit
@@ -200,7 +200,7 @@ function parseDisk(el: XmlElement): DiskDef {
   const addr = child(el, 'address');
   if (addr) {
     if (addr.attrs.type !== 'drive') throw new UnsupportedError(`unsupported address type '${addr.attrs.type ?? ''}' for disk '${dev}'`);
-    const num = (a: string): number => parseUInt(addr.attrs[a], `attribute '${a}' of <address> of disk '${dev}'`) ?? 0;
+    const num = (a: string): number => parseUInt(addr.attrs[a], `attribute '${a}' of <address> of disk '${dev}'`, UINT_MAX) ?? 0;
     const got: DriveAddress = { controller: num('controller'), bus: num('bus'), target: num('target'), unit: num('unit') };
     if (got.controller !== expected.controller || got.bus !== expected.bus || got.unit !== expected.unit) {
       throw new ConfigError(`disk address ${got.controller}:${got.bus}:${got.unit} doesn't match target device '${dev}'`);
@@ -356,7 +356,7 @@ function parseChr(el: XmlElement, kind: string): ChrDef {
   if (targetType !== undefined && targetTypes !== undefined && !targetTypes.includes(targetType)) {
     throw new ConfigError(`unknown target type '${targetType}' of <${kind}><target>`);
   }
-  const port = parseUInt(target?.attrs.port, `attribute 'port' of <${kind}><target>`);
+  const port = parseUInt(target?.attrs.port, `attribute 'port' of <${kind}><target>`, 2 ** 31 - 1);
   const chr: ChrDef = { type: type as ChrType, port: port ?? -1 };
   const sources = childrenNamed(el, 'source');
   if (type === 'tcp') {
@@ -407,10 +407,10 @@ function parseVideo(el: XmlElement): VideoDef {
   const model = child(el, 'model');
   const type = model?.attrs.type ?? 'vmvga';
   const v: VideoDef = { model: type };
-  const vram = parseUInt(model?.attrs.vram, "attribute 'vram' of <video><model>");
+  const vram = parseUInt(model?.attrs.vram, "attribute 'vram' of <video><model>", UINT_MAX);
   // libvirt rounds video RAM up to a power of two
   if (vram !== undefined && vram > 0) v.vramKiB = roundVramKiB(vram);
-  const heads = parseUInt(model?.attrs.heads, "attribute 'heads' of <video><model>");
+  const heads = parseUInt(model?.attrs.heads, "attribute 'heads' of <video><model>", UINT_MAX);
   if (heads !== undefined) v.heads = heads;
   if (model?.attrs.primary === 'yes') v.primary = true;
   return v;

@@ -5,7 +5,7 @@
 import { ConfigError } from '../../errors.js';
 import { newDomain, VMWARE_NS, type DomainDef } from './domain-def.js';
 import { parseDevices } from './parse-domain-devices.js';
-import { normalizeUuid, parseCpuset, parseMemoryKiB, parseUInt } from '../units.js';
+import { normalizeUuid, parseCpuset, parseMemoryKiB, parseUInt, UINT_MAX } from '../units.js';
 import { child, decodeXmlBytes, parseXml, textContent, type XmlElement } from '../xml/xml-reader.js';
 
 /** Parses domain XML text, or bytes (decoded per their XML declaration, as libvirt does). */
@@ -70,7 +70,7 @@ export function domainFromElement(root: XmlElement): DomainDef {
   const topo = cpu && child(cpu, 'topology');
   if (topo) {
     const get = (a: string, d?: number): number => {
-      const v = parseUInt(topo.attrs[a], `attribute '${a}' of <cpu><topology>`) ?? d;
+      const v = parseUInt(topo.attrs[a], `attribute '${a}' of <cpu><topology>`, UINT_MAX) ?? d;
       if (v === undefined || v <= 0) throw new ConfigError(`attribute '${a}' of <cpu><topology> must be a positive integer`);
       return v;
     };
@@ -89,7 +89,7 @@ export function domainFromElement(root: XmlElement): DomainDef {
 function parseVcpu(root: XmlElement, def: DomainDef): void {
   const vcpu = child(root, 'vcpu');
   if (vcpu) {
-    const n = parseUInt(textContent(vcpu), '<vcpu>') as number;
+    const n = parseUInt(textContent(vcpu), '<vcpu>', UINT_MAX) as number;
     if (n <= 0) throw new ConfigError('element <vcpu> must be a positive integer');
     // libvirt allocates a structure per vCPU (minutes, or an abort, for 2^31); VMware's maximum is far below this
     if (n > 4096) throw new ConfigError(`element <vcpu> is too large: ${n}`);
@@ -98,7 +98,7 @@ function parseVcpu(root: XmlElement, def: DomainDef): void {
       throw new ConfigError(`invalid value '${placement}' of attribute 'placement' of <vcpu>`);
     }
     def.vcpus = n;
-    const current = parseUInt(vcpu.attrs.current, "attribute 'current' of <vcpu>");
+    const current = parseUInt(vcpu.attrs.current, "attribute 'current' of <vcpu>", UINT_MAX);
     if (current !== undefined) {
       if (current === 0 || current > n) throw new ConfigError(`attribute 'current' of <vcpu> must be between 1 and ${n}`);
       def.vcpusCurrent = current;
@@ -108,7 +108,7 @@ function parseVcpu(root: XmlElement, def: DomainDef): void {
   const cputune = child(root, 'cputune');
   const shares = cputune && child(cputune, 'shares');
   if (shares) {
-    def.cpuShares = parseUInt(textContent(shares), '<cputune><shares>', Number.MAX_SAFE_INTEGER);
+    def.cpuShares = parseUInt(textContent(shares), '<cputune><shares>');
     // libvirt's range for shares (0 means "not set" to its check)
     if (def.cpuShares !== undefined && def.cpuShares !== 0 && (def.cpuShares < 2 || def.cpuShares > 262144)) {
       throw new ConfigError(`value of <cputune><shares> must be in range [2, 262144] but found ${def.cpuShares}`);

@@ -30,7 +30,7 @@ export function parseSnapshotXml(text: string): SnapshotDef {
   const parentName = parent && child(parent, 'name');
   if (parentName !== undefined) def.parent = parentName.text.trim();
   const created = child(root, 'creationTime');
-  if (created !== undefined) def.creationTime = parseUInt(created.text, '<creationTime>', Number.MAX_SAFE_INTEGER);
+  if (created !== undefined) def.creationTime = parseUInt(created.text, '<creationTime>');
   const memory = child(root, 'memory');
   if (memory !== undefined) {
     const v = memory.attrs.snapshot as SnapshotMemory | undefined;
