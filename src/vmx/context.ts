@@ -86,6 +86,8 @@ export function offlineContext(opts: OfflineContextOptions = {}): VmxContext {
       const p = tryParseDatastorePath(src);
       if (p) return vmfsPathOf(p);
       if (src.startsWith('/')) return src;
+      // (libvirt's ESX driver refuses such a path too; its test suite's callback, which the oracle uses, makes one)
+      if (src.startsWith('[')) throw new ConfigError(`file name '${src}' is no datastore path: expecting '[datastore] path'`);
       throw new ConfigError(`file name '${src}' is relative; expecting '[datastore] path' or an absolute path`);
     },
     autodetectScsiModel() {
