@@ -5,9 +5,13 @@
  * A worker thread runs the inputs and the main thread watches it, so even an endless loop is
  * caught, reported and skipped. Failures are saved under .cache/fuzz/ for replay.
  *
- *   node dist/bench/fuzz.js [ITERATIONS=100000] [--seed N] [--time-limit-ms 1000]
+ * Then the differential run (bench/differential.ts): DIFF cases through esxvirt and libvirt 9.0's
+ * converter (../shared/oracle), agreement per category; disagreements under .cache/fuzz/differential/.
+ *
+ *   node dist/bench/fuzz.js [ITERATIONS=100000] [--seed N] [--time-limit-ms 1000] [--differential DIFF=10000]
  *   node dist/bench/fuzz.js --only I [--seed N]       re-run one iteration, verbosely
- *   node dist/bench/fuzz.js --replay FILE             re-check a saved reproducer (.json, .vmx, .xml)
+ *   node dist/bench/fuzz.js --replay FILE             re-check a saved reproducer (.json, .vmx, .xml; a
+ *                                                     differential .json is re-run against the oracle)
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -18,6 +22,8 @@ import { formatDomain } from '../src/conf/domain/format-domain.js';
 import { offlineContext } from '../src/vmx/context.js';
 import { vmxToDomain } from '../src/vmx/vmx-to-domain.js';
 import { loadCorpus, vmxKeys, type Corpus } from '../test/support/corpus.js';
+import { oracleDir } from '../test/support/oracle.js';
+import { formatReport, replayDifferential, runDifferential } from './differential.js';
 import { fuzzCase, type FuzzCase } from '../test/support/fuzz-cases.js';
 import { realisticVmxSet } from '../test/support/realistic-vmx.js';
 import { checkDomain, checkVmx, checkXml, describeFailure, type CheckResult } from '../test/support/robustness.js';
@@ -107,8 +113,9 @@ function saveReproducer(dir: string, seed: number, i: number, c: FuzzCase, why: 
   return `${base}.json`;
 }
 
-function replay(file: string): number {
+async function replay(file: string): Promise<number> {
   let c: FuzzCase;
+  if (file.endsWith('.json') && 'direction' in (JSON.parse(readFileSync(file, 'utf8')) as object)) return replayDifferential(file);
   if (file.endsWith('.json')) {
     const r = JSON.parse(readFileSync(file, 'utf8'), decodeNumbers) as {
       kind: FuzzCase['kind'];
@@ -225,14 +232,23 @@ async function main(): Promise<number> {
       only: { type: 'string' },
       replay: { type: 'string' },
       out: { type: 'string', default: resolve('.cache', 'fuzz') },
+      differential: { type: 'string', default: '10000' },
     },
   });
   if (values.replay !== undefined) return replay(values.replay);
+  const diffCount = Number(values.differential);
   const seed = Number(values.seed);
   const limit = Number(values['time-limit-ms']);
   const iterations = Number(positionals[0] ?? 100_000);
-  if (!Number.isSafeInteger(seed) || !Number.isSafeInteger(iterations) || iterations < 0 || !(limit > 0)) {
-    console.error('usage: fuzz [ITERATIONS] [--seed N] [--time-limit-ms MS] [--only I] [--replay FILE]');
+  if (
+    !Number.isSafeInteger(seed) ||
+    !Number.isSafeInteger(iterations) ||
+    iterations < 0 ||
+    !(limit > 0) ||
+    !Number.isSafeInteger(diffCount) ||
+    diffCount < 0
+  ) {
+    console.error('usage: fuzz [ITERATIONS] [--seed N] [--time-limit-ms MS] [--differential N] [--only I] [--replay FILE]');
     return 2;
   }
   const corpus = corpusOrStandIn();
@@ -256,8 +272,22 @@ async function main(): Promise<number> {
   console.log(`failures: ${totals.failures.length}`);
   for (const f of totals.failures.slice(0, 20)) console.log(`  ${f}`);
   if (totals.failures.length > 20) console.log(`  ... and ${totals.failures.length - 20} more`);
-  return totals.failures.length > 0 ? 1 : 0;
+  let diffFailed = false;
+  if (diffCount > 0) {
+    if (oracleDir() === undefined) {
+      console.log('differential: skipped, libvirt oracle not found (../shared/oracle or ESXVIRT_ORACLE_DIR)');
+    } else {
+      console.error(`differential: ${diffCount} cases against libvirt 9.0, seed ${seed}`);
+      const r = await runDifferential({ seed, count: diffCount, corpus, outDir: join(values.out, 'differential') });
+      console.log(formatReport(r));
+      diffFailed = r.overall.agree / Math.max(1, r.overall.total) < DIFF_THRESHOLD;
+    }
+  }
+  return totals.failures.length > 0 || diffFailed ? 1 : 0;
 }
+
+/** The agreement with libvirt below which the fuzz run fails. */
+const DIFF_THRESHOLD = 0.99;
 
 if (isMainThread) process.exitCode = await main();
 else workerMain(workerData as Job);

@@ -62,6 +62,11 @@ export function escapePipe(value: string): string {
   return escapeHex(value, '|', '"', true);
 }
 
+/** libvirt's pipe-encoding of VMX values (displayName, annotation): only '|' and '"'. */
+export function escapeVmxPipe(value: string): string {
+  return escapeHex(value, '|', '"');
+}
+
 /** Reverses escapePipe; `what` names the VMX entry in errors. */
 export function unescapePipe(value: string, what = 'value'): string {
   return unescapeHex(value, '|', what);

@@ -87,6 +87,47 @@ const ERRORS: [string, string, RegExp][] = [
   ['sysinfo', "<sysinfo type='fwcfg'/>", /unsupported sysinfo type 'fwcfg'/],
   ['sysinfo', "<sysinfo type='smbios'><system><entry>x</entry></system></sysinfo>", /missing attribute 'name' of <system><entry>/],
   ['domain', "<domain type='vmware'><memory>1024</memory></domain>", /missing element <name> of <domain>/],
+  // libvirt's checks of values VMX has no place for, as libvirt 9.0 makes them
+  [
+    'domain',
+    "<domain type='vmware'><name>x</name><memory>4096</memory><os><type>hvm</type></os><devices><controller type='bogus'/></devices></domain>",
+    /invalid value 'bogus' for attribute 'type' of <controller>/,
+  ],
+  [
+    'domain',
+    "<domain type='vmware'><name>x</name><memory>4096</memory><os><type>hvm</type></os><devices><controller index='0' model='lsisas1068'/></devices></domain>",
+    /unknown model type 'lsisas1068' for <controller type='ide'>/,
+  ],
+  [
+    'domain',
+    "<domain type='vmware'><name>x</name><memory>4096</memory><os><type>hvm</type></os><devices><controller type='sata' model='x'/></devices></domain>",
+    /unknown model type 'x' for <controller type='sata'>/,
+  ],
+  [
+    'domain',
+    "<domain type='vmware'><name>x</name><memory>4096</memory><os><type>hvm</type></os><devices><controller type='usb' index='x'/></devices></domain>",
+    /invalid value 'x' for attribute 'index' of <controller>/,
+  ],
+  [
+    'domain',
+    "<domain type='vmware'><name>x</name><memory>4096</memory><os><type>hvm</type></os><devices><controller type='usb' index='2147483648'/></devices></domain>",
+    /invalid value '2147483648' for attribute 'index' of <controller>: too large/,
+  ],
+  [
+    'domain',
+    "<domain type='vmware'><name>x</name><memory>4096</memory><os><type> hvm</type></os></domain>",
+    /must be 'hvm' for VMware but found ' hvm'/,
+  ],
+  [
+    'domain',
+    "<domain type='vmware'><name>x</name><memory>4096</memory><os><type>hvm</type></os><on_poweroff> destroy</on_poweroff></domain>",
+    /unknown <on_poweroff> action ' destroy'/,
+  ],
+  [
+    'domain',
+    "<domain type='vmware'><name>x</name><memory>9007199254740992</memory><os><type>hvm</type></os></domain>",
+    /value '9007199254740992' for <memory> is too large/,
+  ],
   ['network', '<domain/>', /expecting root element <network> but found <domain>/],
   ['network', '<network><uuid>x</uuid></network>', /missing element <name> of <network>/],
   ['network', "<network><name>n</name><portgroup name='a'/><portgroup name='a'/></network>", /two port groups named 'a'/],

@@ -1,23 +1,34 @@
 /** Scalar parsing for domain XML: integers, memory units, cpusets, each error naming its element. */
 import { ConfigError } from '../errors.js';
 
-/** Parses a non-negative decimal integer (or 0x hex, as libvirt accepts); `what` names the element. */
-export function parseUInt(value: string | undefined, what: string): number | undefined {
+// C's strtol syntax, as libvirt reads numbers: leading white space, a sign, decimal digits, nothing after them.
+const C_SPACE = '[ \\t\\n\\v\\f\\r]*';
+const UNSIGNED = new RegExp(`^${C_SPACE}\\+?(\\d+)$`);
+const SIGNED = new RegExp(`^${C_SPACE}([-+]?\\d+)$`);
+
+/** The bound of libvirt's `unsigned int` fields, for parseUInt's `max`. */
+export const UINT_MAX = 2 ** 32 - 1;
+
+/**
+ * Parses a non-negative decimal integer as libvirt does (leading white space and '+' allowed, nothing after the
+ * digits); `max` is the field's C type bound (UINT_MAX for libvirt's unsigned int fields). `what` names the element.
+ */
+export function parseUInt(value: string | undefined, what: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
-  const t = value.trim();
-  let n: number;
-  if (/^\d{1,15}$/.test(t)) n = Number(t);
-  else if (/^0x[0-9a-fA-F]{1,12}$/.test(t)) n = parseInt(t.slice(2), 16);
-  else throw new ConfigError(`invalid value '${value}' for ${what}: expecting a non-negative integer`);
+  const m = UNSIGNED.exec(value);
+  if (!m) throw new ConfigError(`invalid value '${value}' for ${what}: expecting a non-negative integer`);
+  const n = Number(m[1]);
+  if (n > max) throw new ConfigError(`invalid value '${value}' for ${what}: too large`);
   return n;
 }
 
-/** Parses a signed decimal integer; `what` names the element. */
+/** Parses a signed decimal integer as libvirt does (see parseUInt), within ±2^53; `what` names the element. */
 export function parseInt10(value: string | undefined, what: string): number | undefined {
   if (value === undefined) return undefined;
-  const t = value.trim();
-  if (!/^[-+]?\d{1,15}$/.test(t)) throw new ConfigError(`invalid value '${value}' for ${what}: expecting an integer`);
-  return Number(t);
+  const m = SIGNED.exec(value);
+  const n = m ? Number(m[1]) : NaN;
+  if (!Number.isSafeInteger(n)) throw new ConfigError(`invalid value '${value}' for ${what}: expecting an integer`);
+  return n;
 }
 
 const UNIT_FACTORS: Record<string, number> = {
@@ -40,14 +51,19 @@ const UNIT_FACTORS: Record<string, number> = {
   pb: 1000 ** 5,
 };
 
+const MAX_MEMORY_BYTES = (2n ** 53n - 1n) * 1024n;
+
 /** A memory size with libvirt's `unit` attribute (default KiB), in KiB rounded up. */
 export function parseMemoryKiB(value: string, unit: string | undefined, what: string): number {
-  const n = parseUInt(value, what) as number;
+  // decimal only, as libvirt reads sizes
+  const m = UNSIGNED.exec(value);
+  if (!m) throw new ConfigError(`invalid value '${value}' for ${what}: expecting a non-negative integer`);
   const factor = UNIT_FACTORS[(unit ?? 'KiB').toLowerCase()];
   if (factor === undefined) throw new ConfigError(`unknown unit '${unit}' for ${what}`);
-  const kib = Math.ceil((n * factor) / 1024);
-  if (!Number.isSafeInteger(kib) || kib > 2 ** 53 / 1024) throw new ConfigError(`value '${value}${unit ?? ''}' for ${what} is too large`);
-  return kib;
+  // libvirt's bound: 2^53 - 1 KiB (its "unlimited"), in bytes, computed exactly
+  const bytes = BigInt(m[1] as string) * BigInt(factor);
+  if (bytes > MAX_MEMORY_BYTES) throw new ConfigError(`value '${m[1]}${unit ?? ''}' for ${what} is too large`);
+  return Number((bytes + 1023n) / 1024n);
 }
 
 /** Parses libvirt's cpuset syntax ("0-3,^2,8") into a sorted list of CPU numbers. */
@@ -74,10 +90,21 @@ export function parseCpuset(value: string, what: string): number[] {
   return [...set].sort((x, y) => x - y);
 }
 
+/**
+ * Parses a UUID as libvirt does (virUUIDParse): leading white space, then 16 pairs of hex digits,
+ * each pair possibly preceded by '-' or ' ' separators, then only white space. Undefined when
+ * malformed; otherwise the canonical lower-case form with dashes.
+ */
+export function parseUuidText(value: string): string | undefined {
+  const m = /^[ \t\n\v\f\r]*((?:[- ]*[0-9a-fA-F]{2}){16})[ \t\n\v\f\r]*$/.exec(value);
+  if (!m) return undefined;
+  const h = (m[1] as string).replace(/[- ]/g, '').toLowerCase();
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
 /** Canonical lower-case UUID with dashes, from any of libvirt's accepted spellings. */
 export function normalizeUuid(value: string, what = 'uuid'): string {
-  const hex = value.trim().replace(/[-\s]/g, '');
-  if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new ConfigError(`malformed ${what} '${value}'`);
-  const h = hex.toLowerCase();
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  const uuid = parseUuidText(value);
+  if (uuid === undefined) throw new ConfigError(`malformed ${what} '${value}'`);
+  return uuid;
 }

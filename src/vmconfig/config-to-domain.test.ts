@@ -58,7 +58,7 @@ ethernet1.dvs.portgroupId = "dvportgroup-34"
 ethernet1.dvs.connectionId = "5678"
 serial0.present = "true"
 serial0.fileType = "network"
-serial0.fileName = "telnet://:2001"
+serial0.fileName = "telnet://0.0.0.0:2001"
 serial0.network.endPoint = "server"
 serial1.present = "true"
 serial1.fileType = "pipe"
@@ -67,7 +67,6 @@ parallel0.present = "true"
 parallel0.fileType = "file"
 parallel0.fileName = "/vmfs/volumes/datastore1/web/par.txt"
 svga.vramSize = "8388608"
-svga.numDisplays = "2"
 `;
 
 const desc = (label: string): { _type: string; label: string; summary: string } => ({ _type: 'Description', label, summary: label });
@@ -96,7 +95,7 @@ const DEVICES: VirtualDevice[] = [
   dev('VirtualIDEController', 201, { busNumber: 1 }),
   dev('VirtualSIOController', 400, {}),
   dev('VirtualPCIController', 100, {}),
-  dev('VirtualMachineVideoCard', 500, { controllerKey: 100, unitNumber: 0, videoRamSizeInKB: 8192, numDisplays: 2 }),
+  dev('VirtualMachineVideoCard', 500, { controllerKey: 100, unitNumber: 0, videoRamSizeInKB: 8192, numDisplays: 1 }),
   dev('VirtualLsiLogicSASController', 1000, { busNumber: 0, sharedBus: 'noSharing', scsiCtlrUnitNumber: 7 }),
   dev('VirtualDisk', 2000, {
     controllerKey: 1000,
@@ -151,7 +150,7 @@ const DEVICES: VirtualDevice[] = [
     controllerKey: 400,
     unitNumber: 0,
     yieldOnPoll: true,
-    backing: { _type: 'VirtualSerialPortURIBackingInfo', serviceURI: 'telnet://:2001', direction: 'server' },
+    backing: { _type: 'VirtualSerialPortURIBackingInfo', serviceURI: 'telnet://0.0.0.0:2001', direction: 'server' },
   }),
   dev('VirtualSerialPort', 9001, {
     controllerKey: 400,
@@ -204,6 +203,41 @@ test('the configuration gives the XML the VMX gives', () => {
     fromApi,
     /<disk type='file' device='cdrom'>\n\s+<source file='\[datastore1\] iso\/install.iso'\/>\n\s+<target dev='hdc' bus='ide'\/>/,
   );
+});
+
+// vSphere writes a listening serial port as 'telnet://:port'; libvirt's VMX reader refuses a URI without a host, but a
+// configuration read from the API keeps the port and leaves the host out (libvirt's <source> has it optional).
+test('a serial service URI without a host keeps its port', () => {
+  const def = configToDomain({
+    name: 's',
+    hardware: {
+      _type: 'VirtualHardware',
+      numCPU: 1,
+      memoryMB: 64,
+      device: [
+        dev('VirtualSerialPort', 9000, {
+          unitNumber: 0,
+          backing: { _type: 'VirtualSerialPortURIBackingInfo', serviceURI: 'telnet://:2001', direction: 'server' },
+        }),
+      ],
+    },
+  });
+  assert.deepEqual(def.serials, [{ type: 'tcp', mode: 'bind', service: '2001', protocol: 'telnet', port: 0 }]);
+  assert.throws(() => vmxToDomain(VMX.replace('telnet://0.0.0.0:2001', 'telnet://:2001'), offlineContext({})), /serial0\.fileName/);
+});
+
+// libvirt's VMX reader ignores svga.numDisplays; the API's numDisplays becomes heads.
+test('a video card with several displays has heads', () => {
+  const def = configToDomain({
+    name: 'v',
+    hardware: {
+      _type: 'VirtualHardware',
+      numCPU: 1,
+      memoryMB: 64,
+      device: [dev('VirtualMachineVideoCard', 500, { controllerKey: 100, unitNumber: 0, videoRamSizeInKB: 8192, numDisplays: 2 })],
+    },
+  });
+  assert.deepEqual(def.videos, [{ model: 'vmvga', vramKiB: 8192, primary: true, heads: 2 }]);
 });
 
 test('custom shares, 32-bit guests, bios firmware, no limits', () => {

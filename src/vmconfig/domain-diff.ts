@@ -6,7 +6,7 @@
  * addition; a disk removed keeps its file. Settings map as in domain-to-config.ts; one that reads back the same
  * (e.g. a memory size within the same 4 MiB) gives no change, so editing nothing gives an empty spec.
  */
-import type { ChrDef, DiskDef, DomainDef, InterfaceDef } from '../conf/domain/domain-def.js';
+import { requireName, type ChrDef, type DiskDef, type DomainDef, type InterfaceDef } from '../conf/domain/domain-def.js';
 import { vsphereNameOf } from '../escape.js';
 import type { AnyVirtualDevice, OptionValue, VirtualMachineConfigSpec } from '../vim25/generated/types.js';
 import { apiFileName, nicTypeOf } from './device-backings.js';
@@ -40,7 +40,7 @@ function sameSource(a: DiskDef, b: DiskDef): boolean {
 /** Settings of `next` that differ from `cur`, in VirtualMachineConfigSpec terms. */
 export function settingsDiff(cur: DomainDef, next: DomainDef, opts: EditVmOptions = {}): VirtualMachineConfigSpec {
   const spec: VirtualMachineConfigSpec = { _type: 'VirtualMachineConfigSpec' };
-  if (next.name !== cur.name) spec.name = vsphereNameOf(next.name);
+  if (next.name !== cur.name) spec.name = vsphereNameOf(requireName(next));
   if (next.uuid !== undefined && next.uuid !== cur.uuid) spec.uuid = next.uuid;
   if (next.guestOs !== undefined) {
     if (next.guestOs !== (opts.currentGuestId ?? cur.guestOs)) spec.guestId = next.guestOs;

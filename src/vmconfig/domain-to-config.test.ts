@@ -94,7 +94,7 @@ const CREATE: CreateRule[] = [
     back: (xml) =>
       xml
         .replace(" cpuset='0-3'", '')
-        .replace(/ *<(graphics|input)[^\n]*\n/g, '')
+        .replace(/ *<graphics[^]*?<\/graphics>\n| *<(graphics|input)[^\n]*\/>\n/g, '')
         .replace(/ *<filesystem[^]*?<\/filesystem>\n/, ''),
   },
   {
@@ -206,7 +206,8 @@ const EDIT: EditRule[] = [
     id: 'change-media-and-eject',
     edits: [
       ['iso/install.iso', 'iso/other.iso'],
-      ["<source dev='/dev/scd0'/>\n      ", ''],
+      // an empty <source/> keeps the host drive (without <source> at all, libvirt takes the drive for an empty image)
+      ["<source dev='/dev/scd0'/>", '<source/>'],
     ],
   },
   {

@@ -35,7 +35,7 @@
  * Left out with a warning (no vSphere form here): <graphics>, <filesystem>, vcpu@cpuset, os/smbios.
  */
 import { ConfigError, UnsupportedError } from '../errors.js';
-import type { ControllerDef, DomainDef } from '../conf/domain/domain-def.js';
+import { requireName, type ControllerDef, type DomainDef } from '../conf/domain/domain-def.js';
 import { datastoreChildPath, datastoreDirName, formatDatastorePath, tryParseDatastorePath } from '../datastore-path.js';
 import { escapeDatastoreItem, vsphereNameOf } from '../escape.js';
 import type { AnyVirtualDevice, ResourceAllocationInfo, VirtualMachineConfigSpec } from '../vim25/generated/types.js';
@@ -124,7 +124,7 @@ export function vmPathNameOf(def: DomainDef, opts: CreateVmOptions): string {
   for (const d of def.disks) {
     if (d.device !== 'disk' || d.src === undefined) continue;
     const p = tryParseDatastorePath(apiFileName(d.src, `disk '${d.targetDev}'`));
-    if (p) return formatDatastorePath(datastoreChildPath(datastoreDirName(p), `${escapeDatastoreItem(def.name)}.vmx`));
+    if (p) return formatDatastorePath(datastoreChildPath(datastoreDirName(p), `${escapeDatastoreItem(requireName(def))}.vmx`));
   }
   throw new ConfigError('the domain has no hard disk on a datastore to put the VM beside: give a datastore');
 }
@@ -186,7 +186,7 @@ export function createVmSpec(def: DomainDef, ctx: VmConfigContext = {}, opts: Cr
   const cpuAllocation = cpuAllocationOf(def);
   const spec: VirtualMachineConfigSpec = {
     _type: 'VirtualMachineConfigSpec',
-    name: vsphereNameOf(def.name),
+    name: vsphereNameOf(requireName(def)),
     ...(opts.hardwareVersion !== undefined ? { version: `vmx-${String(opts.hardwareVersion).padStart(2, '0')}` } : {}),
     ...(def.uuid !== undefined ? { uuid: def.uuid } : {}),
     guestId: opts.guestId ?? def.guestOs ?? defaultGuestId(def),

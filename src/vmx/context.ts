@@ -5,14 +5,7 @@
  */
 import { ConfigError, InvalidArgumentError } from '../errors.js';
 import type { DiskDef, ScsiModel } from '../conf/domain/domain-def.js';
-import {
-  formatDatastorePath,
-  isVmfsPath,
-  parseVmfsPath,
-  tryParseDatastorePath,
-  vmfsPathOf,
-  type DatastorePath,
-} from '../datastore-path.js';
+import { formatDatastorePath, isVmfsPath, tryParseDatastorePath, vmfsPathOf, type DatastorePath } from '../datastore-path.js';
 
 /** Callbacks and settings for one conversion. */
 export interface VmxContext {
@@ -43,8 +36,11 @@ export function mapVmxFileName(
   bare: (name: string) => string,
 ): string | undefined {
   if (isVmfsPath(fileName)) {
-    const p = parseVmfsPath(fileName, volume);
-    return p === undefined ? undefined : formatDatastorePath(p);
+    // as libvirt splits it: '/'s before the datastore skipped, the path after it kept as it is
+    const m = /^\/vmfs\/volumes\/+([^/]+)\/(.+)$/s.exec(fileName);
+    if (!m) throw new ConfigError(`file name '${fileName}' names no file on a datastore; expecting '/vmfs/volumes/<datastore>/<path>'`);
+    const datastore = volume(m[1] as string);
+    return datastore === undefined ? undefined : formatDatastorePath({ datastore, path: m[2] as string });
   }
   if (fileName.startsWith('/')) return fileName;
   if (fileName.includes('/')) {
@@ -90,6 +86,8 @@ export function offlineContext(opts: OfflineContextOptions = {}): VmxContext {
       const p = tryParseDatastorePath(src);
       if (p) return vmfsPathOf(p);
       if (src.startsWith('/')) return src;
+      // (libvirt's ESX driver refuses such a path too; its test suite's callback, which the oracle uses, makes one)
+      if (src.startsWith('[')) throw new ConfigError(`file name '${src}' is no datastore path: expecting '[datastore] path'`);
       throw new ConfigError(`file name '${src}' is relative; expecting '[datastore] path' or an absolute path`);
     },
     autodetectScsiModel() {

@@ -7,12 +7,14 @@ import { ConfigError, UnsupportedError } from '../errors.js';
 import type { DomainDef } from '../conf/domain/domain-def.js';
 import { formatCpuset } from '../conf/domain/format-domain.js';
 import type { VmxContext } from './context.js';
-import { escapePercent } from '../escape.js';
+import { escapePercent, escapeVmxPipe } from '../escape.js';
 import { formatDisks } from './format-disks.js';
 import { formatChrDevices, formatEthernets, formatGraphics, formatSharedFolders, formatVideo } from './format-devices.js';
 import { vmxGuestOsOf } from './guest-os.js';
 import { formatVmx } from './vmx-text.js';
 import { formatVmwareUuid } from './vmx-values.js';
+
+const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 
 /** Options of the VMX writer. */
 export interface VmxWriteOptions {
@@ -39,28 +41,31 @@ export function domainToVmxLines(def: DomainDef, ctx: VmxContext, opts: VmxWrite
   add('config.version', '8');
   add('virtualHW.version', hw);
   add('guestOS', def.guestOs !== undefined ? vmxGuestOsOf(def.guestOs) : def.os.arch === 'x86_64' ? 'other-64' : 'other');
-  if (def.os.firmware === 'efi') add('firmware', 'efi');
   if (def.os.smbiosMode !== undefined) {
     if (def.os.smbiosMode !== 'host') throw new UnsupportedError(`unsupported SMBIOS mode '${def.os.smbiosMode}': only 'host'`);
     add('smbios.reflecthost', 'true');
   }
-  add('uuid.bios', formatVmwareUuid(def.uuid ?? randomUUID()));
-  add('displayName', escapePercent(def.name));
-  if (def.description !== undefined && def.description !== '') add('annotation', def.description);
+  // libvirt takes the all-zero UUID for "none yet": VMware then makes one when it registers the VM
+  if (def.uuid === ZERO_UUID) add('uuid.action', 'create');
+  else add('uuid.bios', formatVmwareUuid(def.uuid ?? randomUUID()));
+  // libvirt percent-escapes the name (as the vSphere API does), then pipe-escapes it and the annotation
+  if (def.name !== undefined) add('displayName', escapeVmxPipe(escapePercent(def.name)));
+  if (def.description !== undefined && def.description !== '') add('annotation', escapeVmxPipe(def.description));
 
   formatMemory(def, add);
   formatCpus(def, add);
   formatGraphics(def, add);
-  formatDisks(def, ctx, add);
+  const scsi = formatDisks(def, ctx, add);
   formatSharedFolders(def, add);
-  formatEthernets(def, add);
-  formatChrDevices(def, ctx, add);
+  formatEthernets(def, add, hw);
   formatVideo(def, add);
-  // As libvirt 9.0 writes them: the VMCI device from hardware version 7 on, the PCIe root
-  // ports that VMware's own VMs carry from version 8 on; <vmware:pcibridges> replaces those.
+  formatChrDevices(def, ctx, add);
+  if (def.os.firmware === 'efi') add('firmware', 'efi');
+  // As libvirt 9.0 writes them: from hardware version 7 on, the PCIe root ports that VMware's own VMs carry (with a
+  // SCSI controller only) and the VMCI device; <vmware:pcibridges> replaces the root ports.
   if (def.pciBridges !== undefined) {
     for (const [k, v] of pciBridgeEntries(def.pciBridges)) add(k, v);
-  } else if (hw >= 8) {
+  } else if (hw >= 7 && scsi) {
     add('pciBridge0.present', 'true');
     for (let i = 4; i <= 7; i++) {
       add(`pciBridge${i}.present`, 'true');
@@ -91,8 +96,10 @@ function addVmxEntries(def: DomainDef, out: VmxLines): void {
   for (const e of def.vmxEntries ?? []) {
     const key = e.name.toLowerCase();
     const at = out.findIndex(([k]) => k.toLowerCase() === key);
-    if (at >= 0) out[at] = [out[at]?.[0] ?? e.name, e.value];
-    else out.push([e.name, e.value]);
+    // VMware reads '|' as the start of an escape in every value: a literal one is written |7c
+    const value = escapeVmxPipe(e.value);
+    if (at >= 0) out[at] = [out[at]?.[0] ?? e.name, value];
+    else out.push([e.name, value]);
   }
 }
 
@@ -100,8 +107,9 @@ function formatMemory(def: DomainDef, add: (k: string, v: string | number) => vo
   // VMware wants memsize in MiB as a multiple of 4: round the KiB value up to 4096 KiB.
   const maxKiB = Math.ceil(def.memoryKiB / 4096) * 4096;
   add('memsize', maxKiB / 1024);
-  const cur = def.currentMemoryKiB;
-  if (cur !== undefined && cur < maxKiB) add('sched.mem.max', Math.ceil(cur / 1024));
+  // the balloon target defaults to the memory size, as libvirt's parser sets it
+  const cur = def.currentMemoryKiB ?? def.memoryKiB;
+  if (cur < maxKiB) add('sched.mem.max', Math.ceil(cur / 1024));
   if (def.minGuaranteeKiB) add('sched.mem.minsize', Math.ceil(def.minGuaranteeKiB / 1024));
 }
 

@@ -10,14 +10,14 @@ const NIC_MODELS = new Set(['vlance', 'vmxnet', 'vmxnet2', 'vmxnet3', 'e1000', '
 
 /** `<graphics type='vnc'>` → RemoteDisplay.vnc.*. */
 export function formatGraphics(def: DomainDef, add: Add): void {
-  if (def.graphics.length > 1) throw new UnsupportedError('VMware VMs have at most one <graphics> device');
-  const g = def.graphics[0];
-  if (!g) return;
-  add('RemoteDisplay.vnc.enabled', 'true');
-  if (!g.autoport && g.port >= 0) add('RemoteDisplay.vnc.port', g.port);
-  if (g.listen !== undefined) add('RemoteDisplay.vnc.ip', g.listen);
-  if (g.keymap !== undefined) add('RemoteDisplay.vnc.keymap', g.keymap);
-  if (g.passwd !== undefined) add('RemoteDisplay.vnc.password', g.passwd);
+  // as libvirt: each display in turn (a second one repeats the keys, and VMware takes the first)
+  for (const g of def.graphics) {
+    add('RemoteDisplay.vnc.enabled', 'true');
+    if (!g.autoport && g.port >= 0) add('RemoteDisplay.vnc.port', g.port);
+    if (g.listen !== undefined) add('RemoteDisplay.vnc.ip', g.listen);
+    if (g.keymap !== undefined) add('RemoteDisplay.vnc.keymap', g.keymap);
+    if (g.passwd !== undefined) add('RemoteDisplay.vnc.password', g.passwd);
+  }
 }
 
 /** `<filesystem type='mount'>` → sharedFolderN.*. */
@@ -37,9 +37,11 @@ export function formatSharedFolders(def: DomainDef, add: Add): void {
 }
 
 /** `<interface>` → ethernetN.*. */
-export function formatEthernets(def: DomainDef, add: Add): void {
-  if (def.interfaces.length > 10)
-    throw new UnsupportedError(`VMware VMs have at most 10 network interfaces but found ${def.interfaces.length}`);
+export function formatEthernets(def: DomainDef, add: Add, hw = 7): void {
+  // libvirt: 4 NICs before virtualHW 7, 10 from it on
+  const max = hw >= 7 ? 10 : 4;
+  if (def.interfaces.length > max)
+    throw new UnsupportedError(`VMware VMs of virtualHW ${hw} have at most ${max} network interfaces but found ${def.interfaces.length}`);
   def.interfaces.forEach((net, n) => formatEthernet(net, `ethernet${n}`, add));
 }
 
@@ -72,9 +74,7 @@ function formatEthernet(net: InterfaceDef, p: string, add: Add): void {
       add(`${p}.connectionType`, 'nat');
       break;
     case 'network':
-      add(`${p}.networkName`, net.bridge ?? '');
-      add(`${p}.connectionType`, 'hostonly');
-      break;
+      throw new UnsupportedError("unsupported interface type 'network': libvirt writes bridge, user, vds and null interfaces to VMX");
     case 'vds': {
       const v = net.vds;
       if (!v) throw new ConfigError("<interface type='vds'> lacks its <source>");
@@ -106,7 +106,7 @@ function formatMac(net: InterfaceDef, p: string, add: Add): void {
     if (generatedRange || vpxRange) type = 'generated';
     else type = 'static';
     if (!generatedRange && !vpxRange && !staticRange) check ??= false;
-  } else if (check === undefined && type === 'static' && !staticRange) {
+  } else if (check === undefined && type === 'static' && !staticRange && !generatedRange && !vpxRange) {
     check = false;
   }
   if (type === 'generated') {
@@ -189,6 +189,8 @@ export function formatVideo(def: DomainDef, add: Add): void {
   const v = def.videos[0];
   if (!v) return;
   if (v.model !== 'vmvga') throw new UnsupportedError(`unsupported video model '${v.model}': only 'vmvga'`);
-  add('svga.vramSize', (v.vramKiB ?? 4096) * 1024);
-  if (v.heads !== undefined && v.heads > 1) add('svga.numDisplays', v.heads);
+  if (v.heads !== undefined && v.heads > 1)
+    throw new UnsupportedError('multi-head video devices are not supported (libvirt writes no svga.numDisplays)');
+  // libvirt writes video RAM in whole 64 KiB
+  add('svga.vramSize', Math.ceil((v.vramKiB ?? 4096) / 64) * 64 * 1024);
 }

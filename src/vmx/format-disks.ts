@@ -19,8 +19,10 @@ function prefixOf(disk: DiskDef): string {
       if (a.controller !== 0 || a.bus > 1 || a.unit > 1) throw new ConfigError(`IDE address of disk '${disk.targetDev}' out of range`);
       return `ide${a.bus}:${a.unit}`;
     case 'sata':
-      if (a.controller > 3 || a.unit > 29) throw new ConfigError(`SATA address of disk '${disk.targetDev}' out of range`);
-      return `sata${a.controller}:${a.unit}`;
+      // libvirt 9.0 reads SATA disks from VMX but does not write them
+      throw new UnsupportedError(
+        `unsupported bus type 'sata' of disk '${disk.targetDev}': libvirt writes SCSI, IDE and floppy disks to VMX`,
+      );
     case 'fdc':
       if (a.controller !== 0 || a.unit > 1) throw new ConfigError(`floppy address of disk '${disk.targetDev}' out of range`);
       return `floppy${a.unit}`;
@@ -32,9 +34,8 @@ function scsiModels(def: DomainDef, ctx: VmxContext): { present: boolean[]; mode
   const present = [false, false, false, false];
   const model: (string | undefined)[] = [];
   for (const c of def.controllers) {
-    if (c.type !== 'scsi') continue;
-    if (c.index > 3) throw new ConfigError(`SCSI controller index ${c.index} out of range 0..3`);
-    present[c.index] = true;
+    // as libvirt: a controller without disks is not written, so neither its index nor its model matter
+    if (c.type !== 'scsi' || c.index > 3 || !def.disks.some((d) => d.bus === 'scsi' && d.address?.controller === c.index)) continue;
     if (c.model !== undefined) {
       if (c.model !== 'auto' && !SCSI_VMX[c.model]) {
         throw new UnsupportedError(
@@ -66,7 +67,8 @@ function scsiModels(def: DomainDef, ctx: VmxContext): { present: boolean[]; mode
     if (model[i] !== 'auto') continue;
     let detected: string | undefined;
     for (const d of def.disks) {
-      if (d.bus !== 'scsi' || d.address?.controller !== i || d.device !== 'disk') continue;
+      // as libvirt, every disk on the controller is offered to the callback, CD-ROMs too
+      if (d.bus !== 'scsi' || d.address?.controller !== i) continue;
       const m = ctx.autodetectScsiModel?.(d);
       if (m === undefined || m === 'auto') continue;
       if (detected !== undefined && detected !== m) {
@@ -79,8 +81,11 @@ function scsiModels(def: DomainDef, ctx: VmxContext): { present: boolean[]; mode
   return { present, model };
 }
 
-/** Writes controllers, disks and the `floppyN.present = "false"` of unused floppy drives. */
-export function formatDisks(def: DomainDef, ctx: VmxContext, add: Add): void {
+/**
+ * Writes controllers, disks and the `floppyN.present = "false"` of unused floppy drives; true
+ * when a SCSI controller was written.
+ */
+export function formatDisks(def: DomainDef, ctx: VmxContext, add: Add): boolean {
   const { present, model } = scsiModels(def, ctx);
   for (let i = 0; i < 4; i++) {
     if (!present[i]) continue;
@@ -107,6 +112,7 @@ export function formatDisks(def: DomainDef, ctx: VmxContext, add: Add): void {
     }
   }
   for (let u = 0; u < 2; u++) if (!floppies[u]) add(`floppy${u}.present`, 'false');
+  return present.some((p) => p);
 }
 
 function formatHardDisk(d: DiskDef, p: string, ctx: VmxContext, add: Add): void {
@@ -119,7 +125,8 @@ function formatHardDisk(d: DiskDef, p: string, ctx: VmxContext, add: Add): void 
   // VMware writes no deviceType for SATA disks; the .vmdk file name says what they are.
   if (d.bus !== 'sata') add(`${p}.deviceType`, d.bus === 'ide' ? 'ata-hardDisk' : 'scsi-hardDisk');
   add(`${p}.fileName`, ctx.formatFileName(d.src));
-  if (d.cache !== undefined && d.cache !== 'default') {
+  // libvirt writes the cache mode of SCSI disks only
+  if (d.bus === 'scsi' && d.cache !== undefined && d.cache !== 'default') {
     if (d.cache !== 'writethrough')
       throw new UnsupportedError(`disk '${d.targetDev}' has the unsupported cache mode '${d.cache}': only 'writethrough'`);
     add(`${p}.writeThrough`, 'true');
@@ -129,32 +136,34 @@ function formatHardDisk(d: DiskDef, p: string, ctx: VmxContext, add: Add): void 
 
 function formatCdrom(d: DiskDef, p: string, ctx: VmxContext, add: Add): void {
   if (d.bus === 'fdc') throw new UnsupportedError(`CD-ROM '${d.targetDev}' cannot sit on bus 'fdc'`);
+  if (d.device === 'lun' && d.type !== 'block') throw new UnsupportedError(`disk '${d.targetDev}' of device 'lun' must be of type 'block'`);
   add(`${p}.present`, 'true');
-  if (d.type === 'file') {
-    if (d.device === 'lun') throw new UnsupportedError(`disk '${d.targetDev}' of device 'lun' must be of type 'block'`);
+  const autodetect = d.type === 'block' && d.src === undefined && d.startupPolicy === 'optional';
+  if (d.type === 'file' || (d.src === undefined && !autodetect)) {
+    // an image, or no medium at all: what ESX itself writes for a drive without one
     add(`${p}.deviceType`, 'cdrom-image');
-    if (d.src !== undefined) {
+    if (d.type === 'file' && d.src !== undefined) {
       if (!/\.iso$/i.test(d.src))
         throw new UnsupportedError(`image '${d.src}' of CD-ROM '${d.targetDev}' has an unsupported type: expecting '.iso'`);
       add(`${p}.fileName`, ctx.formatFileName(d.src));
     } else {
-      // what ESX itself writes for a CD-ROM drive with no medium
       add(`${p}.fileName`, 'emptyBackingString');
     }
+    if (d.transient) add(`${p}.mode`, 'independent-nonpersistent');
     return;
   }
-  // ESX names generic SCSI devices under /vmfs/devices; other device paths are raw CD-ROM drives.
-  if (d.device === 'lun' && d.src !== undefined && d.src.startsWith('/vmfs/devices/') && d.bus === 'scsi') {
+  // ESX names passthrough CD-ROM drives under /vmfs/devices/cdrom; other device paths are raw drives.
+  if (d.device === 'lun' && d.src !== undefined && d.src.startsWith('/vmfs/devices/cdrom/') && d.bus === 'scsi') {
     add(`${p}.deviceType`, 'scsi-passthru');
     add(`${p}.fileName`, d.src);
     return;
   }
   add(`${p}.deviceType`, d.device === 'lun' ? 'cdrom-raw' : 'atapi-cdrom');
-  if (d.src !== undefined) {
-    add(`${p}.fileName`, d.src);
-  } else if (d.startupPolicy === 'optional') {
+  if (autodetect) {
     add(`${p}.autodetect`, 'true');
     add(`${p}.fileName`, 'auto detect');
+  } else {
+    add(`${p}.fileName`, d.src as string);
   }
 }
 

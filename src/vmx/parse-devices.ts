@@ -7,9 +7,23 @@ import { parseMac, parseVmwareUuid, vmxBool, vmxLong, vmxString } from './vmx-va
 
 const NIC_MODELS = new Set(['vlance', 'vmxnet', 'vmxnet3', 'e1000', 'e1000e']);
 
-/** ethernet0..ethernet9 → `<interface>`. */
+/**
+ * ethernetN → `<interface>`, N ascending. As libvirt, every key `ethernet<N>.…` must carry a
+ * decimal index; the highest one bounds the scan.
+ */
 export function parseEthernets(conf: VmxConfig, def: DomainDef): void {
-  for (let n = 0; n < 10; n++) {
+  let max = -1;
+  for (const entry of conf.entries.values()) {
+    if (!/^ethernet/i.test(entry.key)) continue;
+    const dot = entry.key.indexOf('.');
+    const index = entry.key.slice(8, dot < 0 ? undefined : dot);
+    // (libvirt's unsigned parse takes '-0' for 0, and no other sign)
+    if (!/^(\d+|-0+)$/.test(index) || Number(index) > 2 ** 31 - 1)
+      throw new ConfigError(`failed to parse the index of the VMX key '${entry.key}'`);
+    max = Math.max(max, Math.abs(Number(index)));
+  }
+  for (let n = 0; n <= max; n++) {
+    if (!conf.hasDevice(`ethernet${n}`)) continue;
     const net = parseEthernet(conf, n);
     if (net) def.interfaces.push(net);
   }
@@ -17,30 +31,32 @@ export function parseEthernets(conf: VmxConfig, def: DomainDef): void {
 
 function parseEthernet(conf: VmxConfig, n: number): InterfaceDef | undefined {
   const p = `ethernet${n}`;
-  if (!vmxBool(conf, `${p}.present`, false)) return undefined;
+  const present = vmxBool(conf, `${p}.present`, false);
+  vmxBool(conf, `${p}.startConnected`, true);
+  if (!present) return undefined;
   const connectionType = vmxString(conf, `${p}.connectionType`);
   const addressType = vmxString(conf, `${p}.addressType`);
-  const net: InterfaceDef = { type: 'bridge' };
+  // libvirt writes the all-zero MAC of an interface whose VMX names none
+  const net: InterfaceDef = { type: 'bridge', mac: '00:00:00:00:00:00' };
 
   const at = addressType?.toLowerCase();
   if (at === undefined || at === 'generated' || at === 'vpx') {
     const g = vmxString(conf, `${p}.generatedAddress`);
-    if (g !== undefined) {
-      net.mac = macOrThrow(g, `${p}.generatedAddress`);
-      net.macType = 'generated';
-    }
+    if (g !== undefined) net.mac = macOrThrow(g, `${p}.generatedAddress`);
+    if (at !== undefined) net.macType = 'generated';
   } else if (at === 'static') {
     const a = vmxString(conf, `${p}.address`);
-    if (a !== undefined) {
-      net.mac = macOrThrow(a, `${p}.address`);
-      net.macType = 'static';
-    }
+    if (a !== undefined) net.mac = macOrThrow(a, `${p}.address`);
+    net.macType = 'static';
   } else {
     throw new ConfigError(`expecting VMX entry '${p}.addressType' to be 'generated', 'static' or 'vpx' but found '${addressType}'`);
   }
-  if (conf.has(`${p}.checkMACAddress`)) net.macCheck = vmxBool(conf, `${p}.checkMACAddress`, true);
+  // libvirt takes anything but 'true' (any case) for false here
+  const check = vmxString(conf, `${p}.checkMACAddress`);
+  if (check !== undefined) net.macCheck = check.toLowerCase() === 'true';
 
   const virtualDev = vmxString(conf, `${p}.virtualDev`);
+  const features = vmxLong(conf, `${p}.features`, 0);
   if (virtualDev !== undefined) {
     const dev = virtualDev.toLowerCase();
     if (!NIC_MODELS.has(dev)) {
@@ -48,39 +64,36 @@ function parseEthernet(conf: VmxConfig, n: number): InterfaceDef | undefined {
         `expecting VMX entry '${p}.virtualDev' to be 'vlance', 'vmxnet', 'vmxnet3', 'e1000' or 'e1000e' but found '${virtualDev}'`,
       );
     }
-    net.model = dev === 'vmxnet' && vmxLong(conf, `${p}.features`, -1) === 15 ? 'vmxnet2' : dev;
+    net.model = dev === 'vmxnet' && features === 15 ? 'vmxnet2' : dev;
   }
 
   const switchId = vmxString(conf, `${p}.dvs.switchId`);
   if (switchId !== undefined) {
     net.type = 'vds';
-    net.vds = { switchId: parseVmwareUuid(switchId, `${p}.dvs.switchId`) };
+    const portgroupId = vmxString(conf, `${p}.dvs.portgroupId`, true) as string;
     const portId = vmxLong(conf, `${p}.dvs.portId`, undefined);
-    if (portId !== undefined) net.vds.portId = portId;
-    const pg = vmxString(conf, `${p}.dvs.portgroupId`);
-    if (pg !== undefined) net.vds.portgroupId = pg;
-    const cid = vmxLong(conf, `${p}.dvs.connectionId`, undefined);
-    if (cid !== undefined) net.vds.connectionId = cid;
+    if (portId === undefined) throw new ConfigError(`missing essential VMX entry '${p}.dvs.portId'`);
+    const connectionId = vmxLong(conf, `${p}.dvs.connectionId`, undefined);
+    if (connectionId === undefined) throw new ConfigError(`missing essential VMX entry '${p}.dvs.connectionId'`);
+    net.vds = { switchId: parseVmwareUuid(switchId, `${p}.dvs.switchId`), portId, portgroupId, connectionId };
     return net;
   }
 
   const ct = connectionType?.toLowerCase();
   const networkName = vmxString(conf, `${p}.networkName`);
-  if (ct === undefined || ct === 'bridged') {
-    if (networkName === undefined) {
-      net.type = 'null';
-    } else {
-      net.bridge = networkName;
-    }
+  if (ct === undefined && networkName === undefined) {
+    net.type = 'null';
+  } else if (ct === undefined || ct === 'bridged') {
+    net.bridge = vmxString(conf, `${p}.networkName`, true);
   } else if (ct === 'custom') {
-    net.bridge = networkName ?? '';
+    net.bridge = vmxString(conf, `${p}.networkName`, true);
     net.targetDev = vmxString(conf, `${p}.vnet`, true);
   } else if (ct === 'nat') {
     net.type = 'user';
   } else if (ct === 'hostonly') {
-    // A host-only vmnet is a libvirt network of that name on hosted products.
-    net.type = 'network';
-    net.bridge = networkName ?? 'hostonly';
+    throw new ConfigError(
+      `value 'hostonly' of VMX entry '${p}.connectionType' is not supported (libvirt has no mapping for host-only networks)`,
+    );
   } else {
     throw new ConfigError(`invalid value '${connectionType}' for VMX entry '${p}.connectionType'`);
   }
@@ -99,9 +112,6 @@ const NETWORK_SCHEMES: Record<string, ChrDef['protocol']> = {
   telnets: 'telnets',
   ssl: 'tls',
   'tcp+ssl': 'tls',
-  'telnet+ssl': 'tls',
-  tls: 'tls',
-  'tcp+tls': 'tls',
 };
 
 /** serial0..3 → `<serial>` (+ a `<console>` for the first), parallel0..2 → `<parallel>`. */
@@ -118,65 +128,86 @@ export function parseChrDevices(conf: VmxConfig, ctx: VmxContext, def: DomainDef
   if (first) def.consoles.push({ ...first });
 }
 
-function requiredFileName(conf: VmxConfig, p: string, fileType: string): string {
-  const fileName = vmxString(conf, `${p}.fileName`);
-  if (fileName === undefined || fileName === '') {
-    throw new ConfigError(`VMX entry '${p}.fileName' is missing but '${p}.fileType' is '${fileType}'`);
-  }
-  return fileName;
-}
-
 function mappedFile(ctx: VmxContext, fileName: string, key: string): string {
   const src = ctx.parseFileName(fileName);
   if (src === undefined) throw new ConfigError(`file '${fileName}' of VMX entry '${key}' does not exist`);
   return src;
 }
 
+// A URI as libxml2 parses it: scheme://[userinfo@]host[:port][/path][?query][#fragment].
+const URI_RE =
+  /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(?:[A-Za-z0-9\-._~!$&'()*+,;=:%]*@)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::(\d*))?(?:\/[^?#\s]*)?(?:\?[^#\s]*)?(?:#\S*)?$/;
+
 function parseSerial(conf: VmxConfig, ctx: VmxContext, n: number): ChrDef | undefined {
   const p = `serial${n}`;
-  if (!vmxBool(conf, `${p}.present`, false)) return undefined;
-  const fileType = vmxString(conf, `${p}.fileType`) ?? 'device';
-  const ft = fileType.toLowerCase();
-  if (ft === 'device') return { type: 'dev', path: requiredFileName(conf, p, fileType), port: n };
-  if (ft === 'file') return { type: 'file', path: mappedFile(ctx, requiredFileName(conf, p, fileType), `${p}.fileName`), port: n };
+  const present = vmxBool(conf, `${p}.present`, false);
+  vmxBool(conf, `${p}.startConnected`, true);
+  if (!present) return undefined;
+  const fileType = vmxString(conf, `${p}.fileType`);
+  const fileName = vmxString(conf, `${p}.fileName`);
+  const ft = (fileType ?? 'device').toLowerCase();
+  const withPath = (c: ChrDef): ChrDef => (fileName !== undefined ? { ...c, path: fileName } : c);
+  if (ft === 'device') return withPath({ type: 'dev', port: n });
+  if (ft === 'file') {
+    // libvirt 9.0 crashes here (a NULL file name reaches its callback)
+    if (fileName === undefined) throw new ConfigError(`VMX entry '${p}.fileName' is missing but '${p}.fileType' is 'file'`);
+    return { type: 'file', path: mappedFile(ctx, fileName, `${p}.fileName`), port: n };
+  }
   // VMware's pipe ends (client/server, app/VM) have no form in domain XML: all become type pipe.
-  if (ft === 'pipe') return { type: 'pipe', path: requiredFileName(conf, p, fileType), port: n };
+  if (ft === 'pipe') return withPath({ type: 'pipe', port: n });
   if (ft === 'network') {
-    const uri = requiredFileName(conf, p, fileType);
-    const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(\[[^\]]+\]|[^:/?#]*)(?::(\d+))?\/?$/.exec(uri);
-    if (!m) throw new ConfigError(`VMX entry '${p}.fileName' must be a URI like 'telnet://host:port' but found '${uri}'`);
+    const m = fileName === undefined ? null : URI_RE.exec(fileName);
+    if (!m || (m[3] !== undefined && m[3] !== '' && Number(m[3]) > 2 ** 31 - 1)) {
+      throw new ConfigError(`VMX entry '${p}.fileName' must be a URI like 'telnet://host:port' but found '${fileName ?? ''}'`);
+    }
+    const host = percentDecode((m[2] as string).replace(/^\[(.*)\]$/, '$1'));
+    if (!m[3] || Number(m[3]) === 0 || host === '')
+      throw new ConfigError(`VMX entry '${p}.fileName' names no host and port: '${fileName}'`);
     const protocol = NETWORK_SCHEMES[(m[1] as string).toLowerCase()];
     if (!protocol) throw new ConfigError(`VMX entry '${p}.fileName' has the unsupported scheme '${m[1]}'`);
-    if (m[3] === undefined || Number(m[3]) > 65535) throw new ConfigError(`VMX entry '${p}.fileName' lacks a port: '${uri}'`);
-    const endPoint = (vmxString(conf, `${p}.network.endPoint`) ?? 'server').toLowerCase();
-    if (endPoint !== 'server' && endPoint !== 'client') {
+    const endPoint = vmxString(conf, `${p}.network.endPoint`);
+    const ep = (endPoint ?? 'server').toLowerCase();
+    if (ep !== 'server' && ep !== 'client') {
       throw new ConfigError(`expecting VMX entry '${p}.network.endPoint' to be 'server' or 'client' but found '${endPoint}'`);
     }
-    const host = (m[2] as string).replace(/^\[(.*)\]$/, '$1');
-    const chr: ChrDef = { type: 'tcp', mode: endPoint === 'server' ? 'bind' : 'connect', service: m[3], protocol, port: n };
-    // 'telnet://:2001' listens on every interface
-    if (host !== '') chr.host = host;
-    else if (chr.mode === 'connect') throw new ConfigError(`VMX entry '${p}.fileName' names no host to connect to: '${uri}'`);
-    return chr;
+    return { type: 'tcp', mode: ep === 'server' ? 'bind' : 'connect', host, service: String(Number(m[3])), protocol, port: n };
   }
   throw new ConfigError(`expecting VMX entry '${p}.fileType' to be 'device', 'file', 'pipe' or 'network' but found '${fileType}'`);
 }
 
+function percentDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 function parseParallel(conf: VmxConfig, ctx: VmxContext, n: number): ChrDef | undefined {
   const p = `parallel${n}`;
-  if (!vmxBool(conf, `${p}.present`, false)) return undefined;
-  const fileType = vmxString(conf, `${p}.fileType`) ?? 'device';
+  const present = vmxBool(conf, `${p}.present`, false);
+  vmxBool(conf, `${p}.startConnected`, true);
+  if (!present) return undefined;
+  const fileType = vmxString(conf, `${p}.fileType`, true) as string;
+  const fileName = vmxString(conf, `${p}.fileName`, true) as string;
   const ft = fileType.toLowerCase();
-  if (ft === 'device') return { type: 'dev', path: requiredFileName(conf, p, fileType), port: n };
-  if (ft === 'file') return { type: 'file', path: mappedFile(ctx, requiredFileName(conf, p, fileType), `${p}.fileName`), port: n };
+  if (ft === 'device') return { type: 'dev', path: fileName, port: n };
+  if (ft === 'file') return { type: 'file', path: mappedFile(ctx, fileName, `${p}.fileName`), port: n };
   throw new ConfigError(`expecting VMX entry '${p}.fileType' to be 'device' or 'file' but found '${fileType}'`);
 }
 
 /** sharedFolder0..N → `<filesystem type='mount'>`. */
 export function parseSharedFolders(conf: VmxConfig, def: DomainDef): void {
+  // as libvirt: shared folders count only while HGFS is enabled
+  if (vmxBool(conf, 'isolation.tools.hgfs.disable', true)) return;
   const max = vmxLong(conf, 'sharedFolder.maxNum', 0);
-  if (max < 0 || max > 64) throw new ConfigError(`VMX entry 'sharedFolder.maxNum' must be between 0 and 64 but found ${max}`);
-  for (let n = 0; n < max; n++) {
+  // libvirt counts up to maxNum; only the folders that have entries can be present
+  const indexes = new Set<number>();
+  for (const entry of conf.entries.values()) {
+    const m = /^sharedfolder(0|[1-9]\d*)\./i.exec(entry.key);
+    if (m && Number(m[1]) < max) indexes.add(Number(m[1]));
+  }
+  for (const n of [...indexes].sort((a, b) => a - b)) {
     const p = `sharedFolder${n}`;
     if (!vmxBool(conf, `${p}.present`, false)) continue;
     if (!vmxBool(conf, `${p}.enabled`, false)) continue;
@@ -201,13 +232,22 @@ export function parseDisplay(conf: VmxConfig, def: DomainDef): void {
     if (pw !== undefined) g.passwd = pw;
     def.graphics.push(g);
   }
-  const vram = vmxLong(conf, 'svga.vramSize', 4096 * 1024);
-  if (vram < 0) throw new ConfigError(`VMX entry 'svga.vramSize' must be a positive number of bytes but found ${vram}`);
-  const video: DomainDef['videos'][number] = { model: 'vmvga', vramKiB: Math.floor(vram / 1024), primary: true };
-  const heads = vmxLong(conf, 'svga.numDisplays', undefined);
-  if (heads !== undefined) {
-    if (heads < 1 || heads > 16) throw new ConfigError(`VMX entry 'svga.numDisplays' must be between 1 and 16 but found ${heads}`);
-    if (heads > 1) video.heads = heads;
-  }
+  // libvirt: bytes → KiB rounded up (in 64-bit then 32-bit C arithmetic), 0 → the default
+  // 4096 KiB, else rounded up to a power of two; svga.numDisplays is not read
+  const vram = vmxLong(conf, 'svga.vramSize', 0);
+  const kib = vram > 0 ? Number(BigInt.asUintN(32, BigInt.asIntN(64, BigInt(vramBytes(conf)) + 1023n) / 1024n)) : 0;
+  const video: DomainDef['videos'][number] = { model: 'vmvga', vramKiB: kib === 0 ? 4096 : roundVram(kib), primary: true };
   def.videos.push(video);
+}
+
+// The exact value of svga.vramSize (a Number loses digits beyond 2^53).
+function vramBytes(conf: VmxConfig): bigint {
+  return BigInt((conf.get('svga.vramSize') as string).trim());
+}
+
+// A video RAM size in KiB rounded up to a power of two, as libvirt's post-parse does (32-bit).
+function roundVram(kib: number): number {
+  let p = 1;
+  while (p < kib && p < 2 ** 32) p *= 2;
+  return p >= 2 ** 32 ? 0 : p;
 }

@@ -1,10 +1,12 @@
 /**
- * The VMX text format: `key = "value"` lines, '#' comments, blank lines, case-insensitive keys,
- * `|XX` escapes in values and a `.encoding` entry naming the charset of the file.
+ * The VMX text format as libvirt 9.0 reads it (its virConf parser in VMX mode): `key = "value"`
+ * statements ended by a line end, `;` or a `#` comment; values quoted with "…", '…' or """…""";
+ * keys looked up case-insensitively, the first of duplicates winning; the file read up to its
+ * first NUL byte, in the charset its `.encoding` entry names (UTF-8 by default).
  */
 import { TextDecoder } from 'node:util';
 import { ConfigError } from '../errors.js';
-import { escapePipe, unescapeHexLenient } from '../escape.js';
+import { charsetDecoder, type CharsetDecoder } from '../conf/charset.js';
 
 /** One entry as it stood in the file. */
 export interface VmxEntry {
@@ -13,7 +15,7 @@ export interface VmxEntry {
   readonly line: number;
 }
 
-/** A parsed VMX file: lookups are case-insensitive; the last of duplicate keys wins. */
+/** A parsed VMX file: lookups are case-insensitive; the first of duplicate keys wins. */
 export class VmxConfig {
   /** Entries by lower-cased key. */
   readonly entries = new Map<string, VmxEntry>();
@@ -52,131 +54,186 @@ export class VmxConfig {
   }
 }
 
-// Labels TextDecoder knows under another name, as VMware spells them.
-const ENCODING_ALIASES: Record<string, string> = { gb2312: 'gbk', 'x-sjis': 'shift_jis', 'windows-31j': 'shift_jis' };
-
-// WHATWG maps these labels to windows-1252, but Node 20's fast path decodes them as ISO-8859-1,
-// losing €, smart quotes and the other 0x80–0x9F characters; they are mapped by hand.
-const CP1252_LABELS = new Set([
-  'windows-1252',
-  'cp1252',
-  'x-cp1252',
-  'latin1',
-  'iso-8859-1',
-  'iso8859-1',
-  'iso_8859-1',
-  'l1',
-  'ascii',
-  'us-ascii',
-  'cp819',
-  'ibm819',
-  'iso-ir-100',
-]);
-const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
-
-function fixCp1252(text: string): string {
-  return text.replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80] as string);
+/**
+ * The charset iconv (glibc) opens for a name: only letters, digits and `_-.,:` count, `//` starts suffixes (TRANSLIT,
+ * IGNORE) that change nothing when reading, and a name with nothing left is the C locale's charset, ASCII. (An
+ * empty name never reaches iconv: libxml2 refuses it.)
+ */
+function iconvName(label: string): string {
+  if (label === '') return label;
+  const name = (label.split('//')[0] as string).replace(/[^A-Za-z0-9_\-.,:]/g, '');
+  return name === '' ? 'ANSI_X3.4-1968' : name;
 }
 
-function decoderFor(label: string): TextDecoder {
-  const norm = label.trim().toLowerCase();
+function decoderFor(label: string): CharsetDecoder {
+  const decoder = charsetDecoder(iconvName(label));
+  if (decoder === undefined) throw new ConfigError(`VMX entry '.encoding' names an unsupported charset '${label}'`);
+  return decoder;
+}
+
+/**
+ * Decodes `bytes` in the charset `label`. As libvirt (through libxml2's converter), a byte that
+ * is not valid there ends the text: what follows it is lost.
+ */
+function decodeStrict(bytes: Uint8Array, label: string): { text: string; complete: boolean } {
+  const decode = decoderFor(label);
   try {
-    return new TextDecoder(ENCODING_ALIASES[norm] ?? norm, { fatal: true });
+    return { text: decode(bytes), complete: true };
   } catch {
-    throw new ConfigError(`VMX entry '.encoding' names an unsupported charset '${label}'`);
+    // Find where it fails: decode byte by byte until the decoder refuses one.
+    const d = decoderFor(label);
+    let text = '';
+    for (let i = 0; i < bytes.length; i++) {
+      try {
+        text += d(bytes.subarray(i, i + 1), { stream: true });
+      } catch {
+        break;
+      }
+    }
+    return { text, complete: false };
   }
 }
 
-// `.encoding` is ASCII in every charset VMware writes, so it can be found before decoding.
-function findEncoding(bytes: Uint8Array): string | undefined {
-  const head = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-  const m = /^[ \t]*\.encoding[ \t]*=[ \t]*"?([^"\r\n]*)"?/im.exec(head);
-  return m?.[1]?.trim();
+/** A ConfigError for the statement at `line`, in the words of libvirt's parser. */
+function syntaxError(line: number, what: string): ConfigError {
+  return new ConfigError(`VMX line ${line}: ${what}`);
 }
 
-/** Decodes the bytes of a VMX file according to its `.encoding` entry (default UTF-8). */
-export function decodeVmxBytes(bytes: Uint8Array): { text: string; encoding: string | undefined } {
-  const encoding = findEncoding(bytes);
-  const decoder = decoderFor(encoding ?? 'utf-8');
-  try {
-    let text = decoder.decode(bytes);
-    if (CP1252_LABELS.has((encoding ?? '').trim().toLowerCase())) text = fixCp1252(text);
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    return { text, encoding };
-  } catch {
-    throw new ConfigError(
-      `VMX file is not valid ${encoding ?? 'UTF-8'} text${encoding ? '' : " (add a '.encoding' entry naming its charset)"}`,
-    );
+const isBlank = (c: string | undefined): boolean => c === ' ' || c === '\t';
+const isEol = (c: string | undefined): boolean => c === '\n' || c === '\r';
+const isLetter = (c: string): boolean => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+const isDigit = (c: string): boolean => c >= '0' && c <= '9';
+const isNameChar = (c: string | undefined): boolean =>
+  c !== undefined && (isLetter(c) || isDigit(c) || c === '_' || c === '.' || c === ':' || c === '-');
+
+/** Parses statements of `text` into `conf` (the grammar of libvirt's virConf in VMX mode). */
+/** Duplicate keys warned about one by one; the rest are counted in one more warning. */
+export const DUPLICATE_WARNINGS = 5;
+
+function parseStatements(conf: VmxConfig, text: string): void {
+  let pos = 0;
+  let line = 1;
+  let duplicates = 0;
+  const len = text.length;
+  const skipToEol = (): void => {
+    while (pos < len && !isEol(text[pos])) pos++;
+  };
+  while (pos < len) {
+    const c = text[pos] as string;
+    if (isBlank(c)) {
+      pos++;
+      continue;
+    }
+    if (isEol(c)) {
+      if (c === '\n') line++;
+      pos++;
+      continue;
+    }
+    if (c === '#') {
+      skipToEol();
+      continue;
+    }
+    // key
+    if (!isLetter(c) && c !== '.') throw syntaxError(line, 'expecting a key');
+    const start = pos;
+    while (isNameChar(text[pos])) pos++;
+    const key = text.slice(start, pos);
+    while (isBlank(text[pos])) pos++;
+    if (text[pos] !== '=') throw syntaxError(line, `expecting '=' after '${truncate(key)}'`);
+    pos++;
+    while (isBlank(text[pos])) pos++;
+    // value
+    const q = text[pos];
+    let value: string;
+    if (q === '"' && text.startsWith('"""', pos)) {
+      const open = pos + 3;
+      const close = text.indexOf('"""', open + 1);
+      if (close < 0) throw syntaxError(line, `value of '${truncate(key)}' lacks its closing """`);
+      value = text.slice(open, close);
+      for (const ch of value) if (ch === '\n') line++;
+      pos = close + 3;
+    } else if (q === '"' || q === "'") {
+      let end = pos + 1;
+      while (end < len && text[end] !== q && !isEol(text[end])) end++;
+      if (text[end] !== q) throw syntaxError(line, `value of '${truncate(key)}' lacks its closing quote`);
+      value = text.slice(pos + 1, end);
+      pos = end + 1;
+    } else if (q === '[') {
+      throw syntaxError(line, `value of '${truncate(key)}' is a list; VMX values are quoted strings`);
+    } else if (q !== undefined && (isDigit(q) || q === '-' || q === '+' || q === '.')) {
+      throw syntaxError(line, `value of '${truncate(key)}' is a bare number; VMX values are quoted strings`);
+    } else {
+      throw syntaxError(line, `expecting a quoted value for '${truncate(key)}'`);
+    }
+    // separator: blanks, then ';', a comment, the end of the line or of the file
+    while (isBlank(text[pos])) pos++;
+    const sep = text[pos];
+    if (sep === ';') pos++;
+    else if (sep === '#') skipToEol();
+    else if (sep !== undefined && !isEol(sep)) throw syntaxError(line, `unexpected text after the value of '${truncate(key)}'`);
+    const lower = key.toLowerCase();
+    const prev = conf.entries.get(lower);
+    if (prev) {
+      // a file of many duplicates would otherwise print a warning per line
+      if (++duplicates <= DUPLICATE_WARNINGS)
+        conf.warnings.push(`duplicate VMX key '${key}' on lines ${prev.line} and ${line}: the first one wins`);
+    } else conf.entries.set(lower, { key, value, line });
+  }
+  if (duplicates > DUPLICATE_WARNINGS) {
+    const more = duplicates - DUPLICATE_WARNINGS;
+    conf.warnings.push(`… and ${more} more duplicate VMX key${more === 1 ? '' : 's'}: the first of each wins`);
   }
 }
-
-const KEY_RE = /^[A-Za-z0-9_.:\-[\]]+$/;
 
 /** Parses VMX text (or bytes, decoded per `.encoding`). Throws ConfigError naming the line at fault. */
 export function parseVmx(input: string | Uint8Array): VmxConfig {
-  const conf = new VmxConfig();
-  let text: string;
   if (typeof input === 'string') {
-    text = input;
-  } else {
-    const decoded = decodeVmxBytes(input);
-    text = decoded.text;
-    conf.encoding = decoded.encoding;
+    const conf = new VmxConfig();
+    const nul = input.indexOf('\0');
+    parseStatements(conf, nul < 0 ? input : input.slice(0, nul));
+    conf.encoding = conf.get('.encoding');
+    return conf;
   }
-  let lineNo = 0;
-  let pos = 0;
-  const len = text.length;
-  while (pos < len) {
-    let end = text.indexOf('\n', pos);
-    if (end < 0) end = len;
-    lineNo++;
-    const raw = text.slice(pos, end);
-    pos = end + 1;
-    parseLine(conf, raw, lineNo);
-  }
-  const enc = conf.get('.encoding');
-  if (enc !== undefined && conf.encoding === undefined) conf.encoding = enc;
-  if (conf.encoding && !/^utf-?8$/i.test(conf.encoding)) {
-    conf.warnings.push(`converted from charset ${conf.encoding} to UTF-8`);
-  }
-  return conf;
-}
-
-function parseLine(conf: VmxConfig, raw: string, lineNo: number): void {
-  const line = raw.trim();
-  if (line === '' || line[0] === '#') return;
-  const eq = line.indexOf('=');
-  if (eq <= 0) throw new ConfigError(`VMX line ${lineNo}: expecting 'key = "value"' but found '${truncate(line)}'`);
-  const key = line.slice(0, eq).trim();
-  if (!KEY_RE.test(key)) throw new ConfigError(`VMX line ${lineNo}: invalid key '${truncate(key)}'`);
-  let rest = line.slice(eq + 1).trim();
-  let value: string;
-  if (rest[0] === '"') {
-    const close = rest.indexOf('"', 1);
-    if (close < 0) throw new ConfigError(`VMX line ${lineNo}: value of '${key}' lacks its closing quote`);
-    value = rest.slice(1, close);
-    rest = rest.slice(close + 1).trim();
-    if (rest !== '' && rest[0] !== '#') {
-      throw new ConfigError(`VMX line ${lineNo}: unexpected text after the value of '${key}'`);
+  // libvirt reads the file as a C string: a NUL byte ends it.
+  const nul = input.indexOf(0);
+  const bytes = nul < 0 ? input : input.subarray(0, nul);
+  // The first pass reads the raw bytes, to find `.encoding` (ASCII in every charset VMware writes).
+  const raw = new VmxConfig();
+  parseStatements(raw, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'));
+  const encoding = raw.get('.encoding');
+  const conf = new VmxConfig();
+  conf.encoding = encoding;
+  if (encoding === undefined || encoding.toLowerCase() === 'utf-8') {
+    // libvirt copies such bytes through unchecked; invalid sequences become U+FFFD here.
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { ignoreBOM: true, fatal: true }).decode(bytes);
+    } catch {
+      text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+      conf.warnings.push('VMX file is not valid UTF-8: invalid bytes were replaced by U+FFFD');
     }
-  } else {
-    // VMware itself always quotes; tolerate bare values (hand-edited files) up to a comment.
-    const hash = rest.indexOf('#');
-    value = (hash >= 0 ? rest.slice(0, hash) : rest).trim();
+    parseStatements(conf, text);
+    return conf;
   }
-  const lower = key.toLowerCase();
-  const prev = conf.entries.get(lower);
-  if (prev) conf.warnings.push(`duplicate VMX key '${key}' on lines ${prev.line} and ${lineNo}: the last one wins`);
-  conf.entries.set(lower, { key, value: unescapeHexLenient(value, '|'), line: lineNo });
+  const { text, complete } = decodeStrict(bytes, encoding);
+  parseStatements(conf, text);
+  conf.warnings.push(`converted from charset ${encoding} to UTF-8`);
+  if (!complete) conf.warnings.push(`VMX file is not valid ${encoding} text: it was read up to the first invalid byte`);
+  return conf;
 }
 
 function truncate(s: string): string {
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
-/** Formats entries as VMX text, one `key = "value"` line each, values pipe-escaped. */
+/**
+ * Formats entries as VMX text, one `key = "value"` line each. Values are written as they are,
+ * as libvirt does, except the characters that would end or break the quoted value ('"', line
+ * ends), which are pipe-escaped as VMware writes them.
+ */
 export function formatVmx(entries: Iterable<readonly [string, string]>): string {
   let out = '';
-  for (const [key, value] of entries) out += `${key} = "${escapePipe(value)}"\n`;
+  for (const [key, value] of entries)
+    out += `${key} = "${value.replace(/["\n\r]/g, (c) => `|${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}"\n`;
   return out;
 }

@@ -14,7 +14,7 @@
 import { ConfigError } from '../errors.js';
 import { newDomain, type DomainDef } from '../conf/domain/domain-def.js';
 import type { VmxContext } from './context.js';
-import { unescapePercent } from '../escape.js';
+import { unescapePercent, unescapePipe } from '../escape.js';
 import { parseDisks } from './parse-disks.js';
 import { parseChrDevices, parseDisplay, parseEthernets, parseSharedFolders } from './parse-devices.js';
 import { parseVmx, VmxConfig } from './vmx-text.js';
@@ -32,15 +32,17 @@ export function vmxToDomain(input: string | Uint8Array | VmxConfig, ctx: VmxCont
   if (hw === undefined) throw new ConfigError("missing essential VMX entry 'virtualHW.version'");
   if (hw < 4) throw new ConfigError(`expecting VMX entry 'virtualHW.version' to be 4 or higher but found ${hw}`);
 
+  // displayName is optional (libvirt then writes no <name>); it is percent-, then pipe-decoded
+  const def = newDomain();
   const displayName = vmxString(conf, 'displayName');
-  if (displayName === undefined) throw new ConfigError("missing essential VMX entry 'displayName'");
-  const def = newDomain(unescapePercent(displayName, "VMX entry 'displayName'"));
+  if (displayName !== undefined)
+    def.name = cString(unescapePipe(unescapePercent(displayName, "VMX entry 'displayName'"), "VMX entry 'displayName'"));
 
   const uuid = vmxString(conf, 'uuid.bios');
   if (uuid !== undefined) def.uuid = parseVmwareUuid(uuid, 'uuid.bios');
   parseGenid(conf, def);
   const annotation = vmxString(conf, 'annotation');
-  if (annotation !== undefined && annotation !== '') def.description = annotation;
+  if (annotation !== undefined) def.description = cString(unescapePipe(annotation, "VMX entry 'annotation'"));
 
   parseMemory(conf, def);
   parseCpus(conf, def);
@@ -108,21 +110,25 @@ function parseCpus(conf: VmxConfig, def: DomainDef): void {
 
   const shares = vmxString(conf, 'sched.cpu.shares');
   if (shares !== undefined) {
-    const s = shares.trim().toLowerCase();
+    const s = shares.toLowerCase();
     if (s === 'low') def.cpuShares = numvcpus * 500;
     else if (s === 'normal') def.cpuShares = numvcpus * 1000;
     else if (s === 'high') def.cpuShares = numvcpus * 2000;
-    else if (/^\d{1,9}$/.test(s)) def.cpuShares = Number(s);
-    else throw new ConfigError(`expecting VMX entry 'sched.cpu.shares' to be a number or 'low', 'normal' or 'high' but found '${shares}'`);
+    else {
+      // libvirt reads an unsigned 64-bit number (strtoull: a '-' wraps around); esxvirt takes up to 2^53
+      const m = /^[ \t\n\v\f\r]*\+?(\d+)$/.exec(shares);
+      if (!m)
+        throw new ConfigError(`expecting VMX entry 'sched.cpu.shares' to be a number or 'low', 'normal' or 'high' but found '${shares}'`);
+      const n = Number(m[1]);
+      if (!Number.isSafeInteger(n)) throw new ConfigError(`VMX entry 'sched.cpu.shares' is too large: '${shares}'`);
+      def.cpuShares = n;
+    }
   }
 
-  const cores = vmxLong(conf, 'cpuid.coresPerSocket', undefined);
-  if (cores !== undefined) {
-    if (cores <= 0 || cores > numvcpus || numvcpus % cores !== 0) {
-      throw new ConfigError(`VMX entry 'cpuid.coresPerSocket' (${cores}) must divide 'numvcpus' (${numvcpus})`);
-    }
-    def.topology = { sockets: numvcpus / cores, dies: 1, cores, threads: 1 };
-  }
+  // libvirt: a topology only for more than one core per socket; sockets rounded down
+  const cores = vmxLong(conf, 'cpuid.coresPerSocket', 0);
+  if (cores > numvcpus) throw new ConfigError(`VMX entry 'cpuid.coresPerSocket' (${cores}) is larger than 'numvcpus' (${numvcpus})`);
+  if (cores > 1) def.topology = { sockets: Math.floor(numvcpus / cores), dies: 1, cores, threads: 1 };
 }
 
 // vm.genid and vm.genidX are the two halves of the generation ID as signed 64-bit decimals.
@@ -138,4 +144,10 @@ function parseGenid(conf: VmxConfig, def: DomainDef): void {
   };
   const h = half(hi, 'vm.genid') + half(lo, 'vm.genidX');
   def.genid = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+// A decoded |00 or %00 ends the value, as the C string it is in libvirt.
+function cString(s: string): string {
+  const nul = s.indexOf('\0');
+  return nul < 0 ? s : s.slice(0, nul);
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DomainDef } from '../../src/conf/domain/domain-def.js';
-import { parseDomainXml } from '../../src/conf/domain/parse-domain.js';
+import { parseDeviceXml, parseDomainXml } from '../../src/conf/domain/parse-domain.js';
 import { encodeRequest } from '../../src/soap/codec-encode.js';
 import { vim25Schema } from '../../src/vim25/generated/schema.js';
 import type { AnyVirtualDevice, VirtualMachineConfigSpec } from '../../src/vim25/generated/types.js';
@@ -125,7 +125,7 @@ export function domainWith(devices: string, head = ''): DomainDef {
 
 /** The one device an XML snippet holds, tagged with its kind. */
 export function deviceOf(xml: string): DomainDevice {
-  const def = domainWith(xml);
+  const def = parseDeviceXml(xml);
   if (def.disks[0]) return { kind: 'disk', def: def.disks[0] };
   if (def.interfaces[0]) return { kind: 'interface', def: def.interfaces[0] };
   if (def.serials[0]) return { kind: 'serial', def: def.serials[0] };

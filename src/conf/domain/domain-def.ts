@@ -2,6 +2,7 @@
  * The libvirt domain XML model: the subset esxvirt reads and writes (what VMware VMs can hold).
  * Sizes are in KiB, as libvirt stores them.
  */
+import { ConfigError } from '../../errors.js';
 
 /** Namespace of libvirt's VMware-specific domain metadata (`<vmware:datacenterpath>`). */
 export const VMWARE_NS = 'http://libvirt.org/schemas/domain/vmware/1.0';
@@ -110,7 +111,8 @@ export interface OsDef {
 /** The whole `<domain>`. */
 export interface DomainDef {
   type: string;
-  name: string;
+  /** `<name>`: absent for a VMX without displayName (libvirt accepts that; defining such a domain is refused). */
+  name?: string;
   uuid?: string;
   /** `<genid>`: the VM generation ID (VMX vm.genid + vm.genidX). */
   genid?: string;
@@ -159,11 +161,11 @@ export function hasVmwareData(def: DomainDef): boolean {
   return def.datacenterPath !== undefined || def.guestOs !== undefined || def.pciBridges !== undefined || def.vmxEntries !== undefined;
 }
 
-/** An empty domain with libvirt's defaults. */
-export function newDomain(name: string): DomainDef {
+/** An empty domain with libvirt's defaults (and a name, when given). */
+export function newDomain(name?: string): DomainDef {
   return {
     type: 'vmware',
-    name,
+    ...(name !== undefined ? { name } : {}),
     memoryKiB: 0,
     vcpus: 1,
     os: { type: 'hvm' },
@@ -177,4 +179,10 @@ export function newDomain(name: string): DomainDef {
     graphics: [],
     videos: [],
   };
+}
+
+/** The domain's name; a ConfigError for a domain without one (a VMX without displayName gives such a domain). */
+export function requireName(def: DomainDef): string {
+  if (def.name === undefined || def.name === '') throw new ConfigError('domain has no name (the VMX has no displayName): give it a <name>');
+  return def.name;
 }

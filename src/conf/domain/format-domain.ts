@@ -25,7 +25,7 @@ export function formatDomain(def: DomainDef): string {
     ['type', def.type],
     ['xmlns:vmware', hasVmwareData(def) ? VMWARE_NS : undefined],
   ]);
-  w.text('name', def.name);
+  if (def.name !== undefined) w.text('name', def.name);
   w.text('uuid', def.uuid ?? '00000000-0000-0000-0000-000000000000');
   if (def.genid !== undefined) w.text('genid', def.genid);
   if (def.title !== undefined) w.text('title', def.title);
@@ -125,17 +125,6 @@ function formatDevices(w: XmlWriter, def: DomainDef): void {
       ['type', 'serial'],
       ['port', c.port],
     ]);
-  if (d.graphics.length > 0) {
-    // libvirt adds the implicit PS/2 mouse and keyboard of a VM with a graphical console
-    w.empty('input', [
-      ['type', 'mouse'],
-      ['bus', 'ps2'],
-    ]);
-    w.empty('input', [
-      ['type', 'keyboard'],
-      ['bus', 'ps2'],
-    ]);
-  }
   for (const g of d.graphics) {
     const attrs: Attrs = [
       ['type', g.type],
@@ -145,16 +134,13 @@ function formatDevices(w: XmlWriter, def: DomainDef): void {
       ['keymap', g.keymap],
       ['passwd', g.passwd],
     ];
-    if (g.listen !== undefined) {
-      w.open('graphics', attrs)
-        .empty('listen', [
-          ['type', 'address'],
-          ['address', g.listen],
-        ])
-        .close('graphics');
-    } else {
-      w.empty('graphics', attrs);
-    }
+    // libvirt 9.0 always writes the listen element of a VNC display, with an address when it has one
+    w.open('graphics', attrs)
+      .empty('listen', [
+        ['type', 'address'],
+        ['address', g.listen],
+      ])
+      .close('graphics');
   }
   for (const v of d.videos) {
     w.open('video')
@@ -210,7 +196,7 @@ function formatInterface(w: XmlWriter, net: InterfaceDef): void {
     w.empty('mac', [
       ['address', net.mac],
       ['type', net.macType],
-      ['check', net.macCheck === false ? 'no' : undefined],
+      ['check', net.macCheck === undefined ? undefined : net.macCheck ? 'yes' : 'no'],
     ]);
   if (net.type === 'bridge' && net.bridge !== undefined) w.empty('source', [['bridge', net.bridge]]);
   if (net.type === 'network' && net.bridge !== undefined) w.empty('source', [['network', net.bridge]]);

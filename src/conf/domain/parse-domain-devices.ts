@@ -3,22 +3,67 @@ import { randomBytes } from 'node:crypto';
 import { ConfigError, UnsupportedError } from '../../errors.js';
 import type { ChrDef, ChrType, DiskBus, DiskDef, DomainDef, DriveAddress, InterfaceDef, VideoDef } from './domain-def.js';
 import { requireDiskIndex } from './disk-names.js';
-import { normalizeUuid, parseInt10, parseUInt } from '../units.js';
+import { normalizeUuid, parseInt10, parseUInt, UINT_MAX } from '../units.js';
 import { child, childrenNamed, type XmlElement } from '../xml/xml-reader.js';
 
-// Devices a VMware VM cannot have are refused; these are implicit or meaningless there.
+// Devices a VMware VM cannot have are refused (libvirt drops them silently); these are implicit
+// or meaningless there. Elements that are no libvirt device at all are ignored, as libvirt does.
 const IGNORED = new Set(['input', 'emulator']);
+const LIBVIRT_DEVICES = new Set([
+  'lease',
+  'hostdev',
+  'sound',
+  'audio',
+  'watchdog',
+  'redirdev',
+  'redirfilter',
+  'smartcard',
+  'channel',
+  'hub',
+  'rng',
+  'tpm',
+  'shmem',
+  'memory',
+  'iommu',
+  'vsock',
+  'crypto',
+  'panic',
+  'nvram',
+  'pstore',
+]);
+// SCSI controller models libvirt's XML parser knows (the VMX writer takes the VMware ones).
+const SCSI_MODELS = new Set([
+  'auto',
+  'buslogic',
+  'lsilogic',
+  'lsisas1068',
+  'vmpvscsi',
+  'ibmvscsi',
+  'virtio-scsi',
+  'lsisas1078',
+  'virtio-transitional',
+  'virtio-non-transitional',
+  'ncr53c90',
+  'am53c974',
+  'dc390',
+]);
 
-/** Fills def's device lists from a `<devices>` element. */
-export function parseDevices(devices: XmlElement, def: DomainDef): void {
+/**
+ * Fills def's device lists from a `<devices>` element. `numberPorts` (on for a whole domain) gives serial and
+ * parallel ports without <target port> their numbers as libvirt's domain parser does; a device parsed on its own
+ * keeps port -1 (for the caller to place).
+ */
+export function parseDevices(devices: XmlElement, def: DomainDef, opts: { numberPorts?: boolean } = {}): void {
   for (const el of devices.children) {
     switch (el.local) {
       case 'disk':
         insertDisk(def.disks, parseDisk(el));
         break;
-      case 'controller':
-        def.controllers.push(parseController(el));
+      case 'controller': {
+        const c = parseController(el);
+        if (c) def.controllers.push(c);
         break;
+      }
       case 'filesystem':
         def.filesystems.push(parseFilesystem(el));
         break;
@@ -44,13 +89,28 @@ export function parseDevices(devices: XmlElement, def: DomainDef): void {
         def.memballoon = el.attrs.model;
         break;
       default:
-        if (!IGNORED.has(el.local)) throw new UnsupportedError(`unsupported device <${el.name}> in <devices>: VMware VMs cannot have it`);
+        if (!IGNORED.has(el.local) && LIBVIRT_DEVICES.has(el.local))
+          throw new UnsupportedError(`unsupported device <${el.name}> in <devices>: VMware VMs cannot have it`);
     }
   }
   addImplicitControllers(def);
+  if (opts.numberPorts ?? true) {
+    numberPorts(def.serials);
+    numberPorts(def.parallels);
+  }
   if (def.serials.length === 0 && def.consoles[0] && def.consoles[0].type !== 'pipe') {
     // libvirt turns a lone serial console into the first serial port
     def.serials.push({ ...def.consoles[0], port: 0 });
+  }
+}
+
+// A port without <target port> gets, in document order, one more than the highest port given or assigned so far
+// in the whole list (so <serial/><serial><target port='1'/></serial> are ports 2 and 1), as libvirt numbers them.
+function numberPorts(chrs: ChrDef[]): void {
+  let max = Math.max(-1, ...chrs.map((c) => c.port));
+  for (const c of chrs) {
+    if (c.port >= 0) continue;
+    c.port = ++max;
   }
 }
 
@@ -122,6 +182,8 @@ function parseDisk(el: XmlElement): DiskDef {
   if (driver?.attrs.name !== undefined) disk.driverName = driver.attrs.name;
   if (driver?.attrs.cache !== undefined) disk.cache = driver.attrs.cache;
   const source = child(el, 'source');
+  // libvirt takes a block disk without <source> for an empty file-backed one
+  if (!source && type === 'block') disk.type = 'file';
   if (source) {
     const src = type === 'file' ? source.attrs.file : source.attrs.dev;
     if (src !== undefined && src !== '') disk.src = src;
@@ -138,17 +200,9 @@ function parseDisk(el: XmlElement): DiskDef {
   const addr = child(el, 'address');
   if (addr) {
     if (addr.attrs.type !== 'drive') throw new UnsupportedError(`unsupported address type '${addr.attrs.type ?? ''}' for disk '${dev}'`);
-    const num = (a: string): number => parseUInt(addr.attrs[a], `attribute '${a}' of <address> of disk '${dev}'`) ?? 0;
+    const num = (a: string): number => parseUInt(addr.attrs[a], `attribute '${a}' of <address> of disk '${dev}'`, UINT_MAX) ?? 0;
     const got: DriveAddress = { controller: num('controller'), bus: num('bus'), target: num('target'), unit: num('unit') };
-    // PVSCSI has units up to 63; the VMX side names them on from the controller's 15 (unit 16 = sdp)
-    const wideMatch =
-      bus === 'scsi' &&
-      got.bus === 0 &&
-      got.unit > 15 &&
-      got.unit <= 63 &&
-      got.controller <= 3 &&
-      got.controller * 15 + got.unit - 1 === index;
-    if (!wideMatch && (got.controller !== expected.controller || got.bus !== expected.bus || got.unit !== expected.unit)) {
+    if (got.controller !== expected.controller || got.bus !== expected.bus || got.unit !== expected.unit) {
       throw new ConfigError(`disk address ${got.controller}:${got.bus}:${got.unit} doesn't match target device '${dev}'`);
     }
     disk.address = got;
@@ -158,14 +212,59 @@ function parseDisk(el: XmlElement): DiskDef {
   return disk;
 }
 
-function parseController(el: XmlElement): DomainDef['controllers'][number] {
-  const type = el.attrs.type;
-  if (type !== 'scsi' && type !== 'ide' && type !== 'fdc' && type !== 'sata') {
-    throw new UnsupportedError(`unsupported controller type '${type ?? ''}': expecting scsi, ide, fdc or sata`);
+// libvirt's controller types and the models each accepts (a model on a type without a list is refused).
+const CONTROLLER_MODELS: Record<string, ReadonlySet<string> | undefined> = {
+  ide: new Set(['piix3', 'piix4', 'ich6']),
+  fdc: undefined,
+  scsi: SCSI_MODELS,
+  sata: undefined,
+  'virtio-serial': new Set(['virtio', 'virtio-transitional', 'virtio-non-transitional']),
+  ccid: undefined,
+  usb: new Set([
+    'piix3-uhci',
+    'piix4-uhci',
+    'ehci',
+    'ich9-ehci1',
+    'ich9-uhci1',
+    'ich9-uhci2',
+    'ich9-uhci3',
+    'vt82c686b-uhci',
+    'pci-ohci',
+    'nec-xhci',
+    'qusb1',
+    'qusb2',
+    'qemu-xhci',
+    'none',
+  ]),
+  pci: new Set([
+    'pci-root',
+    'pcie-root',
+    'pci-bridge',
+    'dmi-to-pci-bridge',
+    'pcie-root-port',
+    'pcie-switch-upstream-port',
+    'pcie-switch-downstream-port',
+    'pci-expander-bus',
+    'pcie-expander-bus',
+    'pcie-to-pci-bridge',
+  ]),
+  xenbus: undefined,
+  isa: undefined,
+};
+
+// A controller is checked as libvirt checks it (type, default 'ide'; index, a C int; model, per type); those of
+// types VMX has no place for (usb, virtio-serial …) are then left out: libvirt keeps them but never writes them.
+function parseController(el: XmlElement): DomainDef['controllers'][number] | undefined {
+  const type = el.attrs.type ?? 'ide';
+  if (!Object.hasOwn(CONTROLLER_MODELS, type)) throw new ConfigError(`invalid value '${type}' for attribute 'type' of <controller>`);
+  const index = parseUInt(el.attrs.index, "attribute 'index' of <controller>", 2 ** 31 - 1) ?? 0;
+  const model = el.attrs.model;
+  if (model !== undefined && !CONTROLLER_MODELS[type]?.has(model)) {
+    throw new ConfigError(`unknown model type '${model}' for <controller type='${type}'>`);
   }
-  const index = parseUInt(el.attrs.index, "attribute 'index' of <controller>") ?? 0;
+  if (type !== 'scsi' && type !== 'ide' && type !== 'fdc' && type !== 'sata') return undefined;
   const c: DomainDef['controllers'][number] = { type, index };
-  if (el.attrs.model !== undefined) c.model = el.attrs.model;
+  if (model !== undefined) c.model = model;
   return c;
 }
 
@@ -186,14 +285,16 @@ export function randomVmwareMac(): string {
 }
 
 function parseInterface(el: XmlElement): InterfaceDef {
-  const type = el.attrs.type;
+  // libvirt's default interface type is 'user'
+  const type = el.attrs.type ?? 'user';
   if (type !== 'bridge' && type !== 'user' && type !== 'vds' && type !== 'null' && type !== 'network') {
     throw new UnsupportedError(`unsupported interface type '${type ?? ''}': expecting bridge, user, vds, network or null`);
   }
   const net: InterfaceDef = { type };
   const mac = child(el, 'mac');
+  if (mac?.attrs.address === undefined) net.mac = randomVmwareMac();
   if (mac) {
-    const a = mac.attrs.address ?? '';
+    const a = mac.attrs.address ?? (net.mac as string);
     if (!/^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){5}$/.test(a)) throw new ConfigError(`malformed MAC address '${a}' in <interface><mac>`);
     net.mac = a
       .split(':')
@@ -210,8 +311,6 @@ function parseInterface(el: XmlElement): InterfaceDef {
       if (check !== 'yes' && check !== 'no') throw new ConfigError(`invalid check '${check}' in <interface><mac>`);
       net.macCheck = check === 'yes';
     }
-  } else {
-    net.mac = randomVmwareMac();
   }
   const source = child(el, 'source');
   if (type === 'bridge') {
@@ -223,12 +322,16 @@ function parseInterface(el: XmlElement): InterfaceDef {
   } else if (type === 'vds') {
     const sw = source?.attrs.switchid;
     if (!source || !sw) throw new ConfigError("missing <source switchid=…> in <interface type='vds'>");
-    net.vds = { switchId: normalizeUuid(sw, "switchid of <interface type='vds'>") };
-    const portId = parseInt10(source.attrs.portid, "attribute 'portid' of <interface><source>");
-    if (portId !== undefined) net.vds.portId = portId;
-    if (source.attrs.portgroupid !== undefined) net.vds.portgroupId = source.attrs.portgroupid;
-    const cid = parseInt10(source.attrs.connectionid, "attribute 'connectionid' of <interface><source>");
-    if (cid !== undefined) net.vds.connectionId = cid;
+    // libvirt requires all four attributes
+    for (const a of ['portid', 'portgroupid', 'connectionid']) {
+      if (source.attrs[a] === undefined) throw new ConfigError(`missing attribute '${a}' of <interface type='vds'><source>`);
+    }
+    net.vds = {
+      switchId: normalizeUuid(sw, "switchid of <interface type='vds'>"),
+      portId: parseInt10(source.attrs.portid, "attribute 'portid' of <interface><source>") as number,
+      portgroupId: source.attrs.portgroupid as string,
+      connectionId: parseInt10(source.attrs.connectionid, "attribute 'connectionid' of <interface><source>") as number,
+    };
   }
   const target = child(el, 'target')?.attrs.dev;
   if (target !== undefined) net.targetDev = target;
@@ -238,12 +341,22 @@ function parseInterface(el: XmlElement): InterfaceDef {
 }
 
 const CHR_TYPES = new Set<ChrType>(['dev', 'file', 'pipe', 'tcp']);
+// libvirt's target types of serial ports and consoles
+const CHR_TARGET_TYPES: Record<string, readonly string[]> = {
+  serial: ['isa-serial', 'usb-serial', 'pci-serial', 'spapr-vio-serial', 'system-serial', 'sclp-serial', 'isa-debug'],
+  console: ['serial', 'xen', 'uml', 'virtio', 'lxc', 'openvz', 'sclp', 'sclplm'],
+};
 
 function parseChr(el: XmlElement, kind: string): ChrDef {
   const type = el.attrs.type ?? 'pty';
   if (!CHR_TYPES.has(type as ChrType)) throw new UnsupportedError(`unsupported ${kind} type '${type}': expecting dev, file, pipe or tcp`);
   const target = child(el, 'target');
-  const port = parseUInt(target?.attrs.port, `attribute 'port' of <${kind}><target>`);
+  const targetType = target?.attrs.type;
+  const targetTypes = CHR_TARGET_TYPES[kind];
+  if (targetType !== undefined && targetTypes !== undefined && !targetTypes.includes(targetType)) {
+    throw new ConfigError(`unknown target type '${targetType}' of <${kind}><target>`);
+  }
+  const port = parseUInt(target?.attrs.port, `attribute 'port' of <${kind}><target>`, 2 ** 31 - 1);
   const chr: ChrDef = { type: type as ChrType, port: port ?? -1 };
   const sources = childrenNamed(el, 'source');
   if (type === 'tcp') {
@@ -283,18 +396,22 @@ function parseGraphics(el: XmlElement): DomainDef['graphics'][number] {
   return g;
 }
 
+/** A video RAM size in KiB rounded up to a power of two, as libvirt's post-parse does. */
+export function roundVramKiB(kib: number): number {
+  let p = 1;
+  while (p < kib) p *= 2;
+  return p;
+}
+
 function parseVideo(el: XmlElement): VideoDef {
   const model = child(el, 'model');
   const type = model?.attrs.type ?? 'vmvga';
   const v: VideoDef = { model: type };
-  const vram = parseUInt(model?.attrs.vram, "attribute 'vram' of <video><model>");
-  if (vram !== undefined) v.vramKiB = vram;
-  const heads = parseUInt(model?.attrs.heads, "attribute 'heads' of <video><model>");
-  if (heads !== undefined) {
-    if (heads < 1 || heads > 16)
-      throw new UnsupportedError(`attribute 'heads' of <video><model> must be between 1 and 16 for VMware but found ${heads}`);
-    v.heads = heads;
-  }
+  const vram = parseUInt(model?.attrs.vram, "attribute 'vram' of <video><model>", UINT_MAX);
+  // libvirt rounds video RAM up to a power of two
+  if (vram !== undefined && vram > 0) v.vramKiB = roundVramKiB(vram);
+  const heads = parseUInt(model?.attrs.heads, "attribute 'heads' of <video><model>", UINT_MAX);
+  if (heads !== undefined) v.heads = heads;
   if (model?.attrs.primary === 'yes') v.primary = true;
   return v;
 }

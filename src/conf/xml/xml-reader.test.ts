@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError } from '../../errors.js';
 import { XML_LIMITS } from '../../limits.js';
-import { parseXml } from './xml-reader.js';
+import { decodeXmlBytes, parseXml } from './xml-reader.js';
 
 const deep = (n: number): string => `${'<a>'.repeat(n)}${'</a>'.repeat(n)}`;
 
@@ -37,4 +37,25 @@ test('malformed XML names the line', () => {
     () => parseXml('<a>\n<b>\n</a>'),
     (e: unknown) => e instanceof ConfigError && /malformed XML at line 3/.test(e.message),
   );
+});
+
+test('XML bytes are decoded as libxml2 does: byte-order mark, else the declared encoding, else UTF-8', () => {
+  const latin1 = Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><a>caf\xe9</a>', 'latin1');
+  assert.equal(parseXml(decodeXmlBytes(latin1)).text, 'café');
+  assert.equal(decodeXmlBytes(Buffer.from("<?xml version='1.0' encoding='windows-1252'?><a>\x80</a>", 'latin1')).slice(-5), '€</a>');
+  assert.equal(decodeXmlBytes(Buffer.from('\ufeff<a>é</a>', 'utf8')), '<a>é</a>');
+  assert.equal(decodeXmlBytes(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('<a>é</a>', 'utf16le')])), '<a>é</a>');
+  assert.equal(decodeXmlBytes(Buffer.from('<a>é</a>', 'utf8')), '<a>é</a>');
+});
+
+test('XML bytes invalid in their encoding, an encoding Node cannot read, or a UTF-16 label on 8-bit bytes are refused', () => {
+  const refused = (bytes: Buffer, message: RegExp): void =>
+    assert.throws(
+      () => decodeXmlBytes(bytes, 'domain XML'),
+      (e: unknown) => e instanceof ConfigError && message.test(e.message),
+    );
+  refused(Buffer.from([0x3c, 0x61, 0x3e, 0xff, 0x3c, 0x2f, 0x61, 0x3e]), /malformed domain XML: the text is not valid utf-8/);
+  refused(Buffer.from('<?xml version="1.0" encoding="UTF-7"?><a/>'), /unsupported encoding 'utf-7'/);
+  refused(Buffer.from('<?xml version="1.0" encoding="x-user-defined"?><a/>'), /unsupported encoding 'x-user-defined'/);
+  refused(Buffer.from('<?xml version="1.0" encoding="UTF-16"?><a/>'), /labelled utf-16 but has 8-bit content/);
 });

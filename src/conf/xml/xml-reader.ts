@@ -5,6 +5,7 @@
  */
 import { SaxesParser } from 'saxes';
 import { ConfigError } from '../../errors.js';
+import { charsetDecoder } from '../charset.js';
 import { describeBytes, XML_LIMITS, type DocumentLimits } from '../../limits.js';
 
 /** An element: qualified name, local name, namespace URI, attributes, children and direct text. */
@@ -16,6 +17,8 @@ export interface XmlElement {
   readonly children: XmlElement[];
   text: string;
   readonly line: number;
+  /** Where in its parent's `text` this element stands (for textContent()). */
+  readonly textOffset?: number;
 }
 
 class LimitReached extends Error {}
@@ -27,7 +30,13 @@ const SLICE = 64 * 1024;
 export function parseXml(text: string, what = 'XML', limits: DocumentLimits = XML_LIMITS): XmlElement {
   const bytes = text.length <= limits.maxBytes / 3 ? text.length : Buffer.byteLength(text, 'utf8');
   if (bytes > limits.maxBytes) throw new ConfigError(`${what} is ${bytes} bytes, more than the limit of ${describeBytes(limits.maxBytes)}`);
-  const parser = new SaxesParser({ xmlns: true, position: true });
+  // An unbound prefix is a namespace error that libxml2 reports and reads past (the element is then in no namespace
+  // libvirt knows): a URI of its own keeps such elements apart from every real namespace.
+  const parser = new SaxesParser({
+    xmlns: true,
+    position: true,
+    resolvePrefix: (prefix: string) => `urn:esxvirt:unbound-prefix:${prefix}`,
+  });
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
   let failure: Error | undefined;
@@ -46,6 +55,7 @@ export function parseXml(text: string, what = 'XML', limits: DocumentLimits = XM
       if (a.prefix === 'xmlns' || a.name === 'xmlns') continue;
       attrs[a.name] = a.value;
     }
+    const parent = stack[stack.length - 1];
     const el: XmlElement = {
       name: tag.name,
       local: tag.local ?? tag.name,
@@ -54,8 +64,8 @@ export function parseXml(text: string, what = 'XML', limits: DocumentLimits = XM
       children: [],
       text: '',
       line: parser.line,
+      ...(parent ? { textOffset: parent.text.length } : {}),
     };
-    const parent = stack[stack.length - 1];
     if (parent) parent.children.push(el);
     else root = el;
     stack.push(el);
@@ -82,6 +92,46 @@ export function parseXml(text: string, what = 'XML', limits: DocumentLimits = XM
     throw new ConfigError(`malformed ${what}${line}: ${msg}`);
   }
   return root;
+}
+
+/**
+ * Decodes XML bytes as libxml2 does: a byte-order mark, else the encoding the XML declaration
+ * names, else UTF-8; bytes invalid in that encoding, or an encoding it cannot read, are errors.
+ */
+export function decodeXmlBytes(bytes: Uint8Array, what = 'XML'): string {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let label = 'utf-8';
+  let body = b;
+  if (b[0] === 0xff && b[1] === 0xfe) [label, body] = ['utf-16le', b.subarray(2)];
+  else if (b[0] === 0xfe && b[1] === 0xff) [label, body] = ['utf-16be', b.subarray(2)];
+  else {
+    if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) body = b.subarray(3);
+    const m = /^<\?xml[^>]*?\sencoding\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(body.subarray(0, 200).toString('latin1'));
+    const declared = m ? (m[1] ?? m[2] ?? '').toLowerCase() : undefined;
+    if (declared !== undefined && /^utf-?16/.test(declared))
+      throw new ConfigError(`malformed ${what}: labelled ${declared} but has 8-bit content`);
+    if (declared !== undefined) label = declared;
+  }
+  const decode = charsetDecoder(label);
+  if (decode === undefined) throw new ConfigError(`malformed ${what}: unsupported encoding '${label}'`);
+  try {
+    return decode(body);
+  } catch {
+    throw new ConfigError(`malformed ${what}: the text is not valid ${label}`);
+  }
+}
+
+/** All text inside `el`, its descendants' included, in document order (XPath's string(), as libvirt reads values). */
+export function textContent(el: XmlElement): string {
+  if (el.children.length === 0) return el.text;
+  let out = '';
+  let at = 0;
+  for (const c of el.children) {
+    const offset = c.textOffset ?? at;
+    out += el.text.slice(at, offset) + textContent(c);
+    at = offset;
+  }
+  return out + el.text.slice(at);
 }
 
 /** The first child element with local name `local`, if any. */

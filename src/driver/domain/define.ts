@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConfigError, InvalidArgumentError, InvalidStateError, NotFoundError, OperationError } from '../../errors.js';
 import { type DatastorePath, formatDatastorePath, parseDatastorePath } from '../../datastore-path.js';
-import type { DiskDef, DomainDef } from '../../conf/domain/domain-def.js';
+import { requireName, type DiskDef, type DomainDef } from '../../conf/domain/domain-def.js';
 import { parseDomainXml } from '../../conf/domain/parse-domain.js';
 import { escapeDatastoreItem } from '../../escape.js';
 import {
@@ -65,7 +65,7 @@ export function vmxLocation(def: DomainDef): { datastore: string; directory: str
   }
   if (!/\.vmdk$/i.test(p.path)) throw new ConfigError(`Expecting source '${disk.src}' of first file-based harddisk to be a VMDK image`);
   const directory = p.path.split('/').slice(0, -1).join('/');
-  const file = `${escapeDatastoreItem(def.name)}.vmx`;
+  const file = `${escapeDatastoreItem(requireName(def))}.vmx`;
   return {
     datastore: p.datastore,
     directory,
@@ -88,7 +88,7 @@ async function existingVm(conn: Connection, def: DomainDef): Promise<{ ref: MoRe
   }
   let named: MoRef<'VirtualMachine'> | undefined;
   try {
-    named = await inv.findVmByName(vsphereNameOf(def.name), { container: conn.host.datacenter.ref });
+    named = await inv.findVmByName(vsphereNameOf(requireName(def)), { container: conn.host.datacenter.ref });
   } catch (e) {
     if (!(e instanceof InvalidArgumentError)) throw e;
     throw alreadyExists(def, 'several VMs have that name');
@@ -194,7 +194,8 @@ function registrationRefusal(e: unknown, vmxPath: string, def: DomainDef): unkno
  * over and proceeds.
  */
 export async function defineDomain(conn: Connection, xml: string | Uint8Array, opts: DefineOptions = {}): Promise<DefineResult> {
-  const def = parseDomainXml(typeof xml === 'string' ? xml : Buffer.from(xml).toString('utf8'));
+  // bytes are decoded as their XML declaration says, as libvirt does
+  const def = parseDomainXml(xml);
   const loc = vmxLocation(def);
   const existing = await existingVm(conn, def);
   if (existing !== undefined) {
@@ -281,7 +282,7 @@ async function register(conn: Connection, def: DomainDef, vmxPath: string): Prom
     try {
       const task = await new FolderHandle(conn.client, dc.vmFolder).registerVm({
         path: vmxPath,
-        name: vsphereNameOf(def.name),
+        name: vsphereNameOf(requireName(def)),
         asTemplate: false,
         pool: conn.host.resourcePool,
         host: conn.host.hostSystem,

@@ -3,32 +3,32 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import { EsxError } from '../../errors.js';
-import { formatDeviceXml, parseDeviceXml } from './devices.js';
+import { formatDeviceXml, deviceOfXml } from './devices.js';
 import { diskFromOptions, diskSource, interfaceFromOptions } from './disks-nics.js';
 
 test('a disk fragment parses to one disk and formats back as libvirt writes it', () => {
   const xml =
     "<disk type='file' device='disk'>\n  <source file='[ds] vm/a.vmdk'/>\n  <target dev='sdb' bus='scsi'/>\n  <address type='drive' controller='0' bus='0' target='0' unit='1'/>\n</disk>\n";
-  const d = parseDeviceXml(xml);
+  const d = deviceOfXml(xml);
   assert.equal(d.kind, 'disk');
   assert.equal(formatDeviceXml(d), xml);
 });
 
 test('an interface fragment without <mac> leaves the MAC to the server', () => {
-  const d = parseDeviceXml("<interface type='bridge'><source bridge='VM Network'/><model type='vmxnet3'/></interface>");
+  const d = deviceOfXml("<interface type='bridge'><source bridge='VM Network'/><model type='vmxnet3'/></interface>");
   assert.equal(d.kind, 'interface');
   assert.equal((d.def as { mac?: string }).mac, undefined);
   assert.equal(
-    (parseDeviceXml("<interface type='bridge'><mac address='00:50:56:01:02:03'/><source bridge='n'/></interface>").def as { mac?: string })
+    (deviceOfXml("<interface type='bridge'><mac address='00:50:56:01:02:03'/><source bridge='n'/></interface>").def as { mac?: string })
       .mac,
     '00:50:56:01:02:03',
   );
 });
 
 test('controller, serial and parallel fragments parse; others are refused with one line', () => {
-  assert.equal(parseDeviceXml("<controller type='scsi' index='1' model='vmpvscsi'/>").kind, 'controller');
-  assert.equal(parseDeviceXml("<serial type='file'><source path='[ds] vm/s.log'/><target port='1'/></serial>").kind, 'serial');
-  assert.equal(parseDeviceXml("<parallel type='file'><source path='[ds] vm/p.log'/><target port='0'/></parallel>").kind, 'parallel');
+  assert.equal(deviceOfXml("<controller type='scsi' index='1' model='vmpvscsi'/>").kind, 'controller');
+  assert.equal(deviceOfXml("<serial type='file'><source path='[ds] vm/s.log'/><target port='1'/></serial>").kind, 'serial');
+  assert.equal(deviceOfXml("<parallel type='file'><source path='[ds] vm/p.log'/><target port='0'/></parallel>").kind, 'parallel');
   for (const [xml, msg] of [
     ["<hostdev mode='subsystem'/>", /unsupported device <hostdev>/],
     ['<disk', /malformed|device XML/],
@@ -36,7 +36,7 @@ test('controller, serial and parallel fragments parse; others are refused with o
     ["<disk type='file' device='disk'><source file='[ds] a.vmdk'/></disk>", /missing <target dev=…> in <disk>/],
   ] as const) {
     assert.throws(
-      () => parseDeviceXml(xml),
+      () => deviceOfXml(xml),
       (e: unknown) => e instanceof EsxError && msg.test(e.message) && !e.message.includes('\n'),
       xml,
     );

@@ -10,9 +10,9 @@
  * domain.
  */
 import { ConfigError } from '../../errors.js';
-import type { ControllerDef, DiskDef, DomainDef } from '../../conf/domain/domain-def.js';
+import type { ControllerDef, DiskDef } from '../../conf/domain/domain-def.js';
 import { formatDomain } from '../../conf/domain/format-domain.js';
-import { parseDomainXml } from '../../conf/domain/parse-domain.js';
+import { parseDeviceXml, parseDomainXml } from '../../conf/domain/parse-domain.js';
 import type { AnyVirtualDevice, VirtualMachineConfigSpec } from '../../vim25/index.js';
 import { DevicePlan, type DomainDevice, type NewDiskOptions } from '../../vmconfig/index.js';
 import type { Connection } from '../connect/connection.js';
@@ -37,21 +37,13 @@ export interface DeviceChangeResult {
   xml: string;
 }
 
-const WRAP_HEAD = "<domain type='vmware'><name>fragment</name><memory>4096</memory><os><type>hvm</type></os><devices>";
-const WRAP_TAIL = '</devices></domain>';
-
 /** The one device of an XML fragment (`<disk>`, `<interface>`, `<controller>`, `<serial>`, `<parallel>`, `<video>`). */
-export function parseDeviceXml(xml: string): DomainDevice {
+export function deviceOfXml(xml: string): DomainDevice {
   const body = xml.replace(/^\s*<\?xml[^>]*\?>/, '');
   const root = /^\s*<([A-Za-z]+)\b/.exec(body)?.[1];
   if (root === undefined) throw new ConfigError('the device XML holds no element');
-  let def: DomainDef;
-  try {
-    def = parseDomainXml(`${WRAP_HEAD}${body}${WRAP_TAIL}`);
-  } catch (e) {
-    if (e instanceof ConfigError && /malformed/.test(e.message)) throw new ConfigError(`malformed device XML: ${e.message}`, { cause: e });
-    throw e;
-  }
+  // a serial or parallel port without <target port> keeps port -1: the device plan gives it a free one
+  const def = parseDeviceXml(body);
   const one = <T>(list: T[], kind: string): T => {
     if (list.length !== 1) throw new ConfigError(`the device XML must hold exactly one <${kind}> (found ${list.length})`);
     return list[0] as T;
@@ -80,7 +72,7 @@ export function parseDeviceXml(xml: string): DomainDevice {
 
 /** The device as XML, in libvirt's format (2-space indented, as dumpxml shows it inside <devices>). */
 export function formatDeviceXml(device: DomainDevice): string {
-  const def = parseDomainXml(`${WRAP_HEAD}${WRAP_TAIL}`);
+  const def = parseDomainXml("<domain type='vmware'><name>fragment</name><memory>4096</memory><os><type>hvm</type></os></domain>");
   if (device.kind === 'disk') def.disks.push(device.def);
   else if (device.kind === 'interface') def.interfaces.push(device.def);
   else if (device.kind === 'controller') def.controllers.push(device.def);
@@ -161,21 +153,21 @@ function describe(device: DomainDevice): string {
 
 /** virsh attach-device: adds the device of an XML fragment. */
 export async function attachDevice(conn: Connection, domain: DomainArg, xml: string, flags: DeviceFlags = {}): Promise<DeviceChangeResult> {
-  const device = parseDeviceXml(xml);
+  const device = deviceOfXml(xml);
   const cfg = await readVmConfig(conn, domain);
   return applyDeviceChange(conn, cfg, { op: 'add', device, what: `attach ${describe(device)}` }, flags);
 }
 
 /** virsh detach-device: removes the device an XML fragment denotes (a disk's file is kept). */
 export async function detachDevice(conn: Connection, domain: DomainArg, xml: string, flags: DeviceFlags = {}): Promise<DeviceChangeResult> {
-  const device = parseDeviceXml(xml);
+  const device = deviceOfXml(xml);
   const cfg = await readVmConfig(conn, domain);
   return applyDeviceChange(conn, cfg, { op: 'remove', device, what: `detach ${describe(device)}` }, flags);
 }
 
 /** virsh update-device: changes the device an XML fragment denotes (a medium, a network, a port's backing). */
 export async function updateDevice(conn: Connection, domain: DomainArg, xml: string, flags: DeviceFlags = {}): Promise<DeviceChangeResult> {
-  const device = parseDeviceXml(xml);
+  const device = deviceOfXml(xml);
   const cfg = await readVmConfig(conn, domain);
   return applyDeviceChange(conn, cfg, { op: 'edit', device, what: `update ${describe(device)}` }, flags);
 }

@@ -15,7 +15,7 @@ import {
 import type { AnyVirtualDevice } from '../../vim25/index.js';
 import { configToDomain } from '../../vmconfig/index.js';
 import type { Connection } from '../connect/connection.js';
-import { applyDeviceChange, checkFlags, parseDeviceXml, type DeviceChangeResult, type DeviceFlags } from './devices.js';
+import { applyDeviceChange, checkFlags, deviceOfXml, type DeviceChangeResult, type DeviceFlags } from './devices.js';
 import { applyConfigSpec } from './reconfigure.js';
 import type { DomainRef } from './ref.js';
 import type { DomainArg } from './resolve.js';
@@ -163,7 +163,7 @@ export function interfaceFromOptions(type: string, source: string, opts: AttachI
   const model = opts.model ? `<model type='${escapeAttr(opts.model)}'/>` : '';
   const target = opts.target ? `<target dev='${escapeAttr(opts.target)}'/>` : '';
   const xml = `<interface type='${type}'>${mac}<source ${type === 'bridge' ? 'bridge' : 'network'}='${escapeAttr(source)}'/>${target}${model}</interface>`;
-  return (parseDeviceXml(xml) as { kind: 'interface'; def: InterfaceDef }).def;
+  return (deviceOfXml(xml) as { kind: 'interface'; def: InterfaceDef }).def;
 }
 
 function escapeAttr(s: string): string {

@@ -70,7 +70,7 @@ export {
   detachDevice,
   updateDevice,
   applyDeviceChange,
-  parseDeviceXml,
+  deviceOfXml,
   formatDeviceXml,
   type Change,
   type DeviceChangeResult,

@@ -46,7 +46,7 @@ const define = defineCommand({
     hwVersionOption("the server's default"),
   ],
   connection: 'required',
-  prepare: async ({ args }) => (await readInput(args.file)).toString('utf8'),
+  prepare: ({ args }) => readInput(args.file),
   async run({ args, conn, input, debugging, debug, warn }) {
     const hw = args['hw-version'];
     const r = await defineDomain(conn, input, {

@@ -65,7 +65,7 @@ const toNative = defineCommand({
     hwVersionOption("4 offline, else the server's"),
   ],
   connection: 'optional',
-  prepare: async ({ args }) => parseDomainXml((await readInput(args.xml)).toString('utf8')),
+  prepare: async ({ args }) => parseDomainXml(await readInput(args.xml)),
   async run({ args, conn, input, warn }) {
     const hw = args['hw-version'];
     const vmx = conn
