@@ -78,10 +78,17 @@ function formatEthernet(net: InterfaceDef, p: string, add: Add): void {
     case 'vds': {
       const v = net.vds;
       if (!v) throw new ConfigError("<interface type='vds'> lacks its <source>");
+      // VMX needs all four (libvirt's parser requires them; a connected domain may lack the port's)
+      for (const [a, value] of [
+        ['portid', v.portId],
+        ['portgroupid', v.portgroupId],
+        ['connectionid', v.connectionId],
+      ] as const)
+        if (value === undefined) throw new ConfigError(`missing attribute '${a}' of <interface type='vds'><source>`);
       add(`${p}.dvs.switchId`, formatVmwareUuid(v.switchId));
-      if (v.portId !== undefined) add(`${p}.dvs.portId`, v.portId);
-      if (v.portgroupId !== undefined) add(`${p}.dvs.portgroupId`, v.portgroupId);
-      if (v.connectionId !== undefined) add(`${p}.dvs.connectionId`, v.connectionId);
+      add(`${p}.dvs.portId`, v.portId as number);
+      add(`${p}.dvs.portgroupId`, v.portgroupId as string);
+      add(`${p}.dvs.connectionId`, v.connectionId as number);
       break;
     }
     case 'null':

@@ -322,16 +322,14 @@ function parseInterface(el: XmlElement): InterfaceDef {
   } else if (type === 'vds') {
     const sw = source?.attrs.switchid;
     if (!source || !sw) throw new ConfigError("missing <source switchid=…> in <interface type='vds'>");
-    // libvirt requires all four attributes
-    for (const a of ['portid', 'portgroupid', 'connectionid']) {
-      if (source.attrs[a] === undefined) throw new ConfigError(`missing attribute '${a}' of <interface type='vds'><source>`);
-    }
-    net.vds = {
-      switchId: normalizeUuid(sw, "switchid of <interface type='vds'>"),
-      portId: parseInt10(source.attrs.portid, "attribute 'portid' of <interface><source>") as number,
-      portgroupId: source.attrs.portgroupid as string,
-      connectionId: parseInt10(source.attrs.connectionid, "attribute 'connectionid' of <interface><source>") as number,
-    };
+    // libvirt's parser requires all four attributes; vCenter leaves a port unassigned (no portKey) until the VM
+    // connects, so a connected domain may lack portid and connectionid: the VMX writer refuses it as libvirt does
+    if (source.attrs.portgroupid === undefined) throw new ConfigError("missing attribute 'portgroupid' of <interface type='vds'><source>");
+    net.vds = { switchId: normalizeUuid(sw, "switchid of <interface type='vds'>"), portgroupId: source.attrs.portgroupid };
+    if (source.attrs.portid !== undefined)
+      net.vds.portId = parseInt10(source.attrs.portid, "attribute 'portid' of <interface><source>") as number;
+    if (source.attrs.connectionid !== undefined)
+      net.vds.connectionId = parseInt10(source.attrs.connectionid, "attribute 'connectionid' of <interface><source>") as number;
   }
   const target = child(el, 'target')?.attrs.dev;
   if (target !== undefined) net.targetDev = target;
