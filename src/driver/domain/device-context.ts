@@ -1,11 +1,21 @@
 /**
- * The connected VmConfigContext of a device change: the networks of the VM's host (a bridge name must name one),
+ * The connected VmConfigContext of a device change: the networks of the VM's host, standard and distributed (a
+ * bridge name must name one),
  * the guest's recommended SCSI controller and NIC (the guest OS descriptor of QueryConfigOptionEx), the SCSI model
  * of disks attached with a controller to be added ('auto': ddb.adapterType of the .vmdk, as the VMX converter
  * detects it), and the disks to create. Everything is gathered before the (synchronous, pure) plan runs.
  */
 import type { DiskDef, ScsiModel } from '../../conf/domain/domain-def.js';
-import { HostSystemProps, ManagedEntityProps, prop, retrieveMany, retrieveOne, type MoRef } from '../../vim25/index.js';
+import {
+  DistributedVirtualPortgroupProps,
+  DistributedVirtualSwitchProps,
+  HostSystemProps,
+  ManagedEntityProps,
+  prop,
+  retrieveMany,
+  retrieveOne,
+  type MoRef,
+} from '../../vim25/index.js';
 import { descriptorOfVmdkHead, scsiModelOfDescriptor } from '../../vmdk/index.js';
 import type { NetworkInfo, NewDiskOptions, VmConfigContext } from '../../vmconfig/index.js';
 import type { Connection } from '../connect/connection.js';
@@ -30,15 +40,47 @@ const NIC_MODELS: Record<string, string> = {
   VirtualPCNet32: 'vlance',
 };
 
-/** The standard networks of a host (by name), for bridge names. */
+/**
+ * The networks a VM on `host` can join, for bridge names: its standard port groups and (vCenter) the distributed
+ * port groups it is connected to, uplink port groups left out. Two calls, two more with distributed port groups.
+ */
 export async function hostNetworks(conn: Connection, host: MoRef<'HostSystem'>): Promise<NetworkInfo[]> {
   const refs = prop(await retrieveOne(conn.client, host, [HostSystemProps.network]), HostSystemProps.network) ?? [];
   const recs = await retrieveMany(
     conn.client,
-    refs.filter((r) => r.type === 'Network'),
+    refs.filter((r) => r.type === 'Network' || r.type === 'DistributedVirtualPortgroup'),
     [ManagedEntityProps.name],
   );
-  return recs.map((r) => ({ kind: 'standard', name: prop(r, ManagedEntityProps.name) ?? r.ref.value, ref: r.ref }));
+  const out: NetworkInfo[] = [];
+  const portgroups = recs.filter((r) => r.ref.type === 'DistributedVirtualPortgroup');
+  for (const r of recs)
+    if (r.ref.type === 'Network') out.push({ kind: 'standard', name: prop(r, ManagedEntityProps.name) ?? r.ref.value, ref: r.ref });
+  if (portgroups.length === 0) return out;
+  const configs = await retrieveMany(
+    conn.client,
+    portgroups.map((r) => r.ref),
+    [DistributedVirtualPortgroupProps.config],
+  );
+  const switches = new Map<string, MoRef<'DistributedVirtualSwitch'>>();
+  for (const c of configs) {
+    const sw = prop(c, DistributedVirtualPortgroupProps.config)?.distributedVirtualSwitch;
+    if (sw !== undefined) switches.set(sw.value, sw);
+  }
+  const sws = await retrieveMany(
+    conn.client,
+    [...switches.values()],
+    [DistributedVirtualSwitchProps.uuid, DistributedVirtualSwitchProps.uplinkPortgroup],
+  );
+  const uuids = new Map(sws.map((r) => [r.ref.value, prop(r, DistributedVirtualSwitchProps.uuid)]));
+  const uplinks = new Set(sws.flatMap((r) => prop(r, DistributedVirtualSwitchProps.uplinkPortgroup) ?? []).map((u) => u.value));
+  for (const c of configs) {
+    const config = prop(c, DistributedVirtualPortgroupProps.config);
+    const switchUuid = config?.distributedVirtualSwitch && uuids.get(config.distributedVirtualSwitch.value);
+    if (config === undefined || switchUuid === undefined || config.uplink === true || uplinks.has(c.ref.value)) continue;
+    const name = prop(portgroups.find((r) => r.ref.value === c.ref.value) ?? c, ManagedEntityProps.name) ?? config.name;
+    out.push({ kind: 'distributed', name, ref: c.ref as MoRef<'DistributedVirtualPortgroup'>, switchUuid, portgroupKey: config.key });
+  }
+  return out;
 }
 
 /** What a device change's context is made of. */
