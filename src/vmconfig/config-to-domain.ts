@@ -19,6 +19,7 @@ import type { OptionValue, ResourceAllocationInfo, VirtualDevice, VirtualHardwar
 import { domainNameOf } from '../escape.js';
 import { isA, modelOf, NIC_TYPES, SCSI_TYPES } from './wire-types.js';
 import { targetIndex } from './device-slots.js';
+import { vncOfExtraConfig } from './extra-config.js';
 
 /** The configuration properties the mapping reads (VmConfigProps). */
 export interface VmConfigView {
@@ -30,7 +31,7 @@ export interface VmConfigView {
   hardware?: VirtualHardware;
   cpuAllocation?: ResourceAllocationInfo;
   memoryAllocation?: ResourceAllocationInfo;
-  /** config.extraConfig (not mapped to the domain; applySpec keeps it for the vmware namespace). */
+  /** config.extraConfig: RemoteDisplay.vnc.* become <graphics>; applySpec keeps the rest for the vmware namespace. */
   extraConfig?: OptionValue[];
 }
 
@@ -95,6 +96,8 @@ export function configToDomain(cfg: VmConfigView, opts: ConfigToDomainOptions = 
     if (isA(d, 'VirtualEthernetCard')) def.interfaces.push(interfaceOf(d, opts));
   }
   addChrDevices(def, devices, opts);
+  const vnc = vncOfExtraConfig(cfg.extraConfig);
+  if (vnc !== undefined) def.graphics.push(vnc);
   for (const d of devices) {
     if (!isA(d, 'VirtualMachineVideoCard')) continue;
     const vram = typeof d.videoRamSizeInKB === 'number' ? d.videoRamSizeInKB : 4096;

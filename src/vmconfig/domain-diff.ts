@@ -108,8 +108,6 @@ export function editVmSpec(
   opts: EditVmOptions = {},
 ): VirtualMachineConfigSpec {
   const spec = settingsDiff(cur, next, opts);
-  if (next.graphics.length > 0 && JSON.stringify(next.graphics) !== JSON.stringify(cur.graphics))
-    ctx.warn?.('<graphics> has no vSphere VM setting here; left out');
   if (next.filesystems.length > 0 && JSON.stringify(next.filesystems) !== JSON.stringify(cur.filesystems))
     ctx.warn?.('<filesystem> (shared folders) has no vSphere form; left out');
   const plan = new DevicePlan(devices, ctx, { controllers: resolveScsiModels(next, ctx) });

@@ -90,12 +90,8 @@ const CREATE: CreateRule[] = [
       ),
     defaults: 'esx-default',
     opts: { datastore: 'ds' },
-    warns: [/<graphics> has no vSphere VM setting/, /<filesystem> \(shared folders\)/, /'cpuset' of <vcpu>/],
-    back: (xml) =>
-      xml
-        .replace(" cpuset='0-3'", '')
-        .replace(/ *<graphics[^]*?<\/graphics>\n| *<(graphics|input)[^\n]*\/>\n/g, '')
-        .replace(/ *<filesystem[^]*?<\/filesystem>\n/, ''),
+    warns: [/<filesystem> \(shared folders\)/, /'cpuset' of <vcpu>/],
+    back: (xml) => xml.replace(" cpuset='0-3'", '').replace(/ *<filesystem[^]*?<\/filesystem>\n/, ''),
   },
   {
     id: 'err-no-datastore',

@@ -32,7 +32,7 @@
  *   <video model='vmvga'>  VirtualMachineVideoCard {videoRamSizeInKB, numDisplays}: every VM has one card, which the
  *                          server creates; a domain's differing <video> is an edit of it (editVmSpec of the new VM
  *                          against the domain), not part of the CreateVM_Task spec
- * Left out with a warning (no vSphere form here): <graphics>, <filesystem>, vcpu@cpuset, os/smbios.
+ * Left out with a warning (no vSphere form here): <filesystem>, vcpu@cpuset, os/smbios.
  */
 import { ConfigError, UnsupportedError } from '../errors.js';
 import { requireName, type ControllerDef, type DomainDef } from '../conf/domain/domain-def.js';
@@ -107,7 +107,6 @@ export function cpuAllocationOf(def: DomainDef): ResourceAllocationInfo | undefi
 
 /** Warns about what the domain holds that has no vSphere form in these specs. */
 export function warnLeftOut(def: DomainDef, ctx: VmConfigContext): void {
-  if (def.graphics.length > 0) ctx.warn?.('<graphics> has no vSphere VM setting here; left out');
   if (def.filesystems.length > 0) ctx.warn?.('<filesystem> (shared folders) has no vSphere form; left out');
   if (def.cpuset && def.cpuset.length > 0) ctx.warn?.("attribute 'cpuset' of <vcpu> is not set through the vSphere API here; left out");
   if (def.os.smbiosMode !== undefined) ctx.warn?.('<os><smbios> is not set through the vSphere API here; left out');

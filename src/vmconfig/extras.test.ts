@@ -52,6 +52,32 @@ test('extraConfigDiff: only what differs (keys any case), bridges the VM has bey
   assert.deepEqual(extraConfigDiff(next, next, [...extraConfigOf(next)]), []);
 });
 
+test('<graphics type=vnc>: the RemoteDisplay.vnc.* entries of the VMX writer, first display only; sent only when changed', () => {
+  const vnc = (port: string, second = ''): DomainDef =>
+    dom(`<devices><graphics type='vnc' ${port} keymap='de' passwd='s3'/>${second}</devices>`);
+  const cur = vnc("port='5901'", "<graphics type='vnc' port='5999' keymap='fr'/>");
+  const entries = (o: OptionValue[]): string[] => o.map((x) => `${x.key}=${String(x.value)}`);
+  assert.deepEqual(entries(extraConfigOf(cur)), [
+    'RemoteDisplay.vnc.enabled=TRUE',
+    'RemoteDisplay.vnc.port=5901',
+    'RemoteDisplay.vnc.keymap=de',
+    'RemoteDisplay.vnc.password=s3',
+  ]);
+  const have = extraConfigOf(cur);
+  assert.deepEqual(extraConfigDiff(cur, cur, have), []);
+  // unchanged but missing from extraConfig (the XML came from the VMX): nothing sent
+  assert.deepEqual(extraConfigDiff(cur, cur, [ov('other', '1')]), []);
+  assert.deepEqual(entries(extraConfigDiff(cur, vnc("port='5902'"), have)), ['RemoteDisplay.vnc.port=5902']);
+  // autoport: the fixed port goes; no display: VNC off and its entries removed
+  assert.deepEqual(entries(extraConfigDiff(cur, vnc("autoport='yes'"), have)), ['RemoteDisplay.vnc.port=']);
+  assert.deepEqual(entries(extraConfigDiff(cur, dom(''), have)), [
+    'RemoteDisplay.vnc.enabled=FALSE',
+    'RemoteDisplay.vnc.port=',
+    'RemoteDisplay.vnc.keymap=',
+    'RemoteDisplay.vnc.password=',
+  ]);
+});
+
 test('editVmSpec: <vmware:guestos> becomes guestId when the VM has another, extras go into the same spec', () => {
   const cfg = webConfig();
   const cur = configToDomain(cfg);

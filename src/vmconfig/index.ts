@@ -8,6 +8,6 @@ export { DevicePlan, deviceSpecs, type DeviceChange, type PlanOptions } from './
 export { createVmSpec, resolveScsiModels, type CreateVmOptions } from './domain-to-config.js';
 export { editVmSpec, isEmptySpec, settingsDiff, type EditVmOptions } from './domain-diff.js';
 export { applySpec } from './apply-spec.js';
-export { extraConfigDiff, extraConfigOf } from './extra-config.js';
+export { extraConfigDiff, extraConfigOf, extraConfigValue, vncOfExtraConfig } from './extra-config.js';
 export { liveChangeProblems, type LiveVmState } from './hot-plug.js';
 export { specOutcome, type SpecOutcome } from './spec-outcome.js';

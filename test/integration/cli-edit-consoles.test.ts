@@ -143,6 +143,17 @@ for (const model of ['esx', 'vpx'] as const) {
       assert.match(bad.stderr, /^error: guest OS 'nosuchGuest' is not supported by this host \(\d+ are\)/);
     });
 
+    it('<graphics type=vnc> added, moved and removed in the editor: the VNC server of the VM follows', async () => {
+      const vnc = async (): Promise<string> => (await t.cli('vncdisplay', vm)).stdout;
+      const add = editor('vnc-add', "s|  </devices>|    <graphics type='vnc' port='5907'/>\\n  </devices>|");
+      assert.equal((await runEdit(t, vm, add)).stderr, '');
+      assert.equal(await vnc(), ':7\n\n');
+      assert.equal((await runEdit(t, vm, editor('vnc-move', "s|port='5907'|port='5911'|"))).stderr, '');
+      assert.equal(await vnc(), ':11\n\n');
+      assert.equal((await runEdit(t, vm, editor('vnc-off', '\\|<graphics |,\\|</graphics>|d'))).stderr, '');
+      assert.equal((await t.cli('vncdisplay', vm)).stderr, 'error: Failed to get VNC port. Is this domain using VNC?\n');
+    });
+
     it('malformed XML is refused before anything is sent, and kept', async () => {
       const r = await runEdit(t, vm, editor('bad', 's|</domain>|<domain>|'));
       assert.equal(r.status, 1);

@@ -9,7 +9,6 @@
  */
 import { createWriteStream } from 'node:fs';
 import { ConfigError, InvalidArgumentError, NotFoundError, OperationError, UnsupportedError } from '../../errors.js';
-import type { GraphicsDef } from '../../conf/domain/domain-def.js';
 import {
   deleteDatastoreFile,
   downloadDatastoreFile,
@@ -23,6 +22,7 @@ import {
   type MoRef,
   type OptionValue,
 } from '../../vim25/index.js';
+import { extraConfigValue, vncOfExtraConfig } from '../../vmconfig/index.js';
 import type { Connection } from '../connect/connection.js';
 import { applyConfigSpec } from './reconfigure.js';
 import type { DomainRef } from './ref.js';
@@ -42,24 +42,6 @@ export interface VncInfo {
   /** The VM's host's name (where the VNC server listens). */
   hostName: string;
   passwd?: string;
-}
-
-function extra(list: readonly OptionValue[] | undefined, key: string): string | undefined {
-  // the last one: vcsim 0.24.2 appends a key set again instead of replacing it
-  const v = list?.findLast((o) => o.key.toLowerCase() === key.toLowerCase())?.value;
-  return v === undefined || v === null ? undefined : String(v);
-}
-
-/** The `<graphics type='vnc'>` RemoteDisplay.vnc.* entries describe (undefined when VNC is not enabled). */
-export function vncOfExtraConfig(list: readonly OptionValue[] | undefined): GraphicsDef | undefined {
-  if (extra(list, 'RemoteDisplay.vnc.enabled')?.toLowerCase() !== 'true') return undefined;
-  const port = Number(extra(list, 'RemoteDisplay.vnc.port') ?? '-1');
-  const g: GraphicsDef = { type: 'vnc', port: Number.isInteger(port) && port > 0 ? port : -1, autoport: !(port > 0) };
-  const ip = extra(list, 'RemoteDisplay.vnc.ip');
-  if (ip) g.listen = ip;
-  const pw = extra(list, 'RemoteDisplay.vnc.password');
-  if (pw) g.passwd = pw;
-  return g;
 }
 
 async function hostNameOf(conn: Connection, host: MoRef<'HostSystem'> | undefined): Promise<string> {
@@ -136,7 +118,7 @@ export async function enableVnc(conn: Connection, domain: string, opts: VncEnabl
     { _type: 'OptionValue', key: 'RemoteDisplay.vnc.port', value: String(port) },
   ];
   if (opts.password !== undefined) want.push({ _type: 'OptionValue', key: 'RemoteDisplay.vnc.password', value: opts.password });
-  const changes = want.filter((o) => extra(cfg.view.extraConfig, o.key) !== o.value);
+  const changes = want.filter((o) => extraConfigValue(cfg.view.extraConfig, o.key) !== o.value);
   // extraConfig is the one part of a running VM's configuration ESX takes without a hot-plug check
   await applyConfigSpec(conn, cfg, { _type: 'VirtualMachineConfigSpec', extraConfig: changes }, { what: `enable VNC on port ${port}` });
   const after = vncOfExtraConfig([...(cfg.view.extraConfig ?? []).filter((o) => !want.some((w) => w.key === o.key)), ...want]);

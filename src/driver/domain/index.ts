@@ -104,7 +104,6 @@ export {
   getVncInfo,
   enableVnc,
   usedVncPorts,
-  vncOfExtraConfig,
   takeScreenshot,
   defaultScreenshotName,
   VNC_PORT_MIN,

@@ -42,6 +42,7 @@ const VM_CONFIG_PATHS = [
   VirtualMachineProps.hardware,
   VirtualMachineProps.cpuAllocation,
   VirtualMachineProps.memoryAllocation,
+  VirtualMachineProps.extraConfig,
 ];
 
 // Product version (major.minor) → the hardware version that release creates by default.
@@ -219,6 +220,7 @@ export async function readDomainXml(conn: Connection, text: string, opts: Conver
       hardware: prop(cfg, VirtualMachineProps.hardware),
       cpuAllocation: prop(cfg, VirtualMachineProps.cpuAllocation),
       memoryAllocation: prop(cfg, VirtualMachineProps.memoryAllocation),
+      extraConfig: prop(cfg, VirtualMachineProps.extraConfig),
     },
     {
       datacenterPath: conn.host.datacenter.path,
