@@ -203,7 +203,7 @@ class ResumingReader extends Readable {
       res = await withSession(
         this.#ctx,
         'GET',
-        () => this.#ctx.transport.get(this.#url, { headers, ...(this.#opts.signal ? { signal: this.#opts.signal } : {}) }),
+        () => this.#ctx.transport.get(this.#url, { headers, bulk: true, ...(this.#opts.signal ? { signal: this.#opts.signal } : {}) }),
         this.#opts.onEvent,
       );
       if (attempt !== this.#attempt || this.destroyed) {
