@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { ConnectionError, OperationError } from '../errors.js';
 import { startServer, type TestServer } from '../../test/helpers/test-server.js';
 import { makeSelfSignedCert, type TestCert } from '../../test/helpers/tls-cert.js';
-import { BODY_CHUNK_BYTES, parseResponseHead, ResponseReader, type ResponseHead } from './http-bulk.js';
+import { BODY_CHUNK_BYTES, BufferPool, parseResponseHead, ResponseReader, type ResponseHead } from './http-bulk.js';
 import { createTransport, readBody, type Transport } from './transport.js';
 
 /** Feeds `text` to a reader in pieces of `step` bytes; returns what it reported. */
@@ -63,6 +63,24 @@ test('ResponseReader: a body without length ends with the connection; malformed 
   assert.throws(() => read('HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n', 100), OperationError);
   assert.throws(() => read('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', 100), OperationError);
   assert.throws(() => read(`HTTP/1.1 200 OK\r\nX: ${'a'.repeat(70_000)}`, 4096), OperationError);
+});
+
+test('BufferPool: a buffer comes back only once sealed and every chunk cut from it was given back', () => {
+  const pool = new BufferPool(2);
+  const a = pool.take();
+  assert.equal(a.length, BODY_CHUNK_BYTES);
+  pool.lend(a);
+  pool.lend(a);
+  pool.seal(a);
+  pool.give(a.subarray(0, 10));
+  pool.give(Buffer.alloc(10)); // not ours: ignored
+  assert.notEqual(pool.take().buffer, a.buffer, 'one chunk is still out');
+  pool.give(a.subarray(10, 20));
+  assert.equal(pool.take().buffer, a.buffer);
+  const b = pool.take();
+  pool.lend(b);
+  pool.give(b);
+  assert.notEqual(pool.take().buffer, b.buffer, 'not sealed: more chunks may still be cut from it');
 });
 
 const TOTAL = 8 * 1024 * 1024 + 123;
@@ -141,6 +159,31 @@ test('bulk GET: a large body arrives whole, in chunks of at most 1 MiB, with the
   assert.ok(pieces >= 9, `${pieces} pieces`);
   assert.deepEqual(seen, { host: server.url.replace(/^https:\/\//, ''), cookie: 'vmware_soap_session="s1"', connection: 'close' });
   assert.equal(t.getSessionCookie(), '"s2"');
+});
+
+test('bulk GET with a buffer pool: chunks handed back are reused, and what the reader holds is never overwritten', async () => {
+  const pool = new BufferPool();
+  const buffers = new Set<ArrayBufferLike>();
+  for (let round = 0; round < 2; round++) {
+    const res = await t.get('/big', { bulk: true, bufferPool: pool });
+    let at = 0;
+    const held: { buf: Buffer; at: number }[] = [];
+    for await (const c of res.body) {
+      const buf = c as Buffer;
+      buffers.add(buf.buffer);
+      held.push({ buf, at });
+      at += buf.length;
+      // Hand chunks back two behind, checking them first: a reused buffer must not have changed under them.
+      while (held.length > 2) {
+        const h = held.shift() as { buf: Buffer; at: number };
+        assert.ok(h.buf.equals(pattern(h.at, h.buf.length)), `bytes at ${h.at}`);
+        pool.give(h.buf);
+      }
+    }
+    for (const h of held) assert.ok(h.buf.equals(pattern(h.at, h.buf.length)), `bytes at ${h.at}`);
+    assert.equal(at, TOTAL);
+  }
+  assert.ok(buffers.size <= 8, `${buffers.size} buffers for 2 × ${TOTAL} bytes`);
 });
 
 test('bulk GET: chunked bodies, error statuses with their text, and the pool slot freed after each', async () => {

@@ -8,7 +8,7 @@ import * as https from 'node:https';
 import { pipeline, Readable } from 'node:stream';
 import { EsxError, InvalidArgumentError, InvalidStateError, OperationError } from '../errors.js';
 import { createAgent, openDedicated } from './http-agent.js';
-import { BODY_CHUNK_BYTES, bulkExchange } from './http-bulk.js';
+import { BODY_CHUNK_BYTES, bulkExchange, type BufferPool } from './http-bulk.js';
 import { CookieJar, SESSION_COOKIE } from './http-cookie-jar.js';
 import { Limiter } from './http-limiter.js';
 import { ProgressCounter, type ProgressListener } from './http-progress.js';
@@ -58,6 +58,8 @@ export interface RequestOptions {
    * in chunks of up to 1 MiB, at a fraction of node's HTTP client's CPU cost per byte (see http-bulk.ts).
    */
   bulk?: boolean;
+  /** Bulk GET: body buffers to reuse, handed back by a reader that is done with its chunks. */
+  bufferPool?: BufferPool;
 }
 
 /** A response whose body is still streaming; read it or destroy it, or the connection stays busy. */
@@ -201,6 +203,7 @@ export function createTransport(opts: TransportOptions): Transport {
     const res = await bulkExchange({
       open: (onread) => openDedicated(agent, host, port, onread),
       head,
+      pool: ro.bufferPool,
       signal: stop.signal,
       mapError: (e) => toTransportError(e, target),
       progress: (n) => watch.progress(n),
