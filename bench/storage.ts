@@ -31,6 +31,8 @@ function median(xs: number[]): number {
   return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
+const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
+
 /** Writes `size` bytes of incompressible data in 1 MiB blocks. */
 function makeFile(path: string, size: number): void {
   const block = Buffer.alloc(MiB);
@@ -171,6 +173,11 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         [`upload_volume_${tag}_mib_s`]: Math.round(rate(median(lib.up))),
         [`download_volume_${tag}_mib_s`]: Math.round(rate(median(lib.down))),
         [`transfer_${tag}_peak_rss_mib`]: Math.round(rss / MiB),
+        // Each figure against curl on the same URL (the goal: ≥ 0.9 for all of them).
+        [`upload_${tag}_vs_curl`]: ratio(up, upCurl),
+        [`upload_volume_${tag}_vs_curl`]: ratio(rate(median(lib.up)), upCurl),
+        [`download_${tag}_vs_curl`]: ratio(down, downCurl),
+        [`download_volume_${tag}_vs_curl`]: ratio(rate(median(lib.down)), downCurl),
       });
     }
   } finally {
