@@ -4,7 +4,7 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type * as net from 'node:net';
+import * as net from 'node:net';
 import type { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
 import { formatProxy, type ProxySpec } from './proxy.js';
@@ -126,4 +126,24 @@ function establish(
     },
   );
   return undefined;
+}
+
+/**
+ * Opens a connection of the agent's kind outside its pool, with its TLS policy, proxy tunnel, deadline and pins:
+ * for a bulk GET that reads its response itself. `onread` makes the socket read into one reused buffer (ignored on a
+ * proxy tunnel, whose bytes come as 'data' events).
+ */
+export function openDedicated(agent: http.Agent, host: string, port: number, onread: net.OnReadOpts): Promise<net.Socket> {
+  if (!(agent instanceof PlainAgent || agent instanceof SecureAgent)) return Promise.reject(new Error('not an esxvirt agent'));
+  return new Promise((resolve, reject) => {
+    const options = {
+      ...(agent as http.Agent & { options: http.AgentOptions }).options,
+      host,
+      port,
+      onread,
+      ...(agent instanceof SecureAgent && net.isIP(host) === 0 ? { servername: host } : {}),
+    } as http.ClientRequestArgs;
+    const socket = agent.createConnection(options, (err, stream) => (err ? reject(err) : resolve(stream as net.Socket)));
+    if (socket !== null && socket !== undefined) resolve(socket as net.Socket);
+  });
 }

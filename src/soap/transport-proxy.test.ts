@@ -46,6 +46,15 @@ for (const [name, scheme] of [
   ['HTTPS', 'https'],
   ['HTTP', 'http'],
 ] as const) {
+  test(`bulk GETs (their own connections) go through HTTP CONNECT and SOCKS5 proxies too (${name})`, async () => {
+    const target = scheme === 'https' ? secure : plain;
+    for (const proxy of [`127.0.0.1:${httpProxy.port}`, `socks5://127.0.0.1:${socks.port}`]) {
+      await withTransport({ url: `${scheme}://localhost:${target.port}`, caFile: cert.certFile, proxy }, async (t) => {
+        for (let i = 0; i < 2; i++) assert.equal((await readBody((await t.get(`/b${i}`, { bulk: true })).body)).toString(), `via /b${i}`);
+      });
+    }
+  });
+
   test(`HTTP CONNECT proxy carries ${name} requests, one tunnel per pooled connection`, async () => {
     const target = scheme === 'https' ? secure : plain;
     const before = { tunnels: httpProxy.stats.tunnels, conns: target.stats.connections };

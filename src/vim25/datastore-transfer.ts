@@ -8,6 +8,7 @@
 import { Readable } from 'node:stream';
 import { ConnectionError, HttpError, NotFoundError, OperationError } from '../errors.js';
 import { backoffDelay } from '../soap/retry.js';
+import type { BufferPool } from '../soap/http-bulk.js';
 import { readBody, type TransportResponse } from '../soap/transport.js';
 import { formatDatastorePath } from '../datastore-path.js';
 import { isRetryableError } from './call-policy.js';
@@ -35,6 +36,8 @@ export interface ReadStreamOptions extends ResilientOptions {
   offset?: number;
   /** Bytes to read at most (default: to the end of the file). */
   length?: number;
+  /** Buffers for the body's chunks, handed back by a reader that is done with them (see BufferPool). */
+  bufferPool?: BufferPool;
 }
 
 /** A datastore file as a stream of its bytes, resumed across connection failures and session expiries. */
@@ -203,7 +206,13 @@ class ResumingReader extends Readable {
       res = await withSession(
         this.#ctx,
         'GET',
-        () => this.#ctx.transport.get(this.#url, { headers, ...(this.#opts.signal ? { signal: this.#opts.signal } : {}) }),
+        () =>
+          this.#ctx.transport.get(this.#url, {
+            headers,
+            bulk: true,
+            ...(this.#opts.signal ? { signal: this.#opts.signal } : {}),
+            ...(this.#opts.bufferPool ? { bufferPool: this.#opts.bufferPool } : {}),
+          }),
         this.#opts.onEvent,
       );
       if (attempt !== this.#attempt || this.destroyed) {

@@ -6,13 +6,14 @@
  * connection or an expired session is survived: downloads resume where they broke off, uploads start over.
  * Existing files are replaced only with `force`; `offset`/`length` work as virsh's.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, stat, unlink } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { PassThrough, Readable, Transform, type Writable } from 'node:stream';
+import { PassThrough, Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InvalidArgumentError, InvalidStateError, NotFoundError, OperationError } from '../../errors.js';
 import { tryParseDatastorePath } from '../../datastore-path.js';
+import { BufferPool } from '../../soap/http-bulk.js';
 import {
   createDatastoreReadStream,
   deleteDatastoreFile,
@@ -284,6 +285,8 @@ export interface DownloadOptions extends TransferCommonOptions {
   offset?: number;
   /** Bytes at most (virsh's --length). */
   length?: number;
+  /** openVolume: buffers for the stream's chunks, for a reader that hands them back once done (see BufferPool). */
+  bufferPool?: BufferPool;
 }
 
 /** A volume's bytes as a stream (resumed across broken connections); `size` resolves once the server said it. */
@@ -300,6 +303,7 @@ export async function openVolume(
     ...(opts.length !== undefined ? { length: opts.length } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+    ...(opts.bufferPool ? { bufferPool: opts.bufferPool } : {}),
   });
   return { vol, stream, size };
 }
@@ -325,6 +329,69 @@ export async function writeLocalFile(path: string, force: boolean, write: (parti
 }
 
 /**
+ * A local file written from a stream of chunks, each handed back to `pool` once written (fs.WriteStream cannot say
+ * when it is done with a chunk). Writes batch what arrived meanwhile (writev); the file is closed when the stream ends.
+ */
+export class FileSink extends Writable {
+  readonly #path: string;
+  readonly #pool: BufferPool | undefined;
+  #fh: FileHandle | undefined;
+
+  constructor(path: string, pool?: BufferPool) {
+    super({ highWaterMark: 1024 * 1024 });
+    this.#path = path;
+    this.#pool = pool;
+  }
+
+  override _construct(cb: (e?: Error | null) => void): void {
+    open(this.#path, 'w').then((fh) => {
+      this.#fh = fh;
+      cb();
+    }, cb);
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
+    this.#writeAll([chunk]).then(() => cb(), cb);
+  }
+
+  override _writev(chunks: { chunk: Buffer }[], cb: (e?: Error | null) => void): void {
+    this.#writeAll(chunks.map((c) => c.chunk)).then(() => cb(), cb);
+  }
+
+  override _final(cb: (e?: Error | null) => void): void {
+    const fh = this.#fh;
+    this.#fh = undefined;
+    (fh ? fh.close() : Promise.resolve()).then(() => cb(), cb);
+  }
+
+  override _destroy(err: Error | null, cb: (e?: Error | null) => void): void {
+    const fh = this.#fh;
+    this.#fh = undefined;
+    if (fh === undefined) return cb(err);
+    fh.close().then(
+      () => cb(err),
+      () => cb(err),
+    );
+  }
+
+  async #writeAll(chunks: Buffer[]): Promise<void> {
+    const fh = this.#fh;
+    if (fh === undefined) throw new OperationError(`${this.#path} is closed`);
+    let rest = chunks.filter((c) => c.length > 0);
+    while (rest.length > 0) {
+      // Short writes (a full disk on its way) resume after the bytes written.
+      let { bytesWritten } = rest.length === 1 ? await fh.write(rest[0] as Buffer) : await fh.writev(rest.slice(0, 1024));
+      while (rest.length > 0 && bytesWritten >= (rest[0] as Buffer).length) {
+        bytesWritten -= (rest[0] as Buffer).length;
+        rest = rest.slice(1);
+      }
+      if (bytesWritten > 0) rest[0] = (rest[0] as Buffer).subarray(bytesWritten);
+    }
+    for (const c of chunks) this.#pool?.give(c);
+  }
+}
+
+/**
  * vol-download: a volume's bytes into a local file (replaced only with `force`; written through a partial file) or a
  * stream. Returns the volume and the number of bytes written.
  */
@@ -335,8 +402,11 @@ export async function downloadVolume(
   opts: DownloadOptions = {},
 ): Promise<{ vol: StorageVolume; bytes: number }> {
   let bytes = 0;
+  // Into a local file, the chunks' buffers go back to the reader once written: nothing else sees them.
+  const pool = typeof dest === 'string' ? new BufferPool() : undefined;
   const { vol, stream } = await openVolume(conn, spec, {
     ...opts,
+    ...(pool ? { bufferPool: pool } : {}),
     onProgress: (p) => {
       bytes = p.done;
       opts.onProgress?.(p);
@@ -346,9 +416,7 @@ export async function downloadVolume(
   const signal = opts.signal ? { signal: opts.signal } : {};
   try {
     if (typeof dest === 'string') {
-      await writeLocalFile(dest, opts.force === true, (partial) =>
-        pipeline(stream, createWriteStream(partial, { highWaterMark: 1024 * 1024 }), signal),
-      );
+      await writeLocalFile(dest, opts.force === true, (partial) => pipeline(stream, new FileSink(partial, pool), signal));
     } else {
       await pipeline(stream, dest, signal);
     }
