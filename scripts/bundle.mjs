@@ -18,4 +18,7 @@ await build({
   // reads, hashes and deserializes its code cache faster at every start, and holds less memory (~2-3 MiB).
   minifyWhitespace: true,
   minifySyntax: true,
+  // import() of a Node built-in (loaded where it is used, not at every start) becomes require() in a promise: the
+  // launcher compiles the bundle with vm.Script, whose code cannot call import() without a module loader callback.
+  supported: { 'dynamic-import': false },
 });
