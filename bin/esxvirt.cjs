@@ -86,14 +86,14 @@ function commandOf(argv) {
 }
 
 function loadBundle(command) {
-  const source = readFileSync(bundle, 'utf8');
+  // The bundle is ASCII and already wrapped as a function (scripts/bundle.mjs): read as Latin-1 it becomes V8's source
+  // as it is, without a UTF-8 decode or a wrapped copy.
+  const source = readFileSync(bundle, 'latin1');
   const st = stat(bundle);
   const bundleId = `${st?.size}:${st?.mtimeMs}`;
   const cache = readCache(bundleId);
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-    filename: bundle,
-    cachedData: cache?.data,
-  });
+  const script = new vm.Script(source, { filename: bundle, cachedData: cache?.data });
+  if (cache !== undefined) cache.data = undefined; // V8 has copied what it needs: let the buffer go
   const mod = { exports: {} };
   script.runInThisContext()(mod.exports, createRequire(bundle), mod, bundle, dirname(bundle));
   const saveCache = () => {

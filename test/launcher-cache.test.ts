@@ -45,6 +45,17 @@ describe('the launcher keeps a V8 code cache that covers the commands in use', (
     return JSON.parse(lines[1] as string) as { bundle: string; commands: string[] };
   };
 
+  it('the bundle is ASCII and already wrapped as a function: the launcher compiles it as read, as Latin-1', () => {
+    const bytes = readFileSync(join(dir, 'dist/esxvirt.cjs'));
+    assert.equal(
+      bytes.findIndex((b) => b > 0x7f),
+      -1,
+    );
+    const text = bytes.toString('latin1');
+    assert.ok(text.startsWith('(function (exports, require, module, __filename, __dirname) {'), text.slice(0, 80));
+    assert.ok(text.trimEnd().endsWith('})'), text.slice(-80));
+  });
+
   it('the first run makes it; a new command adds its code; a repeated one leaves it as it is', () => {
     assert.match(cli('--version'), /^esxvirt /);
     assert.deepEqual(meta().commands, ['']);
