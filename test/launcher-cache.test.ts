@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -45,6 +45,17 @@ describe('the launcher keeps a V8 code cache that covers the commands in use', (
     return JSON.parse(lines[1] as string) as { bundle: string; commands: string[] };
   };
 
+  it('the bundle is ASCII and already wrapped as a function: the launcher compiles it as read, as Latin-1', () => {
+    const bytes = readFileSync(join(dir, 'dist/esxvirt.cjs'));
+    assert.equal(
+      bytes.findIndex((b) => b > 0x7f),
+      -1,
+    );
+    const text = bytes.toString('latin1');
+    assert.ok(text.startsWith('(function (exports, require, module, __filename, __dirname) {'), text.slice(0, 80));
+    assert.ok(text.trimEnd().endsWith('})'), text.slice(-80));
+  });
+
   it('the first run makes it; a new command adds its code; a repeated one leaves it as it is', () => {
     assert.match(cli('--version'), /^esxvirt /);
     assert.deepEqual(meta().commands, ['']);
@@ -58,6 +69,29 @@ describe('the launcher keeps a V8 code cache that covers the commands in use', (
     cli('--version');
     assert.deepEqual(meta().commands, ['', 'help']);
     assert.ok(readFileSync(cacheFile()).equals(grown));
+  });
+
+  it('a run of a known command that took twice the CPU time of the one that saved the cache saves it again', () => {
+    const setCpu = (ms: number): void => {
+      const buf = readFileSync(cacheFile());
+      const head = buf.indexOf(10, buf.indexOf(10) + 1);
+      const lines = buf.toString('latin1', 0, head).split('\n');
+      const m = JSON.parse(lines[1] as string) as { cpuMs: Record<string, number> };
+      m.cpuMs.help = ms;
+      writeFileSync(cacheFile(), Buffer.concat([Buffer.from(`${lines[0]}\n${JSON.stringify(m)}`, 'latin1'), buf.subarray(head)]));
+    };
+    const cpuOf = (): number | undefined => (meta() as { cpuMs?: Record<string, number> }).cpuMs?.help;
+    assert.ok((cpuOf() ?? 0) > 0, JSON.stringify(meta()));
+    // recorded as far longer than this run: left as it is
+    setCpu(1e9);
+    const before = readFileSync(cacheFile());
+    cli('help', 'list');
+    assert.ok(readFileSync(cacheFile()).equals(before));
+    // recorded as far shorter (as a listing of 1,000 VMs against one of 10,000): saved again, with this run's time
+    setCpu(1);
+    cli('help', 'list');
+    assert.ok((cpuOf() ?? 0) > 1, JSON.stringify(meta()));
+    assert.deepEqual(meta().commands, ['', 'help']);
   });
 
   it('a rebuilt bundle (another size or time) is not run with the old cache, which is replaced', () => {

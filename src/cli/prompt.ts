@@ -1,9 +1,12 @@
 /** Terminal prompts for credentials: only when stdin is a TTY; the password is not echoed. */
+import { isatty } from 'node:tty';
 import type { Prompter } from '../driver/connect/index.js';
 
 /** A prompter on the process's terminal, or undefined when stdin is not one (never hang). */
 export function terminalPrompter(): Prompter | undefined {
-  if (!process.stdin.isTTY) return undefined;
+  // isatty(0), not process.stdin.isTTY: reading process.stdin sets up a stream on fd 0 (~1 ms at every connection),
+  // which only a prompt needs.
+  if (!isatty(0)) return undefined;
   return {
     ask(question, opts) {
       return new Promise((resolve, reject) => {

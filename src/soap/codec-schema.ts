@@ -51,7 +51,10 @@ export interface CompiledSchema {
 
 const cache = new WeakMap<Schema, CompiledSchema>();
 
-/** Builds (once per schema object) and returns the lookup tables; throws InternalError on an inconsistent schema. */
+/**
+ * Builds (once per schema object) and returns the lookup tables. Throws InternalError when a method names an unknown
+ * type; `objects.get` throws it for an inconsistent data object type (resolved on first use).
+ */
 export function compileSchema(schema: Schema): CompiledSchema {
   let compiled = cache.get(schema);
   if (!compiled) {
@@ -67,34 +70,8 @@ export function arrayTypeName(itemType: string): string {
 }
 
 function build(schema: Schema): CompiledSchema {
-  const objects = new Map<string, CompiledObject>();
   const known = (t: string): boolean => PRIMITIVES.has(t) || Object.hasOwn(schema.enums, t) || Object.hasOwn(schema.objects, t);
-
-  const resolve = (name: string, seen: string[]): CompiledObject => {
-    const done = objects.get(name);
-    if (done) return done;
-    if (seen.includes(name)) throw new InternalError(`schema: inheritance cycle ${[...seen, name].join(' -> ')}`);
-    const def = schema.objects[name];
-    if (!def) throw new InternalError(`schema: unknown data object type '${name}'`);
-    const base = def.base === undefined ? undefined : resolve(def.base, [...seen, name]);
-    const members = [...(base?.members ?? []), ...def.members];
-    const byName = new Map<string, MemberSchema>();
-    for (const m of members) {
-      if (!known(m.type)) throw new InternalError(`schema: ${name}.${m.name} has unknown type '${m.type}'`);
-      if (byName.has(m.name)) throw new InternalError(`schema: ${name}.${m.name} declared twice`);
-      byName.set(m.name, m);
-    }
-    const compiledObject: CompiledObject = {
-      name,
-      members,
-      byName,
-      requiredLists: members.filter((m) => m.list && m.required).map((m) => m.name),
-      ancestors: new Set([name, ...(base?.ancestors ?? [])]),
-    };
-    objects.set(name, compiledObject);
-    return compiledObject;
-  };
-  for (const name of Object.keys(schema.objects)) resolve(name, []);
+  const objects = new CompiledObjects(schema, known);
 
   for (const [name, method] of Object.entries(schema.methods)) {
     for (const p of method.params) {
@@ -107,7 +84,7 @@ function build(schema: Schema): CompiledSchema {
 
   const kindOf = (type: string): TypeKind => {
     if (PRIMITIVES.has(type)) return 'primitive';
-    if (objects.has(type)) return 'object';
+    if (Object.hasOwn(schema.objects, type)) return 'object';
     if (Object.hasOwn(schema.enums, type)) return 'enum';
     if (arrayItem(type) !== undefined) return 'array';
     return 'unknown';
@@ -119,7 +96,7 @@ function build(schema: Schema): CompiledSchema {
     if (type.startsWith('ArrayOf') && type.length > 7) {
       const rest = type.slice(7);
       const lower = rest.charAt(0).toLowerCase() + rest.slice(1);
-      if (rest === MOR_TYPE || objects.has(rest) || Object.hasOwn(schema.enums, rest)) item = rest;
+      if (rest === MOR_TYPE || Object.hasOwn(schema.objects, rest) || Object.hasOwn(schema.enums, rest)) item = rest;
       else if (PRIMITIVES.has(lower)) item = lower;
     }
     // Bounded: only names seen on the wire or in requests end up here.
@@ -128,4 +105,76 @@ function build(schema: Schema): CompiledSchema {
   };
 
   return { schema, objects, kindOf, arrayItem };
+}
+
+/**
+ * The data object types, each resolved (members flattened, checked) when first asked for: a command uses a handful of
+ * vim25's ~300 types, and resolving them all took ~3 ms before the first call of every run. Iterating resolves all.
+ */
+class CompiledObjects implements ReadonlyMap<string, CompiledObject> {
+  readonly #schema: Schema;
+  readonly #known: (type: string) => boolean;
+  readonly #done = new Map<string, CompiledObject>();
+
+  constructor(schema: Schema, known: (type: string) => boolean) {
+    this.#schema = schema;
+    this.#known = known;
+  }
+
+  get(name: string): CompiledObject | undefined {
+    return this.#done.get(name) ?? (Object.hasOwn(this.#schema.objects, name) ? this.#resolve(name, []) : undefined);
+  }
+
+  has(name: string): boolean {
+    return Object.hasOwn(this.#schema.objects, name);
+  }
+
+  get size(): number {
+    return Object.keys(this.#schema.objects).length;
+  }
+
+  *entries(): MapIterator<[string, CompiledObject]> {
+    for (const name of Object.keys(this.#schema.objects)) yield [name, this.get(name) as CompiledObject];
+  }
+
+  *keys(): MapIterator<string> {
+    for (const [name] of this.entries()) yield name;
+  }
+
+  *values(): MapIterator<CompiledObject> {
+    for (const [, object] of this.entries()) yield object;
+  }
+
+  [Symbol.iterator](): MapIterator<[string, CompiledObject]> {
+    return this.entries();
+  }
+
+  forEach(fn: (value: CompiledObject, key: string, map: ReadonlyMap<string, CompiledObject>) => void, thisArg?: unknown): void {
+    for (const [name, object] of this.entries()) fn.call(thisArg, object, name, this);
+  }
+
+  #resolve(name: string, seen: string[]): CompiledObject {
+    const done = this.#done.get(name);
+    if (done) return done;
+    if (seen.includes(name)) throw new InternalError(`schema: inheritance cycle ${[...seen, name].join(' -> ')}`);
+    const def = this.#schema.objects[name];
+    if (!def) throw new InternalError(`schema: unknown data object type '${name}'`);
+    const base = def.base === undefined ? undefined : this.#resolve(def.base, [...seen, name]);
+    const members = [...(base?.members ?? []), ...def.members];
+    const byName = new Map<string, MemberSchema>();
+    for (const m of members) {
+      if (!this.#known(m.type)) throw new InternalError(`schema: ${name}.${m.name} has unknown type '${m.type}'`);
+      if (byName.has(m.name)) throw new InternalError(`schema: ${name}.${m.name} declared twice`);
+      byName.set(m.name, m);
+    }
+    const compiled: CompiledObject = {
+      name,
+      members,
+      byName,
+      requiredLists: members.filter((m) => m.list && m.required).map((m) => m.name),
+      ancestors: new Set([name, ...(base?.ancestors ?? [])]),
+    };
+    this.#done.set(name, compiled);
+    return compiled;
+  }
 }

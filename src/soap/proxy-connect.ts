@@ -2,7 +2,6 @@
  * Opens a raw TCP stream to a target through a proxy: HTTP CONNECT for `http` proxies (also for plain-HTTP targets,
  * so one code path serves both transports), the `socks` package for SOCKS4/4a/5. The caller runs TLS on top.
  */
-import { lookup } from 'node:dns/promises';
 import * as net from 'node:net';
 import { ConnectionError } from '../errors.js';
 import { formatProxy, type ProxySpec } from './proxy.js';
@@ -142,6 +141,8 @@ async function socksConnect(
   // which matters when the ESX host is only resolvable on the proxy's side.
   if (proxy.type === 'socks4' && net.isIP(host) === 0) {
     try {
+      // Imported here: the bundled CLI would otherwise load node:dns/promises at every start.
+      const { lookup } = await import('node:dns/promises');
       destination = (await lookup(host, { family: 4 })).address;
     } catch (e) {
       throw toTransportError(e, hostPort(host, port));

@@ -166,3 +166,19 @@ test('generated method functions send the declared parameters in WSDL order and 
     );
   });
 });
+test('every vim25 data object type resolves: members flattened base first, ancestors, required lists', () => {
+  const objects = compileSchema(vim25Schema).objects;
+  assert.equal([...objects.keys()].length, Object.keys(vim25Schema.objects).length);
+  for (const [name, object] of objects) {
+    assert.equal(object.name, name);
+    assert.ok(object.ancestors.has(name));
+  }
+  const spec = objects.get('TraversalSpec');
+  assert.deepEqual(
+    spec?.members.slice(0, 1).map((m) => m.name),
+    ['name'],
+  ); // SelectionSpec's member first
+  assert.ok(spec?.ancestors.has('SelectionSpec') && spec.ancestors.has('DynamicData'));
+  assert.equal(objects.get('NoSuchType'), undefined);
+  assert.equal(objects.has('NoSuchType'), false);
+});

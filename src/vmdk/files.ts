@@ -3,11 +3,12 @@
  * sinks, opening a .vmdk with its extents beside it, and writing each output format to files. The
  * only module of src/vmdk that touches the file system.
  */
-import { open, writeFile, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import { createWriteStream } from 'node:fs';
+// fs.promises, not node:fs/promises: the bundled CLI then loads the module (~1 ms) only when a command reads files.
+import { createWriteStream, promises as fs } from 'node:fs';
 import { openVmdkReader, type OpenVmdkOptions, type VmdkReader } from './reader.js';
 import { isZero, type RandomAccessSource } from './source.js';
 import { createStreamOptimizedWriter, type StreamOptimizedOptions } from './write-stream-optimized.js';
@@ -21,7 +22,7 @@ export interface FileSource extends RandomAccessSource {
 
 /** Opens `path` as a random-access source. */
 export async function openFileSource(path: string): Promise<FileSource> {
-  const fh = await open(path, 'r');
+  const fh = await fs.open(path, 'r');
   const { size } = await fh.stat();
   return {
     size,
@@ -67,7 +68,7 @@ export async function openVmdkFile(
 }
 
 async function withFile<T>(path: string, fn: (fh: FileHandle) => Promise<T>): Promise<T> {
-  const fh = await open(path, 'w');
+  const fh = await fs.open(path, 'w');
   try {
     return await fn(fh);
   } finally {
@@ -139,6 +140,6 @@ export async function writeFlatVmdkFiles(
   const text = flatVmdkDescriptor({ ...opts, extentFileName });
   const extentPath = join(dirname(path), extentFileName);
   await pipeline(raw, createFlatExtentWriter(opts.capacity), createWriteStream(extentPath));
-  await writeFile(path, text);
+  await fs.writeFile(path, text);
   return extentPath;
 }

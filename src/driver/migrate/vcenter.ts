@@ -5,7 +5,6 @@
  * Hosts and VMs of esx:// connections are mapped into that vCenter by identity: the host by its hardware UUID (then
  * its address, then its DNS name), the VM by its BIOS UUID.
  */
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { InvalidArgumentError, InvalidStateError, NotFoundError, UnsupportedError } from '../../errors.js';
 import { HostSystemProps, isMoRef, methods, prop, retrieveOne, VimClient, type MoRef, type VimEvent } from '../../vim25/index.js';
@@ -96,6 +95,8 @@ export async function openHostVCenter(conn: Connection, opts: MigrationOpenOptio
 
 async function resolveAll(host: string): Promise<string[]> {
   try {
+    // Imported here: the bundled CLI would otherwise load node:dns/promises at every start.
+    const { lookup } = await import('node:dns/promises');
     return (await lookup(host, { all: true })).map((a) => a.address);
   } catch {
     return [];
