@@ -85,8 +85,10 @@ export function extraConfigValue(list: readonly OptionValue[] | undefined, key: 
 /** The `<graphics type='vnc'>` the RemoteDisplay.vnc.* entries describe (undefined when VNC is not enabled). */
 export function vncOfExtraConfig(list: readonly OptionValue[] | undefined): GraphicsDef | undefined {
   if (extraConfigValue(list, 'RemoteDisplay.vnc.enabled')?.toLowerCase() !== 'true') return undefined;
-  const port = Number(extraConfigValue(list, 'RemoteDisplay.vnc.port') ?? '-1');
-  const g: GraphicsDef = { type: 'vnc', port: Number.isInteger(port) && port > 0 ? port : -1, autoport: !(port > 0) };
+  // as the VMX reader reads it: a TCP port, else none (autoport)
+  const raw = extraConfigValue(list, 'RemoteDisplay.vnc.port');
+  const port = raw !== undefined && /^\d{1,5}$/.test(raw.trim()) && Number(raw) <= 65535 ? Number(raw) : -1;
+  const g: GraphicsDef = { type: 'vnc', port, autoport: port < 0 };
   const ip = extraConfigValue(list, 'RemoteDisplay.vnc.ip');
   if (ip) g.listen = ip;
   const keymap = extraConfigValue(list, 'RemoteDisplay.vnc.keymap');

@@ -54,7 +54,7 @@ export async function getVncInfo(conn: Connection, domain: string): Promise<VncI
   const cfg = await readVmConfig(conn, domain);
   let g = vncOfExtraConfig(cfg.view.extraConfig);
   if (g === undefined) g = (await readDomainXml(conn, cfg.dom.name)).def.graphics.find((x) => x.type === 'vnc');
-  if (g === undefined || g.port < 0) throw new NotFoundError('Failed to get VNC port. Is this domain using VNC?');
+  if (g === undefined || g.port <= 0) throw new NotFoundError('Failed to get VNC port. Is this domain using VNC?');
   return {
     dom: cfg.dom,
     port: g.port,
