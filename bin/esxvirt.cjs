@@ -89,10 +89,18 @@ function commandOf(argv) {
   return '';
 }
 
+// The first line of the bundle scripts/bundle.mjs writes.
+const WRAPPER = '(function (exports, require, module, __filename, __dirname) {';
+
 function loadBundle(command) {
   // The bundle is ASCII and already wrapped as a function (scripts/bundle.mjs): read as Latin-1 it becomes V8's source
   // as it is, without a UTF-8 decode or a wrapped copy.
   const source = readFileSync(bundle, 'latin1');
+  if (!source.startsWith(WRAPPER)) {
+    // a bundle of another build (e.g. after a pull without `npm run build`): one line, not a stack trace
+    process.stderr.write(`error: ${bundle} comes from another version of esxvirt's build: run 'npm run build'\n`);
+    process.exit(1);
+  }
   const st = stat(bundle);
   const bundleId = `${st?.size}:${st?.mtimeMs}`;
   const cache = readCache(bundleId);

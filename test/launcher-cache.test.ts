@@ -102,4 +102,18 @@ describe('the launcher keeps a V8 code cache that covers the commands in use', (
     assert.notEqual(meta().bundle, old);
     assert.deepEqual(meta().commands, ['help']);
   });
+
+  it('a bundle of another build (not wrapped as the launcher expects) gives one line and exit 1, no stack trace', () => {
+    const path = join(dir, 'dist/esxvirt.cjs');
+    const good = readFileSync(path);
+    try {
+      writeFileSync(path, '"use strict";\nmodule.exports = {};\n');
+      const r = spawnSync(join(dir, 'bin/esxvirt'), ['--version'], { env, encoding: 'utf8', timeout: 60_000 });
+      assert.equal(r.status, 1);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /^error: \S+esxvirt\.cjs comes from another version of esxvirt's build: run 'npm run build'\n$/);
+    } finally {
+      writeFileSync(path, good);
+    }
+  });
 });
