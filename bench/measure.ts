@@ -96,3 +96,19 @@ export class RssSampler {
     if (rss > this.peak) this.peak = rss;
   };
 }
+
+/** Times `fn` in this process while sampling RSS every 5 ms (and calling `sampleRss`); returns time and peak RSS. */
+export async function timedWithRss(fn: () => Promise<unknown>, sampleRss: () => void): Promise<{ ms: number; peakRss: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+    sampleRss();
+  }, 5);
+  const start = performance.now();
+  try {
+    await fn();
+  } finally {
+    clearInterval(timer);
+  }
+  return { ms: performance.now() - start, peakRss: Math.max(peak, process.memoryUsage().rss) };
+}

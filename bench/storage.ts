@@ -20,7 +20,7 @@ import { BufferPool } from '../src/soap/http-bulk.js';
 import { createDatastoreReadStream, datastoreFileUrl, putDatastoreFile, type DatastoreFile } from '../src/vim25/index.js';
 import { startSimulator } from '../test/harness/vcsim.js';
 import { simulatorUri, writeAuthConf } from '../test/integration/cli-support.js';
-import type { BenchOptions, BenchResult, Metric } from './measure.js';
+import { timedWithRss, type BenchOptions, type BenchResult, type Metric } from './measure.js';
 
 /** One line: what this module measures. */
 export const description = 'datastore upload/download MiB/s vs curl to the same simulator URL, and peak RSS for 64 MiB and 1 GiB';
@@ -54,18 +54,8 @@ function makeFile(path: string, size: number): void {
 
 /** Times `fn` while sampling this process's RSS every 5 ms; returns the time and the peak above `idle`. */
 async function timed(fn: () => Promise<unknown>, idle: number, sampleRss: () => void): Promise<{ ms: number; rss: number }> {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-    sampleRss();
-  }, 5);
-  const start = performance.now();
-  try {
-    await fn();
-  } finally {
-    clearInterval(timer);
-  }
-  return { ms: performance.now() - start, rss: Math.max(0, Math.max(peak, process.memoryUsage().rss) - idle) };
+  const { ms, peakRss } = await timedWithRss(fn, sampleRss);
+  return { ms, rss: Math.max(0, peakRss - idle) };
 }
 
 function curl(args: string[]): Promise<number> {

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openVmdkFile, writeRawFile, writeStreamOptimizedFile } from '../src/vmdk/files.js';
-import type { BenchOptions, BenchResult, Metric } from './measure.js';
+import { timedWithRss, type BenchOptions, type BenchResult, type Metric } from './measure.js';
 
 /** One line: what this module measures. */
 export const description =
@@ -95,23 +95,6 @@ function qemuImg(args: string[]): Promise<{ ms: number; peakRss: number }> {
   });
 }
 
-/** Times `fn` in this process while sampling RSS every 5 ms; returns time and peak RSS. */
-async function ours(fn: () => Promise<unknown>, sampleRss: () => void): Promise<{ ms: number; peakRss: number }> {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-    sampleRss();
-  }, 5);
-  const start = performance.now();
-  try {
-    await fn();
-  } finally {
-    clearInterval(timer);
-  }
-  const ms = performance.now() - start;
-  return { ms, peakRss: Math.max(peak, process.memoryUsage().rss) };
-}
-
 function sameFile(a: string, b: string, size: number): boolean {
   if (statSync(b).size !== size) return false;
   const fa = openSync(a, 'r');
@@ -160,12 +143,12 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     // At least 3 alternating rounds, more while the budget (--min-ms per conversion) allows.
     const started = performance.now();
     for (let round = 0; round < 3 || (performance.now() - started < opts.minMs * 4 && round < 10); round++) {
-      const a = await ours(async () => {
+      const a = await timedWithRss(async () => {
         const r = await openVmdkFile(sparse);
         await writeRawFile(r.stream(), join(dir, 'ours.raw'));
       }, opts.sampleRss);
       const b = await qemuImg(['convert', '-O', 'raw', sparse, join(dir, 'qemu.raw')]);
-      const c = await ours(
+      const c = await timedWithRss(
         () => writeStreamOptimizedFile(createReadStream(raw, { highWaterMark: MiB }), join(dir, 'ours-so.vmdk'), { capacity: size }),
         opts.sampleRss,
       );
